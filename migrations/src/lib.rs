@@ -1,0 +1,15 @@
+//! Vefa's store schema. Every change to the schema is a new migration here; the store runs them on
+//! start (after backing a SQLite file up) and the tests build their stores with them too.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_profile_settings_changes;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_profile_settings_changes::Migration)]
+    }
+}

@@ -1,0 +1,20 @@
+// The app manifest lists every command the shell defines, so that each one needs an explicit
+// grant in `capabilities/`: the window gets only the commands it uses.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_profile",
+    "save_profile",
+    "set_profile_photo",
+    "remove_profile_photo",
+    "get_settings",
+    "save_settings",
+    "send_test_notification",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step failed");
+}

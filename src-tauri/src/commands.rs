@@ -1,0 +1,67 @@
+//! The window's commands: each parses nothing beyond its typed arguments and calls one core
+//! function.
+
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+use vefa::notifications::Notification;
+use vefa::profile::PhotoUpload;
+use vefa::{ErrorView, Profile, ProfileInput, Settings, StoreInfo};
+
+use crate::AppState;
+
+type Reply<T> = Result<T, ErrorView>;
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppInfo {
+    pub version: String,
+    pub store: StoreInfo,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    Ok(AppInfo { version: env!("CARGO_PKG_VERSION").into(), store: state.vefa()?.info().clone() })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_profile(state: State<'_, AppState>) -> Reply<Profile> {
+    Ok(state.vefa()?.profile().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_profile(state: State<'_, AppState>, input: ProfileInput) -> Reply<Profile> {
+    Ok(state.vefa()?.save_profile(&input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_profile_photo(state: State<'_, AppState>, upload: PhotoUpload) -> Reply<Profile> {
+    Ok(state.vefa()?.set_profile_photo(&upload).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_profile_photo(state: State<'_, AppState>) -> Reply<Profile> {
+    Ok(state.vefa()?.remove_profile_photo().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_settings(state: State<'_, AppState>) -> Reply<Settings> {
+    Ok(state.vefa()?.settings().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<Settings> {
+    Ok(state.vefa()?.save_settings(&settings).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn send_test_notification(state: State<'_, AppState>) -> Reply<Notification> {
+    Ok(state.vefa()?.send_test_notification(state.notifier.clone()).await?)
+}

@@ -1,0 +1,97 @@
+//! Vefa's desktop shell: it opens the core, hands the window thin commands over it, forwards the
+//! change feed as one event, and keeps the app to a single instance. Nothing here decides a rule.
+
+mod commands;
+mod feed;
+mod launch;
+mod state;
+
+use tauri::Manager;
+use tauri_specta::{Builder, collect_commands, collect_events};
+
+pub use feed::ChangesEvent;
+pub use state::AppState;
+
+/// Every command and event the window may use; the TypeScript bindings are generated from it.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::get_profile,
+            commands::save_profile,
+            commands::set_profile_photo,
+            commands::remove_profile_photo,
+            commands::get_settings,
+            commands::save_settings,
+            commands::send_test_notification,
+        ])
+        .events(collect_events![ChangesEvent])
+        // One TypeScript type per Rust type: the window never needs separate read/write shapes.
+        .disable_serde_phases()
+}
+
+pub fn run() {
+    tracing_subscriber_init();
+    let options = launch::Options::from_args(std::env::args().skip(1));
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        // A second launch focuses the first window instead of opening the store twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let state = tauri::async_runtime::block_on(AppState::open(&options));
+            app.manage(state);
+            feed::forward(app.handle().clone());
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("vefa: the window could not be started: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn tracing_subscriber_init() {
+    use tracing_subscriber::EnvFilter;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("VEFA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The committed TypeScript bindings must match the Rust types; `cargo xtask bindings`
+    /// rewrites them.
+    #[test]
+    fn bindings_are_fresh() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let dir = tempfile::tempdir().unwrap();
+        let fresh = dir.path().join("bindings.ts");
+        super::specta_builder()
+            .export(
+                specta_typescript::Typescript::default()
+                    .header("// Generated from the Rust types by `cargo xtask bindings`. Do not edit."),
+                &fresh,
+            )
+            .expect("export the bindings");
+        let fresh = std::fs::read_to_string(&fresh).unwrap();
+        if std::env::var_os("VEFA_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed, &fresh).unwrap();
+        }
+        let current = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "ui/src/lib/bindings.ts is stale: run `cargo xtask bindings` and commit it"
+        );
+    }
+}

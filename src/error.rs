@@ -1,0 +1,168 @@
+//! Typed errors with a stable code and parameters, so the UI can say them in the seller's language.
+//! Database and I/O details are logged, never shown: the UI gets a code it knows.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// One field that failed validation: which field, why (a stable code), and the values the message
+/// needs (for example the maximum length).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub params: BTreeMap<String, String>,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            params: BTreeMap::new(),
+        }
+    }
+
+    pub fn with(mut self, key: &str, value: impl ToString) -> Self {
+        self.params.insert(key.to_owned(), value.to_string());
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} field(s) are not valid: {}", .0.len(), .0.iter().map(|f| format!("{} ({})", f.field, f.code)).collect::<Vec<_>>().join(", "))]
+    Validation(Vec<FieldError>),
+
+    #[error("the store at {location} could not be opened: {reason}")]
+    StoreOpen { location: String, reason: String },
+
+    #[error("the store could not be read or written")]
+    Store(#[from] sea_orm::DbErr),
+
+    #[error("the store was written by a newer version of Vefa (it has migration {migration}, which this version does not know)")]
+    StoreTooNew { migration: String },
+
+    #[error("could not back up the store before migrating it: {0}")]
+    Backup(String),
+
+    #[error("file error at {path}: {source}")]
+    File {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{0}")]
+    Notification(#[from] crate::notifications::NotifyError),
+
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn file(path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::File {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// The stable code the UI translates. Add a code only when the UI acts on it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::StoreOpen { .. } => "store_open",
+            Error::Store(_) => "store",
+            Error::StoreTooNew { .. } => "store_too_new",
+            Error::Backup(_) => "backup",
+            Error::File { .. } => "file",
+            Error::Notification(e) => e.code(),
+            Error::Corrupt(_) => "corrupt",
+        }
+    }
+
+    fn params(&self) -> BTreeMap<String, String> {
+        let mut params = BTreeMap::new();
+        match self {
+            Error::StoreOpen { location, .. } => {
+                params.insert("location".into(), location.clone());
+            }
+            Error::StoreTooNew { migration } => {
+                params.insert("migration".into(), migration.clone());
+            }
+            Error::File { path, .. } => {
+                params.insert("path".into(), path.clone());
+            }
+            _ => {}
+        }
+        params
+    }
+
+    /// What crosses to the UI. The English message is a fallback for logs and the CLI; the UI
+    /// shows its own translation of `code`. Store errors carry no database text.
+    pub fn view(&self) -> ErrorView {
+        if let Error::Store(e) = self {
+            tracing::error!(error = %e, "store error");
+        }
+        ErrorView {
+            code: self.code().to_owned(),
+            params: self.params(),
+            message: self.to_string(),
+            fields: match self {
+                Error::Validation(fields) => fields.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+/// An error as the window sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ErrorView {
+    pub code: String,
+    pub params: BTreeMap<String, String>,
+    pub message: String,
+    /// Field-level errors of a validation failure; empty otherwise.
+    pub fields: Vec<FieldError>,
+}
+
+impl From<Error> for ErrorView {
+    fn from(e: Error) -> Self {
+        e.view()
+    }
+}
+
+impl std::fmt::Display for ErrorView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_do_not_leak_database_text() {
+        let e = Error::Store(sea_orm::DbErr::Custom("SQLITE secret table xyz".into()));
+        let view = e.view();
+        assert_eq!(view.code, "store");
+        assert!(
+            !view.message.contains("xyz"),
+            "database text must never reach the UI: {}",
+            view.message
+        );
+    }
+
+    #[test]
+    fn validation_view_carries_fields() {
+        let e = Error::Validation(vec![FieldError::new("email", "email_invalid")]);
+        let view = e.view();
+        assert_eq!(view.code, "validation");
+        assert_eq!(view.fields[0].field, "email");
+    }
+}

@@ -1,0 +1,103 @@
+//! App settings, stored as one JSON value per key so new settings need no migration.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::changes::{Change, ChangeFeed, ChangeKind};
+use crate::error::{Error, FieldError, Result};
+use crate::store::entity::setting;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the operating system.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Settings {
+    pub theme: Theme,
+    /// Raise a desktop notification when a new order arrives.
+    pub notify_new_orders: bool,
+    /// Hours an order may wait for confirmation before it shows as late.
+    pub confirm_within_hours: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            theme: Theme::System,
+            notify_new_orders: true,
+            confirm_within_hours: 24,
+        }
+    }
+}
+
+const THEME: &str = "theme";
+const NOTIFY_NEW_ORDERS: &str = "notify_new_orders";
+const CONFIRM_WITHIN_HOURS: &str = "confirm_within_hours";
+
+pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if !(1..=168).contains(&s.confirm_within_hours) {
+        errors.push(
+            FieldError::new("confirm_within_hours", "out_of_range")
+                .with("min", 1)
+                .with("max", 168),
+        );
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
+    let mut s = Settings::default();
+    for row in setting::Entity::find().all(db).await? {
+        let bad = || Error::Corrupt(format!("setting {} = {}", row.key, row.value));
+        match row.key.as_str() {
+            THEME => s.theme = serde_json::from_str(&row.value).map_err(|_| bad())?,
+            NOTIFY_NEW_ORDERS => s.notify_new_orders = serde_json::from_str(&row.value).map_err(|_| bad())?,
+            CONFIRM_WITHIN_HOURS => {
+                s.confirm_within_hours = serde_json::from_str(&row.value).map_err(|_| bad())?
+            }
+            // A key from a newer version: keep it, ignore it.
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+pub async fn save(
+    db: &DatabaseConnection,
+    feed: &ChangeFeed,
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Change> {
+    validate(s).map_err(Error::Validation)?;
+    let values = [
+        (THEME, serde_json::to_string(&s.theme)),
+        (NOTIFY_NEW_ORDERS, serde_json::to_string(&s.notify_new_orders)),
+        (CONFIRM_WITHIN_HOURS, serde_json::to_string(&s.confirm_within_hours)),
+    ];
+    let txn = db.begin().await?;
+    for (key, value) in values {
+        let value = value.map_err(|e| Error::Corrupt(e.to_string()))?;
+        let row = setting::ActiveModel {
+            key: Set(key.to_owned()),
+            value: Set(value),
+            updated_at: Set(now),
+        };
+        if setting::Entity::find_by_id(key.to_owned()).one(&txn).await?.is_some() {
+            row.update(&txn).await?;
+        } else {
+            row.insert(&txn).await?;
+        }
+    }
+    let change = feed.record(&txn, ChangeKind::Settings, vec![], now).await?;
+    txn.commit().await?;
+    Ok(change)
+}

@@ -1,0 +1,97 @@
+//! A fresh store per test, built by the real migrations: a temp SQLite file, or a new database on
+//! the PostgreSQL server named by `VEFA_TEST_POSTGRES_URL` (`cargo xtask test` starts one).
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use sea_orm::{ConnectionTrait, Database, Statement};
+use vefa::{Actor, FixedClock, Location, OpenOptions, Vefa};
+
+pub struct TestStore {
+    pub location: Location,
+    pub media_dir: PathBuf,
+    pub clock: Arc<FixedClock>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestStore {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // A path with a space and non-ASCII letters, as a seller's home folder may have.
+        let path = dir.path().join("Mağaza verisi").join("vefa.sqlite");
+        Self::with(Location::Sqlite(path), dir)
+    }
+
+    pub async fn postgres() -> Self {
+        let admin = std::env::var("VEFA_TEST_POSTGRES_URL").expect(
+            "VEFA_TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite needs a server \
+             (run `cargo xtask test`, which starts one)",
+        );
+        let name = format!("vefa_test_{}", uuid_like());
+        let conn = Database::connect(&admin).await.expect("connect to the test PostgreSQL server");
+        conn.execute_raw(Statement::from_string(
+            conn.get_database_backend(),
+            format!("CREATE DATABASE {name}"),
+        ))
+        .await
+        .expect("create a fresh test database");
+        conn.close().await.ok();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::with(Location::Postgres(format!("{base}/{name}")), dir)
+    }
+
+    fn with(location: Location, dir: tempfile::TempDir) -> Self {
+        Self {
+            location,
+            media_dir: dir.path().join("media"),
+            clock: Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap())),
+            _dir: dir,
+        }
+    }
+
+    /// Opens the store as one process would; call it twice for two processes.
+    pub async fn open_as(&self, actor: Actor) -> Vefa {
+        let mut options = OpenOptions::new(self.location.clone());
+        options.media_dir = Some(self.media_dir.clone());
+        options.clock = self.clock.clone();
+        options.actor = actor;
+        Vefa::open_with(options).await.expect("open the test store")
+    }
+
+    pub async fn open(&self) -> Vefa {
+        self.open_as(Actor::Desktop).await
+    }
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("{}_{}", std::process::id(), nanos)
+}
+
+/// Writes each test twice: once on SQLite, once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::TestStore::sqlite().await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::common::TestStore::postgres().await).await
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,76 @@
+//! Notifications: the rule speaks the seller's language; with no notification daemon on the bus,
+//! the real sender says so instead of hanging.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use common::TestStore;
+use vefa::locale::UiLanguage;
+use vefa::notifications::RecordingNotifier;
+use vefa::ProfileInput;
+
+#[tokio::test]
+async fn the_test_notification_is_addressed_to_the_shop_in_its_language() {
+    let store = TestStore::sqlite().await;
+    let vefa = store.open().await;
+    vefa.save_profile(&ProfileInput {
+        shop_name: "Vefa Kitap".into(),
+        contact_name: "Elif".into(),
+        phone: String::new(),
+        email: "elif@vefakitap.com.tr".into(),
+        ui_language: UiLanguage::Tr,
+        languages: vec!["tr".into()],
+        currency: "TRY".into(),
+    })
+    .await
+    .unwrap();
+    let recorder = Arc::new(RecordingNotifier::default());
+    vefa.send_test_notification(recorder.clone()).await.unwrap();
+    let sent = recorder.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].summary, "Vefa: bildirimler çalışıyor");
+    assert!(sent[0].body.contains("Vefa Kitap"));
+}
+
+/// A private session bus with nobody owning org.freedesktop.Notifications.
+struct PrivateBus(std::process::Child, String);
+
+impl PrivateBus {
+    fn start() -> Self {
+        let mut child = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (Debian package `dbus`) must be installed: `cargo xtask test` installs it");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        PrivateBus(child, line.trim().to_owned())
+    }
+}
+
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn with_no_notification_daemon_the_cli_says_so() {
+    let bus = PrivateBus::start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vefa"))
+        .args(["--db", dir.path().join("v.sqlite").to_str().unwrap(), "notify-test"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.1)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "no daemon: the command must fail");
+    assert!(
+        stderr.contains("no notification service is running"),
+        "the seller is told why: {stderr}"
+    );
+}

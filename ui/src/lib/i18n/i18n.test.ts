@@ -1,0 +1,62 @@
+import { describe, expect, it, afterEach } from "vitest";
+import { catalogs, errorMessage, fieldMessage, setLanguage, t, translate, uiLanguages } from "./index.svelte";
+import { en } from "./en";
+
+afterEach(() => setLanguage("en"));
+
+describe("catalogs", () => {
+  it("every language has every key and nothing else", () => {
+    const keys = Object.keys(en).sort();
+    for (const lang of uiLanguages) {
+      expect(Object.keys(catalogs[lang]).sort(), `${lang} keys`).toEqual(keys);
+    }
+  });
+
+  it("every message uses the same parameters in every language", () => {
+    const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      for (const lang of uiLanguages) {
+        expect(params(catalogs[lang][key]), `${lang} ${key}`).toEqual(params(en[key]));
+      }
+    }
+  });
+
+  it("every message formats in its language", () => {
+    for (const lang of uiLanguages) {
+      for (const key of Object.keys(en) as (keyof typeof en)[]) {
+        expect(() => translate(lang, key, { max: 1, min: 1, value: "x", name: "x", when: "x", summary: "x", sample: "x", location: "x", path: "x", message: "x", max_mib: 2, length: 3 })).not.toThrow();
+      }
+    }
+  });
+});
+
+describe("switching language", () => {
+  it("Persian turns the document right-to-left and back", () => {
+    setLanguage("fa");
+    expect(document.documentElement.dir).toBe("rtl");
+    expect(document.documentElement.lang).toBe("fa");
+    expect(t("nav.settings")).toBe("تنظیمات");
+    setLanguage("tr");
+    expect(document.documentElement.dir).toBe("ltr");
+    expect(t("nav.settings")).toBe("Ayarlar");
+  });
+});
+
+describe("errors from the core", () => {
+  it("field errors are said in the current language with their parameters", () => {
+    setLanguage("az");
+    expect(fieldMessage({ field: "shop_name", code: "too_long", params: { max: "100" } })).toBe("Ən çox 100 simvol.");
+    setLanguage("fa");
+    expect(fieldMessage({ field: "email", code: "email_invalid", params: {} })).toContain("ایمیل");
+  });
+
+  it("an unknown code still says something useful", () => {
+    expect(fieldMessage({ field: "x", code: "brand_new_rule", params: {} })).toBe("brand_new_rule");
+    expect(errorMessage({ code: "brand_new", params: {}, message: "disk full", fields: [] })).toBe("Something went wrong: disk full");
+  });
+
+  it("a missing notification daemon is explained", () => {
+    setLanguage("tr");
+    expect(errorMessage({ code: "notify_no_service", params: {}, message: "", fields: [] })).toContain("bildirim hizmeti yok");
+  });
+});
