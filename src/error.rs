@@ -41,7 +41,9 @@ pub enum Error {
     #[error("the store could not be read or written")]
     Store(#[from] sea_orm::DbErr),
 
-    #[error("the store was written by a newer version of Vefa (it has migration {migration}, which this version does not know)")]
+    #[error(
+        "the store was written by a newer version of Vefa (it has migration {migration}, which this version does not know)"
+    )]
     StoreTooNew { migration: String },
 
     #[error("could not back up the store before migrating it: {0}")]

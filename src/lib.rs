@@ -68,15 +68,17 @@ impl Vefa {
     pub async fn open_with(options: OpenOptions) -> Result<Self> {
         let now = options.clock.now();
         let opened = store::open(&options.location, now).await?;
-        let media_dir = options.media_dir.unwrap_or_else(|| match &options.location {
-            Location::Sqlite(path) => path
-                .parent()
-                .map(|p| p.join("media"))
-                .unwrap_or_else(|| PathBuf::from("media")),
-            Location::Postgres(_) => store::default_data_dir()
-                .unwrap_or_else(|| PathBuf::from("."))
-                .join("media"),
-        });
+        let media_dir = options
+            .media_dir
+            .unwrap_or_else(|| match &options.location {
+                Location::Sqlite(path) => path
+                    .parent()
+                    .map(|p| p.join("media"))
+                    .unwrap_or_else(|| PathBuf::from("media")),
+                Location::Postgres(_) => store::default_data_dir()
+                    .unwrap_or_else(|| PathBuf::from("."))
+                    .join("media"),
+            });
         let feed = ChangeFeed::new(options.actor);
         feed.prune(&opened.db, now).await?;
         Ok(Self {

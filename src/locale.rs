@@ -15,7 +15,12 @@ pub enum UiLanguage {
 }
 
 impl UiLanguage {
-    pub const ALL: [UiLanguage; 4] = [UiLanguage::En, UiLanguage::Az, UiLanguage::Tr, UiLanguage::Fa];
+    pub const ALL: [UiLanguage; 4] = [
+        UiLanguage::En,
+        UiLanguage::Az,
+        UiLanguage::Tr,
+        UiLanguage::Fa,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -10,7 +10,11 @@ use vefa::notifications::DesktopNotifier;
 use vefa::{Actor, Error, Location, OpenOptions, ProfileInput, Vefa};
 
 #[derive(Parser)]
-#[command(name = "vefa", version, about = "Vefa: your marketplace shop from the command line")]
+#[command(
+    name = "vefa",
+    version,
+    about = "Vefa: your marketplace shop from the command line"
+)]
 struct Cli {
     /// The store: a SQLite file path or `sqlite://` URL, or a `postgres://` URL. Default: the
     /// platform data directory's vefa.sqlite.
@@ -87,13 +91,18 @@ async fn run(cli: Cli) -> Result<(), Error> {
             } else {
                 println!("store:          {}", info.location);
                 println!("backend:        {}", info.backend);
-                println!("schema version: {} ({} migrations)", info.schema_version, info.migrations_applied);
+                println!(
+                    "schema version: {} ({} migrations)",
+                    info.schema_version, info.migrations_applied
+                );
                 if let Some(b) = &info.backup {
                     println!("backup taken:   {b}");
                 }
             }
         }
-        Command::Profile { command: ProfileCommand::Show { json } } => {
+        Command::Profile {
+            command: ProfileCommand::Show { json },
+        } => {
             let p = vefa.profile().await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
@@ -105,17 +114,33 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 println!("languages: {}", p.languages.join(", "));
                 println!("currency:  {}", p.currency);
                 println!("interface: {}", p.ui_language.code());
-                println!("photo:     {}", p.photo.as_ref().map(|ph| format!("{}×{} {}", ph.width, ph.height, ph.mime)).unwrap_or_else(|| "none".into()));
+                println!(
+                    "photo:     {}",
+                    p.photo
+                        .as_ref()
+                        .map(|ph| format!("{}×{} {}", ph.width, ph.height, ph.mime))
+                        .unwrap_or_else(|| "none".into())
+                );
             }
         }
         Command::Profile {
             command:
-                ProfileCommand::Set { shop_name, contact_name, phone, email, ui_language, languages, currency },
+                ProfileCommand::Set {
+                    shop_name,
+                    contact_name,
+                    phone,
+                    email,
+                    ui_language,
+                    languages,
+                    currency,
+                },
         } => {
             let p = vefa.profile().await?;
             let ui_language = match ui_language {
                 Some(code) => UiLanguage::from_code(&code).ok_or_else(|| {
-                    Error::Validation(vec![vefa::FieldError::new("ui_language", "unknown").with("value", code)])
+                    Error::Validation(vec![
+                        vefa::FieldError::new("ui_language", "unknown").with("value", code),
+                    ])
                 })?,
                 None => p.ui_language,
             };
@@ -126,7 +151,12 @@ async fn run(cli: Cli) -> Result<(), Error> {
                 email: email.unwrap_or(p.email),
                 ui_language,
                 languages: languages
-                    .map(|l| l.split(',').map(str::to_owned).filter(|s| !s.trim().is_empty()).collect())
+                    .map(|l| {
+                        l.split(',')
+                            .map(str::to_owned)
+                            .filter(|s| !s.trim().is_empty())
+                            .collect()
+                    })
                     .unwrap_or(p.languages),
                 currency: currency.unwrap_or(p.currency),
             };
@@ -162,7 +192,8 @@ fn main() -> ExitCode {
             eprintln!("vefa: {e}");
             if let Error::Validation(fields) = &e {
                 for f in fields {
-                    let params: Vec<String> = f.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    let params: Vec<String> =
+                        f.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
                     eprintln!("  {}: {} {}", f.field, f.code, params.join(" "));
                 }
             }

@@ -22,7 +22,8 @@ pub struct ImageFacts {
 /// file whose header cannot be read. `field` names the form field in the error.
 pub fn inspect_image(bytes: &[u8], field: &str) -> Result<ImageFacts, FieldError> {
     use imagesize::ImageType;
-    let kind = imagesize::image_type(bytes).map_err(|_| FieldError::new(field, "image_unreadable"))?;
+    let kind =
+        imagesize::image_type(bytes).map_err(|_| FieldError::new(field, "image_unreadable"))?;
     let mime = match kind {
         ImageType::Png => "image/png",
         ImageType::Jpeg => "image/jpeg",
@@ -31,7 +32,8 @@ pub fn inspect_image(bytes: &[u8], field: &str) -> Result<ImageFacts, FieldError
             return Err(FieldError::new(field, "image_type").with("allowed", "PNG, JPEG, WebP"));
         }
     };
-    let size = imagesize::blob_size(bytes).map_err(|_| FieldError::new(field, "image_unreadable"))?;
+    let size =
+        imagesize::blob_size(bytes).map_err(|_| FieldError::new(field, "image_unreadable"))?;
     if size.width == 0 || size.height == 0 || size.width > 20_000 || size.height > 20_000 {
         return Err(FieldError::new(field, "image_unreadable"));
     }
@@ -69,10 +71,10 @@ impl MediaStore {
         now: DateTime<Utc>,
     ) -> Result<media::Model> {
         let hash = hex::encode(Sha256::digest(bytes));
-        if let Some(existing) = media::Entity::find_by_id(hash.clone()).one(db).await? {
-            if self.path_of(&hash).exists() {
-                return Ok(existing);
-            }
+        if let Some(existing) = media::Entity::find_by_id(hash.clone()).one(db).await?
+            && self.path_of(&hash).exists()
+        {
+            return Ok(existing);
         }
         let path = self.path_of(&hash);
         let dir = path.parent().unwrap_or(&self.dir).to_path_buf();
@@ -120,14 +122,24 @@ mod tests {
     #[test]
     fn reads_png_header() {
         let facts = inspect_image(PNG_1X1, "photo").unwrap();
-        assert_eq!(facts, ImageFacts { mime: "image/png", width: 1, height: 1 });
+        assert_eq!(
+            facts,
+            ImageFacts {
+                mime: "image/png",
+                width: 1,
+                height: 1
+            }
+        );
     }
 
     #[test]
     fn refuses_what_is_not_an_image() {
         let err = inspect_image(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "photo").unwrap_err();
         assert_eq!(err.field, "photo");
-        assert!(err.code == "image_unreadable" || err.code == "image_type", "{err:?}");
+        assert!(
+            err.code == "image_unreadable" || err.code == "image_type",
+            "{err:?}"
+        );
         let gif = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
         assert_eq!(inspect_image(gif, "photo").unwrap_err().code, "image_type");
     }

@@ -80,7 +80,9 @@ impl Notifier for DesktopNotifier {
             #[cfg(all(unix, not(target_os = "macos")))]
             note.icon(&app_id);
             let _ = &app_id;
-            note.show().map(|_| ()).map_err(|e| classify(&e.to_string()))
+            note.show()
+                .map(|_| ())
+                .map_err(|e| classify(&e.to_string()))
         })
     }
 }
@@ -105,9 +107,12 @@ where
     }
 }
 
-/// D-Bus says "no such service" in several ways; all mean nobody is there to show it.
+/// D-Bus says "no such service" in several ways; all mean nobody is there to show it. A daemon
+/// that D-Bus tried to start on demand and that died (`Spawn.*`, for example dunst with no
+/// display) is no service either.
 fn classify(message: &str) -> NotifyError {
-    const ABSENT: [&str; 6] = [
+    const ABSENT: [&str; 7] = [
+        "org.freedesktop.DBus.Error.Spawn.",
         "ServiceUnknown",
         "NameHasNoOwner",
         "No such file or directory",
@@ -134,14 +139,21 @@ impl RecordingNotifier {
 
 impl Notifier for RecordingNotifier {
     fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(n.clone());
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(n.clone());
         Ok(())
     }
 }
 
 /// The test notification, in the seller's language and addressed to their shop.
 pub fn test_notification(language: UiLanguage, shop_name: &str) -> Notification {
-    let shop = if shop_name.trim().is_empty() { "Vefa" } else { shop_name.trim() };
+    let shop = if shop_name.trim().is_empty() {
+        "Vefa"
+    } else {
+        shop_name.trim()
+    };
     let (summary, body) = match language {
         UiLanguage::En => (
             "Vefa: notifications work",
@@ -160,7 +172,10 @@ pub fn test_notification(language: UiLanguage, shop_name: &str) -> Notification 
             format!("«{shop}» از سفارش‌های تازه این‌گونه باخبر می‌شود."),
         ),
     };
-    Notification { summary: summary.to_owned(), body }
+    Notification {
+        summary: summary.to_owned(),
+        body,
+    }
 }
 
 #[cfg(test)]
@@ -173,6 +188,13 @@ mod tests {
             classify("org.freedesktop.DBus.Error.ServiceUnknown: The name is not activatable"),
             NotifyError::NoService
         );
+        assert_eq!(
+            classify(
+                "org.freedesktop.DBus.Error.Spawn.ChildSignaled: Process org.freedesktop.Notifications received signal 5"
+            ),
+            NotifyError::NoService,
+            "a daemon that crashes when D-Bus starts it is no service"
+        );
         assert!(matches!(classify("something else"), NotifyError::Failed(_)));
     }
 
@@ -181,7 +203,11 @@ mod tests {
         let n = test_notification(UiLanguage::Fa, "کتاب‌فروشی وفا");
         assert!(n.body.contains("کتاب‌فروشی وفا"));
         assert!(n.summary.starts_with("وفا"));
-        assert!(test_notification(UiLanguage::En, " ").body.starts_with("Vefa "));
+        assert!(
+            test_notification(UiLanguage::En, " ")
+                .body
+                .starts_with("Vefa ")
+        );
     }
 
     #[test]
@@ -191,7 +217,11 @@ mod tests {
             let _ = never.recv();
             Ok(())
         });
-        assert_eq!(result, Err(NotifyError::Timeout(1)), "a silent service must not hang the app");
+        assert_eq!(
+            result,
+            Err(NotifyError::Timeout(1)),
+            "a silent service must not hang the app"
+        );
     }
 
     #[test]

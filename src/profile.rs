@@ -3,7 +3,9 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -101,10 +103,10 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileInput, Vec<FieldError>> {
     check_name(&mut errors, "shop_name", &clean.shop_name);
     check_name(&mut errors, "contact_name", &clean.contact_name);
 
-    if !clean.phone.is_empty() {
-        if let Some(e) = phone_error(&clean.phone) {
-            errors.push(e);
-        }
+    if !clean.phone.is_empty()
+        && let Some(e) = phone_error(&clean.phone)
+    {
+        errors.push(e);
     }
 
     if clean.email.is_empty() {
@@ -138,7 +140,11 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileInput, Vec<FieldError>> {
         }
     }
 
-    if errors.is_empty() { Ok(clean) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(clean)
+    } else {
+        Err(errors)
+    }
 }
 
 fn check_name(errors: &mut Vec<FieldError>, field: &str, value: &str) {
@@ -168,13 +174,20 @@ fn phone_error(phone: &str) -> Option<FieldError> {
     }
     let digits = body.chars().filter(char::is_ascii_digit).count();
     if !(7..=15).contains(&digits) {
-        return Some(FieldError::new("phone", "phone_digits").with("min", 7).with("max", 15));
+        return Some(
+            FieldError::new("phone", "phone_digits")
+                .with("min", 7)
+                .with("max", 15),
+        );
     }
     None
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C, media: &MediaStore) -> Result<Profile> {
-    let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID).one(db).await? else {
+    let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID)
+        .one(db)
+        .await?
+    else {
         return Ok(Profile::default());
     };
     let photo = match &row.photo_hash {
@@ -234,7 +247,9 @@ pub async fn save(
 ) -> Result<Change> {
     let clean = validate(input).map_err(Error::Validation)?;
     let txn = db.begin().await?;
-    let existing = seller_profile::Entity::find_by_id(PROFILE_ID).one(&txn).await?;
+    let existing = seller_profile::Entity::find_by_id(PROFILE_ID)
+        .one(&txn)
+        .await?;
     let mut row = seller_profile::ActiveModel {
         id: Set(PROFILE_ID),
         shop_name: Set(clean.shop_name),
@@ -290,7 +305,10 @@ pub async fn set_photo(
     let facts = inspect_image(&bytes, "photo").map_err(|e| Error::Validation(vec![e]))?;
 
     let txn = db.begin().await?;
-    let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID).one(&txn).await? else {
+    let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID)
+        .one(&txn)
+        .await?
+    else {
         return Err(field("profile_first"));
     };
     let stored = media_store.put(&txn, &bytes, &facts, now).await?;
@@ -311,7 +329,10 @@ pub async fn remove_photo(
     now: DateTime<Utc>,
 ) -> Result<Option<Change>> {
     let txn = db.begin().await?;
-    let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID).one(&txn).await? else {
+    let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID)
+        .one(&txn)
+        .await?
+    else {
         return Ok(None);
     };
     if row.photo_hash.is_none() {
@@ -364,7 +385,10 @@ mod tests {
         let mut p = valid();
         p.shop_name = "  کتاب‌فروشی وفا 📚 ".into();
         let clean = validate(&p).unwrap();
-        assert_eq!(clean.shop_name, "کتاب‌فروشی وفا 📚", "only surrounding space is trimmed");
+        assert_eq!(
+            clean.shop_name, "کتاب‌فروشی وفا 📚",
+            "only surrounding space is trimmed"
+        );
     }
 
     #[test]
@@ -387,51 +411,107 @@ mod tests {
 
     #[test]
     fn email_must_be_an_address_with_a_domain() {
-        for bad in ["aysel", "aysel@", "@kitabevi.az", "aysel@localhost", "a b@c.az"] {
-            let p = ProfileInput { email: bad.into(), ..valid() };
-            assert_eq!(codes(&p), vec![("email".into(), "email_invalid".into())], "{bad}");
+        for bad in [
+            "aysel",
+            "aysel@",
+            "@kitabevi.az",
+            "aysel@localhost",
+            "a b@c.az",
+        ] {
+            let p = ProfileInput {
+                email: bad.into(),
+                ..valid()
+            };
+            assert_eq!(
+                codes(&p),
+                vec![("email".into(), "email_invalid".into())],
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn phone_rules() {
         for good in ["", "+90 (212) 555-12-12", "050.123.45.67"] {
-            let p = ProfileInput { phone: good.into(), ..valid() };
+            let p = ProfileInput {
+                phone: good.into(),
+                ..valid()
+            };
             assert!(validate(&p).is_ok(), "{good:?} is a phone number");
         }
-        let p = ProfileInput { phone: "call me".into(), ..valid() };
+        let p = ProfileInput {
+            phone: "call me".into(),
+            ..valid()
+        };
         assert_eq!(codes(&p), vec![("phone".into(), "phone_invalid".into())]);
-        let p = ProfileInput { phone: "+12".into(), ..valid() };
+        let p = ProfileInput {
+            phone: "+12".into(),
+            ..valid()
+        };
         assert_eq!(codes(&p), vec![("phone".into(), "phone_digits".into())]);
-        let p = ProfileInput { phone: "12+345678".into(), ..valid() };
-        assert_eq!(codes(&p), vec![("phone".into(), "phone_invalid".into())], "+ only leads");
+        let p = ProfileInput {
+            phone: "12+345678".into(),
+            ..valid()
+        };
+        assert_eq!(
+            codes(&p),
+            vec![("phone".into(), "phone_invalid".into())],
+            "+ only leads"
+        );
     }
 
     #[test]
     fn currency_must_be_iso_4217() {
-        let p = ProfileInput { currency: "XYZ".into(), ..valid() };
-        assert_eq!(codes(&p), vec![("currency".into(), "currency_unknown".into())]);
+        let p = ProfileInput {
+            currency: "XYZ".into(),
+            ..valid()
+        };
+        assert_eq!(
+            codes(&p),
+            vec![("currency".into(), "currency_unknown".into())]
+        );
     }
 
     #[test]
     fn names_have_a_length_limit_counted_in_characters() {
-        let p = ProfileInput { shop_name: "ə".repeat(MAX_NAME_CHARS), ..valid() };
+        let p = ProfileInput {
+            shop_name: "ə".repeat(MAX_NAME_CHARS),
+            ..valid()
+        };
         assert!(validate(&p).is_ok(), "100 two-byte letters fit");
-        let p = ProfileInput { shop_name: "ə".repeat(MAX_NAME_CHARS + 1), ..valid() };
+        let p = ProfileInput {
+            shop_name: "ə".repeat(MAX_NAME_CHARS + 1),
+            ..valid()
+        };
         assert_eq!(codes(&p), vec![("shop_name".into(), "too_long".into())]);
     }
 
     #[test]
     fn control_characters_are_refused() {
-        let p = ProfileInput { contact_name: "Ali\u{0}Veli".into(), ..valid() };
-        assert_eq!(codes(&p), vec![("contact_name".into(), "control_characters".into())]);
+        let p = ProfileInput {
+            contact_name: "Ali\u{0}Veli".into(),
+            ..valid()
+        };
+        assert_eq!(
+            codes(&p),
+            vec![("contact_name".into(), "control_characters".into())]
+        );
     }
 
     #[test]
     fn language_codes() {
-        let p = ProfileInput { languages: vec!["az".into(), "AZ".into()], ..valid() };
+        let p = ProfileInput {
+            languages: vec!["az".into(), "AZ".into()],
+            ..valid()
+        };
         assert_eq!(codes(&p), vec![("languages".into(), "duplicate".into())]);
-        let p = ProfileInput { languages: vec!["azerbaijani".into()], ..valid() };
-        assert_eq!(codes(&p), vec![("languages".into(), "language_code".into())]);
+        let p = ProfileInput {
+            languages: vec!["azerbaijani".into()],
+            ..valid()
+        };
+        assert_eq!(
+            codes(&p),
+            vec![("languages".into(), "language_code".into())]
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! App settings, stored as one JSON value per key so new settings need no migration.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -51,7 +53,11 @@ pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
                 .with("max", 168),
         );
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
@@ -60,7 +66,9 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
         let bad = || Error::Corrupt(format!("setting {} = {}", row.key, row.value));
         match row.key.as_str() {
             THEME => s.theme = serde_json::from_str(&row.value).map_err(|_| bad())?,
-            NOTIFY_NEW_ORDERS => s.notify_new_orders = serde_json::from_str(&row.value).map_err(|_| bad())?,
+            NOTIFY_NEW_ORDERS => {
+                s.notify_new_orders = serde_json::from_str(&row.value).map_err(|_| bad())?
+            }
             CONFIRM_WITHIN_HOURS => {
                 s.confirm_within_hours = serde_json::from_str(&row.value).map_err(|_| bad())?
             }
@@ -80,8 +88,14 @@ pub async fn save(
     validate(s).map_err(Error::Validation)?;
     let values = [
         (THEME, serde_json::to_string(&s.theme)),
-        (NOTIFY_NEW_ORDERS, serde_json::to_string(&s.notify_new_orders)),
-        (CONFIRM_WITHIN_HOURS, serde_json::to_string(&s.confirm_within_hours)),
+        (
+            NOTIFY_NEW_ORDERS,
+            serde_json::to_string(&s.notify_new_orders),
+        ),
+        (
+            CONFIRM_WITHIN_HOURS,
+            serde_json::to_string(&s.confirm_within_hours),
+        ),
     ];
     let txn = db.begin().await?;
     for (key, value) in values {
@@ -91,7 +105,11 @@ pub async fn save(
             value: Set(value),
             updated_at: Set(now),
         };
-        if setting::Entity::find_by_id(key.to_owned()).one(&txn).await?.is_some() {
+        if setting::Entity::find_by_id(key.to_owned())
+            .one(&txn)
+            .await?
+            .is_some()
+        {
             row.update(&txn).await?;
         } else {
             row.insert(&txn).await?;

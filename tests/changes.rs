@@ -26,20 +26,37 @@ async fn a_write_in_another_process_reaches_this_one(store: TestStore) {
     let mut heard = desk.changes().subscribe();
 
     desk.save_profile(&profile()).await.unwrap();
-    let own = heard.try_recv().expect("an in-process write is published at once");
+    let own = heard
+        .try_recv()
+        .expect("an in-process write is published at once");
     assert_eq!((own.kind, own.foreign), (ChangeKind::Profile, false));
 
-    cli.save_settings(&Settings { confirm_within_hours: 12, ..Settings::default() })
+    cli.save_settings(&Settings {
+        confirm_within_hours: 12,
+        ..Settings::default()
+    })
+    .await
+    .unwrap();
+
+    let foreign = desk
+        .changes()
+        .foreign_since(desk.connection(), &mut after)
         .await
         .unwrap();
-
-    let foreign = desk.changes().foreign_since(desk.connection(), &mut after).await.unwrap();
-    assert_eq!(foreign.len(), 1, "the desk's own change is not reported back to it: {foreign:?}");
+    assert_eq!(
+        foreign.len(),
+        1,
+        "the desk's own change is not reported back to it: {foreign:?}"
+    );
     assert_eq!(foreign[0].kind, ChangeKind::Settings);
     assert_eq!(foreign[0].actor, Actor::Cli);
     assert!(foreign[0].foreign);
 
-    let again = desk.changes().foreign_since(desk.connection(), &mut after).await.unwrap();
+    let again = desk
+        .changes()
+        .foreign_since(desk.connection(), &mut after)
+        .await
+        .unwrap();
     assert!(again.is_empty(), "a change is reported once");
     assert_eq!(desk.settings().await.unwrap().confirm_within_hours, 12);
 }
@@ -47,14 +64,28 @@ async fn a_write_in_another_process_reaches_this_one(store: TestStore) {
 async fn settings_round_trip_and_are_validated(store: TestStore) {
     let vefa = store.open().await;
     assert_eq!(vefa.settings().await.unwrap(), Settings::default());
-    let s = Settings { theme: vefa::settings::Theme::Dark, notify_new_orders: false, confirm_within_hours: 48 };
+    let s = Settings {
+        theme: vefa::settings::Theme::Dark,
+        notify_new_orders: false,
+        confirm_within_hours: 48,
+    };
     assert_eq!(vefa.save_settings(&s).await.unwrap(), s);
     let err = vefa
-        .save_settings(&Settings { confirm_within_hours: 0, ..s.clone() })
+        .save_settings(&Settings {
+            confirm_within_hours: 0,
+            ..s.clone()
+        })
         .await
         .unwrap_err();
     assert_eq!(err.code(), "validation");
-    assert_eq!(vefa.settings().await.unwrap(), s, "a refused save keeps the old settings");
+    assert_eq!(
+        vefa.settings().await.unwrap(),
+        s,
+        "a refused save keeps the old settings"
+    );
 }
 
-on_both_stores!(a_write_in_another_process_reaches_this_one, settings_round_trip_and_are_validated);
+on_both_stores!(
+    a_write_in_another_process_reaches_this_one,
+    settings_round_trip_and_are_validated
+);

@@ -8,9 +8,9 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use common::TestStore;
+use vefa::ProfileInput;
 use vefa::locale::UiLanguage;
 use vefa::notifications::RecordingNotifier;
-use vefa::ProfileInput;
 
 #[tokio::test]
 async fn the_test_notification_is_addressed_to_the_shop_in_its_language() {
@@ -46,7 +46,9 @@ impl PrivateBus {
             .spawn()
             .expect("dbus-daemon (Debian package `dbus`) must be installed: `cargo xtask test` installs it");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         PrivateBus(child, line.trim().to_owned())
     }
 }
@@ -63,7 +65,11 @@ fn with_no_notification_daemon_the_cli_says_so() {
     let bus = PrivateBus::start();
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_vefa"))
-        .args(["--db", dir.path().join("v.sqlite").to_str().unwrap(), "notify-test"])
+        .args([
+            "--db",
+            dir.path().join("v.sqlite").to_str().unwrap(),
+            "notify-test",
+        ])
         .env("DBUS_SESSION_BUS_ADDRESS", &bus.1)
         .output()
         .unwrap();

@@ -10,12 +10,19 @@ async fn opening_migrates_and_reports_the_schema_version(store: TestStore) {
     let vefa = store.open().await;
     let info = vefa.info().clone();
     assert_eq!(info.migrations_applied, 1);
-    assert_eq!(info.schema_version, "m20261122_000001_profile_settings_changes");
+    assert_eq!(
+        info.schema_version,
+        "m20261122_000001_profile_settings_changes"
+    );
     assert_eq!(info.backup, None, "a new store has nothing to back up");
     vefa.close().await.unwrap();
 
     let again = store.open().await;
-    assert_eq!(again.info().schema_version, info.schema_version, "reopening changes nothing");
+    assert_eq!(
+        again.info().schema_version,
+        info.schema_version,
+        "reopening changes nothing"
+    );
     assert_eq!(again.info().backup, None, "no pending migration, no backup");
 }
 
@@ -64,10 +71,19 @@ async fn sqlite_store_uses_wal_foreign_keys_and_a_busy_timeout() {
     let store = TestStore::sqlite().await;
     let vefa = store.open().await;
     assert_eq!(pragma(&vefa, "journal_mode").await, "wal");
-    assert_eq!(pragma(&vefa, "foreign_keys").await, "1", "foreign keys must be enforced");
+    assert_eq!(
+        pragma(&vefa, "foreign_keys").await,
+        "1",
+        "foreign keys must be enforced"
+    );
     assert_eq!(pragma(&vefa, "busy_timeout").await, "10000");
-    let Location::Sqlite(path) = &store.location else { unreachable!() };
-    assert!(path.exists(), "the store file is created, even in a folder that did not exist");
+    let Location::Sqlite(path) = &store.location else {
+        unreachable!()
+    };
+    assert!(
+        path.exists(),
+        "the store file is created, even in a folder that did not exist"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +102,8 @@ async fn sqlite_schema_matches_the_snapshot() {
         .iter()
         .map(|r| format!("{};\n", r.try_get_by_index::<String>(0).unwrap()))
         .collect();
-    let snapshot = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/schema-sqlite.sql");
+    let snapshot =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/schema-sqlite.sql");
     if std::env::var_os("VEFA_UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&snapshot, &schema).unwrap();
     }

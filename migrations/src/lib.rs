@@ -10,6 +10,8 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_profile_settings_changes::Migration)]
+        vec![Box::new(
+            m20261122_000001_profile_settings_changes::Migration,
+        )]
     }
 }

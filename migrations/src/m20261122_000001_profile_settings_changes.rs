@@ -58,12 +58,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Media::Table)
-                    .col(ColumnDef::new(Media::Hash).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Media::Hash)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Media::Mime).string_len(64).not_null())
                     .col(ColumnDef::new(Media::Bytes).big_integer().not_null())
                     .col(ColumnDef::new(Media::Width).integer().not_null())
                     .col(ColumnDef::new(Media::Height).integer().not_null())
-                    .col(ColumnDef::new(Media::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Media::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -73,16 +82,37 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(SellerProfile::Table)
-                    .col(ColumnDef::new(SellerProfile::Id).integer().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(SellerProfile::Id)
+                            .integer()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(SellerProfile::ShopName).text().not_null())
                     .col(ColumnDef::new(SellerProfile::ContactName).text().not_null())
                     .col(ColumnDef::new(SellerProfile::Phone).text().not_null())
                     .col(ColumnDef::new(SellerProfile::Email).text().not_null())
-                    .col(ColumnDef::new(SellerProfile::PhotoHash).string_len(64).null())
-                    .col(ColumnDef::new(SellerProfile::UiLanguage).string_len(8).not_null())
+                    .col(
+                        ColumnDef::new(SellerProfile::PhotoHash)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(SellerProfile::UiLanguage)
+                            .string_len(8)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(SellerProfile::Languages).text().not_null())
-                    .col(ColumnDef::new(SellerProfile::Currency).string_len(3).not_null())
-                    .col(ColumnDef::new(SellerProfile::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(SellerProfile::Currency)
+                            .string_len(3)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(SellerProfile::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_seller_profile_photo")
@@ -98,9 +128,18 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Setting::Table)
-                    .col(ColumnDef::new(Setting::Key).string_len(64).not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Setting::Key)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Setting::Value).text().not_null())
-                    .col(ColumnDef::new(Setting::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(Setting::UpdatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -120,7 +159,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(ChangeLog::Ids).text().not_null())
                     .col(ColumnDef::new(ChangeLog::Origin).string_len(36).not_null())
                     .col(ColumnDef::new(ChangeLog::Actor).string_len(16).not_null())
-                    .col(ColumnDef::new(ChangeLog::At).timestamp_with_time_zone().not_null())
+                    .col(
+                        ColumnDef::new(ChangeLog::At)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -142,7 +185,9 @@ impl MigrationTrait for Migration {
             SellerProfile::Table.into_iden(),
             Media::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

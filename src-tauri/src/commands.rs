@@ -21,7 +21,10 @@ pub struct AppInfo {
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
-    Ok(AppInfo { version: env!("CARGO_PKG_VERSION").into(), store: state.vefa()?.info().clone() })
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        store: state.vefa()?.info().clone(),
+    })
 }
 
 #[tauri::command]
@@ -63,5 +66,8 @@ pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Re
 #[tauri::command]
 #[specta::specta]
 pub async fn send_test_notification(state: State<'_, AppState>) -> Reply<Notification> {
-    Ok(state.vefa()?.send_test_notification(state.notifier.clone()).await?)
+    Ok(state
+        .vefa()?
+        .send_test_notification(state.notifier.clone())
+        .await?)
 }

@@ -49,10 +49,10 @@ pub fn forward(app: AppHandle) {
             while let Ok(change) = local.try_recv() {
                 batch.push(change);
             }
-            if !batch.is_empty() {
-                if let Err(e) = (ChangesEvent { changes: batch }).emit(&app) {
-                    tracing::warn!(error = %e, "could not tell the window about changes");
-                }
+            if !batch.is_empty()
+                && let Err(e) = (ChangesEvent { changes: batch }).emit(&app)
+            {
+                tracing::warn!(error = %e, "could not tell the window about changes");
             }
         }
     });

@@ -12,7 +12,9 @@ pub struct Options {
 impl Options {
     pub fn from_args(args: impl Iterator<Item = String>) -> Self {
         let mut o = Options {
-            db: std::env::var("VEFA_DATABASE_URL").ok().filter(|s| !s.is_empty()),
+            db: std::env::var("VEFA_DATABASE_URL")
+                .ok()
+                .filter(|s| !s.is_empty()),
             data_dir: std::env::var_os("VEFA_DATA_DIR").map(PathBuf::from),
         };
         let mut args = args.peekable();
@@ -38,7 +40,11 @@ mod tests {
 
     #[test]
     fn reads_both_flag_forms() {
-        let o = Options::from_args(["--data-dir", "/tmp/x y", "--db=postgres://h/v"].map(String::from).into_iter());
+        let o = Options::from_args(
+            ["--data-dir", "/tmp/x y", "--db=postgres://h/v"]
+                .map(String::from)
+                .into_iter(),
+        );
         assert_eq!(o.data_dir, Some(PathBuf::from("/tmp/x y")));
         assert_eq!(o.db.as_deref(), Some("postgres://h/v"));
     }

@@ -61,7 +61,9 @@ pub fn run() {
 fn tracing_subscriber_init() {
     use tracing_subscriber::EnvFilter;
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("VEFA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("VEFA_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
+        )
         .with_writer(std::io::stderr)
         .try_init();
 }
@@ -79,8 +81,9 @@ mod tests {
         let fresh = dir.path().join("bindings.ts");
         super::specta_builder()
             .export(
-                specta_typescript::Typescript::default()
-                    .header("// Generated from the Rust types by `cargo xtask bindings`. Do not edit."),
+                specta_typescript::Typescript::default().header(
+                    "// Generated from the Rust types by `cargo xtask bindings`. Do not edit.",
+                ),
                 &fresh,
             )
             .expect("export the bindings");

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+};
 use sea_orm_migration::MigratorTrait;
 use serde::Serialize;
 use specta::Type;
@@ -214,7 +216,11 @@ async fn applied_versions(db: &DatabaseConnection) -> Result<Vec<String>> {
 }
 
 /// `VACUUM INTO` writes a consistent copy even while other connections read the file.
-async fn backup_sqlite(db: &DatabaseConnection, path: &Path, now: DateTime<Utc>) -> Result<PathBuf> {
+async fn backup_sqlite(
+    db: &DatabaseConnection,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<PathBuf> {
     let dir = path
         .parent()
         .map(|p| p.join("backups"))
@@ -236,7 +242,9 @@ async fn backup_sqlite(db: &DatabaseConnection, path: &Path, now: DateTime<Utc>)
 }
 
 /// Rows per table: for `vefa info` and for tests that check an action wrote nothing.
-pub async fn table_counts(db: &DatabaseConnection) -> Result<std::collections::BTreeMap<String, i64>> {
+pub async fn table_counts(
+    db: &DatabaseConnection,
+) -> Result<std::collections::BTreeMap<String, i64>> {
     let mut counts = std::collections::BTreeMap::new();
     for table in ["seller_profile", "setting", "media", "change_log"] {
         let row = db
@@ -309,7 +317,9 @@ mod tests {
         impl MigrationTrait for AddPrice {
             async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
                 m.get_connection()
-                    .execute_unprepared("ALTER TABLE items ADD COLUMN price INTEGER NOT NULL DEFAULT 0")
+                    .execute_unprepared(
+                        "ALTER TABLE items ADD COLUMN price INTEGER NOT NULL DEFAULT 0",
+                    )
                     .await
                     .map(|_| ())
             }
@@ -332,29 +342,52 @@ mod tests {
         async fn a_file_with_data_is_copied_before_a_migration_changes_it() {
             let dir = tempfile::tempdir().unwrap();
             let location = Location::Sqlite(dir.path().join("shop.sqlite"));
-            let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().to_utc();
+            let now = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
+                .unwrap()
+                .to_utc();
 
             let db = connect(&location).await.unwrap();
-            assert_eq!(migrate::<Old>(&db, &location, now).await.unwrap(), None, "fresh file: no backup");
-            db.execute_unprepared("INSERT INTO items (name) VALUES ('Kilim 🧶')").await.unwrap();
-            assert_eq!(migrate::<Old>(&db, &location, now).await.unwrap(), None, "nothing pending: no backup");
+            assert_eq!(
+                migrate::<Old>(&db, &location, now).await.unwrap(),
+                None,
+                "fresh file: no backup"
+            );
+            db.execute_unprepared("INSERT INTO items (name) VALUES ('Kilim 🧶')")
+                .await
+                .unwrap();
+            assert_eq!(
+                migrate::<Old>(&db, &location, now).await.unwrap(),
+                None,
+                "nothing pending: no backup"
+            );
 
             let backup = migrate::<New>(&db, &location, now)
                 .await
                 .unwrap()
                 .expect("a pending migration over data takes a backup");
-            assert_eq!(backup, dir.path().join("backups").join("shop-20261122T100000Z.sqlite"));
+            assert_eq!(
+                backup,
+                dir.path()
+                    .join("backups")
+                    .join("shop-20261122T100000Z.sqlite")
+            );
             db.close().await.unwrap();
 
             // The copy is the store as it was before the migration: the row, and no price column.
             let copy = connect(&Location::Sqlite(backup)).await.unwrap();
             let row = copy
-                .query_one_raw(Statement::from_string(DbBackend::Sqlite, "SELECT * FROM items"))
+                .query_one_raw(Statement::from_string(
+                    DbBackend::Sqlite,
+                    "SELECT * FROM items",
+                ))
                 .await
                 .unwrap()
                 .unwrap();
             assert_eq!(row.try_get::<String>("", "name").unwrap(), "Kilim 🧶");
-            assert!(row.try_get::<i64>("", "price").is_err(), "the backup predates the migration");
+            assert!(
+                row.try_get::<i64>("", "price").is_err(),
+                "the backup predates the migration"
+            );
         }
     }
 }

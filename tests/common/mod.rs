@@ -31,7 +31,9 @@ impl TestStore {
              (run `cargo xtask test`, which starts one)",
         );
         let name = format!("vefa_test_{}", uuid_like());
-        let conn = Database::connect(&admin).await.expect("connect to the test PostgreSQL server");
+        let conn = Database::connect(&admin)
+            .await
+            .expect("connect to the test PostgreSQL server");
         conn.execute_raw(Statement::from_string(
             conn.get_database_backend(),
             format!("CREATE DATABASE {name}"),
@@ -48,7 +50,9 @@ impl TestStore {
         Self {
             location,
             media_dir: dir.path().join("media"),
-            clock: Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap())),
+            clock: Arc::new(FixedClock::new(
+                Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap(),
+            )),
             _dir: dir,
         }
     }
@@ -69,7 +73,10 @@ impl TestStore {
 
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     format!("{}_{}", std::process::id(), nanos)
 }
 

@@ -1,3 +1,38 @@
-pub fn bench() -> crate::steps::Result {
-    Err("not yet".into())
+//! `cargo xtask bench`: the release build's figures. Printed, never asserted.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::packages;
+use crate::steps::{Result, cargo, root, run};
+
+pub fn bench() -> Result {
+    packages::ensure(packages::APP)?;
+    packages::ensure(packages::TEST)?;
+    run(Command::new("npm")
+        .current_dir(root().join("ui"))
+        .args(["run", "build"]))?;
+
+    let t = Instant::now();
+    run(cargo().args(["build", "--release", "-p", "vefa-desktop"]))?;
+    let build_secs = t.elapsed().as_secs_f64();
+    let app = root().join("target/release/vefa-desktop");
+    let size = std::fs::metadata(&app)
+        .map_err(|e| format!("{}: {e}", app.display()))?
+        .len();
+
+    println!("\n=== Vefa figures (release build)");
+    println!("release build time (this run):          {build_secs:>7.0} s");
+    println!(
+        "stripped release binary size:           {:>7.2} MiB",
+        size as f64 / (1024.0 * 1024.0)
+    );
+    run(cargo()
+        .args(["run", "-q", "-p", "vefa-e2e", "--bin", "startup-bench"])
+        .env("VEFA_E2E_APP", &app))?;
+    match std::fs::read_to_string(root().join("target/xtask/last-test-seconds")) {
+        Ok(s) => println!("last passing `cargo xtask test`:        {:>7} s", s.trim()),
+        Err(_) => println!("last passing `cargo xtask test`:        not run on this checkout yet"),
+    }
+    Ok(())
 }

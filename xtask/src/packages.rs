@@ -35,7 +35,12 @@ fn installed(package: &str) -> bool {
 }
 
 pub fn ensure(packages: &[&str]) -> Result<()> {
-    if !cfg!(target_os = "linux") || Command::new("dpkg-query").arg("--version").output().is_err() {
+    if !cfg!(target_os = "linux")
+        || Command::new("dpkg-query")
+            .arg("--version")
+            .output()
+            .is_err()
+    {
         // Not Debian: the README lists what to install by hand.
         return Ok(());
     }

@@ -21,7 +21,9 @@ fn pg_bin() -> Result<PathBuf> {
         .filter(|p| p.join("pg_ctl").exists())
         .collect();
     versions.sort();
-    versions.pop().ok_or_else(|| "no pg_ctl under /usr/lib/postgresql".into())
+    versions
+        .pop()
+        .ok_or_else(|| "no pg_ctl under /usr/lib/postgresql".into())
 }
 
 fn free_port() -> Result<u16> {
@@ -39,7 +41,9 @@ impl Server {
         // initdb refuses to run as root: run the server as the `postgres` user then.
         let as_postgres_user = running_as_root();
         if as_postgres_user {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&base))?;
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&base))?;
         }
         let port = free_port()?;
         let server = Server {
@@ -50,7 +54,16 @@ impl Server {
         };
         run(server
             .command("initdb")
-            .args(["-A", "trust", "-U", "vefa", "-E", "UTF8", "--locale=C.UTF-8", "-D"])
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "vefa",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-D",
+            ])
             .arg(&data)
             .arg("--no-sync"))?;
         let log = base.join("server.log");

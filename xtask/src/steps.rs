@@ -18,7 +18,9 @@ pub fn root() -> PathBuf {
 pub fn run(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
     eprintln!("$ {shown}");
-    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -44,7 +46,12 @@ fn ensure_node() -> Result {
         .output()
         .map(|o| {
             let v = String::from_utf8_lossy(&o.stdout);
-            let major: u32 = v.trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+            let major: u32 = v
+                .trim_start_matches('v')
+                .split('.')
+                .next()
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0);
             major >= 20
         })
         .unwrap_or(false);
@@ -62,7 +69,10 @@ fn npm_install() -> Result {
     let ui = root().join("ui");
     let stamp = ui.join("node_modules/.package-lock.json");
     let lock = ui.join("package-lock.json");
-    let fresh = match (stamp.metadata().and_then(|m| m.modified()), lock.metadata().and_then(|m| m.modified())) {
+    let fresh = match (
+        stamp.metadata().and_then(|m| m.modified()),
+        lock.metadata().and_then(|m| m.modified()),
+    ) {
         (Ok(installed), Ok(locked)) => installed >= locked,
         _ => false,
     };
@@ -93,7 +103,10 @@ struct Steps {
 
 impl Steps {
     fn new() -> Self {
-        Self { started: Instant::now(), done: Vec::new() }
+        Self {
+            started: Instant::now(),
+            done: Vec::new(),
+        }
     }
 
     fn step(&mut self, name: &str, f: impl FnOnce() -> Result) -> Result {
@@ -133,20 +146,37 @@ fn test_steps(s: &mut Steps) -> Result {
         packages::ensure(packages::TEST)
     })?;
     s.step("npm packages", npm_install)?;
-    s.step("cargo fmt --check", || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
-    s.step("UI type check (svelte-check)", || run(npm().args(["run", "check"])))?;
-    s.step("UI unit tests (vitest)", || run(npm().args(["run", "test"])))?;
+    s.step("cargo fmt --check", || {
+        run(cargo().args(["fmt", "--all", "--", "--check"]))
+    })?;
+    s.step("UI type check (svelte-check)", || {
+        run(npm().args(["run", "check"]))
+    })?;
+    s.step(
+        "UI unit tests (vitest)",
+        || run(npm().args(["run", "test"])),
+    )?;
     // The desktop crate embeds the built UI, so build it before anything compiles that crate.
     s.step("UI build", || run(npm().args(["run", "build"])))?;
     s.step("clippy -D warnings", || {
-        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
     })?;
-    s.step("Rust tests on SQLite and PostgreSQL, bindings check", || {
-        let pg = postgres::Server::start()?;
-        run(cargo()
-            .args(["test", "--workspace", "--exclude", "vefa-e2e"])
-            .env("VEFA_TEST_POSTGRES_URL", &pg.url))
-    })?;
+    s.step(
+        "Rust tests on SQLite and PostgreSQL, bindings check",
+        || {
+            let pg = postgres::Server::start()?;
+            run(cargo()
+                .args(["test", "--workspace", "--exclude", "vefa-e2e"])
+                .env("VEFA_TEST_POSTGRES_URL", &pg.url))
+        },
+    )?;
     s.step("end-to-end (real app under Xvfb)", e2e)
 }
 
@@ -158,10 +188,11 @@ pub fn e2e_only() -> Result {
 }
 
 fn e2e() -> Result {
-    run(cargo().args(["build", "-p", "vefa-desktop"]))?;
+    // The CLI is built too: a test writes with it while the window is open.
+    run(cargo().args(["build", "-p", "vefa", "-p", "vefa-desktop"]))?;
     let app = root().join("target/debug/vefa-desktop");
     run(cargo()
-        .args(["test", "-p", "vefa-e2e", "--", "--test-threads=1"])
+        .args(["test", "-p", "vefa-e2e", "--test", "window", "--", "--test-threads=1"])
         .env("VEFA_E2E_APP", &app)
         .env("VEFA_E2E_SCREENSHOTS", root().join("target/e2e")))
 }

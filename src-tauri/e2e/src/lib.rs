@@ -1,0 +1,312 @@
+//! The end-to-end harness: a private desktop for each test — Xvfb, a private D-Bus session bus with
+//! a real notification daemon (dunst) and a `dbus-monitor` recording what it was asked to show —
+//! and WebKitWebDriver launching the real `vefa-desktop` binary. Every process it starts is
+//! killed when the `Desktop` drops.
+//!
+//! WebKitWebDriver is driven directly: tauri-driver only forwards to it, and its proxy drops a
+//! share of new sessions on small machines.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+pub use fantoccini;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// The app binary under test, built by `cargo xtask e2e`.
+pub fn app_binary() -> PathBuf {
+    let path = PathBuf::from(
+        std::env::var("VEFA_E2E_APP")
+            .expect("VEFA_E2E_APP must name the vefa-desktop binary: run `cargo xtask e2e`"),
+    );
+    assert!(
+        path.exists(),
+        "the app binary {} does not exist",
+        path.display()
+    );
+    path
+}
+
+/// The `vefa` CLI beside the app binary.
+pub fn cli_binary() -> PathBuf {
+    let cli = app_binary().with_file_name("vefa");
+    assert!(
+        cli.exists(),
+        "the vefa CLI {} does not exist",
+        cli.display()
+    );
+    cli
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = std::env::var_os("VEFA_E2E_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("vefa-e2e"));
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+struct Proc(&'static str, Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        // A helper that died before the test ended explains many odd failures: say so.
+        if let Ok(Some(status)) = self.1.try_wait() {
+            eprintln!("e2e: {} had already exited ({status})", self.0);
+        }
+        let _ = self.1.kill();
+        let _ = self.1.wait();
+    }
+}
+
+fn spawn(name: &'static str, cmd: &mut Command) -> Proc {
+    let child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {name} ({e}): `cargo xtask e2e` installs it"));
+    Proc(name, child)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Reads one line a child prints on stdout (Xvfb's display number, dbus-daemon's address).
+fn first_line(child: &mut Child, what: &str) -> String {
+    let out = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(out)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("reading {what}: {e}"));
+    let line = line.trim().to_owned();
+    assert!(!line.is_empty(), "{what} printed nothing");
+    line
+}
+
+pub struct Desktop {
+    pub display: String,
+    pub bus: String,
+    port: u16,
+    monitor_log: PathBuf,
+    _dir: tempfile::TempDir,
+    // Dropped last to first: the driver before the bus and the display.
+    _procs: Vec<Proc>,
+}
+
+impl Desktop {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut procs = Vec::new();
+
+        let mut xvfb = Command::new("Xvfb");
+        xvfb.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x860x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+        let mut x = spawn("Xvfb", &mut xvfb);
+        let display = format!(":{}", first_line(&mut x.1, "Xvfb's display"));
+        procs.push(x);
+
+        let mut bus = spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        );
+        let address = first_line(&mut bus.1, "dbus-daemon's address");
+        procs.push(bus);
+
+        let monitor_log = dir.path().join("notify-calls.txt");
+        let log = std::fs::File::create(&monitor_log).expect("monitor log");
+        procs.push(spawn(
+            "dbus-monitor",
+            Command::new("dbus-monitor")
+                .args([
+                    "--address",
+                    &address,
+                    "interface='org.freedesktop.Notifications',member='Notify'",
+                ])
+                .stdout(log)
+                .stderr(Stdio::null()),
+        ));
+        procs.push(spawn(
+            "dunst",
+            Command::new("dunst")
+                .env("DISPLAY", &display)
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .env("HOME", dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        ));
+
+        let port = free_port();
+        procs.push(spawn(
+            "WebKitWebDriver",
+            Command::new("WebKitWebDriver")
+                .arg(format!("--port={port}"))
+                .env("DISPLAY", &display)
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .env("TAURI_WEBVIEW_AUTOMATION", "true")
+                .env("VEFA_LOG", "info")
+                .stdout(Stdio::null()),
+        ));
+
+        let desktop = Desktop {
+            display,
+            bus: address,
+            port,
+            monitor_log,
+            _dir: dir,
+            _procs: procs,
+        };
+        desktop.wait_until_listening();
+        desktop
+    }
+
+    fn wait_until_listening(&self) {
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "WebKitWebDriver did not start listening on 127.0.0.1:{}",
+            self.port
+        );
+    }
+
+    /// Starts the app on `data_dir` in a new WebDriver session.
+    pub async fn launch(&self, data_dir: &Path) -> App {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "webkitgtk:browserOptions".into(),
+            json!({ "binary": app_binary(), "args": ["--data-dir", data_dir] }),
+        );
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let mut last = String::new();
+        // A new session is occasionally reset in its first second on a loaded machine: retry.
+        for _ in 0..4 {
+            let mut builder = ClientBuilder::rustls().expect("TLS roots");
+            builder.capabilities(caps.clone());
+            match builder.connect(&url).await {
+                Ok(client) => {
+                    let app = App { client };
+                    app.wait(".shell").await;
+                    return app;
+                }
+                Err(e) => {
+                    last = e.to_string();
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        panic!("could not start a WebDriver session with the app: {last}");
+    }
+
+    /// Everything the notification daemon was asked to show so far, as dbus-monitor printed it.
+    pub fn notify_calls(&self) -> String {
+        std::fs::read_to_string(&self.monitor_log).unwrap_or_default()
+    }
+
+    /// Waits until a notification containing `text` was sent to the daemon.
+    pub async fn wait_for_notification(&self, text: &str) -> String {
+        for _ in 0..100 {
+            let calls = self.notify_calls();
+            if calls.contains(text) {
+                return calls;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "no notification with {text:?} reached the daemon; it saw:\n{}",
+            self.notify_calls()
+        );
+    }
+}
+
+pub struct App {
+    pub client: Client,
+}
+
+impl App {
+    pub async fn wait(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} did not appear: {e}"))
+    }
+
+    /// Waits until the element's text contains `expected`; returns the text.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..150 {
+            if let Ok(el) = self.client.find(Locator::Css(css)).await {
+                last = el.text().await.unwrap_or_default();
+                if last.contains(expected) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css} never said {expected:?}; last it said {last:?}");
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.wait(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Clears a text field and types into it, as a person would.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.wait(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait(css).await.click().await.unwrap();
+    }
+
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait(css).await.select_by_value(value).await.unwrap();
+    }
+
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Saves a screenshot under `target/e2e/NAME.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+    }
+
+    /// Ends the session, which closes the app.
+    pub async fn quit(self) {
+        self.client.close().await.unwrap();
+        // Give the process a moment to let go of the store and its bus name.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}

@@ -1,0 +1,103 @@
+//! `cargo xtask bench` runs this against the release binary: time from launch to the first
+//! interactive screen (the profile form's save button is in the DOM) under Xvfb, and the idle
+//! memory of the app and its WebKit processes. Figures are printed, never asserted.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use vefa_e2e::{Desktop, app_binary};
+
+const RUNS: usize = 5;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let app_path = app_binary();
+    let desktop = Desktop::start();
+    let mut times = Vec::new();
+    let mut memory = None;
+    for run in 0..RUNS {
+        let data = tempfile::tempdir().unwrap();
+        let started = Instant::now();
+        let app = desktop.launch(data.path()).await;
+        app.wait("#save-profile").await;
+        times.push(started.elapsed());
+        if run == RUNS - 1 {
+            // Let start-up work settle before reading memory.
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            memory = Some(app_memory(&app_path));
+        }
+        app.quit().await;
+    }
+    let ms = |d: &Duration| d.as_secs_f64() * 1000.0;
+    let mut sorted: Vec<f64> = times.iter().map(ms).collect();
+    sorted.sort_by(f64::total_cmp);
+    println!(
+        "cold start, first launch after build:  {:>7.0} ms",
+        ms(&times[0])
+    );
+    println!(
+        "start to interactive, median of {RUNS}:    {:>7.0} ms",
+        sorted[RUNS / 2]
+    );
+    println!("  (each includes creating the WebDriver session, which launches the app)");
+    if let Some((pss, rss, procs)) = memory {
+        println!(
+            "idle memory, app + WebKit processes:    {:>7.1} MB PSS ({rss:.1} MB RSS, {procs} processes)",
+            pss
+        );
+    }
+}
+
+/// PSS and RSS in MB of the app process and all its descendants (WebKitWebProcess,
+/// WebKitNetworkProcess). PSS splits shared pages fairly, so it is the honest sum.
+fn app_memory(app: &Path) -> (f64, f64, usize) {
+    let procs: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after = stat.rsplit_once(')')?.1;
+            let ppid = after.split_whitespace().nth(1)?.parse().ok()?;
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+            Some((pid, ppid, exe.display().to_string()))
+        })
+        .collect();
+    let roots: Vec<u32> = procs
+        .iter()
+        .filter(|(_, _, exe)| Path::new(exe) == app)
+        .map(|(pid, _, _)| *pid)
+        .collect();
+    assert!(!roots.is_empty(), "the app process was not found");
+    let mut family = roots.clone();
+    let mut i = 0;
+    while i < family.len() {
+        let parent = family[i];
+        family.extend(
+            procs
+                .iter()
+                .filter(|(_, pp, _)| *pp == parent)
+                .map(|(p, _, _)| *p),
+        );
+        i += 1;
+    }
+    let (mut pss, mut rss) = (0.0, 0.0);
+    for pid in &family {
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        for line in rollup.lines() {
+            let kb = |l: &str| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            if line.starts_with("Pss:") {
+                pss += kb(line) / 1024.0;
+            } else if line.starts_with("Rss:") {
+                rss += kb(line) / 1024.0;
+            }
+        }
+    }
+    (pss, rss, family.len())
+}
