@@ -47,6 +47,8 @@ pub struct DesktopNotifier {
     /// The bundle identifier. Windows drops notifications from an app without an
     /// AppUserModelID, and macOS attributes them by bundle id.
     app_id: String,
+    /// The icon name the Linux bundles install (hicolor theme, named after the binary).
+    icon: &'static str,
     timeout: Duration,
 }
 
@@ -58,6 +60,7 @@ impl DesktopNotifier {
         }
         Self {
             app_id: app_id.to_owned(),
+            icon: "vefa-desktop",
             timeout: Duration::from_secs(5),
         }
     }
@@ -72,14 +75,15 @@ impl Notifier for DesktopNotifier {
     fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
         let n = n.clone();
         let app_id = self.app_id.clone();
+        let icon = self.icon;
         with_deadline(self.timeout, move || {
             let mut note = notify_rust::Notification::new();
             note.summary(&n.summary).body(&n.body).appname("Vefa");
             #[cfg(target_os = "windows")]
             note.app_id(&app_id);
             #[cfg(all(unix, not(target_os = "macos")))]
-            note.icon(&app_id);
-            let _ = &app_id;
+            note.icon(icon);
+            let _ = (&app_id, icon);
             note.show()
                 .map(|_| ())
                 .map_err(|e| classify(&e.to_string()))

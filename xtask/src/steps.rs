@@ -192,7 +192,15 @@ fn e2e() -> Result {
     run(cargo().args(["build", "-p", "vefa", "-p", "vefa-desktop"]))?;
     let app = root().join("target/debug/vefa-desktop");
     run(cargo()
-        .args(["test", "-p", "vefa-e2e", "--test", "window", "--", "--test-threads=1"])
+        .args([
+            "test",
+            "-p",
+            "vefa-e2e",
+            "--test",
+            "window",
+            "--",
+            "--test-threads=1",
+        ])
         .env("VEFA_E2E_APP", &app)
         .env("VEFA_E2E_SCREENSHOTS", root().join("target/e2e")))
 }

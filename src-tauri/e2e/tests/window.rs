@@ -140,3 +140,42 @@ async fn a_change_made_with_the_cli_reaches_the_open_window() {
     }
     panic!("the window never showed the name the CLI saved");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_launch_hands_over_to_the_open_window_and_exits() {
+    let desktop = Desktop::start();
+    let data = tempfile::tempdir().unwrap();
+    let app = desktop.launch(data.path()).await;
+    app.fill("#shop_name", "Unsaved draft").await;
+
+    let mut second = std::process::Command::new(vefa_e2e::app_binary())
+        .args(["--data-dir", data.path().to_str().unwrap()])
+        .env("DISPLAY", &desktop.display)
+        .env("DBUS_SESSION_BUS_ADDRESS", &desktop.bus)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut exited = None;
+    for _ in 0..300 {
+        if let Some(status) = second.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let Some(status) = exited else {
+        let _ = second.kill();
+        panic!("the second launch kept running: it should hand over to the first window and exit");
+    };
+    assert!(
+        status.success(),
+        "the second launch exits cleanly: {status}"
+    );
+    assert_eq!(
+        app.value("#shop_name").await,
+        "Unsaved draft",
+        "the first window is still there, with what the seller was typing"
+    );
+    app.quit().await;
+}

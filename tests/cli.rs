@@ -1,5 +1,5 @@
-//! Notifications: the rule speaks the seller's language; with no notification daemon on the bus,
-//! the real sender says so instead of hanging.
+//! The CLI and notifications: the test notification speaks the seller's language; with no
+//! notification daemon on the bus, the real sender says so instead of hanging; `vefa info`.
 
 mod common;
 
@@ -78,5 +78,28 @@ fn with_no_notification_daemon_the_cli_says_so() {
     assert!(
         stderr.contains("no notification service is running"),
         "the seller is told why: {stderr}"
+    );
+}
+
+#[test]
+fn cli_info_says_where_the_store_is_and_its_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("dükkan.sqlite");
+    let out = Command::new(env!("CARGO_BIN_EXE_vefa"))
+        .args(["--db", db.to_str().unwrap(), "info", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
+    assert_eq!(info["location"], db.display().to_string());
+    assert_eq!(info["backend"], "sqlite");
+    assert_eq!(
+        info["schema_version"],
+        "m20261122_000001_profile_settings_changes"
     );
 }
