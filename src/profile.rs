@@ -4,7 +4,8 @@
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -288,19 +289,20 @@ pub async fn set_photo(
     now: DateTime<Utc>,
 ) -> Result<Change> {
     let field = |code: &str| Error::Validation(vec![FieldError::new("photo", code)]);
+    let too_large = || {
+        Error::Validation(vec![
+            FieldError::new("photo", "too_large").with("max_mib", MAX_PHOTO_BYTES / (1024 * 1024)),
+        ])
+    };
     // Base64 is 4/3 of the bytes: refuse an oversized upload before decoding it.
     if upload.data_base64.len() > MAX_PHOTO_BYTES / 3 * 4 + 8 {
-        return Err(Error::Validation(vec![
-            FieldError::new("photo", "too_large").with("max_mib", MAX_PHOTO_BYTES / (1024 * 1024)),
-        ]));
+        return Err(too_large());
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(upload.data_base64.trim())
         .map_err(|_| field("image_unreadable"))?;
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(Error::Validation(vec![
-            FieldError::new("photo", "too_large").with("max_mib", MAX_PHOTO_BYTES / (1024 * 1024)),
-        ]));
+        return Err(too_large());
     }
     let facts = inspect_image(&bytes, "photo").map_err(|e| Error::Validation(vec![e]))?;
 
@@ -312,8 +314,19 @@ pub async fn set_photo(
         return Err(field("profile_first"));
     };
     let stored = media_store.put(&txn, &bytes, &facts, now).await?;
+    point_photo_at(txn, feed, row, Some(stored.hash), now).await
+}
+
+/// Points the profile at a picture (or at none), logs the change and commits.
+async fn point_photo_at(
+    txn: DatabaseTransaction,
+    feed: &ChangeFeed,
+    row: seller_profile::Model,
+    hash: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Change> {
     let mut row: seller_profile::ActiveModel = row.into();
-    row.photo_hash = Set(Some(stored.hash));
+    row.photo_hash = Set(hash);
     row.updated_at = Set(now);
     row.update(&txn).await?;
     let change = feed
@@ -338,15 +351,7 @@ pub async fn remove_photo(
     if row.photo_hash.is_none() {
         return Ok(None);
     }
-    let mut row: seller_profile::ActiveModel = row.into();
-    row.photo_hash = Set(None);
-    row.updated_at = Set(now);
-    row.update(&txn).await?;
-    let change = feed
-        .record(&txn, ChangeKind::Profile, vec![PROFILE_ID.to_string()], now)
-        .await?;
-    txn.commit().await?;
-    Ok(Some(change))
+    point_photo_at(txn, feed, row, None, now).await.map(Some)
 }
 
 #[cfg(test)]
