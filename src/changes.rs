@@ -20,6 +20,8 @@ pub enum ChangeKind {
     Profile,
     Settings,
     Media,
+    Listings,
+    CompletenessRules,
 }
 
 impl ChangeKind {
@@ -28,6 +30,8 @@ impl ChangeKind {
             ChangeKind::Profile => "profile",
             ChangeKind::Settings => "settings",
             ChangeKind::Media => "media",
+            ChangeKind::Listings => "listings",
+            ChangeKind::CompletenessRules => "completeness_rules",
         }
     }
 
@@ -36,6 +40,8 @@ impl ChangeKind {
             "profile" => ChangeKind::Profile,
             "settings" => ChangeKind::Settings,
             "media" => ChangeKind::Media,
+            "listings" => ChangeKind::Listings,
+            "completeness_rules" => ChangeKind::CompletenessRules,
             _ => return None,
         })
     }

@@ -61,6 +61,9 @@ pub enum Error {
 
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+
+    #[error("no {what} with id {id}")]
+    NotFound { what: &'static str, id: String },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -84,6 +87,7 @@ impl Error {
             Error::File { .. } => "file",
             Error::Notification(e) => e.code(),
             Error::Corrupt(_) => "corrupt",
+            Error::NotFound { .. } => "not_found",
         }
     }
 
@@ -98,6 +102,10 @@ impl Error {
             }
             Error::File { path, .. } => {
                 params.insert("path".into(), path.clone());
+            }
+            Error::NotFound { what, id } => {
+                params.insert("what".into(), (*what).into());
+                params.insert("id".into(), id.clone());
             }
             _ => {}
         }

@@ -3,7 +3,9 @@
 
 pub mod changes;
 pub mod clock;
+pub mod completeness;
 pub mod error;
+pub mod listings;
 pub mod locale;
 pub mod media;
 pub mod notifications;
@@ -14,7 +16,7 @@ pub mod store;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
 pub use changes::{Actor, Change, ChangeFeed, ChangeKind};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -81,6 +83,7 @@ impl Vefa {
             });
         let feed = ChangeFeed::new(options.actor);
         feed.prune(&opened.db, now).await?;
+        completeness::rule_sets::ensure_defaults(&opened.db).await?;
         Ok(Self {
             db: opened.db,
             info: opened.info,
@@ -140,6 +143,147 @@ impl Vefa {
         let change = settings::save(&self.db, &self.feed, s, self.clock.now()).await?;
         self.feed.publish(change);
         self.settings().await
+    }
+
+    /// Every family's completeness rules.
+    pub async fn completeness_rules(&self) -> Result<listings::RuleSets> {
+        completeness::rule_sets::load_all(&self.db).await
+    }
+
+    /// Replaces a family's rules and rescores its listings, in one transaction; returns how many
+    /// scores changed.
+    pub async fn save_family_rules(
+        &self,
+        family: &str,
+        rules: &[completeness::Rule],
+    ) -> Result<u64> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        completeness::rule_sets::replace_family(&txn, family, rules).await?;
+        let sets = completeness::rule_sets::load_all(&txn).await?;
+        let changed = listings::recompute(&txn, &sets, Some(family), now).await?;
+        let change = self
+            .feed
+            .record(
+                &txn,
+                ChangeKind::CompletenessRules,
+                vec![family.to_owned()],
+                now,
+            )
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(changed)
+    }
+
+    /// Rescores every listing (staleness moves with the clock); returns how many changed.
+    pub async fn recompute_completeness(&self) -> Result<u64> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let sets = completeness::rule_sets::load_all(&txn).await?;
+        let changed = listings::recompute(&txn, &sets, None, now).await?;
+        if changed > 0 {
+            let change = self
+                .feed
+                .record(&txn, ChangeKind::Listings, vec![], now)
+                .await?;
+            txn.commit().await?;
+            self.feed.publish(change);
+        } else {
+            txn.commit().await?;
+        }
+        Ok(changed)
+    }
+
+    async fn save_listing(
+        &self,
+        id: Option<i32>,
+        input: &listings::ListingInput,
+    ) -> Result<listings::Listing> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let sets = completeness::rule_sets::load_all(&txn).await?;
+        let (id, _) = listings::save(&txn, &sets, id, input, now).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        self.listing(id).await
+    }
+
+    pub async fn create_listing(
+        &self,
+        input: &listings::ListingInput,
+    ) -> Result<listings::Listing> {
+        self.save_listing(None, input).await
+    }
+
+    pub async fn update_listing(
+        &self,
+        id: i32,
+        input: &listings::ListingInput,
+    ) -> Result<listings::Listing> {
+        self.save_listing(Some(id), input).await
+    }
+
+    pub async fn listing(&self, id: i32) -> Result<listings::Listing> {
+        let sets = completeness::rule_sets::load_all(&self.db).await?;
+        listings::get(&self.db, &sets, id, self.clock.now()).await
+    }
+
+    /// A copy as a new draft: same content, no SKUs or marketplace id (those must stay unique).
+    pub async fn duplicate_listing(&self, id: i32) -> Result<listings::Listing> {
+        let mut input = self.listing(id).await?.input;
+        let suffix = " (copy)";
+        let keep = listings::MAX_TITLE_CHARS - suffix.chars().count();
+        input.title = format!(
+            "{}{suffix}",
+            input.title.chars().take(keep).collect::<String>()
+        );
+        input.state = listings::ListingState::Draft;
+        input.etsy_listing_id = None;
+        for v in &mut input.variants {
+            v.sku.clear();
+        }
+        self.save_listing(None, &input).await
+    }
+
+    pub async fn archive_listing(&self, id: i32, archived: bool) -> Result<()> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        listings::set_archived(&txn, id, archived, now).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(())
+    }
+
+    /// Stores a picture for a listing (once, by content) and returns its facts; the editor then
+    /// puts its hash in the listing's photo list.
+    pub async fn add_listing_photo(
+        &self,
+        upload: &profile::PhotoUpload,
+    ) -> Result<listings::ListingPhoto> {
+        let (bytes, facts) =
+            media::decode_upload(&upload.data_base64, listings::MAX_PHOTO_BYTES, "photos")?;
+        let stored = self
+            .media
+            .put(&self.db, &bytes, &facts, self.clock.now())
+            .await?;
+        Ok(listings::ListingPhoto {
+            hash: stored.hash,
+            width: facts.width,
+            height: facts.height,
+        })
+    }
+
+    pub async fn listings(&self, query: &listings::ListingQuery) -> Result<listings::ListingPage> {
+        listings::list(&self.db, query).await
     }
 
     /// Shows the test notification in the seller's language; returns what was shown.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use vefa::listings::ListingQuery;
 use vefa::locale::UiLanguage;
 use vefa::notifications::DesktopNotifier;
 use vefa::{Actor, Error, Location, OpenOptions, ProfileInput, Vefa};
@@ -38,6 +39,28 @@ enum Command {
     },
     /// Show a test desktop notification.
     NotifyTest,
+    /// The catalog.
+    Listings {
+        #[command(subcommand)]
+        command: ListingsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListingsCommand {
+    /// Every listing, worst completeness first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Completeness per listing: score, complete or not, and each unmet rule with its message.
+    Check {
+        /// Only listings scoring below this.
+        #[arg(long, value_parser = clap::value_parser!(u8).range(0..=101))]
+        below: Option<u8>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -163,6 +186,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let saved = vefa.save_profile(&input).await?;
             println!("profile saved: {}", saved.shop_name);
         }
+        Command::Listings { command } => listings_command(&vefa, command).await?,
         Command::NotifyTest => {
             let note = vefa
                 .send_test_notification(Arc::new(DesktopNotifier::new(vefa::APP_ID)))
@@ -171,6 +195,113 @@ async fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     vefa.close().await
+}
+
+/// Every listing matching `query`, a page at a time.
+async fn all_rows(
+    vefa: &Vefa,
+    mut query: ListingQuery,
+) -> Result<Vec<vefa::listings::ListingRow>, Error> {
+    let mut rows = Vec::new();
+    query.limit = 1000;
+    loop {
+        let page = vefa.listings(&query).await?;
+        let n = page.rows.len() as u32;
+        rows.extend(page.rows);
+        if n < query.limit {
+            return Ok(rows);
+        }
+        query.offset += n;
+    }
+}
+
+async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<(), Error> {
+    match command {
+        ListingsCommand::List { json } => {
+            let rows = all_rows(vefa, ListingQuery::default()).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rows).unwrap_or_default()
+                );
+            } else {
+                for r in rows {
+                    println!(
+                        "{:>6}  {:>3}%  {:<9}  {}",
+                        r.id,
+                        r.score,
+                        r.state.as_str(),
+                        r.title
+                    );
+                }
+            }
+        }
+        ListingsCommand::Check { below, json } => {
+            let rows = all_rows(
+                vefa,
+                ListingQuery {
+                    below_score: below,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            let mut report = Vec::new();
+            for r in rows {
+                let l = vefa.listing(r.id).await?;
+                let unmet: Vec<serde_json::Value> = l
+                    .completeness
+                    .unmet
+                    .iter()
+                    .map(|u| {
+                        let (message, hint) = vefa::completeness::message_en(u);
+                        serde_json::json!({ "rule": u.rule, "required": u.required, "message": message, "hint": hint })
+                    })
+                    .collect();
+                report.push(serde_json::json!({
+                    "id": l.id,
+                    "sku": l.input.variants.first().map(|v| v.sku.clone()).unwrap_or_default(),
+                    "title": l.input.title,
+                    "score": l.completeness.score,
+                    "complete": l.completeness.complete,
+                    "unmet": unmet,
+                }));
+            }
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).unwrap_or_default()
+                );
+            } else {
+                for l in &report {
+                    let mark = if l["complete"].as_bool() == Some(true) {
+                        "complete"
+                    } else {
+                        "INCOMPLETE"
+                    };
+                    println!(
+                        "{:>6}  {:>3}%  {mark:<10}  {}",
+                        l["id"],
+                        l["score"],
+                        l["title"].as_str().unwrap_or_default()
+                    );
+                    for u in l["unmet"].as_array().into_iter().flatten() {
+                        let req = if u["required"].as_bool() == Some(true) {
+                            "required"
+                        } else {
+                            "recommended"
+                        };
+                        println!(
+                            "          - {} ({req}): {}; {}",
+                            u["rule"].as_str().unwrap_or_default(),
+                            u["message"].as_str().unwrap_or_default(),
+                            u["hint"].as_str().unwrap_or_default()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn main() -> ExitCode {

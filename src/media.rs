@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
@@ -42,6 +43,31 @@ pub fn inspect_image(bytes: &[u8], field: &str) -> Result<ImageFacts, FieldError
         width: size.width as u32,
         height: size.height as u32,
     })
+}
+
+/// Decodes a base64 upload and reads its picture facts; refuses an oversized upload before
+/// decoding it (base64 is 4/3 of the bytes). `field` names the form field in errors.
+pub fn decode_upload(
+    data_base64: &str,
+    max_bytes: usize,
+    field: &str,
+) -> Result<(Vec<u8>, ImageFacts)> {
+    let too_large = || {
+        Error::Validation(vec![
+            FieldError::new(field, "too_large").with("max_mib", max_bytes / (1024 * 1024)),
+        ])
+    };
+    if data_base64.len() > max_bytes / 3 * 4 + 8 {
+        return Err(too_large());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data_base64.trim())
+        .map_err(|_| Error::Validation(vec![FieldError::new(field, "image_unreadable")]))?;
+    if bytes.len() > max_bytes {
+        return Err(too_large());
+    }
+    let facts = inspect_image(&bytes, field).map_err(|e| Error::Validation(vec![e]))?;
+    Ok((bytes, facts))
 }
 
 pub struct MediaStore {

@@ -13,7 +13,7 @@ use specta::Type;
 use crate::changes::{Change, ChangeFeed, ChangeKind};
 use crate::error::{Error, FieldError, Result};
 use crate::locale::UiLanguage;
-use crate::media::{MediaStore, inspect_image};
+use crate::media::{MediaStore, decode_upload};
 use crate::store::entity::{media, seller_profile};
 
 const PROFILE_ID: i32 = 1;
@@ -288,30 +288,16 @@ pub async fn set_photo(
     upload: &PhotoUpload,
     now: DateTime<Utc>,
 ) -> Result<Change> {
-    let field = |code: &str| Error::Validation(vec![FieldError::new("photo", code)]);
-    let too_large = || {
-        Error::Validation(vec![
-            FieldError::new("photo", "too_large").with("max_mib", MAX_PHOTO_BYTES / (1024 * 1024)),
-        ])
-    };
-    // Base64 is 4/3 of the bytes: refuse an oversized upload before decoding it.
-    if upload.data_base64.len() > MAX_PHOTO_BYTES / 3 * 4 + 8 {
-        return Err(too_large());
-    }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(upload.data_base64.trim())
-        .map_err(|_| field("image_unreadable"))?;
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(too_large());
-    }
-    let facts = inspect_image(&bytes, "photo").map_err(|e| Error::Validation(vec![e]))?;
-
+    let (bytes, facts) = decode_upload(&upload.data_base64, MAX_PHOTO_BYTES, "photo")?;
     let txn = db.begin().await?;
     let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID)
         .one(&txn)
         .await?
     else {
-        return Err(field("profile_first"));
+        return Err(Error::Validation(vec![FieldError::new(
+            "photo",
+            "profile_first",
+        )]));
     };
     let stored = media_store.put(&txn, &bytes, &facts, now).await?;
     point_photo_at(txn, feed, row, Some(stored.hash), now).await

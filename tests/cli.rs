@@ -98,8 +98,67 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(
-        info["schema_version"],
-        "m20261122_000001_profile_settings_changes"
+    assert_eq!(info["schema_version"], "m20261122_000002_listings");
+}
+
+#[tokio::test]
+async fn cli_check_reports_unmet_rules_with_messages() {
+    let store = TestStore::sqlite().await;
+    let vefa = store.open().await;
+    let mut l = vefa::listings::ListingInput::draft("Kilim 120×80", "AZN");
+    l.price.minor = 45_000;
+    l.variants[0].sku = "KLM-1".into();
+    vefa.create_listing(&l).await.unwrap();
+    vefa.close().await.unwrap();
+    let vefa::Location::Sqlite(db) = &store.location else {
+        unreachable!()
+    };
+
+    let out = Command::new(env!("CARGO_BIN_EXE_vefa"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "listings",
+            "check",
+            "--below",
+            "101",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &report[0];
+    assert_eq!(first["sku"], "KLM-1");
+    assert_eq!(
+        first["complete"], false,
+        "no photos, no description, no VAT, no shipping"
+    );
+    let photos = first["unmet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["rule"] == "photos")
+        .expect("photos unmet");
+    assert_eq!(photos["message"], "3 photo(s) missing");
+    assert_eq!(photos["required"], true);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_vefa"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "listings",
+            "check",
+            "--below",
+            "0",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let none: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(none, serde_json::json!([]), "nothing scores below 0");
 }

@@ -4,14 +4,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_profile_settings_changes;
+mod m20261122_000002_listings;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261122_000001_profile_settings_changes::Migration,
-        )]
+        vec![
+            Box::new(m20261122_000001_profile_settings_changes::Migration),
+            Box::new(m20261122_000002_listings::Migration),
+        ]
     }
 }

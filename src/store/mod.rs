@@ -246,7 +246,16 @@ pub async fn table_counts(
     db: &DatabaseConnection,
 ) -> Result<std::collections::BTreeMap<String, i64>> {
     let mut counts = std::collections::BTreeMap::new();
-    for table in ["seller_profile", "setting", "media", "change_log"] {
+    for table in [
+        "seller_profile",
+        "setting",
+        "media",
+        "change_log",
+        "listing",
+        "listing_variant",
+        "listing_photo",
+        "completeness_rule",
+    ] {
         let row = db
             .query_one_raw(Statement::from_string(
                 db.get_database_backend(),

@@ -1,6 +1,10 @@
 //! SeaORM entities, one file per table. They stay inside the core: domains expose their own views.
 
 pub mod change_log;
+pub mod completeness_rule;
+pub mod listing;
+pub mod listing_photo;
+pub mod listing_variant;
 pub mod media;
 pub mod seller_profile;
 pub mod setting;

@@ -38,7 +38,7 @@ export type Change = {
 	foreign: boolean,
 };
 
-export type ChangeKind = "profile" | "settings" | "media";
+export type ChangeKind = "profile" | "settings" | "media" | "listings" | "completeness_rules";
 
 export type ChangesEvent = {
 	changes: Change[],

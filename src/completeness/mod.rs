@@ -1,0 +1,9 @@
+//! Product-information completeness, in the spirit of Akeneo's: a rule set per category family,
+//! each rule required or recommended with a weight; a score 0–100 and the list of what is missing.
+
+mod defaults;
+pub mod rule_sets;
+mod rules;
+
+pub use defaults::{FAMILIES, default_rules};
+pub use rules::{Check, Completeness, Facts, Rule, TextField, Unmet, check, evaluate, message_en};

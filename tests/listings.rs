@@ -1,0 +1,433 @@
+//! Listings on a real store: round-trips, validation that writes nothing, scores stored and
+//! updated on every edit, rule sets the seller adjusts, the list's filters and sorting.
+
+mod common;
+
+use base64::Engine;
+use common::TestStore;
+use vefa::completeness::{Check, Rule};
+use vefa::listings::{ListingInput, ListingQuery, ListingState, Pair, SortBy, Variant};
+use vefa::profile::PhotoUpload;
+use vefa::{Error, Vefa};
+
+fn png(width: u32, height: u32, salt: u8) -> PhotoUpload {
+    let mut v = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+    ];
+    v.extend_from_slice(&width.to_be_bytes());
+    v.extend_from_slice(&height.to_be_bytes());
+    v.extend_from_slice(&[8, 6, 0, 0, 0, salt, 0, 0, 0]);
+    PhotoUpload {
+        file_name: "p.png".into(),
+        data_base64: base64::engine::general_purpose::STANDARD.encode(v),
+    }
+}
+
+fn lamp(sku: &str) -> ListingInput {
+    let mut l = ListingInput::draft("Masa lampası <b>mis</b> — چراغ رومیزی 💡", "AZN");
+    l.family = "electronics".into();
+    l.description = "Əl ilə döyülmüş mis masa lampası. ".repeat(12);
+    l.price.minor = 8_500;
+    l.vat_rate_bp = Some(1800);
+    l.shipping.cost_minor = Some(500);
+    l.shipping.delivery_days_min = Some(2);
+    l.shipping.delivery_days_max = Some(5);
+    l.specs = vec![
+        Pair {
+            name: "Power".into(),
+            value: "40 W".into(),
+        },
+        Pair {
+            name: "Voltage".into(),
+            value: "220 V".into(),
+        },
+        Pair {
+            name: "Height".into(),
+            value: "45 cm".into(),
+        },
+    ];
+    l.safety = "Use a bulb of at most 40 W; keep away from water.".into();
+    l.variants = vec![Variant {
+        sku: sku.into(),
+        quantity: 4,
+        ..Default::default()
+    }];
+    l
+}
+
+fn field_codes(err: &Error) -> Vec<(String, String)> {
+    match err {
+        Error::Validation(fields) => fields
+            .iter()
+            .map(|f| (f.field.clone(), f.code.clone()))
+            .collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+async fn photos(vefa: &Vefa, n: usize, side: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    for i in 0..n {
+        out.push(
+            vefa.add_listing_photo(&png(side, side, i as u8))
+                .await
+                .unwrap()
+                .hash,
+        );
+    }
+    out
+}
+
+async fn text_in_any_script_round_trips_and_html_stays_text(store: TestStore) {
+    let vefa = store.open().await;
+    let created = vefa.create_listing(&lamp("LAMP-1")).await.unwrap();
+    let again = vefa.listing(created.id).await.unwrap();
+    assert_eq!(
+        again.input.title, "Masa lampası <b>mis</b> — چراغ رومیزی 💡",
+        "stored exactly as typed"
+    );
+    assert_eq!(again.input.variants[0].sku, "LAMP-1");
+    assert_eq!(again.input.price.minor, 8_500);
+    assert_eq!(again.input.specs.len(), 3);
+}
+
+async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
+    let vefa = store.open().await;
+    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let mut bad = lamp("LAMP-2");
+    bad.title = "x".repeat(141);
+    bad.price.minor = -5;
+    bad.variants[0].quantity = -1;
+    bad.shipping.delivery_days_min = Some(9);
+    let err = vefa.create_listing(&bad).await.unwrap_err();
+    let codes = field_codes(&err);
+    for expected in [
+        ("title", "too_long"),
+        ("price", "price_positive"),
+        ("variants[0].quantity", "negative"),
+        ("shipping.delivery_days", "min_above_max"),
+    ] {
+        assert!(
+            codes.contains(&(expected.0.into(), expected.1.into())),
+            "{expected:?} in {codes:?}"
+        );
+    }
+    let mut empty = lamp("");
+    empty.title = "  ".into();
+    assert_eq!(
+        field_codes(&vefa.create_listing(&empty).await.unwrap_err()),
+        vec![("title".into(), "required".into())]
+    );
+    assert_eq!(
+        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        before,
+        "nothing half-written"
+    );
+}
+
+async fn a_sku_belongs_to_one_listing(store: TestStore) {
+    let vefa = store.open().await;
+    let first = vefa.create_listing(&lamp("KILIM-9")).await.unwrap();
+    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let err = vefa.create_listing(&lamp("KILIM-9")).await.unwrap_err();
+    assert_eq!(
+        field_codes(&err),
+        vec![("variants[0].sku".into(), "sku_taken".into())]
+    );
+    assert_eq!(
+        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        before
+    );
+    // Saving the owner again with its own SKU is fine.
+    vefa.update_listing(first.id, &lamp("KILIM-9"))
+        .await
+        .unwrap();
+}
+
+async fn the_score_is_stored_and_follows_every_edit(store: TestStore) {
+    let vefa = store.open().await;
+    let l = vefa.create_listing(&lamp("LAMP-3")).await.unwrap();
+    let unmet: Vec<&str> = l
+        .completeness
+        .unmet
+        .iter()
+        .map(|u| u.rule.as_str())
+        .collect();
+    assert!(
+        unmet.contains(&"photos") && unmet.contains(&"warranty") && unmet.contains(&"specs"),
+        "{unmet:?}"
+    );
+    assert!(
+        !l.completeness.complete,
+        "electronics require photos, warranty and 5 specs"
+    );
+    let first_score = l.completeness.score;
+
+    let mut better = l.input.clone();
+    better.photos = photos(&vefa, 3, 1200).await;
+    better.warranty = "Two years, repair or replacement.".into();
+    better.specs.extend([
+        Pair {
+            name: "Cable".into(),
+            value: "1.8 m".into(),
+        },
+        Pair {
+            name: "Socket".into(),
+            value: "E27".into(),
+        },
+    ]);
+    let l2 = vefa.update_listing(l.id, &better).await.unwrap();
+    assert!(
+        l2.completeness.score > first_score,
+        "{} > {first_score}",
+        l2.completeness.score
+    );
+    assert!(
+        l2.completeness.complete,
+        "every required rule is met now: {:?}",
+        l2.completeness.unmet
+    );
+
+    let row = &vefa.listings(&ListingQuery::default()).await.unwrap().rows[0];
+    assert_eq!(
+        row.score, l2.completeness.score,
+        "the list reads the stored score"
+    );
+    assert!(row.complete);
+}
+
+async fn small_photos_do_not_count(store: TestStore) {
+    let vefa = store.open().await;
+    let mut l = lamp("LAMP-4");
+    l.photos = photos(&vefa, 3, 800).await;
+    let saved = vefa.create_listing(&l).await.unwrap();
+    let u = saved
+        .completeness
+        .unmet
+        .iter()
+        .find(|u| u.rule == "photos")
+        .expect("800 px photos are too small");
+    assert_eq!(u.params["too_small"], "3");
+    let (_, hint) = vefa::completeness::message_en(u);
+    assert!(
+        hint.contains("add 3 more photo(s) of at least 1000 px"),
+        "{hint}"
+    );
+
+    let mut bad = l.clone();
+    bad.variants[0].sku = "LAMP-4b".into();
+    bad.photos = vec!["0".repeat(64)];
+    assert_eq!(
+        field_codes(&vefa.create_listing(&bad).await.unwrap_err()),
+        vec![("photos[0]".into(), "photo_missing".into())]
+    );
+}
+
+async fn adjusted_rules_rescore_the_family(store: TestStore) {
+    let vefa = store.open().await;
+    let l = vefa.create_listing(&lamp("LAMP-5")).await.unwrap();
+    let mut rules = vefa.completeness_rules().await.unwrap()["electronics"].clone();
+    rules.retain(|r| r.id != "warranty" && r.id != "photos" && r.id != "specs");
+    let changed = vefa.save_family_rules("electronics", &rules).await.unwrap();
+    assert_eq!(changed, 1);
+    let after = vefa.listing(l.id).await.unwrap();
+    assert!(
+        after.completeness.complete,
+        "no required rule left unmet: {:?}",
+        after.completeness.unmet
+    );
+
+    let bad = vec![Rule {
+        id: "Bad Id".into(),
+        check: Check::Maker,
+        required: true,
+        weight: 0,
+    }];
+    let err = vefa
+        .save_family_rules("electronics", &bad)
+        .await
+        .unwrap_err();
+    let codes = field_codes(&err);
+    assert!(
+        codes.contains(&("rules[0].id".into(), "key_invalid".into()))
+            && codes.contains(&("rules[0].weight".into(), "out_of_range".into()))
+    );
+    assert_eq!(
+        vefa.completeness_rules().await.unwrap()["electronics"],
+        rules,
+        "a refused rule set keeps the old one"
+    );
+
+    let mut unknown = lamp("LAMP-6");
+    unknown.family = "furniture".into();
+    assert_eq!(
+        field_codes(&vefa.create_listing(&unknown).await.unwrap_err()),
+        vec![("family".into(), "family_unknown".into())]
+    );
+}
+
+async fn the_list_filters_sorts_and_pages(store: TestStore) {
+    let vefa = store.open().await;
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        let mut l = lamp(&format!("SKU-{i:02}"));
+        l.title = format!("Lamp {i:02} 100% brass");
+        if i % 3 == 0 {
+            l.family = "default".into();
+            l.state = ListingState::Active;
+        }
+        if i == 5 {
+            l.warranty = "Five years.".repeat(3);
+        }
+        ids.push(vefa.create_listing(&l).await.unwrap().id);
+    }
+    let q = |f: fn(&mut ListingQuery)| {
+        let mut q = ListingQuery::default();
+        f(&mut q);
+        q
+    };
+    let all = vefa.listings(&q(|_| {})).await.unwrap();
+    assert_eq!(all.total, 12);
+    assert!(
+        all.rows.windows(2).all(|w| w[0].score <= w[1].score),
+        "worst first by default"
+    );
+
+    let by_family = vefa
+        .listings(&q(|q| q.family = Some("default".into())))
+        .await
+        .unwrap();
+    assert_eq!(by_family.total, 4);
+    let active = vefa
+        .listings(&q(|q| q.state = Some(ListingState::Active)))
+        .await
+        .unwrap();
+    assert_eq!(active.total, 4);
+    let no_warranty = vefa
+        .listings(&q(|q| q.unmet_rule = Some("warranty".into())))
+        .await
+        .unwrap();
+    assert_eq!(
+        no_warranty.total, 7,
+        "8 electronics, one with a warranty; default needs none"
+    );
+
+    let sku = vefa
+        .listings(&q(|q| q.search = "SKU-07".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        sku.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[7]],
+        "a SKU finds its listing"
+    );
+    let words = vefa
+        .listings(&q(|q| q.search = "Lamp 1".into()))
+        .await
+        .unwrap();
+    assert_eq!(words.total, 2, "Lamp 10 and Lamp 11");
+    let percent = vefa.listings(&q(|q| q.search = "0%".into())).await.unwrap();
+    assert_eq!(
+        percent.total, 12,
+        "% is a letter in a search, and every title has 100%"
+    );
+    let wildcard = vefa.listings(&q(|q| q.search = "_".into())).await.unwrap();
+    assert_eq!(
+        wildcard.total, 0,
+        "_ is a letter in a search, not a wildcard"
+    );
+
+    let mut seen = Vec::new();
+    for offset in (0..12).step_by(5) {
+        let page = vefa
+            .listings(&q(|q| q.sort = SortBy::ScoreDesc).clone_with(offset))
+            .await
+            .unwrap();
+        seen.extend(page.rows.iter().map(|r| r.id));
+    }
+    seen.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(seen, expected, "pages neither repeat nor skip a listing");
+}
+
+trait WithOffset {
+    fn clone_with(&self, offset: u32) -> ListingQuery;
+}
+
+impl WithOffset for ListingQuery {
+    fn clone_with(&self, offset: u32) -> ListingQuery {
+        ListingQuery {
+            offset,
+            limit: 5,
+            ..self.clone()
+        }
+    }
+}
+
+async fn duplicate_and_archive(store: TestStore) {
+    let vefa = store.open().await;
+    let original = vefa.create_listing(&lamp("ORIG-1")).await.unwrap();
+    let copy = vefa.duplicate_listing(original.id).await.unwrap();
+    assert_ne!(copy.id, original.id);
+    assert!(copy.input.title.ends_with(" (copy)"));
+    assert!(copy.input.title.chars().count() <= 140);
+    assert_eq!(
+        copy.input.variants[0].sku, "",
+        "SKUs stay unique: the copy has none"
+    );
+    assert_eq!(copy.input.state, ListingState::Draft);
+
+    vefa.archive_listing(original.id, true).await.unwrap();
+    let visible = vefa.listings(&ListingQuery::default()).await.unwrap();
+    assert_eq!(
+        visible.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![copy.id],
+        "archived listings leave the list"
+    );
+    let everything = vefa
+        .listings(&ListingQuery {
+            include_archived: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(everything.total, 2);
+    assert!(matches!(
+        vefa.archive_listing(9999, true).await,
+        Err(Error::NotFound { .. })
+    ));
+}
+
+async fn stale_listings_are_flagged_as_time_passes(store: TestStore) {
+    let vefa = store.open().await;
+    let l = vefa.create_listing(&lamp("OLD-1")).await.unwrap();
+    assert!(!l.completeness.unmet.iter().any(|u| u.rule == "fresh"));
+    store.clock.advance(chrono::Duration::days(120));
+    assert_eq!(vefa.recompute_completeness().await.unwrap(), 1);
+    let stale = vefa
+        .listings(&ListingQuery {
+            unmet_rule: Some("fresh".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(stale.total, 1, "not updated for 120 days");
+    assert_eq!(
+        vefa.recompute_completeness().await.unwrap(),
+        0,
+        "nothing changes twice"
+    );
+}
+
+on_both_stores!(
+    text_in_any_script_round_trips_and_html_stays_text,
+    a_bad_listing_is_refused_whole_and_writes_nothing,
+    a_sku_belongs_to_one_listing,
+    the_score_is_stored_and_follows_every_edit,
+    small_photos_do_not_count,
+    adjusted_rules_rescore_the_family,
+    the_list_filters_sorts_and_pages,
+    duplicate_and_archive,
+    stale_listings_are_flagged_as_time_passes,
+);
