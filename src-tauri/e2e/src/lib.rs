@@ -96,8 +96,16 @@ pub struct Desktop {
     port: u16,
     monitor_log: PathBuf,
     _dir: tempfile::TempDir,
-    // Dropped last to first: the driver before the bus and the display.
-    _procs: Vec<Proc>,
+    procs: Vec<Proc>,
+}
+
+impl Drop for Desktop {
+    /// Stops the helpers in reverse order: the driver and the app before the bus and the display.
+    fn drop(&mut self) {
+        while let Some(p) = self.procs.pop() {
+            drop(p);
+        }
+    }
 }
 
 impl Desktop {
@@ -172,7 +180,7 @@ impl Desktop {
             port,
             monitor_log,
             _dir: dir,
-            _procs: procs,
+            procs,
         };
         desktop.wait_until_listening();
         desktop
@@ -207,7 +215,7 @@ impl Desktop {
             match builder.connect(&url).await {
                 Ok(client) => {
                     let app = App { client };
-                    app.wait(".shell").await;
+                    app.wait_ready().await;
                     return app;
                 }
                 Err(e) => {
@@ -245,6 +253,18 @@ pub struct App {
 }
 
 impl App {
+    /// Waits until the first screen is interactive (the profile form is there); fails at once
+    /// with the app's own words when it shows its "store cannot be opened" screen instead.
+    pub async fn wait_ready(&self) {
+        let first = self.wait("#save-profile, #fatal-error").await;
+        if first.attr("id").await.ok().flatten().as_deref() == Some("fatal-error") {
+            panic!(
+                "the app could not open its store: {}",
+                first.text().await.unwrap_or_default()
+            );
+        }
+    }
+
     pub async fn wait(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()
