@@ -16,6 +16,39 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// In English, for the CLI and import reports: "price: must be above zero".
+    pub fn english(&self) -> String {
+        let p = |k: &str| self.params.get(k).cloned().unwrap_or_default();
+        let what = match self.code.as_str() {
+            "required" => "is required".to_owned(),
+            "too_long" => format!("is too long (at most {} characters)", p("max")),
+            "too_many" => format!("has too many entries (at most {})", p("max")),
+            "control_characters" => "contains control characters".to_owned(),
+            "price_positive" => "must be above zero".to_owned(),
+            "negative" => "must not be negative".to_owned(),
+            "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
+            "min_above_max" => format!("minimum {} is above maximum {}", p("min"), p("max")),
+            "currency_unknown" => format!("“{}” is not an ISO 4217 currency code", p("value")),
+            "amount_invalid" => format!("“{}” is not an amount", p("value")),
+            "too_many_decimals" => format!("“{}” has more than {} decimals", p("value"), p("max")),
+            "duplicate" => format!("“{}” appears twice", p("value")),
+            "sku_taken" => format!("SKU “{}” belongs to listing {}", p("value"), p("listing")),
+            "family_unknown" => format!("no completeness family “{}”", p("value")),
+            "photo_missing" => "photo not found in the media store".to_owned(),
+            "image_type" | "image_unreadable" => "is not a PNG, JPEG or WebP picture".to_owned(),
+            "invalid_utf8" => "is not valid UTF-8 text".to_owned(),
+            "json_invalid" => format!("is not valid JSON ({})", p("reason")),
+            "not_a_number" => format!("“{}” is not a whole number", p("value")),
+            "bool_invalid" => format!("“{}” is not true or false", p("value")),
+            "state_unknown" => format!("“{}” is not a listing state", p("value")),
+            "key_invalid" => format!("key “{}” may hold only a–z, 0–9 and _", p("value")),
+            "marketplace_id" => format!("“{}” is not an Etsy listing id", p("value")),
+            "marketplace_id_taken" => format!("belongs to listing {}", p("listing")),
+            other => other.replace('_', " "),
+        };
+        format!("{}: {what}", self.field)
+    }
+
     pub fn new(field: &str, code: &str) -> Self {
         Self {
             field: field.to_owned(),
@@ -62,6 +95,9 @@ pub enum Error {
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
 
+    #[error("the CSV file cannot be imported: {reason}")]
+    CsvFile { reason: String },
+
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
 }
@@ -88,6 +124,7 @@ impl Error {
             Error::Notification(e) => e.code(),
             Error::Corrupt(_) => "corrupt",
             Error::NotFound { .. } => "not_found",
+            Error::CsvFile { .. } => "csv_file",
         }
     }
 
@@ -102,6 +139,9 @@ impl Error {
             }
             Error::File { path, .. } => {
                 params.insert("path".into(), path.clone());
+            }
+            Error::CsvFile { reason } => {
+                params.insert("reason".into(), reason.clone());
             }
             Error::NotFound { what, id } => {
                 params.insert("what".into(), (*what).into());

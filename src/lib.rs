@@ -1,6 +1,7 @@
 //! Vefa's core: the store, the domain rules and the change feed. It knows nothing of Tauri: the
 //! desktop shell and the `vefa` CLI are both thin layers over [`Vefa`].
 
+pub mod catalog_csv;
 pub mod changes;
 pub mod clock;
 pub mod completeness;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod listings;
 pub mod locale;
 pub mod media;
+pub mod money;
 pub mod notifications;
 pub mod profile;
 pub mod settings;
@@ -280,6 +282,57 @@ impl Vefa {
             width: facts.width,
             height: facts.height,
         })
+    }
+
+    /// Imports a catalog CSV file (see `catalog_csv`); `progress(done, total)` after each row.
+    pub async fn import_listings(
+        &self,
+        path: &std::path::Path,
+        format: Option<catalog_csv::Format>,
+        strict: bool,
+        dry_run: bool,
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<catalog_csv::ImportSummary> {
+        let data = std::fs::read(path).map_err(|e| Error::file(path, e))?;
+        let options = catalog_csv::ImportOptions {
+            format,
+            strict,
+            dry_run,
+            base_dir: path
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default(),
+        };
+        let (summary, change) = catalog_csv::import(
+            &self.db,
+            &self.feed,
+            &self.media,
+            &data,
+            &options,
+            self.clock.now(),
+            progress,
+        )
+        .await?;
+        if let Some(change) = change {
+            self.feed.publish(change);
+        }
+        Ok(summary)
+    }
+
+    /// Exports the listings matching `query` to a CSV file in Vefa's format; returns how many.
+    pub async fn export_listings(
+        &self,
+        path: &std::path::Path,
+        query: &listings::ListingQuery,
+    ) -> Result<u32> {
+        let file = std::fs::File::create(path).map_err(|e| Error::file(path, e))?;
+        catalog_csv::export(
+            &self.db,
+            query,
+            std::io::BufWriter::new(file),
+            self.clock.now(),
+        )
+        .await
     }
 
     pub async fn listings(&self, query: &listings::ListingQuery) -> Result<listings::ListingPage> {

@@ -1,10 +1,12 @@
 //! `vefa`: the core from the command line, for scripts, tests and a second desk.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+use vefa::catalog_csv::Format;
 use vefa::listings::ListingQuery;
 use vefa::locale::UiLanguage;
 use vefa::notifications::DesktopNotifier;
@@ -61,6 +63,28 @@ enum ListingsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a catalog CSV: Etsy's listings export or Vefa's own format. Exit status 0 when
+    /// every row was taken, 3 when some were rejected, 2 on a usage or file error.
+    Import {
+        file: PathBuf,
+        /// etsy or vefa; by default told from the header row.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<Format>,
+        /// Import nothing if any row is bad.
+        #[arg(long)]
+        strict: bool,
+        /// Check every row and report, but keep nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the catalog (archived listings stay out) to a CSV file in Vefa's format.
+    Export { file: PathBuf },
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| format!("unknown format {s:?}: use etsy or vefa"))
 }
 
 #[derive(Subcommand)]
@@ -98,7 +122,7 @@ fn default_location() -> Result<Location, Error> {
     Ok(Location::Sqlite(vefa::store::sqlite_path_in(&dir)))
 }
 
-async fn run(cli: Cli) -> Result<(), Error> {
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let location = match &cli.db {
         Some(url) => Location::parse(url)?,
         None => default_location()?,
@@ -186,7 +210,11 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let saved = vefa.save_profile(&input).await?;
             println!("profile saved: {}", saved.shop_name);
         }
-        Command::Listings { command } => listings_command(&vefa, command).await?,
+        Command::Listings { command } => {
+            let code = listings_command(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
         Command::NotifyTest => {
             let note = vefa
                 .send_test_notification(Arc::new(DesktopNotifier::new(vefa::APP_ID)))
@@ -194,7 +222,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
             println!("shown: {} — {}", note.summary, note.body);
         }
     }
-    vefa.close().await
+    vefa.close().await?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Every listing matching `query`, a page at a time.
@@ -215,7 +244,7 @@ async fn all_rows(
     }
 }
 
-async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<(), Error> {
+async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<ExitCode, Error> {
     match command {
         ListingsCommand::List { json } => {
             let rows = all_rows(vefa, ListingQuery::default()).await?;
@@ -300,8 +329,62 @@ async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<(), E
                 }
             }
         }
+        ListingsCommand::Import {
+            file,
+            format,
+            strict,
+            dry_run,
+            json,
+        } => {
+            let show_progress = !json && std::io::stderr().is_terminal();
+            let progress = |done: u32, total: u32| {
+                if show_progress && (done.is_multiple_of(500) || done == total) {
+                    eprint!("\rimporting row {done} of {total}");
+                }
+            };
+            let summary = vefa
+                .import_listings(&file, format, strict, dry_run, &progress)
+                .await?;
+            if show_progress {
+                eprintln!();
+            }
+            if json {
+                println!("{}", serde_json::to_string(&summary).unwrap_or_default());
+            } else {
+                let verb = if dry_run { "would be " } else { "" };
+                println!(
+                    "{} {verb}imported, {} {verb}updated, {} rejected{}",
+                    summary.imported,
+                    summary.updated,
+                    summary.rejected.len(),
+                    if strict && !summary.rejected.is_empty() {
+                        " (strict: nothing imported)"
+                    } else {
+                        ""
+                    }
+                );
+                for r in &summary.rejected {
+                    println!("  line {}: {}", r.line, r.error);
+                }
+                if summary.remote_photos_skipped > 0 {
+                    println!(
+                        "  {} photo web address(es) not downloaded: add those photos in the app",
+                        summary.remote_photos_skipped
+                    );
+                }
+            }
+            if !summary.rejected.is_empty() {
+                return Ok(ExitCode::from(3));
+            }
+        }
+        ListingsCommand::Export { file } => {
+            let n = vefa
+                .export_listings(&file, &ListingQuery::default())
+                .await?;
+            println!("{n} listings written to {}", file.display());
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -318,17 +401,19 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("vefa: {e}");
             if let Error::Validation(fields) = &e {
                 for f in fields {
-                    let params: Vec<String> =
-                        f.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    eprintln!("  {}: {} {}", f.field, f.code, params.join(" "));
+                    eprintln!("  {}", f.english());
                 }
             }
-            ExitCode::from(1)
+            // A file that cannot be read or parsed is the caller's to fix, like a usage error.
+            match e {
+                Error::File { .. } | Error::CsvFile { .. } => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }

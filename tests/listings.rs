@@ -11,15 +11,10 @@ use vefa::profile::PhotoUpload;
 use vefa::{Error, Vefa};
 
 fn png(width: u32, height: u32, salt: u8) -> PhotoUpload {
-    let mut v = vec![
-        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
-    ];
-    v.extend_from_slice(&width.to_be_bytes());
-    v.extend_from_slice(&height.to_be_bytes());
-    v.extend_from_slice(&[8, 6, 0, 0, 0, salt, 0, 0, 0]);
     PhotoUpload {
         file_name: "p.png".into(),
-        data_base64: base64::engine::general_purpose::STANDARD.encode(v),
+        data_base64: base64::engine::general_purpose::STANDARD
+            .encode(common::png_bytes(width, height, salt)),
     }
 }
 

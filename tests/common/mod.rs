@@ -71,6 +71,17 @@ impl TestStore {
     }
 }
 
+/// The smallest PNG header `inspect_image` reads: enough for size checks, `salt` makes it unique.
+pub fn png_bytes(width: u32, height: u32, salt: u8) -> Vec<u8> {
+    let mut v = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+    ];
+    v.extend_from_slice(&width.to_be_bytes());
+    v.extend_from_slice(&height.to_be_bytes());
+    v.extend_from_slice(&[8, 6, 0, 0, 0, salt, 0, 0, 0]);
+    v
+}
+
 fn uuid_like() -> String {
     use std::time::{SystemTime, UNIX_EPOCH};
     let nanos = SystemTime::now()

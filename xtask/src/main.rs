@@ -9,13 +9,16 @@ mod steps;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e | bench | bindings>
+const USAGE: &str = "usage: cargo xtask <run | test | e2e | bench | bindings | with-postgres CMD…>
   run       install what is missing, build the UI, start the app (sandbox marketplace by default)
   test      install what is missing and run every check: fmt, clippy, UI check and tests,
             Rust tests on SQLite and PostgreSQL, the bindings check and the end-to-end suite
   e2e       only the end-to-end suite (the real app under Xvfb)
   bench     release build; binary size, cold start, idle memory
-  bindings  regenerate ui/src/lib/bindings.ts from the Rust types";
+  bindings  regenerate ui/src/lib/bindings.ts from the Rust types
+  with-postgres CMD…
+            run CMD with VEFA_TEST_POSTGRES_URL set to a throwaway server, e.g.
+            `cargo xtask with-postgres cargo test -p vefa --test listings`";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Some("e2e") => steps::e2e_only(),
         Some("bench") => bench::bench(),
         Some("bindings") => steps::bindings(),
+        Some("with-postgres") if args.len() > 1 => steps::with_postgres(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

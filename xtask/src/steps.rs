@@ -205,6 +205,15 @@ fn e2e() -> Result {
         .env("VEFA_E2E_SCREENSHOTS", root().join("target/e2e")))
 }
 
+/// One command against a throwaway PostgreSQL server, for running part of the suite by hand.
+pub fn with_postgres(command: &[String]) -> Result {
+    packages::ensure(packages::TEST)?;
+    let pg = postgres::Server::start()?;
+    run(Command::new(&command[0])
+        .args(&command[1..])
+        .env("VEFA_TEST_POSTGRES_URL", &pg.url))
+}
+
 pub fn bindings() -> Result {
     run(cargo()
         .args(["test", "-p", "vefa-desktop", "--lib", "bindings"])

@@ -1,0 +1,176 @@
+//! The catalog figures of issue 3, on a fresh SQLite store in a temp folder: importing a
+//! 100k-row CSV, recomputing every listing's completeness, and one filtered, sorted page of the
+//! listings table. `cargo xtask bench` runs it in the release build; it prints, never asserts.
+//!
+//! `cargo run --release --example catalog_bench [ROWS]`
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use vefa::completeness::{Check, Rule};
+use vefa::listings::{ListingQuery, SortBy};
+use vefa::{FixedClock, Location, OpenOptions, Vefa};
+
+const FAMILIES: [&str; 6] = [
+    "default",
+    "electronics",
+    "toys",
+    "books",
+    "clothing",
+    "food_cosmetics",
+];
+
+/// A catalog as a seller's would look: most rows partly complete, in several scripts.
+fn catalog_csv(rows: usize) -> String {
+    let mut s = String::from(
+        "title,description,family,state,tags,materials,specs,price,currency,vat_rate,shipping_cost,delivery_days_min,delivery_days_max,variants\n",
+    );
+    let titles = [
+        "Hand-woven wool kilim",
+        "Mis masa lampası",
+        "دیوان حافظ، چاپ سنگی",
+        "Ahşap oyuncak tren",
+        "Cotton tee",
+    ];
+    for i in 0..rows {
+        let title = titles[i % titles.len()];
+        let description = "Made by hand in a small workshop; every piece differs a little. ".repeat(1 + i % 5);
+        let family = FAMILIES[i % FAMILIES.len()];
+        let state = ["active", "draft", "inactive", "sold_out"][i % 4];
+        let specs = if i % 3 == 0 {
+            r#"[{""name"":""Size"",""value"":""120 cm""},{""name"":""Weight"",""value"":""2 kg""},{""name"":""Colour"",""value"":""red""}]"#
+        } else {
+            "[]"
+        };
+        let vat = if i % 2 == 0 { "18" } else { "" };
+        let ship = if i % 5 != 0 { "4.50" } else { "" };
+        let _ = writeln!(
+            s,
+            "\"{title} {i}\",\"{description}\",{family},{state},\"[\"\"gift\"\",\"\"handmade\"\"]\",\"[\"\"wool\"\"]\",\"{specs}\",{}.{:02},EUR,{vat},{ship},2,5,\"[{{\"\"sku\"\":\"\"SKU-{i:06}\"\",\"\"options\"\":[],\"\"price_override_minor\"\":null,\"\"quantity\"\":{},\"\"barcode\"\":\"\"\"\"}}]\"",
+            10 + i % 90,
+            i % 100,
+            i % 7
+        );
+    }
+    s
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let rows: usize = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir()?;
+    let csv_path = dir.path().join("catalog.csv");
+    std::fs::write(&csv_path, catalog_csv(rows))?;
+    let size_mb = std::fs::metadata(&csv_path)?.len() as f64 / 1e6;
+
+    let clock = std::sync::Arc::new(FixedClock::new(chrono::Utc::now()));
+    let mut options = OpenOptions::new(Location::Sqlite(dir.path().join("bench.sqlite")));
+    options.clock = clock.clone();
+    let vefa = Vefa::open_with(options).await?;
+
+    let t = Instant::now();
+    let summary = vefa
+        .import_listings(&csv_path, None, false, false, &|_, _| {})
+        .await?;
+    let import = t.elapsed();
+    assert_eq!(summary.imported as usize, rows, "{:?}", summary.rejected.first());
+
+    let t = Instant::now();
+    let summary = vefa
+        .import_listings(&csv_path, None, false, false, &|_, _| {})
+        .await?;
+    let reimport = t.elapsed();
+    assert_eq!(summary.updated as usize, rows);
+
+    // A full recompute that changes nothing reads and scores every listing; one after a rule
+    // change also writes most scores.
+    let t = Instant::now();
+    vefa.recompute_completeness().await?;
+    let recompute = t.elapsed();
+    clock.advance(chrono::Duration::days(400));
+    let t = Instant::now();
+    let changed = vefa.recompute_completeness().await?;
+    let recompute_writes = t.elapsed();
+
+    let queries = [
+        ListingQuery {
+            sort: SortBy::ScoreAsc,
+            unmet_rule: Some("shipping".into()),
+            ..Default::default()
+        },
+        ListingQuery {
+            sort: SortBy::ScoreDesc,
+            family: Some("electronics".into()),
+            state: Some(vefa::listings::ListingState::Active),
+            offset: 2_000,
+            ..Default::default()
+        },
+        ListingQuery {
+            sort: SortBy::Title,
+            search: "kilim".into(),
+            below_score: Some(80),
+            ..Default::default()
+        },
+        ListingQuery {
+            sort: SortBy::UpdatedDesc,
+            offset: rows as u32 / 2,
+            ..Default::default()
+        },
+    ];
+    let mut page_times = Vec::new();
+    let mut worst = Duration::ZERO;
+    for round in 0..20 {
+        for q in &queries {
+            let t = Instant::now();
+            let page = vefa.listings(q).await?;
+            let d = t.elapsed();
+            assert!(page.total > 0 || q.offset > 0);
+            if round > 0 {
+                page_times.push(d);
+                worst = worst.max(d);
+            }
+        }
+    }
+
+    // What the seller's edit of a family's rules costs: rescoring that family.
+    let mut rules = vefa.completeness_rules().await?["electronics"].clone();
+    rules.push(Rule {
+        id: "bench_extra".into(),
+        check: Check::Description { min_chars: 500 },
+        required: false,
+        weight: 1,
+    });
+    let t = Instant::now();
+    vefa.save_family_rules("electronics", &rules).await?;
+    let family_rescore = t.elapsed();
+
+    println!("catalog ({rows} listings, CSV {size_mb:.1} MB, SQLite in a temp folder):");
+    println!("  import {rows} rows (new listings):        {:>8.0} ms", ms(import));
+    println!("  re-import the same file (all updates):  {:>8.0} ms", ms(reimport));
+    println!("  completeness recompute, nothing changes: {:>7.0} ms", ms(recompute));
+    println!(
+        "  completeness recompute, {changed} change:  {:>7.0} ms",
+        ms(recompute_writes)
+    );
+    println!(
+        "  filtered, sorted page of 100 rows:      {:>8.2} ms median, {:.2} ms worst",
+        ms(median(page_times)),
+        ms(worst)
+    );
+    println!("  electronics rules edited, family rescored: {:>5.0} ms", ms(family_rescore));
+    vefa.close().await?;
+    Ok(())
+}
