@@ -60,6 +60,7 @@ pub struct Vefa {
     media: MediaStore,
     clock: Arc<dyn Clock>,
     feed: ChangeFeed,
+    catalog: listings::CatalogIndex,
 }
 
 impl Vefa {
@@ -86,12 +87,15 @@ impl Vefa {
         let feed = ChangeFeed::new(options.actor);
         feed.prune(&opened.db, now).await?;
         completeness::rule_sets::ensure_defaults(&opened.db).await?;
+        let rules = completeness::rule_sets::load_all(&opened.db).await?;
+        listings::backfill_facts(&opened.db, &rules, now).await?;
         Ok(Self {
             db: opened.db,
             info: opened.info,
             media: MediaStore::new(media_dir),
             clock: options.clock,
             feed,
+            catalog: listings::CatalogIndex::default(),
         })
     }
 
@@ -163,7 +167,12 @@ impl Vefa {
         let txn = self.db.begin().await?;
         completeness::rule_sets::replace_family(&txn, family, rules).await?;
         let sets = completeness::rule_sets::load_all(&txn).await?;
-        let changed = listings::recompute(&txn, &sets, Some(family), now).await?;
+        let updates = self
+            .catalog
+            .rescore(&txn, &self.feed, &sets, Some(family), now)
+            .await?;
+        listings::write_scores(&txn, &updates).await?;
+        let changed = updates.len() as u64;
         let change = self
             .feed
             .record(
@@ -174,6 +183,7 @@ impl Vefa {
             )
             .await?;
         txn.commit().await?;
+        self.catalog.apply_scores(updates).await;
         self.feed.publish(change);
         Ok(changed)
     }
@@ -183,17 +193,23 @@ impl Vefa {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let sets = completeness::rule_sets::load_all(&txn).await?;
-        let changed = listings::recompute(&txn, &sets, None, now).await?;
-        if changed > 0 {
-            let change = self
-                .feed
-                .record(&txn, ChangeKind::Listings, vec![], now)
-                .await?;
+        let updates = self
+            .catalog
+            .rescore(&txn, &self.feed, &sets, None, now)
+            .await?;
+        let changed = updates.len() as u64;
+        if updates.is_empty() {
             txn.commit().await?;
-            self.feed.publish(change);
-        } else {
-            txn.commit().await?;
+            return Ok(0);
         }
+        listings::write_scores(&txn, &updates).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Listings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.catalog.apply_scores(updates).await;
+        self.feed.publish(change);
         Ok(changed)
     }
 
@@ -212,7 +228,9 @@ impl Vefa {
             .await?;
         txn.commit().await?;
         self.feed.publish(change);
-        self.listing(id).await
+        let saved = self.listing(id).await?;
+        self.catalog.upsert(&saved).await;
+        Ok(saved)
     }
 
     pub async fn create_listing(
@@ -261,6 +279,7 @@ impl Vefa {
             .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)
             .await?;
         txn.commit().await?;
+        self.catalog.set_archived(id, archived).await;
         self.feed.publish(change);
         Ok(())
     }
@@ -314,6 +333,8 @@ impl Vefa {
         )
         .await?;
         if let Some(change) = change {
+            // Many listings at once: the index reloads them on next use.
+            self.catalog.invalidate().await;
             self.feed.publish(change);
         }
         Ok(summary)
@@ -325,10 +346,11 @@ impl Vefa {
         path: &std::path::Path,
         query: &listings::ListingQuery,
     ) -> Result<u32> {
+        let ids = self.catalog.ids(&self.db, &self.feed, query).await?;
         let file = std::fs::File::create(path).map_err(|e| Error::file(path, e))?;
         catalog_csv::export(
             &self.db,
-            query,
+            &ids,
             std::io::BufWriter::new(file),
             self.clock.now(),
         )
@@ -336,7 +358,7 @@ impl Vefa {
     }
 
     pub async fn listings(&self, query: &listings::ListingQuery) -> Result<listings::ListingPage> {
-        listings::list(&self.db, query).await
+        self.catalog.list(&self.db, &self.feed, query).await
     }
 
     /// Shows the test notification in the seller's language; returns what was shown.

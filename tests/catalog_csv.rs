@@ -432,7 +432,68 @@ async fn bad_vefa_cells_are_named(store: TestStore) {
     assert_eq!(ls[0].input.vat_rate_bp, Some(1800));
 }
 
+/// Rows decide as if saved one after another: a later row with an earlier row's SKU updates
+/// that listing, one whose SKUs or Etsy id belong to two listings is refused, and listings made
+/// afterwards get fresh ids.
+async fn rows_of_one_file_see_each_other(store: TestStore) {
+    let vefa = store.open().await;
+    let dir = tempfile::tempdir().unwrap();
+    let variants = |skus: &[&str]| {
+        let v: Vec<String> = skus
+            .iter()
+            .map(|s| format!(r#"{{"sku":"{s}","options":[],"price_override_minor":null,"quantity":1,"barcode":""}}"#))
+            .collect();
+        format!("\"[{}]\"", v.join(",").replace('"', "\"\""))
+    };
+    let csv = format!(
+        "title,price,currency,variants,etsy_listing_id\n\
+         First,1,EUR,{},111\n\
+         First again,2,EUR,{},111\n\
+         Second,3,EUR,{},222\n\
+         Mixed,4,EUR,{},\n\
+         Etsy mixed,5,EUR,{},111\n",
+        variants(&["A"]),
+        variants(&["A", "A2"]),
+        variants(&["E"]),
+        variants(&["E", "A2"]),
+        variants(&["E"]),
+    );
+    let s = import_bytes(
+        &vefa,
+        dir.path(),
+        "seq.csv",
+        csv.as_bytes(),
+        None,
+        false,
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!((s.imported, s.updated), (2, 1), "{s:?}");
+    let errors: Vec<(u64, &str)> = s
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.error.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![
+            (5, "variants[1].sku: SKU “A2” belongs to listing on line 2"),
+            (6, "etsy_listing_id: belongs to listing on line 2"),
+        ]
+    );
+    let ls = all(&vefa).await;
+    assert_eq!(ls.len(), 2);
+    assert_eq!(by_sku(&ls, "A2").input.title, "First again");
+    let later = vefa.create_listing(&rich("AFTER-1")).await.unwrap();
+    assert!(
+        ls.iter().all(|l| l.id < later.id),
+        "ids continue after an import"
+    );
+}
+
 on_both_stores!(
+    rows_of_one_file_see_each_other,
     etsy_import_reports_bad_rows_and_reimport_updates,
     strict_and_dry_run_keep_nothing,
     a_failing_row_leaves_no_trace,

@@ -415,7 +415,94 @@ async fn stale_listings_are_flagged_as_time_passes(store: TestStore) {
     );
 }
 
+/// Migration 3 added the stored facts; listings saved before it are measured on the next start,
+/// and a rescore from the stored facts agrees with the full listing.
+async fn listings_saved_before_stored_facts_get_them_on_open(store: TestStore) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let vefa = store.open().await;
+    let mut l = lamp("FACTS-1");
+    l.photos = photos(&vefa, 2, 1200).await;
+    l.attributes.insert("age_range".into(), "  ".into());
+    let a = vefa.create_listing(&l).await.unwrap();
+    let b = vefa.create_listing(&lamp("FACTS-2")).await.unwrap();
+    let facts = |v: &Vefa| {
+        let db = v.connection().clone();
+        async move {
+            db.query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT facts FROM listing ORDER BY id",
+            ))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.try_get::<String>("", "facts").unwrap())
+            .collect::<Vec<_>>()
+        }
+    };
+    let measured = facts(&vefa).await;
+    assert!(measured.iter().all(|f| f.contains("\"p\"")), "{measured:?}");
+    assert_eq!(vefa.recompute_completeness().await.unwrap(), 0);
+    vefa.connection()
+        .execute_raw(Statement::from_string(
+            vefa.connection().get_database_backend(),
+            "UPDATE listing SET facts = ''",
+        ))
+        .await
+        .unwrap();
+    vefa.close().await.unwrap();
+
+    let again = store.open().await;
+    assert_eq!(facts(&again).await, measured);
+    assert_eq!(again.recompute_completeness().await.unwrap(), 0);
+    assert_eq!(
+        again.listing(a.id).await.unwrap().completeness,
+        a.completeness
+    );
+    assert_eq!(
+        again.listing(b.id).await.unwrap().completeness,
+        b.completeness
+    );
+}
+
+/// The listings table is answered from memory; what another process writes (the CLI, a second
+/// desk) must still show, and a rescore must use it.
+async fn another_process_s_changes_reach_the_list(store: TestStore) {
+    let desk = store.open().await;
+    let other = store.open_as(vefa::Actor::Cli).await;
+    let first = desk.create_listing(&lamp("DESK-1")).await.unwrap();
+    assert_eq!(
+        desk.listings(&ListingQuery::default()).await.unwrap().total,
+        1
+    );
+
+    let theirs = other.create_listing(&lamp("CLI-1")).await.unwrap();
+    let mut edited = lamp("DESK-1");
+    edited.title = "Edited elsewhere".into();
+    edited.warranty = "Two years against any fault of the lamp.".into();
+    other.update_listing(first.id, &edited).await.unwrap();
+
+    let page = desk.listings(&ListingQuery::default()).await.unwrap();
+    assert_eq!(page.total, 2);
+    let row = page.rows.iter().find(|r| r.id == first.id).unwrap();
+    assert_eq!(row.title, "Edited elsewhere");
+    assert!(!row.unmet.contains(&"warranty".to_owned()));
+    assert!(page.rows.iter().any(|r| r.id == theirs.id));
+
+    other.archive_listing(theirs.id, true).await.unwrap();
+    assert_eq!(
+        desk.listings(&ListingQuery::default()).await.unwrap().total,
+        1
+    );
+    assert_eq!(
+        desk.recompute_completeness().await.unwrap(),
+        0,
+        "the rescore starts from what the other process saved"
+    );
+}
+
 on_both_stores!(
+    another_process_s_changes_reach_the_list,
+    listings_saved_before_stored_facts_get_them_on_open,
     text_in_any_script_round_trips_and_html_stays_text,
     a_bad_listing_is_refused_whole_and_writes_nothing,
     a_sku_belongs_to_one_listing,

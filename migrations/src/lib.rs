@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_profile_settings_changes;
 mod m20261122_000002_listings;
+mod m20261123_000003_listing_facts;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_profile_settings_changes::Migration),
             Box::new(m20261122_000002_listings::Migration),
+            Box::new(m20261123_000003_listing_facts::Migration),
         ]
     }
 }

@@ -6,4 +6,7 @@ pub mod rule_sets;
 mod rules;
 
 pub use defaults::{FAMILIES, default_rules};
-pub use rules::{Check, Completeness, Facts, Rule, TextField, Unmet, check, evaluate, message_en};
+pub use rules::{
+    Check, Completeness, Facts, Rule, Score, TextField, Unmet, chars, check, evaluate, is_met,
+    message_en, score,
+};

@@ -86,30 +86,57 @@ pub struct Rule {
     pub weight: u32,
 }
 
-/// What a rule looks at, borrowed from a listing (so a full recompute allocates little).
-#[derive(Debug, Clone, Default)]
-pub struct Facts<'a> {
-    pub description: &'a str,
-    pub maker: &'a str,
-    pub usage: &'a str,
-    pub safety: &'a str,
-    pub warranty: &'a str,
-    pub return_policy: &'a str,
-    pub tags: usize,
-    pub materials: usize,
+/// What the rules look at, measured once when a listing is saved and stored beside it as JSON
+/// (short keys: it is read for every listing on a full rescore). Texts are measured in
+/// characters of the trimmed text, so a blank text counts as none.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(rename = "d")]
+    pub description: u32,
+    #[serde(rename = "m")]
+    pub maker: u32,
+    #[serde(rename = "u")]
+    pub usage: u32,
+    #[serde(rename = "s")]
+    pub safety: u32,
+    #[serde(rename = "w")]
+    pub warranty: u32,
+    #[serde(rename = "r")]
+    pub return_policy: u32,
+    #[serde(rename = "t")]
+    pub tags: u32,
+    #[serde(rename = "mt")]
+    pub materials: u32,
     /// Filled name/value pairs.
-    pub specs: usize,
-    pub attributes: Vec<(&'a str, &'a str)>,
+    #[serde(rename = "sp")]
+    pub specs: u32,
+    /// Keys of the attributes that have a value.
+    #[serde(rename = "a")]
+    pub attributes: Vec<String>,
     /// (width, height) of each photo.
+    #[serde(rename = "p")]
     pub photos: Vec<(u32, u32)>,
+    #[serde(rename = "pr")]
     pub price_minor: Option<i64>,
+    #[serde(rename = "v")]
     pub vat_rate_bp: Option<u32>,
+    #[serde(rename = "sc")]
     pub shipping_cost_minor: Option<i64>,
-    pub shipping_profile: &'a str,
+    /// A named shipping profile, which carries cost and time.
+    #[serde(rename = "sh")]
+    pub shipping_profile: bool,
+    #[serde(rename = "dd")]
     pub delivery_days_max: Option<u32>,
-    /// (has a SKU, quantity) per variant.
-    pub variants: Vec<(bool, i64)>,
+    #[serde(rename = "vn")]
+    pub variants: u32,
+    #[serde(rename = "vs")]
+    pub variants_without_sku: u32,
+    #[serde(rename = "vq")]
+    pub in_stock: bool,
+    /// Stored in their own columns, which sync and edits change.
+    #[serde(skip)]
     pub review_count: u32,
+    #[serde(skip)]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -123,12 +150,73 @@ pub struct Unmet {
     pub params: BTreeMap<String, String>,
 }
 
-fn chars(s: &str) -> u32 {
+/// Characters of the trimmed text: Persian letters and ZWNJ count one each, padding none.
+pub fn chars(s: &str) -> u32 {
     s.trim().chars().count().min(u32::MAX as usize) as u32
 }
 
-/// Checks one rule; `None` when it is met.
+/// Whether the listing meets one rule. The scoring of a whole catalog calls only this; [`check`]
+/// adds what the seller is told when it is not met.
+pub fn is_met(rule: &Rule, f: &Facts, now: DateTime<Utc>) -> bool {
+    match &rule.check {
+        Check::Photos {
+            min_count,
+            min_side_px,
+        } => good_photos(f, *min_side_px) >= *min_count,
+        Check::Description { min_chars } => f.description >= *min_chars,
+        Check::Specs { min_pairs } => f.specs >= *min_pairs,
+        Check::Text { field, min_chars } => text_len(f, *field) >= (*min_chars).max(1),
+        Check::Attribute { key } => f.attributes.iter().any(|k| k == key),
+        Check::Maker => f.maker > 0,
+        Check::Materials { min_count } => f.materials >= (*min_count).max(1),
+        Check::Tags { min_count } => f.tags >= *min_count,
+        Check::PriceAndVat => price_known(f) && f.vat_rate_bp.is_some(),
+        Check::Shipping => shipping_cost_known(f) && shipping_time_known(f),
+        Check::Fresh { max_days } => days_since_update(f, now) <= i64::from(*max_days),
+        Check::Variants => f.variants > 0 && f.variants_without_sku == 0 && f.in_stock,
+        Check::Reviews { min_count } => f.review_count >= (*min_count).max(1),
+    }
+}
+
+fn good_photos(f: &Facts, min_side_px: u32) -> u32 {
+    f.photos
+        .iter()
+        .filter(|(w, h)| (*w).min(*h) >= min_side_px)
+        .count() as u32
+}
+
+fn text_len(f: &Facts, field: TextField) -> u32 {
+    match field {
+        TextField::Usage => f.usage,
+        TextField::Safety => f.safety,
+        TextField::Warranty => f.warranty,
+        TextField::ReturnPolicy => f.return_policy,
+    }
+}
+
+fn price_known(f: &Facts) -> bool {
+    f.price_minor.is_some_and(|p| p > 0)
+}
+
+/// A named profile carries cost and time.
+fn shipping_cost_known(f: &Facts) -> bool {
+    f.shipping_cost_minor.is_some() || f.shipping_profile
+}
+
+fn shipping_time_known(f: &Facts) -> bool {
+    f.delivery_days_max.is_some() || f.shipping_profile
+}
+
+fn days_since_update(f: &Facts, now: DateTime<Utc>) -> i64 {
+    (now - f.updated_at).num_days().max(0)
+}
+
+/// Checks one rule; `None` when it is met, else what is missing with the numbers its message
+/// and fix hint need.
 pub fn check(rule: &Rule, f: &Facts, now: DateTime<Utc>) -> Option<Unmet> {
+    if is_met(rule, f, now) {
+        return None;
+    }
     let mut params = BTreeMap::new();
     let mut p = |k: &str, v: String| {
         params.insert(k.to_owned(), v);
@@ -138,129 +226,66 @@ pub fn check(rule: &Rule, f: &Facts, now: DateTime<Utc>) -> Option<Unmet> {
             min_count,
             min_side_px,
         } => {
-            let good = f
-                .photos
-                .iter()
-                .filter(|(w, h)| (*w).min(*h) >= *min_side_px)
-                .count() as u32;
-            if good >= *min_count {
-                return None;
-            }
+            let good = good_photos(f, *min_side_px);
             p("have", good.to_string());
             p("missing", (min_count - good).to_string());
             p("min_count", min_count.to_string());
             p("min_side_px", min_side_px.to_string());
-            let small = f.photos.len() as u32 - good;
-            p("too_small", small.to_string());
+            p("too_small", (f.photos.len() as u32 - good).to_string());
             "photos"
         }
         Check::Description { min_chars } => {
-            let have = chars(f.description);
-            if have >= *min_chars {
-                return None;
-            }
-            p("have", have.to_string());
+            p("have", f.description.to_string());
             p("min_chars", min_chars.to_string());
             "description"
         }
         Check::Specs { min_pairs } => {
-            if f.specs as u32 >= *min_pairs {
-                return None;
-            }
             p("have", f.specs.to_string());
             p("min_pairs", min_pairs.to_string());
             "specs"
         }
         Check::Text { field, min_chars } => {
-            let text = match field {
-                TextField::Usage => f.usage,
-                TextField::Safety => f.safety,
-                TextField::Warranty => f.warranty,
-                TextField::ReturnPolicy => f.return_policy,
-            };
-            let have = chars(text);
-            if have >= (*min_chars).max(1) {
-                return None;
-            }
             p("field", field.as_str().to_owned());
-            p("have", have.to_string());
+            p("have", text_len(f, *field).to_string());
             p("min_chars", min_chars.to_string());
             field.as_str()
         }
         Check::Attribute { key } => {
-            if f.attributes
-                .iter()
-                .any(|(k, v)| k == key && !v.trim().is_empty())
-            {
-                return None;
-            }
             p("key", key.clone());
             "attribute"
         }
-        Check::Maker => {
-            if chars(f.maker) > 0 {
-                return None;
-            }
-            "maker"
-        }
+        Check::Maker => "maker",
         Check::Materials { min_count } => {
-            if f.materials as u32 >= (*min_count).max(1) {
-                return None;
-            }
             p("have", f.materials.to_string());
             p("min_count", min_count.to_string());
             "materials"
         }
         Check::Tags { min_count } => {
-            if f.tags as u32 >= *min_count {
-                return None;
-            }
             p("have", f.tags.to_string());
             p("min_count", min_count.to_string());
             "tags"
         }
         Check::PriceAndVat => {
-            let price = f.price_minor.is_some_and(|p| p > 0);
-            if price && f.vat_rate_bp.is_some() {
-                return None;
-            }
-            p("price", price.to_string());
+            p("price", price_known(f).to_string());
             p("vat", f.vat_rate_bp.is_some().to_string());
             "price_vat"
         }
         Check::Shipping => {
-            let cost = f.shipping_cost_minor.is_some() || !f.shipping_profile.trim().is_empty();
-            let time = f.delivery_days_max.is_some() || !f.shipping_profile.trim().is_empty();
-            if cost && time {
-                return None;
-            }
-            p("cost", cost.to_string());
-            p("time", time.to_string());
+            p("cost", shipping_cost_known(f).to_string());
+            p("time", shipping_time_known(f).to_string());
             "shipping"
         }
         Check::Fresh { max_days } => {
-            let days = (now - f.updated_at).num_days().max(0);
-            if days <= i64::from(*max_days) {
-                return None;
-            }
-            p("days", days.to_string());
+            p("days", days_since_update(f, now).to_string());
             p("max_days", max_days.to_string());
             "stale"
         }
         Check::Variants => {
-            let without_sku = f.variants.iter().filter(|(sku, _)| !sku).count();
-            let in_stock = f.variants.iter().any(|(_, q)| *q > 0);
-            if !f.variants.is_empty() && without_sku == 0 && in_stock {
-                return None;
-            }
-            p("without_sku", without_sku.to_string());
-            p("in_stock", in_stock.to_string());
+            p("without_sku", f.variants_without_sku.to_string());
+            p("in_stock", f.in_stock.to_string());
             "variants"
         }
         Check::Reviews { min_count } => {
-            if f.review_count >= (*min_count).max(1) {
-                return None;
-            }
             p("have", f.review_count.to_string());
             p("min_count", min_count.to_string());
             "reviews"
@@ -274,6 +299,41 @@ pub fn check(rule: &Rule, f: &Facts, now: DateTime<Utc>) -> Option<Unmet> {
     })
 }
 
+/// A listing's score without the explanations: what is stored, and what a rescore of the whole
+/// catalog computes. Agrees with [`evaluate`] by construction (both count [`is_met`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Score<'r> {
+    pub score: u8,
+    pub complete: bool,
+    /// Ids of the unmet rules, in rule order.
+    pub unmet: Vec<&'r str>,
+}
+
+pub fn score<'r>(rules: &'r [Rule], f: &Facts, now: DateTime<Utc>) -> Score<'r> {
+    let mut met: u64 = 0;
+    let mut complete = true;
+    let mut unmet = Vec::new();
+    for rule in rules {
+        if is_met(rule, f, now) {
+            met += u64::from(rule.weight);
+        } else {
+            complete &= !rule.required;
+            unmet.push(rule.id.as_str());
+        }
+    }
+    Score {
+        score: percent(rules, met),
+        complete,
+        unmet,
+    }
+}
+
+/// Rounded down, so 100 means every rule is met; an empty rule set asks for nothing.
+fn percent(rules: &[Rule], met: u64) -> u8 {
+    let total: u64 = rules.iter().map(|r| u64::from(r.weight)).sum();
+    (met * 100).checked_div(total).map_or(100, |s| s as u8)
+}
+
 /// A listing's completeness: the weighted share of rules met, and what is missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Completeness {
@@ -285,7 +345,6 @@ pub struct Completeness {
 }
 
 pub fn evaluate(rules: &[Rule], f: &Facts, now: DateTime<Utc>) -> Completeness {
-    let total: u64 = rules.iter().map(|r| u64::from(r.weight)).sum();
     let mut met: u64 = 0;
     let mut unmet = Vec::new();
     for rule in rules {
@@ -294,10 +353,8 @@ pub fn evaluate(rules: &[Rule], f: &Facts, now: DateTime<Utc>) -> Completeness {
             Some(u) => unmet.push(u),
         }
     }
-    // Rounded down, so 100 means every rule is met; an empty rule set asks for nothing.
-    let score = (met * 100).checked_div(total).map_or(100, |s| s as u8);
     Completeness {
-        score,
+        score: percent(rules, met),
         complete: !unmet.iter().any(|u| u.required),
         unmet,
     }
@@ -402,25 +459,27 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
     }
 
-    fn full() -> Facts<'static> {
+    fn full() -> Facts {
         Facts {
-            description: "Handwoven wool kilim from Quba, 120 × 80 cm, natural dyes.",
-            maker: "Quba Xalça",
-            usage: "Vacuum gently; shake out; do not machine wash.",
-            safety: "Use a non-slip underlay on smooth floors.",
-            warranty: "Two years against weaving faults.",
-            return_policy: "Returns within 14 days, unused.",
+            description: chars("Handwoven wool kilim from Quba, 120 × 80 cm, natural dyes."),
+            maker: chars("Quba Xalça"),
+            usage: chars("Vacuum gently; shake out; do not machine wash."),
+            safety: chars("Use a non-slip underlay on smooth floors."),
+            warranty: chars("Two years against weaving faults."),
+            return_policy: chars("Returns within 14 days, unused."),
             tags: 6,
             materials: 2,
             specs: 4,
-            attributes: vec![("isbn", "978-9952-0-1234-5"), ("age_range", " ")],
+            attributes: vec!["isbn".into()],
             photos: vec![(1600, 1200), (1200, 1200), (2000, 1000)],
             price_minor: Some(45_000),
             vat_rate_bp: Some(1800),
             shipping_cost_minor: Some(500),
-            shipping_profile: "",
+            shipping_profile: false,
             delivery_days_max: Some(5),
-            variants: vec![(true, 3)],
+            variants: 1,
+            variants_without_sku: 0,
+            in_stock: true,
             review_count: 2,
             updated_at: now() - chrono::Duration::days(10),
         }
@@ -475,13 +534,13 @@ mod tests {
     #[test]
     fn description_counts_characters_not_bytes_and_ignores_padding() {
         let mut f = full();
-        f.description = "   کتاب   ";
+        f.description = chars("   کتاب   ");
         let u = unmet(Check::Description { min_chars: 5 }, &f).unwrap();
         assert_eq!(
             u.params["have"], "4",
             "Persian letters count one each; surrounding space not at all"
         );
-        f.description = "کتاب‌ها";
+        f.description = chars("کتاب‌ها");
         assert_eq!(
             unmet(Check::Description { min_chars: 7 }, &f),
             None,
@@ -492,7 +551,7 @@ mod tests {
     #[test]
     fn text_rules_need_real_text() {
         let mut f = full();
-        f.warranty = "   ";
+        f.warranty = chars("   ");
         let u = unmet(
             Check::Text {
                 field: TextField::Warranty,
@@ -505,7 +564,7 @@ mod tests {
             u.code, "warranty",
             "blank text does not count even with no minimum"
         );
-        f.warranty = "1 yr";
+        f.warranty = chars("1 yr");
         assert!(
             unmet(
                 Check::Text {
@@ -567,7 +626,7 @@ mod tests {
         assert_eq!(unmet(Check::Shipping, &f), None);
         f.delivery_days_max = None;
         assert_eq!(unmet(Check::Shipping, &f).unwrap().params["time"], "false");
-        f.shipping_profile = "Azərpoçt standard";
+        f.shipping_profile = true;
         assert_eq!(
             unmet(Check::Shipping, &f),
             None,
@@ -592,17 +651,17 @@ mod tests {
     fn variants_need_skus_and_stock() {
         let mut f = full();
         assert_eq!(unmet(Check::Variants, &f), None);
-        f.variants = vec![(true, 0), (true, 0)];
+        (f.variants, f.in_stock) = (2, false);
         assert_eq!(
             unmet(Check::Variants, &f).unwrap().params["in_stock"],
             "false"
         );
-        f.variants = vec![(true, 4), (false, 1)];
+        (f.variants, f.variants_without_sku, f.in_stock) = (2, 1, true);
         assert_eq!(
             unmet(Check::Variants, &f).unwrap().params["without_sku"],
             "1"
         );
-        f.variants = vec![];
+        (f.variants, f.variants_without_sku) = (0, 0);
         assert!(
             unmet(Check::Variants, &f).is_some(),
             "no variant, nothing to sell"
@@ -621,7 +680,7 @@ mod tests {
         ] {
             assert_eq!(unmet(c.clone(), &f), None, "{c:?} is met by a full listing");
         }
-        f.maker = " ";
+        f.maker = chars(" ");
         f.materials = 0;
         f.tags = 4;
         f.specs = 2;
@@ -682,11 +741,31 @@ mod tests {
             },
         ];
         let mut f = full();
-        f.maker = "";
+        f.maker = 0;
         let c = evaluate(&rules, &f, now());
         assert_eq!(c.score, 99);
         assert!(!c.complete, "99 points but the required maker is missing");
         assert!(c.unmet[0].required);
+    }
+
+    #[test]
+    fn the_quick_score_agrees_with_the_explained_one() {
+        let mut variants = vec![full(), Facts::default()];
+        let mut f = full();
+        (f.photos, f.review_count, f.maker) = (vec![(400, 400)], 0, 0);
+        f.updated_at = now() - chrono::Duration::days(400);
+        variants.push(f);
+        for family in crate::completeness::FAMILIES {
+            let rules = crate::completeness::default_rules(family).unwrap();
+            for f in &variants {
+                let quick = score(&rules, f, now());
+                let full = evaluate(&rules, f, now());
+                assert_eq!(quick.score, full.score, "{family}");
+                assert_eq!(quick.complete, full.complete, "{family}");
+                let ids: Vec<&str> = full.unmet.iter().map(|u| u.rule.as_str()).collect();
+                assert_eq!(quick.unmet, ids, "{family}");
+            }
+        }
     }
 
     #[test]

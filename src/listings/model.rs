@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::completeness::{Completeness, Facts};
+use crate::completeness::{Completeness, Facts, chars};
 use crate::error::FieldError;
 
 /// Etsy's limits, which the other marketplaces do not exceed.
@@ -190,42 +190,47 @@ pub struct Listing {
 
 impl ListingInput {
     /// What the completeness rules look at.
-    pub fn facts<'a>(
-        &'a self,
+    /// What the completeness rules look at, measured once: see [`Facts`].
+    pub fn facts(
+        &self,
         photos: &[ListingPhoto],
         review_count: u32,
         updated_at: chrono::DateTime<chrono::Utc>,
-    ) -> Facts<'a> {
+    ) -> Facts {
+        let n = |len: usize| len.min(u32::MAX as usize) as u32;
         Facts {
-            description: &self.description,
-            maker: &self.maker,
-            usage: &self.usage,
-            safety: &self.safety,
-            warranty: &self.warranty,
-            return_policy: &self.return_policy,
-            tags: self.tags.len(),
-            materials: self.materials.len(),
-            specs: self
+            description: chars(&self.description),
+            maker: chars(&self.maker),
+            usage: chars(&self.usage),
+            safety: chars(&self.safety),
+            warranty: chars(&self.warranty),
+            return_policy: chars(&self.return_policy),
+            tags: n(self.tags.len()),
+            materials: n(self.materials.len()),
+            specs: n(self
                 .specs
                 .iter()
                 .filter(|p| !p.name.trim().is_empty() && !p.value.trim().is_empty())
-                .count(),
+                .count()),
             attributes: self
                 .attributes
                 .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .map(|(k, _)| k.clone())
                 .collect(),
             photos: photos.iter().map(|p| (p.width, p.height)).collect(),
             price_minor: Some(self.price.minor),
             vat_rate_bp: self.vat_rate_bp,
             shipping_cost_minor: self.shipping.cost_minor,
-            shipping_profile: &self.shipping.profile,
+            shipping_profile: !self.shipping.profile.trim().is_empty(),
             delivery_days_max: self.shipping.delivery_days_max,
-            variants: self
+            variants: n(self.variants.len()),
+            variants_without_sku: n(self
                 .variants
                 .iter()
-                .map(|v| (!v.sku.trim().is_empty(), v.quantity))
-                .collect(),
+                .filter(|v| v.sku.trim().is_empty())
+                .count()),
+            in_stock: self.variants.iter().any(|v| v.quantity > 0),
             review_count,
             updated_at,
         }

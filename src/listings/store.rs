@@ -6,15 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
+use super::index::ScoreUpdate;
 use super::model::{
     Dimensions, Listing, ListingInput, ListingPhoto, ListingState, Money, Pair, Shipping, Variant,
     validate,
 };
-use crate::completeness::{Completeness, Rule, evaluate};
+use crate::completeness::{Completeness, Facts, Rule, Score, evaluate};
 use crate::error::{Error, FieldError, Result};
 use crate::store::entity::{listing, listing_photo, listing_variant, media};
 
@@ -28,14 +29,22 @@ fn parse<T: serde::de::DeserializeOwned>(s: &str, what: &str, id: i32) -> Result
     serde_json::from_str(s).map_err(|_| Error::Corrupt(format!("listing {id} {what}")))
 }
 
-/// `,photos,warranty,` — so a filter on one unmet rule is a LIKE on a bounded pattern.
-pub(crate) fn unmet_column(c: &Completeness) -> String {
+/// Unmet rule ids as stored: `,photos,warranty,`.
+pub(crate) fn unmet_column<S: AsRef<str>>(rules: &[S]) -> String {
     let mut s = String::from(",");
-    for u in &c.unmet {
-        s.push_str(&u.rule);
+    for r in rules {
+        s.push_str(r.as_ref());
         s.push(',');
     }
     s
+}
+
+pub(crate) fn unmet_ids(column: &str) -> Vec<String> {
+    column
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn opt_u32(v: Option<i32>) -> Option<u32> {
@@ -165,11 +174,127 @@ pub async fn save<C: ConnectionTrait>(
         .as_ref()
         .map(|e| e.review_count.max(0) as u32)
         .unwrap_or(0);
-    let completeness = evaluate(family_rules, &clean.facts(&photos, review_count, now), now);
+    let facts = clean.facts(&photos, review_count, now);
+    let completeness = evaluate(family_rules, &facts, now);
+    let unmet: Vec<&str> = completeness.unmet.iter().map(|u| u.rule.as_str()).collect();
+    let scored = Score {
+        score: completeness.score,
+        complete: completeness.complete,
+        unmet,
+    };
+    let mut row = row_of(&clean, &facts, &scored, now);
+    let id = match existing {
+        Some(old) => {
+            row.id = Set(old.id);
+            row.update(db).await?;
+            delete_children(db, &[old.id]).await?;
+            old.id
+        }
+        None => {
+            let row = new_row(row, now);
+            row.insert(db).await?.id
+        }
+    };
+    insert_children(db, &[(id, &clean)]).await?;
+    Ok((id, completeness))
+}
 
+/// A listing that has passed every check, ready to be written in bulk (the catalog import).
+pub struct Checked<'a> {
+    pub id: i32,
+    pub clean: &'a ListingInput,
+    pub facts: Facts,
+    pub score: Score<'a>,
+}
+
+/// Inserts new listings with ids the caller reserved ([`reserve_ids`]), a few hundred rows per
+/// statement. Nothing is checked here: the caller has.
+pub async fn insert_checked<C: ConnectionTrait>(
+    db: &C,
+    items: &[Checked<'_>],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // 36 columns a row: 800 rows stay under SQLite's 32766 bound parameters.
+    for chunk in items.chunks(800) {
+        let rows = chunk.iter().map(|c| {
+            let mut row = new_row(row_of(c.clean, &c.facts, &c.score, now), now);
+            row.id = Set(c.id);
+            row
+        });
+        listing::Entity::insert_many(rows).exec(db).await?;
+    }
+    let pairs: Vec<(i32, &ListingInput)> = items.iter().map(|c| (c.id, c.clean)).collect();
+    insert_children(db, &pairs).await
+}
+
+/// Replaces existing listings (their review counts, ratings and creation dates stay).
+pub async fn update_checked<C: ConnectionTrait>(
+    db: &C,
+    items: &[Checked<'_>],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let ids: Vec<i32> = items.iter().map(|c| c.id).collect();
+    // Etsy ids are unique: one may move between these listings, in any order.
+    for chunk in ids.chunks(1000) {
+        listing::Entity::update_many()
+            .col_expr(listing::Column::EtsyListingId, Expr::value(None::<String>))
+            .filter(listing::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    for c in items {
+        let mut row = row_of(c.clean, &c.facts, &c.score, now);
+        row.id = Set(c.id);
+        row.update(db).await?;
+    }
+    delete_children(db, &ids).await?;
+    let pairs: Vec<(i32, &ListingInput)> = items.iter().map(|c| (c.id, c.clean)).collect();
+    insert_children(db, &pairs).await
+}
+
+/// `n` listing ids no other listing has or had. The caller's transaction must be the store's
+/// only writer: on SQLite it is (one writer at a time, and a stale snapshot cannot commit); on
+/// PostgreSQL the ids come from the table's own sequence.
+pub async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> Result<Vec<i32>> {
+    if n == 0 {
+        return Ok(vec![]);
+    }
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => format!(
+            "SELECT nextval(pg_get_serial_sequence('listing', 'id'))::integer AS id \
+             FROM generate_series(1, {n})"
+        ),
+        // AUTOINCREMENT never reuses an id, so start past the highest one ever given.
+        _ => "SELECT MAX(COALESCE((SELECT MAX(id) FROM listing), 0), \
+              COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'listing'), 0)) AS id"
+            .to_owned(),
+    };
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(backend, sql))
+        .await?;
+    let mut ids = rows
+        .iter()
+        .map(|r| r.try_get::<i32>("", "id"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if backend != sea_orm::DbBackend::Postgres {
+        let last = ids.first().copied().unwrap_or(0);
+        ids = (1..=n as i32).map(|k| last + k).collect();
+    }
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// The listing columns a save writes.
+fn row_of(
+    clean: &ListingInput,
+    facts: &Facts,
+    scored: &Score,
+    now: DateTime<Utc>,
+) -> listing::ActiveModel {
     let s = &clean.shipping;
     let d = clean.dimensions.clone();
-    let mut row = listing::ActiveModel {
+    listing::ActiveModel {
         title: Set(clean.title.clone()),
         description: Set(clean.description.clone()),
         category: Set(clean.category.clone()),
@@ -199,69 +324,85 @@ pub async fn save<C: ConnectionTrait>(
         height_mm: Set(opt_i32(d.as_ref().map(|d| d.height_mm))),
         state: Set(clean.state.as_str().to_owned()),
         etsy_listing_id: Set(clean.etsy_listing_id.clone()),
-        score: Set(i16::from(completeness.score)),
-        complete: Set(completeness.complete),
-        unmet: Set(unmet_column(&completeness)),
+        score: Set(i16::from(scored.score)),
+        complete: Set(scored.complete),
+        unmet: Set(unmet_column(&scored.unmet)),
+        facts: Set(json(facts)),
         updated_at: Set(now),
         ..Default::default()
-    };
-    let id = match existing {
-        Some(old) => {
-            row.id = Set(old.id);
-            row.update(db).await?;
-            listing_variant::Entity::delete_many()
-                .filter(listing_variant::Column::ListingId.eq(old.id))
-                .exec(db)
-                .await?;
-            listing_photo::Entity::delete_many()
-                .filter(listing_photo::Column::ListingId.eq(old.id))
-                .exec(db)
-                .await?;
-            old.id
-        }
-        None => {
-            row.review_count = Set(0);
-            row.rating_x100 = Set(None);
-            row.archived_at = Set(None);
-            row.created_at = Set(now);
-            row.insert(db).await?.id
-        }
-    };
-    write_children(db, id, &clean).await?;
-    Ok((id, completeness))
+    }
 }
 
-async fn write_children<C: ConnectionTrait>(db: &C, id: i32, clean: &ListingInput) -> Result<()> {
-    let variants: Vec<listing_variant::ActiveModel> = clean
-        .variants
+/// The columns only a new listing sets.
+fn new_row(mut row: listing::ActiveModel, now: DateTime<Utc>) -> listing::ActiveModel {
+    row.review_count = Set(0);
+    row.rating_x100 = Set(None);
+    row.archived_at = Set(None);
+    row.created_at = Set(now);
+    row
+}
+
+async fn delete_children<C: ConnectionTrait>(db: &C, ids: &[i32]) -> Result<()> {
+    for chunk in ids.chunks(1000) {
+        listing_variant::Entity::delete_many()
+            .filter(listing_variant::Column::ListingId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+        listing_photo::Entity::delete_many()
+            .filter(listing_photo::Column::ListingId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Variants and photos of many listings, a few thousand rows per statement.
+async fn insert_children<C: ConnectionTrait>(
+    db: &C,
+    listings: &[(i32, &ListingInput)],
+) -> Result<()> {
+    let variants: Vec<listing_variant::ActiveModel> = listings
         .iter()
-        .enumerate()
-        .map(|(i, v)| listing_variant::ActiveModel {
-            listing_id: Set(id),
-            position: Set(i as i32),
-            sku: Set(Some(v.sku.clone()).filter(|s| !s.is_empty())),
-            options: Set(json(&v.options)),
-            price_override_minor: Set(v.price_override_minor),
-            quantity: Set(v.quantity),
-            barcode: Set(v.barcode.clone()),
-            ..Default::default()
+        .flat_map(|(id, clean)| {
+            clean
+                .variants
+                .iter()
+                .enumerate()
+                .map(move |(i, v)| listing_variant::ActiveModel {
+                    listing_id: Set(*id),
+                    position: Set(i as i32),
+                    sku: Set(Some(v.sku.clone()).filter(|s| !s.is_empty())),
+                    options: Set(json(&v.options)),
+                    price_override_minor: Set(v.price_override_minor),
+                    quantity: Set(v.quantity),
+                    barcode: Set(v.barcode.clone()),
+                    ..Default::default()
+                })
         })
         .collect();
-    listing_variant::Entity::insert_many(variants)
-        .exec(db)
-        .await?;
-    if !clean.photos.is_empty() {
-        let photos: Vec<listing_photo::ActiveModel> = clean
-            .photos
-            .iter()
-            .enumerate()
-            .map(|(i, h)| listing_photo::ActiveModel {
-                listing_id: Set(id),
-                position: Set(i as i32),
-                media_hash: Set(h.clone()),
-            })
-            .collect();
-        listing_photo::Entity::insert_many(photos).exec(db).await?;
+    for chunk in variants.chunks(4000) {
+        listing_variant::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    let photos: Vec<listing_photo::ActiveModel> = listings
+        .iter()
+        .flat_map(|(id, clean)| {
+            clean
+                .photos
+                .iter()
+                .enumerate()
+                .map(move |(i, h)| listing_photo::ActiveModel {
+                    listing_id: Set(*id),
+                    position: Set(i as i32),
+                    media_hash: Set(h.clone()),
+                })
+        })
+        .collect();
+    for chunk in photos.chunks(8000) {
+        listing_photo::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
     }
     Ok(())
 }
@@ -404,98 +545,67 @@ pub async fn set_archived<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Recomputes stored scores (of one family, or all) and writes the ones that changed; returns
-/// how many changed.
-pub async fn recompute<C: ConnectionTrait>(
+/// Writes rescored listings, a few hundred per statement: `UPDATE … FROM (VALUES …)`, which
+/// SQLite (3.33+) and PostgreSQL both take; a statement per listing would cost more than the
+/// scoring.
+pub async fn write_scores<C: ConnectionTrait>(db: &C, updates: &[ScoreUpdate]) -> Result<()> {
+    let backend = db.get_database_backend();
+    for chunk in updates.chunks(500) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+        let mut tuples = Vec::with_capacity(chunk.len());
+        for (id, score, complete, unmet) in chunk {
+            let n = values.len();
+            tuples.push(match backend {
+                sea_orm::DbBackend::Postgres => format!(
+                    "(${}::integer, ${}::smallint, ${}::boolean, ${}::text)",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4
+                ),
+                _ => "(?, ?, ?, ?)".to_owned(),
+            });
+            values.extend([
+                (*id).into(),
+                i16::from(*score).into(),
+                (*complete).into(),
+                unmet_column(unmet).into(),
+            ]);
+        }
+        let sql = format!(
+            "UPDATE listing SET score = v.column2, complete = v.column3, unmet = v.column4 \
+             FROM (VALUES {}) AS v WHERE listing.id = v.column1",
+            tuples.join(", ")
+        );
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Measures the facts of listings saved before they were stored (see migration 3).
+pub async fn backfill_facts<C: ConnectionTrait>(
     db: &C,
     rules: &RuleSets,
-    family: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let mut q = listing::Entity::find();
-    if let Some(f) = family {
-        q = q.filter(listing::Column::Family.eq(f));
-    }
-    let total = q.clone().count(db).await?;
-    let mut changed = 0;
-    let mut last_id = 0;
-    // In pages, so 100k listings never sit in memory at once.
-    loop {
-        let rows = q
-            .clone()
-            .filter(listing::Column::Id.gt(last_id))
-            .order_by_asc(listing::Column::Id)
-            .limit(2000)
-            .all(db)
+    let ids: Vec<i32> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .filter(listing::Column::Facts.eq(""))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for &id in &ids {
+        let l = get(db, rules, id, now).await?;
+        let facts = l.input.facts(&l.photos, l.review_count, l.updated_at);
+        listing::Entity::update_many()
+            .col_expr(listing::Column::Facts, Expr::value(json(&facts)))
+            .filter(listing::Column::Id.eq(id))
+            .exec(db)
             .await?;
-        let Some(last) = rows.last() else { break };
-        last_id = last.id;
-        let ids: Vec<i32> = rows.iter().map(|r| r.id).collect();
-        let mut variants: HashMap<i32, Vec<Variant>> = HashMap::new();
-        for v in listing_variant::Entity::find()
-            .filter(listing_variant::Column::ListingId.is_in(ids.clone()))
-            .all(db)
-            .await?
-        {
-            variants.entry(v.listing_id).or_default().push(Variant {
-                sku: v.sku.unwrap_or_default(),
-                quantity: v.quantity,
-                ..Default::default()
-            });
-        }
-        let mut photos: HashMap<i32, Vec<String>> = HashMap::new();
-        for p in listing_photo::Entity::find()
-            .filter(listing_photo::Column::ListingId.is_in(ids))
-            .order_by_asc(listing_photo::Column::Position)
-            .all(db)
-            .await?
-        {
-            photos.entry(p.listing_id).or_default().push(p.media_hash);
-        }
-        let all_hashes: Vec<String> = photos.values().flatten().cloned().collect();
-        let sizes: HashMap<String, (u32, u32)> = media::Entity::find()
-            .filter(media::Column::Hash.is_in(all_hashes))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.hash, (m.width as u32, m.height as u32)))
-            .collect();
-        for row in rows {
-            let hashes = photos.remove(&row.id).unwrap_or_default();
-            let listing_photos: Vec<ListingPhoto> = hashes
-                .iter()
-                .filter_map(|h| {
-                    sizes.get(h).map(|(w, hh)| ListingPhoto {
-                        hash: h.clone(),
-                        width: *w,
-                        height: *hh,
-                    })
-                })
-                .collect();
-            let input = input_from(&row, variants.remove(&row.id).unwrap_or_default(), hashes)?;
-            let family_rules = rules.get(&row.family).map(Vec::as_slice).unwrap_or(&[]);
-            let c = evaluate(
-                family_rules,
-                &input.facts(
-                    &listing_photos,
-                    row.review_count.max(0) as u32,
-                    row.updated_at,
-                ),
-                now,
-            );
-            let unmet = unmet_column(&c);
-            if i16::from(c.score) != row.score || c.complete != row.complete || unmet != row.unmet {
-                listing::Entity::update_many()
-                    .col_expr(listing::Column::Score, Expr::value(i16::from(c.score)))
-                    .col_expr(listing::Column::Complete, Expr::value(c.complete))
-                    .col_expr(listing::Column::Unmet, Expr::value(unmet))
-                    .filter(listing::Column::Id.eq(row.id))
-                    .exec(db)
-                    .await?;
-                changed += 1;
-            }
-        }
     }
-    tracing::debug!(total, changed, "completeness recomputed");
-    Ok(changed)
+    Ok(ids.len() as u64)
 }

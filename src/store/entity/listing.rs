@@ -43,6 +43,8 @@ pub struct Model {
     pub score: i16,
     pub complete: bool,
     pub unmet: String,
+    /// `completeness::Facts` as JSON; empty for a listing saved before it existed.
+    pub facts: String,
     pub archived_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
