@@ -329,6 +329,51 @@ async fn known_media<C: ConnectionTrait>(
     Ok(known)
 }
 
+fn english(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(FieldError::english)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One row as a listing that passed its own checks, or why not.
+fn convert_row(
+    table: &read::Table,
+    format: Format,
+    rules: &RuleSets,
+    row: &std::result::Result<read::Row, (u64, String)>,
+) -> std::result::Result<Candidate, Rejected> {
+    let row = row.as_ref().map_err(|(line, why)| Rejected {
+        line: *line,
+        error: why.clone(),
+    })?;
+    let converted = match format {
+        Format::Etsy => etsy::to_listing(table, row),
+        Format::Vefa => vefa::to_listing(table, row),
+    };
+    let checked = converted.and_then(|(input, photos)| {
+        let clean = listings::validate(&input)?;
+        if !rules.contains_key(&clean.family) {
+            return Err(vec![
+                FieldError::new("family", "family_unknown").with("value", &clean.family),
+            ]);
+        }
+        Ok((clean, photos))
+    });
+    match checked {
+        Ok((input, photos)) => Ok(Candidate {
+            line: row.line,
+            input,
+            photos,
+        }),
+        Err(fields) => Err(Rejected {
+            line: row.line,
+            error: english(&fields),
+        }),
+    }
+}
+
 /// Imports a CSV file's bytes. Every row is converted and checked in memory first, then all
 /// the good ones are written in one transaction, many rows per statement: a 100k-row file goes
 /// in within seconds, and a refused row never writes anything. `progress(done, total)` follows
@@ -376,56 +421,44 @@ pub async fn import(
         dry_run: options.dry_run,
         ..Default::default()
     };
-    let english = |fields: &[FieldError]| {
-        fields
-            .iter()
-            .map(FieldError::english)
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
 
     let txn = db.begin().await?;
     let rules: RuleSets = rule_sets::load_all(&txn).await?;
 
-    // Each row on its own: its cells, then the listing's own rules.
-    let mut candidates = Vec::with_capacity(table.rows.len());
-    for (done, row) in table.rows.iter().enumerate() {
-        if done % 1000 == 0 {
-            progress(done as u32 / 2, total);
+    // Each row on its own (its cells, then the listing's own rules), on every core: rows do not
+    // depend on each other until the next step.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let per_thread = table.rows.len().div_ceil(threads).max(1);
+    let done = std::sync::atomic::AtomicU32::new(0);
+    let convert = |rows: &[std::result::Result<read::Row, (u64, String)>]| {
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if n.is_multiple_of(1000) {
+                progress(n / 2, total);
+            }
+            out.push(convert_row(&table, format, &rules, row));
         }
-        let row = match row {
-            Ok(r) => r,
-            Err((line, why)) => {
-                summary.rejected.push(Rejected {
-                    line: *line,
-                    error: why.clone(),
-                });
-                continue;
-            }
-        };
-        let converted = match format {
-            Format::Etsy => etsy::to_listing(&table, row),
-            Format::Vefa => vefa::to_listing(&table, row),
-        };
-        let checked = converted.and_then(|(input, photos)| {
-            let clean = listings::validate(&input)?;
-            if !rules.contains_key(&clean.family) {
-                return Err(vec![
-                    FieldError::new("family", "family_unknown").with("value", &clean.family),
-                ]);
-            }
-            Ok((clean, photos))
-        });
-        match checked {
-            Ok((input, photos)) => candidates.push(Candidate {
-                line: row.line,
-                input,
-                photos,
-            }),
-            Err(fields) => summary.rejected.push(Rejected {
-                line: row.line,
-                error: english(&fields),
-            }),
+        out
+    };
+    let converted: Vec<std::result::Result<Candidate, Rejected>> = std::thread::scope(|s| {
+        let parts: Vec<_> = table
+            .rows
+            .chunks(per_thread)
+            .map(|part| s.spawn(|| convert(part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut candidates = Vec::with_capacity(converted.len());
+    for c in converted {
+        match c {
+            Ok(c) => candidates.push(c),
+            Err(r) => summary.rejected.push(r),
         }
     }
 
@@ -439,7 +472,7 @@ pub async fn import(
     let mut update_at: HashMap<i32, usize> = HashMap::new();
     let base = candidates.len() as u32;
     for (done, c) in candidates.into_iter().enumerate() {
-        if done % 1000 == 0 {
+        if done.is_multiple_of(1000) {
             progress(total / 2 + (done as u32) * (total / 2) / base.max(1), total);
         }
         let (target, conflicts) = owners.target(&c.input, &new_lines, new.len());

@@ -152,6 +152,9 @@ async fn connect(location: &Location) -> Result<DatabaseConnection> {
                         .synchronous(SqliteSynchronous::Normal)
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(10))
+                        // Up to 32 MiB of pages per connection (SQLite's default is 2 MiB): a
+                        // catalog import writes ~100 MB and spills far less with room.
+                        .pragma("cache_size", "-32768")
                 })
                 .max_connections(4)
                 .min_connections(1);
