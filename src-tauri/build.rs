@@ -9,6 +9,15 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "send_test_notification",
+    "list_listings",
+    "get_listing",
+    "preview_listing",
+    "create_listing",
+    "update_listing",
+    "duplicate_listing",
+    "archive_listing",
+    "add_listing_photo",
+    "completeness_rules",
 ];
 
 fn main() {

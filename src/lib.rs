@@ -248,6 +248,17 @@ impl Vefa {
         self.save_listing(Some(id), input).await
     }
 
+    /// Completeness, field errors and the buyer's total of an unsaved listing (`id`: the listing
+    /// being edited, if any); writes nothing.
+    pub async fn preview_listing(
+        &self,
+        id: Option<i32>,
+        input: &listings::ListingInput,
+    ) -> Result<listings::ListingPreview> {
+        let sets = completeness::rule_sets::load_all(&self.db).await?;
+        listings::preview(&self.db, &sets, id, input, self.clock.now()).await
+    }
+
     pub async fn listing(&self, id: i32) -> Result<listings::Listing> {
         let sets = completeness::rule_sets::load_all(&self.db).await?;
         listings::get(&self.db, &sets, id, self.clock.now()).await

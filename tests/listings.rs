@@ -107,6 +107,13 @@ async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
             "{expected:?} in {codes:?}"
         );
     }
+    let mut huge = lamp("LAMP-2");
+    huge.shipping.cost_minor = Some(vefa::listings::MAX_AMOUNT_MINOR + 1);
+    assert_eq!(
+        field_codes(&vefa.create_listing(&huge).await.unwrap_err()),
+        vec![("shipping.cost_minor".into(), "too_large".into())],
+        "money the window could not show exactly is refused"
+    );
     let mut empty = lamp("");
     empty.title = "  ".into();
     assert_eq!(
@@ -466,6 +473,41 @@ async fn listings_saved_before_stored_facts_get_them_on_open(store: TestStore) {
 
 /// The listings table is answered from memory; what another process writes (the CLI, a second
 /// desk) must still show, and a rescore must use it.
+/// The editor's live panel: an unsaved listing scored as a save would, its field errors, and
+/// what the buyer pays; nothing written.
+async fn the_preview_scores_an_unsaved_listing(store: TestStore) {
+    let vefa = store.open().await;
+    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let mut l = lamp("PREVIEW-1");
+    let p = vefa.preview_listing(None, &l).await.unwrap();
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let saved = vefa.create_listing(&l).await.unwrap();
+    assert_eq!(p.completeness, saved.completeness);
+    // 85.00 AZN with 18 % VAT inside (12.97) + 5.00 shipping.
+    assert_eq!(
+        (p.total.item_minor, p.total.vat_minor, p.total.total_minor),
+        (8_500, Some(1_297), 9_000)
+    );
+    assert_eq!((p.total.days_min, p.total.days_max), (Some(2), Some(5)));
+
+    l.title = String::new();
+    l.warranty = "Two years against any fault of the lamp.".into();
+    let p = vefa.preview_listing(Some(saved.id), &l).await.unwrap();
+    assert_eq!(p.errors.len(), 1);
+    assert_eq!(p.errors[0].field, "title");
+    assert!(!p.completeness.unmet.iter().any(|u| u.rule == "warranty"));
+    assert!(p.completeness.score > saved.completeness.score);
+    let mut after = before.clone();
+    *after.entry("listing".into()).or_default() += 1;
+    *after.entry("listing_variant".into()).or_default() += 1;
+    *after.entry("change_log".into()).or_default() += 1;
+    assert_eq!(
+        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        after,
+        "previews write nothing"
+    );
+}
+
 async fn another_process_s_changes_reach_the_list(store: TestStore) {
     let desk = store.open().await;
     let other = store.open_as(vefa::Actor::Cli).await;
@@ -501,6 +543,7 @@ async fn another_process_s_changes_reach_the_list(store: TestStore) {
 }
 
 on_both_stores!(
+    the_preview_scores_an_unsaved_listing,
     another_process_s_changes_reach_the_list,
     listings_saved_before_stored_facts_get_them_on_open,
     text_in_any_script_round_trips_and_html_stays_text,

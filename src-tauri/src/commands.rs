@@ -4,6 +4,9 @@
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
+use vefa::listings::{
+    Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery, RuleSets,
+};
 use vefa::notifications::Notification;
 use vefa::profile::PhotoUpload;
 use vefa::{ErrorView, Profile, ProfileInput, Settings, StoreInfo};
@@ -70,4 +73,69 @@ pub async fn send_test_notification(state: State<'_, AppState>) -> Reply<Notific
         .vefa()?
         .send_test_notification(state.notifier.clone())
         .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_listings(state: State<'_, AppState>, query: ListingQuery) -> Reply<ListingPage> {
+    Ok(state.vefa()?.listings(&query).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_listing(state: State<'_, AppState>, id: i32) -> Reply<Listing> {
+    Ok(state.vefa()?.listing(id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_listing(
+    state: State<'_, AppState>,
+    id: Option<i32>,
+    input: ListingInput,
+) -> Reply<ListingPreview> {
+    Ok(state.vefa()?.preview_listing(id, &input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_listing(state: State<'_, AppState>, input: ListingInput) -> Reply<Listing> {
+    Ok(state.vefa()?.create_listing(&input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn update_listing(
+    state: State<'_, AppState>,
+    id: i32,
+    input: ListingInput,
+) -> Reply<Listing> {
+    Ok(state.vefa()?.update_listing(id, &input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn duplicate_listing(state: State<'_, AppState>, id: i32) -> Reply<Listing> {
+    Ok(state.vefa()?.duplicate_listing(id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn archive_listing(state: State<'_, AppState>, id: i32, archived: bool) -> Reply<()> {
+    Ok(state.vefa()?.archive_listing(id, archived).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_listing_photo(
+    state: State<'_, AppState>,
+    upload: PhotoUpload,
+) -> Reply<ListingPhoto> {
+    Ok(state.vefa()?.add_listing_photo(&upload).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn completeness_rules(state: State<'_, AppState>) -> Reply<RuleSets> {
+    Ok(state.vefa()?.completeness_rules().await?)
 }

@@ -24,6 +24,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::get_settings,
             commands::save_settings,
             commands::send_test_notification,
+            commands::list_listings,
+            commands::get_listing,
+            commands::preview_listing,
+            commands::create_listing,
+            commands::update_listing,
+            commands::duplicate_listing,
+            commands::archive_listing,
+            commands::add_listing_photo,
+            commands::completeness_rules,
         ])
         .events(collect_events![ChangesEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

@@ -1,17 +1,19 @@
 //! Listings: what a seller offers, checked on every change and scored for completeness.
 
+mod buyer;
 mod index;
 mod model;
 mod query;
 mod store;
 
+pub use buyer::{BuyerTotal, buyer_total};
 pub use index::{CatalogIndex, ScoreUpdate};
 pub use model::{
-    Dimensions, Listing, ListingInput, ListingPhoto, ListingState, MAX_PHOTO_BYTES,
-    MAX_TITLE_CHARS, Money, Pair, Shipping, Variant, validate,
+    Dimensions, Listing, ListingInput, ListingPhoto, ListingState, MAX_AMOUNT_MINOR,
+    MAX_PHOTO_BYTES, MAX_TITLE_CHARS, Money, Pair, Shipping, Variant, validate,
 };
 pub use query::{ListingPage, ListingQuery, ListingRow, SortBy};
 pub use store::{
-    Checked, RuleSets, backfill_facts, get, insert_checked, reserve_ids, save, set_archived,
-    update_checked, write_scores,
+    Checked, ListingPreview, RuleSets, backfill_facts, get, insert_checked, preview, reserve_ids,
+    save, set_archived, update_checked, write_scores,
 };

@@ -16,6 +16,9 @@ pub const MAX_TAG_CHARS: usize = 20;
 pub const MAX_MATERIALS: usize = 13;
 pub const MAX_MATERIAL_CHARS: usize = 45;
 pub const MAX_QUANTITY: i64 = 999_999;
+/// 10^13 minor units (a hundred billion euros): far above any listing, and far inside the
+/// integers a JavaScript number holds exactly (2^53), so the window never rounds money.
+pub const MAX_AMOUNT_MINOR: i64 = 10_000_000_000_000;
 pub const MAX_PHOTOS: usize = 20;
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 const MAX_DESCRIPTION_CHARS: usize = 100_000;
@@ -67,12 +70,15 @@ pub struct Pair {
 /// Money in minor units (cents, qəpik, kuruş) and an ISO 4217 code; never a float.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Money {
+    // Amounts are capped at MAX_AMOUNT_MINOR, so TypeScript gets them as exact numbers.
+    #[specta(type = f64)]
     pub minor: i64,
     pub currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
 pub struct Shipping {
+    #[specta(type = Option<f64>)]
     pub cost_minor: Option<i64>,
     /// A named shipping profile, standing for cost and time.
     pub profile: String,
@@ -94,7 +100,9 @@ pub struct Variant {
     /// Empty when the variant has none; unique across the catalog otherwise.
     pub sku: String,
     pub options: Vec<Pair>,
+    #[specta(type = Option<f64>)]
     pub price_override_minor: Option<i64>,
+    #[specta(type = f64)]
     pub quantity: i64,
     pub barcode: String,
 }
@@ -189,7 +197,6 @@ pub struct Listing {
 }
 
 impl ListingInput {
-    /// What the completeness rules look at.
     /// What the completeness rules look at, measured once: see [`Facts`].
     pub fn facts(
         &self,
@@ -378,6 +385,21 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
 
     if clean.price.minor <= 0 {
         c.0.push(FieldError::new("price", "price_positive"));
+    }
+    let mut amounts = vec![
+        ("price".to_owned(), Some(clean.price.minor)),
+        ("shipping.cost_minor".to_owned(), clean.shipping.cost_minor),
+    ];
+    for (i, v) in clean.variants.iter().enumerate() {
+        amounts.push((
+            format!("variants[{i}].price_override_minor"),
+            v.price_override_minor,
+        ));
+    }
+    for (field, amount) in amounts {
+        if amount.is_some_and(|a| a > MAX_AMOUNT_MINOR) {
+            c.0.push(FieldError::new(&field, "too_large").with("max", MAX_AMOUNT_MINOR));
+        }
     }
     if iso_currency::Currency::from_code(&clean.price.currency).is_none() {
         c.0.push(

@@ -60,6 +60,7 @@ pub struct ListingRow {
     pub complete: bool,
     /// Ids of the rules it misses.
     pub unmet: Vec<String>,
+    #[specta(type = f64)]
     pub price_minor: i64,
     pub currency: String,
     pub archived: bool,

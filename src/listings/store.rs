@@ -10,6 +10,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use super::buyer::{BuyerTotal, buyer_total};
 use super::index::ScoreUpdate;
 use super::model::{
     Dimensions, Listing, ListingInput, ListingPhoto, ListingState, Money, Pair, Shipping, Variant,
@@ -131,6 +132,50 @@ async fn conflicts<C: ConnectionTrait>(
         }
     }
     Ok(errors)
+}
+
+/// What the editor shows beside an unsaved listing: its completeness, the field errors a save
+/// would meet, and the buyer's total.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct ListingPreview {
+    pub completeness: Completeness,
+    pub errors: Vec<FieldError>,
+    pub total: BuyerTotal,
+}
+
+/// Scores an unsaved listing as a save would, writing nothing. Checks that need other listings
+/// (a SKU taken elsewhere) are left to the save.
+pub async fn preview<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: Option<i32>,
+    input: &ListingInput,
+    now: DateTime<Utc>,
+) -> Result<ListingPreview> {
+    let mut errors = validate(input).err().unwrap_or_default();
+    let photos = match photo_facts(db, &input.photos).await? {
+        Ok(p) => p,
+        Err(mut e) => {
+            errors.append(&mut e);
+            vec![]
+        }
+    };
+    let review_count = match id {
+        Some(id) => listing::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map_or(0, |l| l.review_count.max(0) as u32),
+        None => 0,
+    };
+    let family_rules = rules
+        .get(input.family.trim())
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    Ok(ListingPreview {
+        completeness: evaluate(family_rules, &input.facts(&photos, review_count, now), now),
+        errors,
+        total: buyer_total(input),
+    })
 }
 
 /// Creates (`id` None) or replaces a listing; returns its id and completeness.

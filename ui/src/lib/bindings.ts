@@ -14,6 +14,15 @@ export const commands = {
 	getSettings: () => typedError<Settings, ErrorView>(__TAURI_INVOKE("get_settings")),
 	saveSettings: (settings: Settings) => typedError<Settings, ErrorView>(__TAURI_INVOKE("save_settings", { settings })),
 	sendTestNotification: () => typedError<Notification, ErrorView>(__TAURI_INVOKE("send_test_notification")),
+	listListings: (query: ListingQuery) => typedError<ListingPage, ErrorView>(__TAURI_INVOKE("list_listings", { query })),
+	getListing: (id: number) => typedError<Listing, ErrorView>(__TAURI_INVOKE("get_listing", { id })),
+	previewListing: (id: number | null, input: ListingInput) => typedError<ListingPreview, ErrorView>(__TAURI_INVOKE("preview_listing", { id, input })),
+	createListing: (input: ListingInput) => typedError<Listing, ErrorView>(__TAURI_INVOKE("create_listing", { input })),
+	updateListing: (id: number, input: ListingInput) => typedError<Listing, ErrorView>(__TAURI_INVOKE("update_listing", { id, input })),
+	duplicateListing: (id: number) => typedError<Listing, ErrorView>(__TAURI_INVOKE("duplicate_listing", { id })),
+	archiveListing: (id: number, archived: boolean) => typedError<null, ErrorView>(__TAURI_INVOKE("archive_listing", { id, archived })),
+	addListingPhoto: (upload: PhotoUpload) => typedError<ListingPhoto, ErrorView>(__TAURI_INVOKE("add_listing_photo", { upload })),
+	completenessRules: () => typedError<{ [key in string]: Rule[] }, ErrorView>(__TAURI_INVOKE("completeness_rules")),
 };
 
 /** Events */
@@ -30,6 +39,24 @@ export type AppInfo = {
 	store: StoreInfo,
 };
 
+export type BuyerTotal = {
+	currency: string,
+	/**  Digits after the decimal point (ISO 4217): the window formats amounts with it. */
+	exponent: number,
+	/**  The item as the buyer pays it, VAT included. */
+	item_minor: number | null,
+	/**  The VAT inside `item_minor`; `None` while the rate is not set. */
+	vat_minor: number | null,
+	vat_rate_bp: number | null,
+	/**  `None` while neither a cost nor a shipping profile is set. */
+	shipping_minor: number | null,
+	shipping_profile: string,
+	total_minor: number | null,
+	/**  Processing plus delivery, in days; `None` while the delivery time is not set. */
+	days_min: number | null,
+	days_max: number | null,
+};
+
 export type Change = {
 	kind: ChangeKind,
 	ids: string[],
@@ -42,6 +69,40 @@ export type ChangeKind = "profile" | "settings" | "media" | "listings" | "comple
 
 export type ChangesEvent = {
 	changes: Change[],
+};
+
+/**  What a rule checks, with its thresholds. */
+export type Check = 
+/**  At least `min_count` photos whose shortest side is at least `min_side_px`. */
+{ kind: "photos"; min_count: number; min_side_px: number } | { kind: "description"; min_chars: number } | 
+/**  At least `min_pairs` technical specifications (name and value both filled). */
+{ kind: "specs"; min_pairs: number } | { kind: "text"; field: TextField; min_chars: number } | 
+/**  A family attribute such as `isbn`, `age_range`, `size_chart`, `ingredients`. */
+{ kind: "attribute"; key: string } | 
+/**  Brand, author or maker, whichever the category uses. */
+{ kind: "maker" } | { kind: "materials"; min_count: number } | { kind: "tags"; min_count: number } | 
+/**  A price above zero and a VAT rate, so the buyer's total is known. */
+{ kind: "price_and_vat" } | 
+/**  A shipping cost (or a named shipping profile) and a delivery time. */
+{ kind: "shipping" } | 
+/**  Updated within the last `max_days` days. */
+{ kind: "fresh"; max_days: number } | 
+/**  Every variant has a SKU and at least one in stock. */
+{ kind: "variants" } | { kind: "reviews"; min_count: number };
+
+/**  A listing's completeness: the weighted share of rules met, and what is missing. */
+export type Completeness = {
+	/**  0–100. */
+	score: number,
+	/**  False when any required rule is unmet, whatever the score. */
+	complete: boolean,
+	unmet: Unmet[],
+};
+
+export type Dimensions = {
+	length_mm: number,
+	width_mm: number,
+	height_mm: number,
 };
 
 /**  An error as the window sees it. */
@@ -63,9 +124,121 @@ export type FieldError = {
 	params: { [key in string]: string },
 };
 
+/**  A stored listing with its completeness. */
+export type Listing = {
+	id: number,
+	input: ListingInput,
+	photos: ListingPhoto[],
+	review_count: number,
+	rating_x100: number | null,
+	completeness: Completeness,
+	archived: boolean,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A listing as the editor sends it. */
+export type ListingInput = {
+	title: string,
+	description: string,
+	category: string,
+	/**  The completeness family: `default`, `electronics`, `books`, … or one the seller made. */
+	family: string,
+	tags: string[],
+	materials: string[],
+	/**  Brand, author or maker, whichever the category uses. */
+	maker: string,
+	specs: Pair[],
+	usage: string,
+	safety: string,
+	warranty: string,
+	return_policy: string,
+	/**  Family attributes: `isbn`, `language`, `age_range`, `size_chart`, `ingredients`, `shelf_life`, … */
+	attributes: { [key in string]: string },
+	price: Money,
+	/**  VAT in basis points: 1800 is 18 %. */
+	vat_rate_bp: number | null,
+	price_includes_vat: boolean,
+	shipping: Shipping,
+	weight_g: number | null,
+	dimensions: Dimensions | null,
+	state: ListingState,
+	variants: Variant[],
+	/**  Media hashes of the photos, in order. */
+	photos: string[],
+	etsy_listing_id: string | null,
+};
+
+export type ListingPage = {
+	rows: ListingRow[],
+	/**  How many match the filters in all. */
+	total: number,
+};
+
+/**  A photo as the window shows it. */
+export type ListingPhoto = {
+	hash: string,
+	width: number,
+	height: number,
+};
+
+/**
+ *  What the editor shows beside an unsaved listing: its completeness, the field errors a save
+ *  would meet, and the buyer's total.
+ */
+export type ListingPreview = {
+	completeness: Completeness,
+	errors: FieldError[],
+	total: BuyerTotal,
+};
+
+export type ListingQuery = {
+	/**  Words in the title, or a SKU. */
+	search: string,
+	family: string | null,
+	state: ListingState | null,
+	/**  Only listings that miss this rule. */
+	unmet_rule: string | null,
+	below_score: number | null,
+	include_archived: boolean,
+	sort: SortBy,
+	offset: number,
+	limit: number,
+};
+
+/**  One row of the listings table. */
+export type ListingRow = {
+	id: number,
+	title: string,
+	family: string,
+	state: ListingState,
+	score: number,
+	complete: boolean,
+	/**  Ids of the rules it misses. */
+	unmet: string[],
+	price_minor: number | null,
+	currency: string,
+	archived: boolean,
+	updated_at: string,
+};
+
+export type ListingState = "draft" | "active" | "inactive" | "sold_out";
+
+/**  Money in minor units (cents, qəpik, kuruş) and an ISO 4217 code; never a float. */
+export type Money = {
+	minor: number | null,
+	currency: string,
+};
+
 export type Notification = {
 	summary: string,
 	body: string,
+};
+
+/**  A name/value pair: a technical specification or a variant option (size: M). */
+export type Pair = {
+	name: string,
+	value: string,
 };
 
 export type Photo = {
@@ -110,6 +283,16 @@ export type ProfileInput = {
 	currency: string,
 };
 
+/**  One rule of a family's rule set. */
+export type Rule = {
+	/**  Stable id within the family, e.g. `photos`, `warranty`, `isbn`. */
+	id: string,
+	check: Check,
+	/**  A required rule unmet makes the listing incomplete whatever its score. */
+	required: boolean,
+	weight: number,
+};
+
 export type Settings = {
 	theme: Theme,
 	/**  Raise a desktop notification when a new order arrives. */
@@ -117,6 +300,20 @@ export type Settings = {
 	/**  Hours an order may wait for confirmation before it shows as late. */
 	confirm_within_hours: number,
 };
+
+export type Shipping = {
+	cost_minor: number | null,
+	/**  A named shipping profile, standing for cost and time. */
+	profile: string,
+	processing_days_min: number | null,
+	processing_days_max: number | null,
+	delivery_days_min: number | null,
+	delivery_days_max: number | null,
+};
+
+export type SortBy = 
+/**  Worst first: what needs work comes to the top. */
+"score_asc" | "score_desc" | "title" | "updated_desc" | "updated_asc";
 
 /**  What `vefa info` and the settings page show about the store. */
 export type StoreInfo = {
@@ -129,11 +326,34 @@ export type StoreInfo = {
 	backup: string | null,
 };
 
+/**  The long texts a rule can require. */
+export type TextField = "usage" | "safety" | "warranty" | "return_policy";
+
 export type Theme = 
 /**  Follow the operating system. */
 "system" | "light" | "dark";
 
 export type UiLanguage = "en" | "az" | "tr" | "fa";
+
+/**
+ *  A rule the listing does not meet: the rule, a stable code and the numbers its message and
+ *  fix hint need (how many photos are missing, of what size…).
+ */
+export type Unmet = {
+	rule: string,
+	code: string,
+	required: boolean,
+	params: { [key in string]: string },
+};
+
+export type Variant = {
+	/**  Empty when the variant has none; unique across the catalog otherwise. */
+	sku: string,
+	options: Pair[],
+	price_override_minor: number | null,
+	quantity: number | null,
+	barcode: string,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
