@@ -26,7 +26,7 @@ impl FieldError {
             "control_characters" => "contains control characters".to_owned(),
             "price_positive" => "must be above zero".to_owned(),
             "negative" => "must not be negative".to_owned(),
-            "too_large" => format!("is too large (at most {} in minor units)", p("max")),
+            "amount_too_large" => format!("is too large (at most {} in minor units)", p("max")),
             "out_of_range" => format!("must be between {} and {}", p("min"), p("max")),
             "min_above_max" => format!("minimum {} is above maximum {}", p("min"), p("max")),
             "currency_unknown" => format!("“{}” is not an ISO 4217 currency code", p("value")),

@@ -111,7 +111,7 @@ async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
     huge.shipping.cost_minor = Some(vefa::listings::MAX_AMOUNT_MINOR + 1);
     assert_eq!(
         field_codes(&vefa.create_listing(&huge).await.unwrap_err()),
-        vec![("shipping.cost_minor".into(), "too_large".into())],
+        vec![("shipping.cost_minor".into(), "amount_too_large".into())],
         "money the window could not show exactly is refused"
     );
     let mut empty = lamp("");

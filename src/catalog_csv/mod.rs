@@ -80,7 +80,7 @@ pub struct ImportOptions {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Rejected {
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub line: u64,
     pub error: String,
 }

@@ -14,17 +14,17 @@ pub struct BuyerTotal {
     /// Digits after the decimal point (ISO 4217): the window formats amounts with it.
     pub exponent: u32,
     /// The item as the buyer pays it, VAT included.
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub item_minor: i64,
     /// The VAT inside `item_minor`; `None` while the rate is not set.
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<i32>)]
     pub vat_minor: Option<i64>,
     pub vat_rate_bp: Option<u32>,
     /// `None` while neither a cost nor a shipping profile is set.
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<i32>)]
     pub shipping_minor: Option<i64>,
     pub shipping_profile: String,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub total_minor: i64,
     /// Processing plus delivery, in days; `None` while the delivery time is not set.
     pub days_min: Option<u32>,

@@ -70,15 +70,16 @@ pub struct Pair {
 /// Money in minor units (cents, qəpik, kuruş) and an ISO 4217 code; never a float.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Money {
-    // Amounts are capped at MAX_AMOUNT_MINOR, so TypeScript gets them as exact numbers.
-    #[specta(type = f64)]
+    // TypeScript `number` (i32 is only the type hint): amounts are capped at MAX_AMOUNT_MINOR,
+    // which a JavaScript number holds exactly.
+    #[specta(type = i32)]
     pub minor: i64,
     pub currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
 pub struct Shipping {
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<i32>)]
     pub cost_minor: Option<i64>,
     /// A named shipping profile, standing for cost and time.
     pub profile: String,
@@ -100,9 +101,9 @@ pub struct Variant {
     /// Empty when the variant has none; unique across the catalog otherwise.
     pub sku: String,
     pub options: Vec<Pair>,
-    #[specta(type = Option<f64>)]
+    #[specta(type = Option<i32>)]
     pub price_override_minor: Option<i64>,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub quantity: i64,
     pub barcode: String,
 }
@@ -398,7 +399,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     }
     for (field, amount) in amounts {
         if amount.is_some_and(|a| a > MAX_AMOUNT_MINOR) {
-            c.0.push(FieldError::new(&field, "too_large").with("max", MAX_AMOUNT_MINOR));
+            c.0.push(FieldError::new(&field, "amount_too_large").with("max", MAX_AMOUNT_MINOR));
         }
     }
     if iso_currency::Currency::from_code(&clean.price.currency).is_none() {

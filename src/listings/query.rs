@@ -60,9 +60,11 @@ pub struct ListingRow {
     pub complete: bool,
     /// Ids of the rules it misses.
     pub unmet: Vec<String>,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub price_minor: i64,
     pub currency: String,
+    /// The currency's digits after the decimal point (ISO 4217), to show `price_minor`.
+    pub exponent: u32,
     pub archived: bool,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }

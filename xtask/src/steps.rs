@@ -198,6 +198,8 @@ fn e2e() -> Result {
             "vefa-e2e",
             "--test",
             "window",
+            "--test",
+            "listings",
             "--",
             "--test-threads=1",
         ])

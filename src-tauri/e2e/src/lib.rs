@@ -253,10 +253,11 @@ pub struct App {
 }
 
 impl App {
-    /// Waits until the first screen is interactive (the profile form is there); fails at once
-    /// with the app's own words when it shows its "store cannot be opened" screen instead.
+    /// Waits until the first screen is interactive (the profile form on a new shop, the
+    /// listings otherwise); fails at once with the app's own words when it shows its "store
+    /// cannot be opened" screen instead.
     pub async fn wait_ready(&self) {
-        let first = self.wait("#save-profile, #fatal-error").await;
+        let first = self.wait("#save-profile, #new-listing, #fatal-error").await;
         if first.attr("id").await.ok().flatten().as_deref() == Some("fatal-error") {
             panic!(
                 "the app could not open its store: {}",
@@ -287,6 +288,29 @@ impl App {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         panic!("{css} never said {expected:?}; last it said {last:?}");
+    }
+
+    /// Like `wait_for_text`, but reads the DOM's `textContent`: WebKitWebDriver reports no text
+    /// for an element clipped with `text-overflow: ellipsis` even when it is on screen.
+    pub async fn wait_for_content(&self, css: &str, expected: &str) -> String {
+        let script = format!(
+            "return document.querySelector({}) ?.textContent ?? ''",
+            serde_json::to_string(css).unwrap()
+        );
+        let mut last = String::new();
+        for _ in 0..150 {
+            last = self
+                .js(&script)
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if last.contains(expected) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        panic!("{css} never held {expected:?}; last it held {last:?}");
     }
 
     pub async fn value(&self, css: &str) -> String {

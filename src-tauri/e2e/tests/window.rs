@@ -33,6 +33,9 @@ async fn a_persian_profile_turns_the_layout_rtl_and_survives_a_restart() {
 
     let app = desktop.launch(data.path()).await;
     app.wait_for_text("nav", "تنظیمات").await;
+    // A shop with a saved profile opens on its listings.
+    app.wait("#new-listing").await;
+    app.click("#nav-settings").await;
     assert_eq!(
         app.value("#shop_name").await,
         "کتاب‌فروشی وفا",

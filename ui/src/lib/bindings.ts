@@ -44,14 +44,14 @@ export type BuyerTotal = {
 	/**  Digits after the decimal point (ISO 4217): the window formats amounts with it. */
 	exponent: number,
 	/**  The item as the buyer pays it, VAT included. */
-	item_minor: number | null,
+	item_minor: number,
 	/**  The VAT inside `item_minor`; `None` while the rate is not set. */
 	vat_minor: number | null,
 	vat_rate_bp: number | null,
 	/**  `None` while neither a cost nor a shipping profile is set. */
 	shipping_minor: number | null,
 	shipping_profile: string,
-	total_minor: number | null,
+	total_minor: number,
 	/**  Processing plus delivery, in days; `None` while the delivery time is not set. */
 	days_min: number | null,
 	days_max: number | null,
@@ -216,8 +216,10 @@ export type ListingRow = {
 	complete: boolean,
 	/**  Ids of the rules it misses. */
 	unmet: string[],
-	price_minor: number | null,
+	price_minor: number,
 	currency: string,
+	/**  The currency's digits after the decimal point (ISO 4217), to show `price_minor`. */
+	exponent: number,
 	archived: boolean,
 	updated_at: string,
 };
@@ -226,7 +228,7 @@ export type ListingState = "draft" | "active" | "inactive" | "sold_out";
 
 /**  Money in minor units (cents, qəpik, kuruş) and an ISO 4217 code; never a float. */
 export type Money = {
-	minor: number | null,
+	minor: number,
 	currency: string,
 };
 
@@ -351,7 +353,7 @@ export type Variant = {
 	sku: string,
 	options: Pair[],
 	price_override_minor: number | null,
-	quantity: number | null,
+	quantity: number,
 	barcode: string,
 };
 

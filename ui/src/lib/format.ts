@@ -20,13 +20,48 @@ export function minorDigits(currency: string): number {
 }
 
 export function formatMoney(minor: number, currency: string, lang: UiLanguage): string {
-  const digits = minorDigits(currency);
-  const value = minor / 10 ** digits;
+  return formatAmount(minor, currency, minorDigits(currency), lang);
+}
+
+/** Minor units as money, with the exponent the core says the currency has (ISO 4217). */
+export function formatAmount(minor: number, currency: string, exponent: number, lang: UiLanguage): string {
+  const value = minor / 10 ** exponent;
   try {
-    return new Intl.NumberFormat(intlTag(lang), { style: "currency", currency }).format(value);
+    return new Intl.NumberFormat(intlTag(lang), {
+      style: "currency",
+      currency,
+      minimumFractionDigits: exponent,
+      maximumFractionDigits: exponent,
+    }).format(value);
   } catch {
-    return `${value.toFixed(digits)} ${currency}`;
+    return `${value.toFixed(exponent)} ${currency}`;
   }
+}
+
+/** Minor units as a plain decimal for an input: 2550 with 2 → "25.50". */
+export function toDecimal(minor: number | null, exponent: number): string {
+  if (minor === null) return "";
+  if (exponent === 0) return String(minor);
+  const scale = 10 ** exponent;
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  return `${sign}${Math.floor(abs / scale)}.${String(abs % scale).padStart(exponent, "0")}`;
+}
+
+/**
+ * A decimal typed by the seller as minor units, exactly as the core reads files: `.` or `,` as
+ * the decimal mark, no signs or thousands separators, at most `exponent` decimals. `null` for an
+ * empty field, `undefined` for text that is not an amount.
+ */
+export function parseDecimal(text: string, exponent: number): number | null | undefined {
+  const t = text.trim();
+  if (t === "") return null;
+  const m = /^(\d*)(?:[.,](\d*))?$/.exec(t);
+  if (!m || (m[1] === "" && !m[2])) return undefined;
+  const frac = m[2] ?? "";
+  if (frac.length > exponent) return undefined;
+  const minor = Number(m[1] || "0") * 10 ** exponent + Number(frac.padEnd(exponent, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : undefined;
 }
 
 /** The name of a language in the interface language (“Azerbaijani”, “Azərbaycan”, “آذربایجانی”). */

@@ -12,6 +12,8 @@ class Shop {
   fatal = $state<CommandError | null>(null);
   /** Bumped whenever the profile changed elsewhere, so an open form can offer to reload. */
   profileRevision = $state(0);
+  /** Bumped whenever listings or completeness rules changed, here or elsewhere. */
+  listingsRevision = $state(0);
 
   async load(): Promise<void> {
     try {
@@ -38,6 +40,9 @@ class Shop {
     if (changes.some((c) => c.kind === "profile" && c.foreign)) {
       this.setProfile(await call(commands.getProfile()));
       this.profileRevision++;
+    }
+    if (changes.some((c) => c.kind === "listings" || c.kind === "completeness_rules")) {
+      this.listingsRevision++;
     }
     if (changes.some((c) => c.kind === "settings" && c.foreign)) {
       this.setSettings(await call(commands.getSettings()));

@@ -1,0 +1,129 @@
+//! Listings in the real window: the editor's completeness panel and buyer's total follow every
+//! keystroke, a save reaches the table, and a CLI import reaches the open table.
+
+use vefa_e2e::{App, Desktop, cli_binary};
+
+async fn score(app: &App) -> i64 {
+    app.js("return Number(document.querySelector('#completeness-score')?.dataset.score ?? -1)")
+        .await
+        .as_i64()
+        .unwrap_or(-1)
+}
+
+async fn has_unmet(app: &App, rule: &str) -> bool {
+    app.js(&format!(
+        "return !!document.querySelector('#completeness-unmet li[data-rule=\"{rule}\"]')"
+    ))
+    .await
+    .as_bool()
+    .unwrap_or(false)
+}
+
+/// Waits until `check` holds, re-reading the window; the panel updates a moment after typing.
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what} never happened");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_a_listing_moves_the_completeness_panel_and_the_buyer_total() {
+    let desktop = Desktop::start();
+    let data = tempfile::tempdir().unwrap();
+    let app = desktop.launch(data.path()).await;
+    app.click("#nav-listings").await;
+    app.wait_for_text("#listings-count", "0 listings").await;
+    app.click("#new-listing").await;
+
+    app.fill("#listing-title", "Mis masa lampası <b>əl işi</b>")
+        .await;
+    app.select("#listing-family", "electronics").await;
+    app.fill(
+        "#listing-description",
+        &"Əl ilə döyülmüş mis masa lampası, 45 sm. ".repeat(4),
+    )
+    .await;
+    app.fill("#listing-price", "85").await;
+    app.fill("#listing-currency", "AZN").await;
+    app.fill("#listing-vat", "18").await;
+    app.fill("#listing-shipping-cost", "5").await;
+    app.fill("#listing-delivery-min", "2").await;
+    app.fill("#listing-delivery-max", "5").await;
+    app.fill("#variant-0-sku", "LAMP-1").await;
+
+    // Electronics require warranty terms: the panel says so, and the buyer's total is there.
+    eventually("the panel asks for warranty terms", || {
+        has_unmet(&app, "warranty")
+    })
+    .await;
+    app.wait_for_text("#completeness-state", "Incomplete").await;
+    app.wait_for_text("#total-sum", "90.00").await;
+    app.wait_for_text("#total-vat", "includes 18% VAT").await;
+    app.wait_for_text("#total-days", "Arrives in 2–5 days")
+        .await;
+    let before = score(&app).await;
+    assert!(before > 0, "a score is shown: {before}");
+    app.screenshot("10-listing-editor-incomplete").await;
+
+    app.fill(
+        "#listing-warranty",
+        "Two years against any fault in the wiring or the switch.",
+    )
+    .await;
+    eventually("the warranty rule leaves the panel", || async {
+        !has_unmet(&app, "warranty").await
+    })
+    .await;
+    let after = score(&app).await;
+    assert!(after > before, "the score rises: {before} → {after}");
+
+    // Shipping on top of a VAT-exclusive price: the total follows at once.
+    app.click("#listing-includes-vat").await;
+    app.wait_for_text("#total-sum", "105.30").await;
+
+    app.click("#save-listing").await;
+    app.wait_for_text("#listing-status", "Saved").await;
+    app.screenshot("11-listing-editor-saved").await;
+    app.click("#editor-back").await;
+    app.wait_for_text("#listings-count", "1 listing").await;
+    let title = app
+        .wait_for_content(".listing-open", "Mis masa lampası")
+        .await;
+    assert_eq!(
+        title, "Mis masa lampası <b>əl işi</b>",
+        "HTML in a title is shown as text"
+    );
+
+    // A CLI import while the window is open reaches the table without a reload.
+    let csv = data.path().join("etsy.csv");
+    std::fs::write(
+        &csv,
+        "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,SKU\n\
+         Kilim,Wool,120,AZN,1,KILIM-1\n\
+         دیوان حافظ,چاپ سنگی,35,AZN,2,BOOK-1\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(cli_binary())
+        .args(["--db", data.path().join("vefa.sqlite").to_str().unwrap()])
+        .args(["listings", "import", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the CLI imported: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.wait_for_text("#listings-count", "3 listings").await;
+    app.wait_for_content("#listings-viewport", "دیوان حافظ")
+        .await;
+    app.screenshot("12-listings-table").await;
+    app.quit().await;
+}
