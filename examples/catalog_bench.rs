@@ -7,18 +7,9 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use vefa::completeness::{Check, Rule};
+use vefa::completeness::{Check, FAMILIES, Rule};
 use vefa::listings::{ListingQuery, SortBy};
 use vefa::{FixedClock, Location, OpenOptions, Vefa};
-
-const FAMILIES: [&str; 6] = [
-    "default",
-    "electronics",
-    "toys",
-    "books",
-    "clothing",
-    "food_cosmetics",
-];
 
 /// A catalog as a seller's would look: most rows partly complete, in several scripts.
 fn catalog_csv(rows: usize) -> String {

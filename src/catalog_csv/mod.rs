@@ -169,12 +169,7 @@ impl Owners {
         if let Some(e) = self.etsy_of.remove(&t) {
             self.etsy.remove(&e);
         }
-        let skus: Vec<String> = input
-            .variants
-            .iter()
-            .filter(|v| !v.sku.is_empty())
-            .map(|v| v.sku.clone())
-            .collect();
+        let skus: Vec<String> = input.skus().map(str::to_owned).collect();
         for sku in &skus {
             self.sku.insert(sku.clone(), t);
         }

@@ -305,13 +305,7 @@ fn entry_of(l: &Listing) -> Entry {
             updated_at: l.updated_at,
         },
         folded: l.input.title.to_lowercase(),
-        skus: l
-            .input
-            .variants
-            .iter()
-            .filter(|v| !v.sku.is_empty())
-            .map(|v| v.sku.clone())
-            .collect(),
+        skus: l.input.skus().map(str::to_owned).collect(),
         facts: l.input.facts(&l.photos, l.review_count, l.updated_at),
     }
 }

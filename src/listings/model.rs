@@ -198,6 +198,14 @@ pub struct Listing {
 }
 
 impl ListingInput {
+    /// The variants' SKUs that are set (each unique across the catalog).
+    pub fn skus(&self) -> impl Iterator<Item = &str> {
+        self.variants
+            .iter()
+            .map(|v| v.sku.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
     /// What the completeness rules look at, measured once: see [`Facts`].
     pub fn facts(
         &self,

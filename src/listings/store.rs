@@ -93,12 +93,7 @@ async fn conflicts<C: ConnectionTrait>(
     input: &ListingInput,
 ) -> Result<Vec<FieldError>> {
     let mut errors = Vec::new();
-    let skus: Vec<String> = input
-        .variants
-        .iter()
-        .filter(|v| !v.sku.is_empty())
-        .map(|v| v.sku.clone())
-        .collect();
+    let skus: Vec<String> = input.skus().map(str::to_owned).collect();
     if !skus.is_empty() {
         let mut q =
             listing_variant::Entity::find().filter(listing_variant::Column::Sku.is_in(skus));

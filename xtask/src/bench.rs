@@ -30,6 +30,16 @@ pub fn bench() -> Result {
     run(cargo()
         .args(["run", "-q", "-p", "vefa-e2e", "--bin", "startup-bench"])
         .env("VEFA_E2E_APP", &app))?;
+    // The catalog figures: a 100k-row import, full rescores, table pages (examples/catalog_bench.rs).
+    run(cargo().args([
+        "run",
+        "-q",
+        "--release",
+        "--example",
+        "catalog_bench",
+        "--",
+        "100000",
+    ]))?;
     match std::fs::read_to_string(root().join("target/xtask/last-test-seconds")) {
         Ok(s) => println!("last passing `cargo xtask test`:        {:>7} s", s.trim()),
         Err(_) => println!("last passing `cargo xtask test`:        not run on this checkout yet"),
