@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "archive_listing",
     "add_listing_photo",
     "completeness_rules",
+    "catalog_health",
 ];
 
 fn main() {

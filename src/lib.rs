@@ -368,6 +368,12 @@ impl Vefa {
         .await
     }
 
+    /// The dashboard's catalog health (see [`listings::CatalogHealth`]).
+    pub async fn catalog_health(&self) -> Result<listings::CatalogHealth> {
+        let rules = completeness::rule_sets::load_all(&self.db).await?;
+        self.catalog.health(&self.db, &self.feed, &rules).await
+    }
+
     pub async fn listings(&self, query: &listings::ListingQuery) -> Result<listings::ListingPage> {
         self.catalog.list(&self.db, &self.feed, query).await
     }

@@ -473,6 +473,34 @@ async fn listings_saved_before_stored_facts_get_them_on_open(store: TestStore) {
 
 /// The listings table is answered from memory; what another process writes (the CLI, a second
 /// desk) must still show, and a rescore must use it.
+async fn the_dashboard_sees_the_catalog_s_health(store: TestStore) {
+    let vefa = store.open().await;
+    let weak = vefa.create_listing(&lamp("HEALTH-1")).await.unwrap();
+    let mut better = lamp("HEALTH-2");
+    better.warranty = "Two years against any fault of the lamp.".into();
+    let better = vefa.create_listing(&better).await.unwrap();
+    let gone = vefa.create_listing(&lamp("HEALTH-3")).await.unwrap();
+    vefa.archive_listing(gone.id, true).await.unwrap();
+
+    let h = vefa.catalog_health().await.unwrap();
+    assert_eq!(h.listings, 2, "archived listings are left out");
+    assert_eq!(h.bands.len(), 11);
+    assert_eq!(h.bands.iter().sum::<u32>(), 2);
+    assert_eq!(
+        h.worst.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![weak.id, better.id]
+    );
+    assert_eq!(h.stale_total, 0);
+    let warranty = h.most_unmet.iter().find(|r| r.rule == "warranty").unwrap();
+    assert_eq!(warranty.listings, 1);
+
+    store.clock.advance(chrono::Duration::days(120));
+    vefa.recompute_completeness().await.unwrap();
+    let h = vefa.catalog_health().await.unwrap();
+    assert_eq!(h.stale_total, 2, "not updated for 120 days");
+    assert_eq!(h.most_unmet[0].listings, 2);
+}
+
 /// The editor's live panel: an unsaved listing scored as a save would, its field errors, and
 /// what the buyer pays; nothing written.
 async fn the_preview_scores_an_unsaved_listing(store: TestStore) {
@@ -543,6 +571,7 @@ async fn another_process_s_changes_reach_the_list(store: TestStore) {
 }
 
 on_both_stores!(
+    the_dashboard_sees_the_catalog_s_health,
     the_preview_scores_an_unsaved_listing,
     another_process_s_changes_reach_the_list,
     listings_saved_before_stored_facts_get_them_on_open,

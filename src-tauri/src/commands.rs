@@ -5,7 +5,8 @@ use serde::Serialize;
 use specta::Type;
 use tauri::State;
 use vefa::listings::{
-    Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery, RuleSets,
+    CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
+    RuleSets,
 };
 use vefa::notifications::Notification;
 use vefa::profile::PhotoUpload;
@@ -138,4 +139,10 @@ pub async fn add_listing_photo(
 #[specta::specta]
 pub async fn completeness_rules(state: State<'_, AppState>) -> Reply<RuleSets> {
     Ok(state.vefa()?.completeness_rules().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn catalog_health(state: State<'_, AppState>) -> Reply<CatalogHealth> {
+    Ok(state.vefa()?.catalog_health().await?)
 }

@@ -33,6 +33,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::archive_listing,
             commands::add_listing_photo,
             commands::completeness_rules,
+            commands::catalog_health,
         ])
         .events(collect_events![ChangesEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

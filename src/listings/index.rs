@@ -19,7 +19,7 @@ use super::model::{Listing, ListingState};
 use super::query::{ListingPage, ListingQuery, ListingRow, SortBy};
 use super::store::{RuleSets, unmet_ids};
 use crate::changes::{ChangeFeed, ChangeKind};
-use crate::completeness::{Facts, score};
+use crate::completeness::{Check, Facts, score};
 use crate::error::{Error, Result};
 use crate::store::entity::{listing, listing_variant};
 
@@ -98,6 +98,30 @@ struct IndexRow {
     updated_at: DateTime<Utc>,
     review_count: i32,
     facts: String,
+}
+
+/// The catalog at a glance, for the dashboard: how complete it is, what is most often missing,
+/// which listings need work first and which have gone stale. Archived listings are left out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct CatalogHealth {
+    pub listings: u32,
+    pub complete: u32,
+    /// Listings per score band: 0–9, 10–19, …, 90–99, and 100 alone.
+    pub bands: Vec<u32>,
+    /// Rule ids by how many listings miss them, most first (at most ten).
+    pub most_unmet: Vec<RuleCount>,
+    /// The lowest scores first (at most ten).
+    pub worst: Vec<ListingRow>,
+    /// Listings not updated for longer than their family's freshness rule allows (at most ten,
+    /// longest untouched first), and how many there are in all.
+    pub stale: Vec<ListingRow>,
+    pub stale_total: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct RuleCount {
+    pub rule: String,
+    pub listings: u32,
 }
 
 /// The scores a rescore wants written: (id, score, complete, unmet rule ids).
@@ -247,6 +271,60 @@ impl CatalogIndex {
             }
         }
         Ok(updates)
+    }
+
+    pub async fn health<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        feed: &ChangeFeed,
+        rules: &RuleSets,
+    ) -> Result<CatalogHealth> {
+        let guard = self.fresh(db, feed).await?;
+        let entries: Vec<&Entry> = guard
+            .as_ref()
+            .map(|l| l.entries.iter().filter(|e| !e.row.archived).collect())
+            .unwrap_or_default();
+        let mut bands = vec![0u32; 11];
+        let mut unmet: HashMap<&str, u32> = HashMap::new();
+        let is_fresh_rule = |family: &str, id: &str| {
+            rules.get(family).is_some_and(|rs| {
+                rs.iter()
+                    .any(|r| r.id == id && matches!(r.check, Check::Fresh { .. }))
+            })
+        };
+        let mut stale: Vec<&Entry> = Vec::new();
+        for e in &entries {
+            bands[usize::from(e.row.score.min(100) / 10)] += 1;
+            for u in &e.row.unmet {
+                *unmet.entry(u.as_str()).or_default() += 1;
+            }
+            if e.row.unmet.iter().any(|u| is_fresh_rule(&e.row.family, u)) {
+                stale.push(e);
+            }
+        }
+        let mut most_unmet: Vec<RuleCount> = unmet
+            .into_iter()
+            .map(|(rule, listings)| RuleCount {
+                rule: rule.to_owned(),
+                listings,
+            })
+            .collect();
+        most_unmet.sort_by(|a, b| b.listings.cmp(&a.listings).then(a.rule.cmp(&b.rule)));
+        most_unmet.truncate(10);
+        let mut worst = entries.clone();
+        worst.sort_by_key(|e| (e.row.score, e.row.id));
+        stale.sort_by_key(|e| (e.row.updated_at, e.row.id));
+        let stale_total = stale.len() as u32;
+        let rows = |v: Vec<&Entry>| v.into_iter().take(10).map(|e| e.row.clone()).collect();
+        Ok(CatalogHealth {
+            listings: entries.len() as u32,
+            complete: entries.iter().filter(|e| e.row.complete).count() as u32,
+            bands,
+            most_unmet,
+            worst: rows(worst),
+            stale: rows(stale),
+            stale_total,
+        })
     }
 
     /// Takes in scores this process wrote.

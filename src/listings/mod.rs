@@ -7,7 +7,7 @@ mod query;
 mod store;
 
 pub use buyer::{BuyerTotal, buyer_total};
-pub use index::{CatalogIndex, ScoreUpdate};
+pub use index::{CatalogHealth, CatalogIndex, RuleCount, ScoreUpdate};
 pub use model::{
     Dimensions, Listing, ListingInput, ListingPhoto, ListingState, MAX_AMOUNT_MINOR,
     MAX_PHOTO_BYTES, MAX_TITLE_CHARS, Money, Pair, Shipping, Variant, validate,

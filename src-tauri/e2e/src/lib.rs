@@ -254,10 +254,12 @@ pub struct App {
 
 impl App {
     /// Waits until the first screen is interactive (the profile form on a new shop, the
-    /// listings otherwise); fails at once with the app's own words when it shows its "store
+    /// dashboard otherwise); fails at once with the app's own words when it shows its "store
     /// cannot be opened" screen instead.
     pub async fn wait_ready(&self) {
-        let first = self.wait("#save-profile, #new-listing, #fatal-error").await;
+        let first = self
+            .wait("#save-profile, #health-summary, #health-empty, #fatal-error")
+            .await;
         if first.attr("id").await.ok().flatten().as_deref() == Some("fatal-error") {
             panic!(
                 "the app could not open its store: {}",

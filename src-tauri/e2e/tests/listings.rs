@@ -1,5 +1,6 @@
 //! Listings in the real window: the editor's completeness panel and buyer's total follow every
-//! keystroke, a save reaches the table, and a CLI import reaches the open table.
+//! keystroke, a save reaches the table, a CLI import reaches the open table, and the dashboard
+//! sums it all up and links back into the editor.
 
 use vefa_e2e::{App, Desktop, cli_binary};
 
@@ -125,5 +126,15 @@ async fn editing_a_listing_moves_the_completeness_panel_and_the_buyer_total() {
     app.wait_for_content("#listings-viewport", "دیوان حافظ")
         .await;
     app.screenshot("12-listings-table").await;
+
+    // The dashboard counts them, and its worst listing opens in the editor.
+    app.click("#nav-dashboard").await;
+    app.wait_for_text("#health-summary", "0 of 3 listings are complete")
+        .await;
+    app.wait_for_content("#health-unmet", "Photos 3 listings")
+        .await;
+    app.screenshot("13-dashboard").await;
+    app.click("#health-worst li:first-child button").await;
+    app.wait("#completeness-panel").await;
     app.quit().await;
 }

@@ -23,6 +23,7 @@ export const commands = {
 	archiveListing: (id: number, archived: boolean) => typedError<null, ErrorView>(__TAURI_INVOKE("archive_listing", { id, archived })),
 	addListingPhoto: (upload: PhotoUpload) => typedError<ListingPhoto, ErrorView>(__TAURI_INVOKE("add_listing_photo", { upload })),
 	completenessRules: () => typedError<{ [key in string]: Rule[] }, ErrorView>(__TAURI_INVOKE("completeness_rules")),
+	catalogHealth: () => typedError<CatalogHealth, ErrorView>(__TAURI_INVOKE("catalog_health")),
 };
 
 /** Events */
@@ -55,6 +56,27 @@ export type BuyerTotal = {
 	/**  Processing plus delivery, in days; `None` while the delivery time is not set. */
 	days_min: number | null,
 	days_max: number | null,
+};
+
+/**
+ *  The catalog at a glance, for the dashboard: how complete it is, what is most often missing,
+ *  which listings need work first and which have gone stale. Archived listings are left out.
+ */
+export type CatalogHealth = {
+	listings: number,
+	complete: number,
+	/**  Listings per score band: 0–9, 10–19, …, 90–99, and 100 alone. */
+	bands: number[],
+	/**  Rule ids by how many listings miss them, most first (at most ten). */
+	most_unmet: RuleCount[],
+	/**  The lowest scores first (at most ten). */
+	worst: ListingRow[],
+	/**
+	 *  Listings not updated for longer than their family's freshness rule allows (at most ten,
+	 *  longest untouched first), and how many there are in all.
+	 */
+	stale: ListingRow[],
+	stale_total: number,
 };
 
 export type Change = {
@@ -293,6 +315,11 @@ export type Rule = {
 	/**  A required rule unmet makes the listing incomplete whatever its score. */
 	required: boolean,
 	weight: number,
+};
+
+export type RuleCount = {
+	rule: string,
+	listings: number,
 };
 
 export type Settings = {

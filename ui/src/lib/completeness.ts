@@ -33,3 +33,26 @@ export function unmetText(u: Unmet): { message: string; hint: string } {
     hint: hint ? t(hint, params) : "",
   };
 }
+
+/** A short name for a rule: its field's label where the window has one, else the rule id. */
+export function ruleLabel(rule: string): string {
+  const named: Record<string, string> = {
+    photos: "editor.section.photos",
+    description: "editor.description",
+    specs: "editor.specs",
+    usage: "editor.usage",
+    safety: "editor.safety",
+    warranty: "editor.warranty",
+    return_policy: "editor.return_policy",
+    tags: "editor.tags",
+    materials: "editor.materials",
+    maker: "editor.maker",
+    shipping: "total.shipping",
+    variants: "editor.section.variants",
+    price_vat: "rulename.price_vat",
+    fresh: "rulename.fresh",
+    reviews: "rulename.reviews",
+  };
+  const k = key(named[rule] ?? `attr.${rule}`);
+  return k ? t(k) : rule;
+}

@@ -244,6 +244,22 @@ export const en = {
   "errors.field.photo_missing": "This photo is no longer stored; add it again.",
   "errors.not_found": "It is no longer there: {what} {id}.",
   "errors.csv_file": "The CSV file cannot be imported: {reason}",
+
+  "nav.dashboard": "Dashboard",
+  "health.title": "Catalog health",
+  "health.summary": "{complete} of {listings} listings are complete",
+  "health.empty": "No listings yet: add one or import your Etsy export.",
+  "health.distribution": "Completeness scores",
+  "health.band": "Score {from}–{to}: {count}",
+  "health.most_unmet": "Most often missing",
+  "health.unmet_count": "{count, plural, one {# listing} other {# listings}}",
+  "health.worst": "Needs work first",
+  "health.stale": "Not updated for a long time",
+  "health.stale_more": "and {count} more",
+  "health.none_stale": "Every listing is fresh.",
+  "rulename.price_vat": "Price and VAT",
+  "rulename.fresh": "Recently updated",
+  "rulename.reviews": "Reviews",
 } as const;
 
 export type MessageKey = keyof typeof en;

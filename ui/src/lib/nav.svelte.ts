@@ -1,0 +1,16 @@
+// Which section the window shows, and a listing to open there: the dashboard links straight into
+// the editor.
+export type Section = "dashboard" | "listings" | "settings";
+
+class Nav {
+  section = $state<Section>("settings");
+  /** A listing the listings page should open in its editor once shown. */
+  openListing = $state<number | null>(null);
+
+  editListing(id: number): void {
+    this.openListing = id;
+    this.section = "listings";
+  }
+}
+
+export const nav = new Nav();
