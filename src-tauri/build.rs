@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "add_listing_photo",
     "completeness_rules",
     "catalog_health",
+    "import_listings",
+    "export_listings",
 ];
 
 fn main() {

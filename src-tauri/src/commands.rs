@@ -1,9 +1,13 @@
 //! The window's commands: each parses nothing beyond its typed arguments and calls one core
 //! function.
 
+use std::path::Path;
+
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
+use tauri::ipc::Channel;
+use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
@@ -145,4 +149,43 @@ pub async fn completeness_rules(state: State<'_, AppState>) -> Reply<RuleSets> {
 #[specta::specta]
 pub async fn catalog_health(state: State<'_, AppState>) -> Reply<CatalogHealth> {
     Ok(state.vefa()?.catalog_health().await?)
+}
+
+/// How far an import is, sent as it goes.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn import_listings(
+    state: State<'_, AppState>,
+    path: String,
+    format: Option<Format>,
+    strict: bool,
+    dry_run: bool,
+    progress: Channel<ImportProgress>,
+) -> Reply<ImportSummary> {
+    let report = |done, total| {
+        let _ = progress.send(ImportProgress { done, total });
+    };
+    Ok(state
+        .vefa()?
+        .import_listings(Path::new(&path), format, strict, dry_run, &report)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_listings(
+    state: State<'_, AppState>,
+    path: String,
+    query: ListingQuery,
+) -> Reply<u32> {
+    Ok(state
+        .vefa()?
+        .export_listings(Path::new(&path), &query)
+        .await?)
 }

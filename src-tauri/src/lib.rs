@@ -34,6 +34,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_listing_photo,
             commands::completeness_rules,
             commands::catalog_health,
+            commands::import_listings,
+            commands::export_listings,
         ])
         .events(collect_events![ChangesEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.
@@ -53,6 +55,8 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        // The open and save dialogs for catalog CSV files.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

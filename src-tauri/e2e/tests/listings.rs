@@ -1,6 +1,6 @@
 //! Listings in the real window: the editor's completeness panel and buyer's total follow every
 //! keystroke, a save reaches the table, a CLI import reaches the open table, and the dashboard
-//! sums it all up and links back into the editor.
+//! sums it all up and links back into the editor; an import in the window reports its rows.
 
 use vefa_e2e::{App, Desktop, cli_binary};
 
@@ -136,5 +136,25 @@ async fn editing_a_listing_moves_the_completeness_panel_and_the_buyer_total() {
     app.screenshot("13-dashboard").await;
     app.click("#health-worst li:first-child button").await;
     app.wait("#completeness-panel").await;
+
+    // Importing in the window: progress, then what was taken and which line was refused and why.
+    let file = data.path().join("more.csv");
+    std::fs::write(
+        &file,
+        "TITLE;DESCRIPTION;PRICE;CURRENCY_CODE;QUANTITY;SKU\n\
+         Çay dəsti;\"Armudu stəkan,\nnəlbəki\";45,50;AZN;3;TEA-1\n\
+         Broken;x;-4;AZN;1;BAD-1\n",
+    )
+    .unwrap();
+    app.click("#editor-back").await;
+    app.click("#import-listings").await;
+    app.fill("#import-path", file.to_str().unwrap()).await;
+    app.click("#import-start").await;
+    app.wait_for_text("#import-summary", "1 imported, 0 updated, 1 rejected")
+        .await;
+    app.wait_for_text("#import-rejected", "Line 4 PRICE: must not be negative")
+        .await;
+    app.wait_for_text("#listings-count", "4 listings").await;
+    app.screenshot("14-import-summary").await;
     app.quit().await;
 }

@@ -260,6 +260,28 @@ export const en = {
   "rulename.price_vat": "Price and VAT",
   "rulename.fresh": "Recently updated",
   "rulename.reviews": "Reviews",
+
+  "import.button": "Import CSV…",
+  "export.button": "Export CSV…",
+  "import.title": "Import listings from a CSV file",
+  "import.path": "CSV file",
+  "import.choose": "Choose…",
+  "import.format": "Format",
+  "import.format_auto": "Tell from the columns",
+  "import.format_etsy": "Etsy listings export",
+  "import.format_vefa": "Vefa CSV",
+  "import.strict": "Import nothing if any row is bad",
+  "import.dry_run": "Only check; keep nothing",
+  "import.start": "Import",
+  "import.close": "Close",
+  "import.progress": "Row {done} of {total}",
+  "import.done": "{imported} imported, {updated} updated, {rejected} rejected",
+  "import.dry_done": "Checked: {imported} would be imported, {updated} updated, {rejected} rejected. Nothing was kept.",
+  "import.strict_none": "Nothing was imported because some rows are bad.",
+  "import.remote": "{count} photo web addresses were not downloaded: add those photos in the editor.",
+  "import.line": "Line {line}",
+  "import.more": "and {count} more",
+  "export.done": "{count} listings written to {path}",
 } as const;
 
 export type MessageKey = keyof typeof en;
