@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "archive_listing",
     "add_listing_photo",
     "completeness_rules",
+    "save_family_rules",
     "catalog_health",
     "import_listings",
     "export_listings",

@@ -8,6 +8,7 @@ use specta::Type;
 use tauri::State;
 use tauri::ipc::Channel;
 use vefa::catalog_csv::{Format, ImportSummary};
+use vefa::completeness::Rule;
 use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
@@ -188,4 +189,17 @@ pub async fn export_listings(
         .vefa()?
         .export_listings(Path::new(&path), &query)
         .await?)
+}
+
+/// Replaces a family's completeness rules and rescores its listings; returns how many scores
+/// changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_family_rules(
+    state: State<'_, AppState>,
+    family: String,
+    rules: Vec<Rule>,
+) -> Reply<u32> {
+    let changed = state.vefa()?.save_family_rules(&family, &rules).await?;
+    Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }

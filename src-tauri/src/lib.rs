@@ -33,6 +33,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::archive_listing,
             commands::add_listing_photo,
             commands::completeness_rules,
+            commands::save_family_rules,
             commands::catalog_health,
             commands::import_listings,
             commands::export_listings,

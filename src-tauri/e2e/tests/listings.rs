@@ -158,3 +158,46 @@ async fn editing_a_listing_moves_the_completeness_panel_and_the_buyer_total() {
     app.screenshot("14-import-summary").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seller_adjusts_a_family_s_rules_and_its_listings_are_rescored() {
+    let desktop = Desktop::start();
+    let data = tempfile::tempdir().unwrap();
+    let csv = data.path().join("lamps.csv");
+    std::fs::write(
+        &csv,
+        "title,family,price,currency,variants\n\
+         Lamp,electronics,20,EUR,\"[{\"\"sku\"\":\"\"L-1\"\",\"\"options\"\":[],\"\"price_override_minor\"\":null,\"\"quantity\"\":1,\"\"barcode\"\":\"\"\"\"}]\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(cli_binary())
+        .args(["--db", data.path().join("vefa.sqlite").to_str().unwrap()])
+        .args(["listings", "import", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let app = desktop.launch(data.path()).await;
+    app.click("#tab-rules").await;
+    app.select("#rules-family", "electronics").await;
+    let warranty = "#rules-form tr[data-rule=warranty] input[type=checkbox]";
+    assert_eq!(
+        app.js(&format!(
+            "return document.querySelector('{warranty}').checked"
+        ))
+        .await,
+        true,
+        "electronics ship with warranty terms required"
+    );
+    // Dropping the rule changes what the lamp misses, so it is rescored.
+    app.click("#rules-form tr[data-rule=warranty] button").await;
+    app.click("#rules-save").await;
+    app.wait_for_text("#rules-status", "Saved; 1 listing rescored")
+        .await;
+    app.screenshot("15-rules").await;
+    app.quit().await;
+}

@@ -23,6 +23,11 @@ export const commands = {
 	archiveListing: (id: number, archived: boolean) => typedError<null, ErrorView>(__TAURI_INVOKE("archive_listing", { id, archived })),
 	addListingPhoto: (upload: PhotoUpload) => typedError<ListingPhoto, ErrorView>(__TAURI_INVOKE("add_listing_photo", { upload })),
 	completenessRules: () => typedError<{ [key in string]: Rule[] }, ErrorView>(__TAURI_INVOKE("completeness_rules")),
+	/**
+	 *  Replaces a family's completeness rules and rescores its listings; returns how many scores
+	 *  changed.
+	 */
+	saveFamilyRules: (family: string, rules: Rule[]) => typedError<number, ErrorView>(__TAURI_INVOKE("save_family_rules", { family, rules })),
 	catalogHealth: () => typedError<CatalogHealth, ErrorView>(__TAURI_INVOKE("catalog_health")),
 	importListings: (path: string, format: Format | null, strict: boolean, dryRun: boolean, progress: Channel<ImportProgress>) => typedError<ImportSummary, ErrorView>(__TAURI_INVOKE("import_listings", { path, format, strict, dryRun, progress })),
 	exportListings: (path: string, query: ListingQuery) => typedError<number, ErrorView>(__TAURI_INVOKE("export_listings", { path, query })),
