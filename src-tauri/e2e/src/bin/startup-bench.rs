@@ -83,6 +83,7 @@ fn app_memory(app: &Path) -> (f64, f64, usize) {
     }
     let (mut pss, mut rss) = (0.0, 0.0);
     for pid in &family {
+        let pss_before = pss;
         let rollup =
             std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
         for line in rollup.lines() {
@@ -98,6 +99,12 @@ fn app_memory(app: &Path) -> (f64, f64, usize) {
                 rss += kb(line) / 1024.0;
             }
         }
+        let name = procs
+            .iter()
+            .find(|(p, _, _)| p == pid)
+            .map(|(_, _, exe)| exe.rsplit('/').next().unwrap_or(exe).to_owned())
+            .unwrap_or_default();
+        println!("  {name:<28} {:>7.1} MB PSS", pss - pss_before);
     }
     (pss, rss, family.len())
 }
