@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "add_listing_photo",
     "completeness_rules",
     "save_family_rules",
+    "window_ready",
     "catalog_health",
     "import_listings",
     "export_listings",

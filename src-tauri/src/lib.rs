@@ -34,6 +34,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_listing_photo,
             commands::completeness_rules,
             commands::save_family_rules,
+            commands::window_ready,
             commands::catalog_health,
             commands::import_listings,
             commands::export_listings,

@@ -28,6 +28,12 @@ export const commands = {
 	 *  changed.
 	 */
 	saveFamilyRules: (family: string, rules: Rule[]) => typedError<number, ErrorView>(__TAURI_INVOKE("save_family_rules", { family, rules })),
+	/**
+	 *  The window calls this once its first screen is interactive. With `VEFA_REPORT_READY` set, the
+	 *  shell says so on standard output: the start-up benchmark times launch to this line, with no
+	 *  WebDriver in the way.
+	 */
+	windowReady: () => typedError<null, ErrorView>(__TAURI_INVOKE("window_ready")),
 	catalogHealth: () => typedError<CatalogHealth, ErrorView>(__TAURI_INVOKE("catalog_health")),
 	importListings: (path: string, format: Format | null, strict: boolean, dryRun: boolean, progress: Channel<ImportProgress>) => typedError<ImportSummary, ErrorView>(__TAURI_INVOKE("import_listings", { path, format, strict, dryRun, progress })),
 	exportListings: (path: string, query: ListingQuery) => typedError<number, ErrorView>(__TAURI_INVOKE("export_listings", { path, query })),
