@@ -20,6 +20,20 @@ async fn has_unmet(app: &App, rule: &str) -> bool {
     .unwrap_or(false)
 }
 
+/// Imports a CSV file into the store in `data` with the `vefa` CLI, as a script would.
+fn cli_import(data: &std::path::Path, csv: &std::path::Path) {
+    let out = std::process::Command::new(cli_binary())
+        .args(["--db", data.join("vefa.sqlite").to_str().unwrap()])
+        .args(["listings", "import", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the CLI imported: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Waits until `check` holds, re-reading the window; the panel updates a moment after typing.
 async fn eventually<F, Fut>(what: &str, mut check: F)
 where
@@ -112,16 +126,7 @@ async fn editing_a_listing_moves_the_completeness_panel_and_the_buyer_total() {
          دیوان حافظ,چاپ سنگی,35,AZN,2,BOOK-1\n",
     )
     .unwrap();
-    let out = std::process::Command::new(cli_binary())
-        .args(["--db", data.path().join("vefa.sqlite").to_str().unwrap()])
-        .args(["listings", "import", csv.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the CLI imported: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli_import(data.path(), &csv);
     app.wait_for_text("#listings-count", "3 listings").await;
     app.wait_for_content("#listings-viewport", "دیوان حافظ")
         .await;
@@ -176,16 +181,7 @@ async fn the_seller_adjusts_a_family_s_rules_and_its_listings_are_rescored() {
          Lamp,electronics,20,EUR,\"[{\"\"sku\"\":\"\"L-1\"\",\"\"options\"\":[],\"\"price_override_minor\"\":null,\"\"quantity\"\":1,\"\"barcode\"\":\"\"\"\"}]\"\n",
     )
     .unwrap();
-    let out = std::process::Command::new(cli_binary())
-        .args(["--db", data.path().join("vefa.sqlite").to_str().unwrap()])
-        .args(["listings", "import", csv.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli_import(data.path(), &csv);
 
     let app = desktop.launch(data.path()).await;
     app.click("#tab-rules").await;
