@@ -357,7 +357,13 @@ impl Vefa {
         path: &std::path::Path,
         query: &listings::ListingQuery,
     ) -> Result<u32> {
-        let ids = self.catalog.ids(&self.db, &self.feed, query).await?;
+        let ids: Vec<i32> = self
+            .catalog
+            .all(&self.db, &self.feed, query)
+            .await?
+            .iter()
+            .map(|r| r.id)
+            .collect();
         let file = std::fs::File::create(path).map_err(|e| Error::file(path, e))?;
         catalog_csv::export(
             &self.db,
@@ -372,6 +378,14 @@ impl Vefa {
     pub async fn catalog_health(&self) -> Result<listings::CatalogHealth> {
         let rules = completeness::rule_sets::load_all(&self.db).await?;
         self.catalog.health(&self.db, &self.feed, &rules).await
+    }
+
+    /// Every listing a query matches, in its order; its offset and limit are ignored.
+    pub async fn all_listings(
+        &self,
+        query: &listings::ListingQuery,
+    ) -> Result<Vec<listings::ListingRow>> {
+        self.catalog.all(&self.db, &self.feed, query).await
     }
 
     pub async fn listings(&self, query: &listings::ListingQuery) -> Result<listings::ListingPage> {

@@ -226,28 +226,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every listing matching `query`, a page at a time.
-async fn all_rows(
-    vefa: &Vefa,
-    mut query: ListingQuery,
-) -> Result<Vec<vefa::listings::ListingRow>, Error> {
-    let mut rows = Vec::new();
-    query.limit = 1000;
-    loop {
-        let page = vefa.listings(&query).await?;
-        let n = page.rows.len() as u32;
-        rows.extend(page.rows);
-        if n < query.limit {
-            return Ok(rows);
-        }
-        query.offset += n;
-    }
-}
-
 async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<ExitCode, Error> {
     match command {
         ListingsCommand::List { json } => {
-            let rows = all_rows(vefa, ListingQuery::default()).await?;
+            let rows = vefa.all_listings(&ListingQuery::default()).await?;
             if json {
                 println!(
                     "{}",
@@ -266,14 +248,12 @@ async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<ExitC
             }
         }
         ListingsCommand::Check { below, json } => {
-            let rows = all_rows(
-                vefa,
-                ListingQuery {
+            let rows = vefa
+                .all_listings(&ListingQuery {
                     below_score: below,
                     ..Default::default()
-                },
-            )
-            .await?;
+                })
+                .await?;
             let mut report = Vec::new();
             for r in rows {
                 let l = vefa.listing(r.id).await?;

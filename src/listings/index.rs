@@ -66,6 +66,53 @@ struct Loaded {
 }
 
 impl Loaded {
+    /// The entries a query matches, filtered and sorted; kept while the query and the entries
+    /// stay the same, so scrolling through a view costs nothing.
+    /// Returns the order (indexes into the entries) with the entries.
+    fn view_of(&mut self, q: &ListingQuery) -> (&[usize], &[Entry]) {
+        let key = ListingQuery {
+            offset: 0,
+            limit: 0,
+            ..q.clone()
+        };
+        let fresh = self
+            .view
+            .as_ref()
+            .is_some_and(|v| v.key == key && v.generation == self.generation);
+        if !fresh {
+            let order = self.sorted(q);
+            self.view = Some(View {
+                key,
+                generation: self.generation,
+                order,
+            });
+        }
+        let order = self.view.as_ref().map_or(&[][..], |v| &v.order[..]);
+        (order, &self.entries)
+    }
+
+    fn sorted(&self, q: &ListingQuery) -> Vec<usize> {
+        let search = q.search.trim().to_lowercase();
+        let e = &self.entries;
+        let mut order: Vec<usize> = (0..e.len()).filter(|&i| e[i].matches(q, &search)).collect();
+        // Ties broken by id, so paging never repeats or skips a row.
+        match q.sort {
+            SortBy::ScoreAsc => order.sort_unstable_by_key(|&i| (e[i].row.score, e[i].row.id)),
+            SortBy::ScoreDesc => {
+                order.sort_unstable_by_key(|&i| (std::cmp::Reverse(e[i].row.score), e[i].row.id))
+            }
+            SortBy::Title => order.sort_unstable_by(|&a, &b| {
+                (&e[a].folded, e[a].row.id).cmp(&(&e[b].folded, e[b].row.id))
+            }),
+            SortBy::UpdatedDesc => order
+                .sort_unstable_by_key(|&i| (std::cmp::Reverse(e[i].row.updated_at), e[i].row.id)),
+            SortBy::UpdatedAsc => {
+                order.sort_unstable_by_key(|&i| (e[i].row.updated_at, e[i].row.id))
+            }
+        }
+        order
+    }
+
     fn upsert(&mut self, e: Entry) {
         self.generation += 1;
         match self.by_id.get(&e.row.id) {
@@ -168,75 +215,31 @@ impl CatalogIndex {
         let loaded = guard
             .as_mut()
             .ok_or_else(|| Error::Corrupt("catalog index".into()))?;
-        let key = ListingQuery {
-            offset: 0,
-            limit: 0,
-            ..q.clone()
-        };
-        let reuse = loaded
-            .view
-            .as_ref()
-            .is_some_and(|v| v.key == key && v.generation == loaded.generation);
-        if !reuse {
-            let search = q.search.trim().to_lowercase();
-            let mut order: Vec<usize> = (0..loaded.entries.len())
-                .filter(|&i| loaded.entries[i].matches(q, &search))
-                .collect();
-            let e = &loaded.entries;
-            // Ties broken by id, so paging never repeats or skips a row.
-            match q.sort {
-                SortBy::ScoreAsc => order.sort_unstable_by_key(|&i| (e[i].row.score, e[i].row.id)),
-                SortBy::ScoreDesc => order
-                    .sort_unstable_by_key(|&i| (std::cmp::Reverse(e[i].row.score), e[i].row.id)),
-                SortBy::Title => {
-                    order.sort_unstable_by(|&a, &b| {
-                        (&e[a].folded, e[a].row.id).cmp(&(&e[b].folded, e[b].row.id))
-                    });
-                }
-                SortBy::UpdatedDesc => order.sort_unstable_by_key(|&i| {
-                    (std::cmp::Reverse(e[i].row.updated_at), e[i].row.id)
-                }),
-                SortBy::UpdatedAsc => {
-                    order.sort_unstable_by_key(|&i| (e[i].row.updated_at, e[i].row.id))
-                }
-            }
-            loaded.view = Some(View {
-                key,
-                generation: loaded.generation,
-                order,
-            });
-        }
-        let order = &loaded.view.as_ref().map(|v| &v.order[..]).unwrap_or(&[]);
+        let (order, entries) = loaded.view_of(q);
         let start = (q.offset as usize).min(order.len());
         let end = (start + q.limit.clamp(1, 1000) as usize).min(order.len());
         Ok(ListingPage {
             rows: order[start..end]
                 .iter()
-                .map(|&i| loaded.entries[i].row.clone())
+                .map(|&i| entries[i].row.clone())
                 .collect(),
             total: order.len() as u32,
         })
     }
 
-    /// Ids of every listing a query matches, in its order (for export).
-    pub async fn ids<C: ConnectionTrait>(
+    /// Every row a query matches, in its order (for export and the CLI); paging is ignored.
+    pub async fn all<C: ConnectionTrait>(
         &self,
         db: &C,
         feed: &ChangeFeed,
         q: &ListingQuery,
-    ) -> Result<Vec<i32>> {
-        let mut out = Vec::new();
-        let mut q = q.clone();
-        q.offset = 0;
-        q.limit = 1000;
-        loop {
-            let page = self.list(db, feed, &q).await?;
-            out.extend(page.rows.iter().map(|r| r.id));
-            if page.rows.len() < 1000 {
-                return Ok(out);
-            }
-            q.offset += 1000;
-        }
+    ) -> Result<Vec<ListingRow>> {
+        let mut guard = self.fresh(db, feed).await?;
+        let loaded = guard
+            .as_mut()
+            .ok_or_else(|| Error::Corrupt("catalog index".into()))?;
+        let (order, entries) = loaded.view_of(q);
+        Ok(order.iter().map(|&i| entries[i].row.clone()).collect())
     }
 
     /// Scores every listing (of one family, or all) from the facts in memory; returns the ones
