@@ -2,6 +2,7 @@
 // it (ICU MessageFormat through intl-messageformat), and the direction and tags the DOM needs.
 import { IntlMessageFormat } from "intl-messageformat";
 import type { UiLanguage, ErrorView, FieldError } from "../bindings";
+import { CommandError } from "../api";
 import { en, type MessageKey, type Messages } from "./en";
 import { az } from "./az";
 import { tr } from "./tr";
@@ -75,4 +76,9 @@ export function fieldMessage(e: FieldError): string {
 export function errorMessage(e: ErrorView): string {
   const key = `errors.${e.code}`;
   return isKey(key) ? t(key, e.params) : t("errors.unknown", { message: e.message });
+}
+
+/** Whatever a call threw, in the current language: a command's typed error, or its text. */
+export function errorText(e: unknown): string {
+  return e instanceof CommandError ? errorMessage(e.view) : String(e);
 }
