@@ -47,6 +47,30 @@ fn catalog_csv(rows: usize) -> String {
     s
 }
 
+/// A query in a few words, for the per-query figures.
+fn describe(q: &ListingQuery) -> String {
+    let mut parts = vec![format!("sort {:?}", q.sort)];
+    if let Some(r) = &q.unmet_rule {
+        parts.push(format!("missing {r}"));
+    }
+    if let Some(f) = &q.family {
+        parts.push(format!("family {f}"));
+    }
+    if let Some(s) = q.state {
+        parts.push(format!("state {s:?}"));
+    }
+    if !q.search.is_empty() {
+        parts.push(format!("search “{}”", q.search));
+    }
+    if let Some(b) = q.below_score {
+        parts.push(format!("below {b}"));
+    }
+    if q.offset > 0 {
+        parts.push(format!("offset {}", q.offset));
+    }
+    parts.join(", ")
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -151,8 +175,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut page_times = Vec::new();
     let mut scroll_times = Vec::new();
     let mut worst = Duration::ZERO;
+    let mut per_query = vec![Vec::new(); queries.len()];
     for round in 0..20 {
-        for q in &queries {
+        for (k, q) in queries.iter().enumerate() {
             let t = Instant::now();
             let page = vefa.listings(q).await?;
             let d = t.elapsed();
@@ -165,6 +190,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             vefa.listings(&next).await?;
             let scroll = t.elapsed();
             if round > 0 {
+                per_query[k].push(d);
                 page_times.push(d);
                 scroll_times.push(scroll);
                 worst = worst.max(d);
@@ -210,6 +236,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms(median(page_times)),
         ms(worst)
     );
+    for (q, times) in queries.iter().zip(per_query) {
+        println!(
+            "    {:<58} {:>6.2} ms median",
+            describe(q),
+            ms(median(times))
+        );
+    }
     println!(
         "  next page of the same view (scrolling):  {:>8.3} ms median",
         ms(median(scroll_times))

@@ -183,7 +183,7 @@ impl Vefa {
             )
             .await?;
         txn.commit().await?;
-        self.catalog.apply_scores(updates).await;
+        self.catalog.apply_scores(updates, sets).await;
         self.feed.publish(change);
         Ok(changed)
     }
@@ -208,7 +208,7 @@ impl Vefa {
             .record(&txn, ChangeKind::Listings, vec![], now)
             .await?;
         txn.commit().await?;
-        self.catalog.apply_scores(updates).await;
+        self.catalog.apply_scores(updates, sets).await;
         self.feed.publish(change);
         Ok(changed)
     }
@@ -376,8 +376,7 @@ impl Vefa {
 
     /// The dashboard's catalog health (see [`listings::CatalogHealth`]).
     pub async fn catalog_health(&self) -> Result<listings::CatalogHealth> {
-        let rules = completeness::rule_sets::load_all(&self.db).await?;
-        self.catalog.health(&self.db, &self.feed, &rules).await
+        self.catalog.health(&self.db, &self.feed).await
     }
 
     /// Every listing a query matches, in its order; its offset and limit are ignored.

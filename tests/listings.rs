@@ -471,6 +471,143 @@ async fn listings_saved_before_stored_facts_get_them_on_open(store: TestStore) {
     );
 }
 
+/// Migration 4 moved scores out of the listing row into `listing_score`, the unmet rule ids
+/// into a bit set. A store written before keeps every score and unmet rule, and going back one
+/// version restores the old columns.
+async fn scores_survive_the_move_to_their_own_table(store: TestStore) {
+    use sea_orm::{ConnectionTrait, Statement};
+    use sea_orm_migration::MigratorTrait;
+    let vefa = store.open().await;
+    let mut full = lamp("MOVE-1");
+    full.photos = photos(&vefa, 3, 1200).await;
+    full.warranty = "Two years, repair or replacement.".into();
+    full.specs.extend(["Cable", "Socket"].map(|name| Pair {
+        name: name.into(),
+        value: "yes".into(),
+    }));
+    let mut plain = lamp("MOVE-2");
+    plain.family = "default".into();
+    for l in [&full, &plain, &lamp("MOVE-3")] {
+        vefa.create_listing(l).await.unwrap();
+    }
+    let by_id = |mut rows: Vec<vefa::listings::ListingRow>| {
+        rows.sort_by_key(|r| r.id);
+        rows
+    };
+    let before = by_id(vefa.listings(&ListingQuery::default()).await.unwrap().rows);
+    assert!(before.iter().any(|r| r.unmet.len() > 1) && before.iter().any(|r| r.complete));
+
+    vefa_migrations::Migrator::down(vefa.connection(), Some(1))
+        .await
+        .unwrap();
+    let db = vefa.connection();
+    let old: Vec<(i32, i32, String)> = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id, score, unmet FROM listing ORDER BY id",
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.try_get("", "id").unwrap(),
+                r.try_get::<i16>("", "score").unwrap().into(),
+                r.try_get("", "unmet").unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(i32, i32, String)> = before
+        .iter()
+        .map(|r| {
+            let ids = r.unmet.iter().fold(String::from(","), |s, id| s + id + ",");
+            (r.id, r.score.into(), ids)
+        })
+        .collect();
+    assert_eq!(old, expected, "version 3 kept the ids between commas");
+    vefa.close().await.unwrap();
+
+    let again = store.open().await;
+    assert_eq!(
+        again.info().schema_version,
+        "m20261123_000004_listing_score"
+    );
+    let after = by_id(again.listings(&ListingQuery::default()).await.unwrap().rows);
+    assert_eq!(after, before);
+    assert_eq!(
+        again.recompute_completeness().await.unwrap(),
+        0,
+        "the moved scores are the ones the rules give"
+    );
+}
+
+/// A listing's unmet rules are stored as positions in its family's rule list; reordering the
+/// rules must not make the list name the wrong rules or filter on the wrong ones.
+async fn reordered_rules_keep_unmet_rules_right(store: TestStore) {
+    let vefa = store.open().await;
+    let mut done = lamp("ORDER-1");
+    done.warranty = "Two years, repair or replacement.".into();
+    let a = vefa.create_listing(&done).await.unwrap();
+    let b = vefa.create_listing(&lamp("ORDER-2")).await.unwrap();
+    let mut rules = vefa.completeness_rules().await.unwrap()["electronics"].clone();
+    rules.reverse();
+    vefa.save_family_rules("electronics", &rules).await.unwrap();
+
+    let unmet_ids = |l: &vefa::listings::Listing| -> Vec<String> {
+        l.completeness
+            .unmet
+            .iter()
+            .map(|u| u.rule.clone())
+            .collect()
+    };
+    let rows = vefa.listings(&ListingQuery::default()).await.unwrap().rows;
+    for l in [&a, &b] {
+        let fresh = vefa.listing(l.id).await.unwrap();
+        let mut want = unmet_ids(l);
+        want.reverse();
+        assert_eq!(unmet_ids(&fresh), want, "the same rules, in the new order");
+        let row = rows.iter().find(|r| r.id == l.id).unwrap();
+        assert_eq!(row.unmet, want, "the list agrees with the editor");
+    }
+    let missing_warranty = vefa
+        .listings(&ListingQuery {
+            unmet_rule: Some("warranty".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        missing_warranty
+            .rows
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>(),
+        vec![b.id]
+    );
+
+    let too_many: Vec<Rule> = (0..65)
+        .map(|k| Rule {
+            id: format!("rule_{k}"),
+            check: Check::Maker,
+            required: false,
+            weight: 1,
+        })
+        .collect();
+    assert_eq!(
+        field_codes(
+            &vefa
+                .save_family_rules("electronics", &too_many)
+                .await
+                .unwrap_err()
+        ),
+        vec![("rules".into(), "too_many".into())]
+    );
+    assert_eq!(
+        vefa.completeness_rules().await.unwrap()["electronics"],
+        rules
+    );
+}
+
 /// The listings table is answered from memory; what another process writes (the CLI, a second
 /// desk) must still show, and a rescore must use it.
 async fn the_dashboard_sees_the_catalog_s_health(store: TestStore) {
@@ -571,6 +708,8 @@ async fn another_process_s_changes_reach_the_list(store: TestStore) {
 }
 
 on_both_stores!(
+    scores_survive_the_move_to_their_own_table,
+    reordered_rules_keep_unmet_rules_right,
     the_dashboard_sees_the_catalog_s_health,
     the_preview_scores_an_unsaved_listing,
     another_process_s_changes_reach_the_list,

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_profile_settings_changes;
 mod m20261122_000002_listings;
 mod m20261123_000003_listing_facts;
+mod m20261123_000004_listing_score;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_profile_settings_changes::Migration),
             Box::new(m20261122_000002_listings::Migration),
             Box::new(m20261123_000003_listing_facts::Migration),
+            Box::new(m20261123_000004_listing_score::Migration),
         ]
     }
 }

@@ -7,6 +7,6 @@ mod rules;
 
 pub use defaults::{FAMILIES, default_rules};
 pub use rules::{
-    Check, Completeness, Facts, Rule, Score, TextField, Unmet, chars, check, evaluate, is_met,
-    message_en, score,
+    Check, Completeness, Facts, MAX_RULES, Rule, Score, TextField, Unmet, UnmetSet, chars, check,
+    evaluate, is_met, message_en, score,
 };

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::defaults::{FAMILIES, default_rules};
-use super::rules::{Check, Rule};
+use super::rules::{Check, MAX_RULES, Rule};
 use crate::error::{Error, FieldError, Result};
 use crate::store::entity::completeness_rule;
 
@@ -57,6 +57,9 @@ pub fn validate(family: &str, rules: &[Rule]) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     if !valid_key(family, 32) {
         errors.push(FieldError::new("family", "key_invalid").with("value", family));
+    }
+    if rules.len() > MAX_RULES {
+        errors.push(FieldError::new("rules", "too_many").with("max", MAX_RULES));
     }
     let mut seen = HashSet::new();
     for (i, r) in rules.iter().enumerate() {

@@ -299,26 +299,70 @@ pub fn check(rule: &Rule, f: &Facts, now: DateTime<Utc>) -> Option<Unmet> {
     })
 }
 
-/// A listing's score without the explanations: what is stored, and what a rescore of the whole
-/// catalog computes. Agrees with [`evaluate`] by construction (both count [`is_met`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Score<'r> {
-    pub score: u8,
-    pub complete: bool,
-    /// Ids of the unmet rules, in rule order.
-    pub unmet: Vec<&'r str>,
+/// At most this many rules in a family, so a listing's unmet rules fit in an [`UnmetSet`].
+pub const MAX_RULES: usize = 64;
+
+/// Which of its family's rules a listing misses: bit k stands for the family's k-th rule. This
+/// is what the store keeps per listing (`listing_score.unmet`), eight bytes where the rule ids
+/// took ~90, because a full rescore rewrites it for most listings. It means something only next
+/// to the rules it was computed with; a rule edit rewrites the family's sets in the same
+/// transaction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct UnmetSet(pub u64);
+
+impl UnmetSet {
+    pub fn insert(&mut self, k: usize) {
+        if k < MAX_RULES {
+            self.0 |= 1 << k;
+        }
+    }
+
+    pub fn contains(self, k: usize) -> bool {
+        k < MAX_RULES && self.0 & (1 << k) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The ids of the unmet rules, in rule order.
+    pub fn ids(self, rules: &[Rule]) -> impl Iterator<Item = &str> {
+        rules
+            .iter()
+            .enumerate()
+            .filter(move |(k, _)| self.contains(*k))
+            .map(|(_, r)| r.id.as_str())
+    }
+
+    /// The set of these rule ids; None if one is not among `rules`.
+    pub fn of_ids<S: AsRef<str>>(rules: &[Rule], ids: &[S]) -> Option<Self> {
+        let mut set = Self::default();
+        for id in ids {
+            set.insert(rules.iter().position(|r| r.id == id.as_ref())?);
+        }
+        Some(set)
+    }
 }
 
-pub fn score<'r>(rules: &'r [Rule], f: &Facts, now: DateTime<Utc>) -> Score<'r> {
+/// A listing's score without the explanations: what is stored, and what a rescore of the whole
+/// catalog computes. Agrees with [`evaluate`] by construction (both count [`is_met`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Score {
+    pub score: u8,
+    pub complete: bool,
+    pub unmet: UnmetSet,
+}
+
+pub fn score(rules: &[Rule], f: &Facts, now: DateTime<Utc>) -> Score {
     let mut met: u64 = 0;
     let mut complete = true;
-    let mut unmet = Vec::new();
-    for rule in rules {
+    let mut unmet = UnmetSet::default();
+    for (k, rule) in rules.iter().enumerate() {
         if is_met(rule, f, now) {
             met += u64::from(rule.weight);
         } else {
             complete &= !rule.required;
-            unmet.push(rule.id.as_str());
+            unmet.insert(k);
         }
     }
     Score {
@@ -763,9 +807,47 @@ mod tests {
                 assert_eq!(quick.score, full.score, "{family}");
                 assert_eq!(quick.complete, full.complete, "{family}");
                 let ids: Vec<&str> = full.unmet.iter().map(|u| u.rule.as_str()).collect();
-                assert_eq!(quick.unmet, ids, "{family}");
+                assert_eq!(quick.unmet.ids(&rules).collect::<Vec<_>>(), ids, "{family}");
+                assert_eq!(
+                    UnmetSet::of_ids(&rules, &ids),
+                    Some(quick.unmet),
+                    "{family}"
+                );
             }
         }
+    }
+
+    #[test]
+    fn an_unmet_set_holds_all_sixty_four_rules_and_no_more() {
+        let rules: Vec<Rule> = (0..MAX_RULES)
+            .map(|k| Rule {
+                id: format!("r{k}"),
+                check: Check::Maker,
+                required: false,
+                weight: 1,
+            })
+            .collect();
+        let mut set = UnmetSet::default();
+        assert!(set.is_empty());
+        for k in [0, 1, 62, 63] {
+            set.insert(k);
+        }
+        set.insert(MAX_RULES);
+        assert_eq!(
+            set.ids(&rules).collect::<Vec<_>>(),
+            ["r0", "r1", "r62", "r63"]
+        );
+        assert!(set.contains(63) && !set.contains(2) && !set.contains(MAX_RULES));
+        assert_eq!(
+            UnmetSet(set.0 as i64 as u64),
+            set,
+            "the store keeps the set as a signed BIGINT; bit 63 survives"
+        );
+        assert_eq!(
+            UnmetSet::of_ids(&rules, &["r63", "r0", "r62", "r1"]),
+            Some(set)
+        );
+        assert_eq!(UnmetSet::of_ids(&rules, &["r0", "gone"]), None);
     }
 
     #[test]

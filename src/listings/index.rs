@@ -11,20 +11,34 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
+    RelationTrait,
 };
 use tokio::sync::{Mutex, MutexGuard};
 
 use super::model::{Listing, ListingState};
 use super::query::{ListingPage, ListingQuery, ListingRow, SortBy};
-use super::store::{RuleSets, unmet_ids};
+use super::store::RuleSets;
 use crate::changes::{ChangeFeed, ChangeKind};
-use crate::completeness::{Check, Facts, score};
+use crate::completeness::{Check, Facts, Rule, Score, UnmetSet, score};
 use crate::error::{Error, Result};
-use crate::store::entity::{listing, listing_variant};
+use crate::store::entity::{listing, listing_score, listing_variant};
 
+/// A listing as the index holds it; [`Entry::row`] makes the table's row of it.
 struct Entry {
-    row: ListingRow,
+    id: i32,
+    title: String,
+    family: String,
+    state: ListingState,
+    score: u8,
+    complete: bool,
+    /// Against the index's rules (`Loaded::rules`).
+    unmet: UnmetSet,
+    price_minor: i64,
+    currency: String,
+    exponent: u32,
+    archived: bool,
+    updated_at: DateTime<Utc>,
     /// Lower-cased title, for search.
     folded: String,
     skus: Vec<String>,
@@ -33,18 +47,35 @@ struct Entry {
 }
 
 impl Entry {
-    fn matches(&self, q: &ListingQuery, search: &str) -> bool {
-        let r = &self.row;
-        (q.include_archived || !r.archived)
-            && q.family.as_ref().is_none_or(|f| &r.family == f)
-            && q.state.is_none_or(|s| r.state == s)
-            && q.unmet_rule
-                .as_ref()
-                .is_none_or(|rule| r.unmet.iter().any(|u| u == rule))
-            && q.below_score.is_none_or(|b| r.score < b)
+    /// `unmet_rule` is the rule asked for as a set of this entry's family (None: no such
+    /// filter; an empty set: the family has no such rule).
+    fn matches(&self, q: &ListingQuery, search: &str, unmet_rule: Option<UnmetSet>) -> bool {
+        (q.include_archived || !self.archived)
+            && q.family.as_ref().is_none_or(|f| &self.family == f)
+            && q.state.is_none_or(|s| self.state == s)
+            && unmet_rule.is_none_or(|rule| self.unmet.0 & rule.0 != 0)
+            && q.below_score.is_none_or(|b| self.score < b)
             && (search.is_empty()
                 || self.folded.contains(search)
                 || self.skus.iter().any(|s| s.eq_ignore_ascii_case(search)))
+    }
+
+    fn row(&self, rules: &RuleSets) -> ListingRow {
+        let family_rules = rules.get(&self.family).map(Vec::as_slice).unwrap_or(&[]);
+        ListingRow {
+            id: self.id,
+            title: self.title.clone(),
+            family: self.family.clone(),
+            state: self.state,
+            score: self.score,
+            complete: self.complete,
+            unmet: self.unmet.ids(family_rules).map(str::to_owned).collect(),
+            price_minor: self.price_minor,
+            currency: self.currency.clone(),
+            exponent: self.exponent,
+            archived: self.archived,
+            updated_at: self.updated_at,
+        }
     }
 }
 
@@ -57,6 +88,8 @@ struct View {
 
 #[derive(Default)]
 struct Loaded {
+    /// The rules the entries' unmet sets were computed with.
+    rules: RuleSets,
     entries: Vec<Entry>,
     by_id: HashMap<i32, usize>,
     /// The change-log id up to which other processes' changes are reflected.
@@ -69,7 +102,7 @@ impl Loaded {
     /// The entries a query matches, filtered and sorted; kept while the query and the entries
     /// stay the same, so scrolling through a view costs nothing.
     /// Returns the order (indexes into the entries) with the entries.
-    fn view_of(&mut self, q: &ListingQuery) -> (&[usize], &[Entry]) {
+    fn view_of(&mut self, q: &ListingQuery) -> (&[usize], &[Entry], &RuleSets) {
         let key = ListingQuery {
             offset: 0,
             limit: 0,
@@ -88,37 +121,56 @@ impl Loaded {
             });
         }
         let order = self.view.as_ref().map_or(&[][..], |v| &v.order[..]);
-        (order, &self.entries)
+        (order, &self.entries, &self.rules)
     }
 
     fn sorted(&self, q: &ListingQuery) -> Vec<usize> {
         let search = q.search.trim().to_lowercase();
         let e = &self.entries;
-        let mut order: Vec<usize> = (0..e.len()).filter(|&i| e[i].matches(q, &search)).collect();
-        // Ties broken by id, so paging never repeats or skips a row.
-        match q.sort {
-            SortBy::ScoreAsc => order.sort_unstable_by_key(|&i| (e[i].row.score, e[i].row.id)),
-            SortBy::ScoreDesc => {
-                order.sort_unstable_by_key(|&i| (std::cmp::Reverse(e[i].row.score), e[i].row.id))
-            }
-            SortBy::Title => order.sort_unstable_by(|&a, &b| {
-                (&e[a].folded, e[a].row.id).cmp(&(&e[b].folded, e[b].row.id))
-            }),
-            SortBy::UpdatedDesc => order
-                .sort_unstable_by_key(|&i| (std::cmp::Reverse(e[i].row.updated_at), e[i].row.id)),
-            SortBy::UpdatedAsc => {
-                order.sort_unstable_by_key(|&i| (e[i].row.updated_at, e[i].row.id))
-            }
+        // The rule asked for, per family: a rule id can sit at a different place in each. A
+        // handful of families, so a scan beats hashing every entry's family.
+        let wanted: Option<Vec<(&str, UnmetSet)>> = q.unmet_rule.as_ref().map(|rule| {
+            self.rules
+                .iter()
+                .map(|(family, rules)| {
+                    let set = UnmetSet::of_ids(rules, &[rule]).unwrap_or_default();
+                    (family.as_str(), set)
+                })
+                .collect()
+        });
+        let rule_of = |family: &str| {
+            wanted.as_ref().map(|w| {
+                w.iter()
+                    .find(|(f, _)| *f == family)
+                    .map_or(UnmetSet::default(), |(_, set)| *set)
+            })
+        };
+        let order: Vec<usize> = (0..e.len())
+            .filter(|&i| e[i].matches(q, &search, rule_of(&e[i].family)))
+            .collect();
+        // Ties broken by id, so paging never repeats or skips a row. The keys are copied out
+        // beside their index first: sorting compact tuples is several times faster than
+        // reaching into the entries at every comparison.
+        fn by<K: Ord>(mut order: Vec<usize>, key: impl Fn(usize) -> K) -> Vec<usize> {
+            order.sort_unstable_by_key(|&i| key(i));
+            order
         }
-        order
+        use std::cmp::Reverse;
+        match q.sort {
+            SortBy::ScoreAsc => by(order, |i| (e[i].score, e[i].id)),
+            SortBy::ScoreDesc => by(order, |i| (Reverse(e[i].score), e[i].id)),
+            SortBy::Title => by(order, |i| (e[i].folded.as_str(), e[i].id)),
+            SortBy::UpdatedDesc => by(order, |i| (Reverse(e[i].updated_at), e[i].id)),
+            SortBy::UpdatedAsc => by(order, |i| (e[i].updated_at, e[i].id)),
+        }
     }
 
     fn upsert(&mut self, e: Entry) {
         self.generation += 1;
-        match self.by_id.get(&e.row.id) {
+        match self.by_id.get(&e.id) {
             Some(&i) => self.entries[i] = e,
             None => {
-                self.by_id.insert(e.row.id, self.entries.len());
+                self.by_id.insert(e.id, self.entries.len());
                 self.entries.push(e);
             }
         }
@@ -136,9 +188,10 @@ struct IndexRow {
     title: String,
     family: String,
     state: String,
-    score: i16,
-    complete: bool,
-    unmet: String,
+    /// From `listing_score`; None only if the store lost a listing's score.
+    score: Option<i16>,
+    complete: Option<bool>,
+    unmet: Option<i64>,
     price_minor: Option<i64>,
     currency: String,
     archived_at: Option<DateTime<Utc>>,
@@ -171,8 +224,8 @@ pub struct RuleCount {
     pub listings: u32,
 }
 
-/// The scores a rescore wants written: (id, score, complete, unmet rule ids).
-pub type ScoreUpdate = (i32, u8, bool, Vec<String>);
+/// A score a rescore wants written, by listing id.
+pub type ScoreUpdate = (i32, Score);
 
 impl CatalogIndex {
     /// The loaded index, reloaded first if another process changed listings or rules.
@@ -215,13 +268,13 @@ impl CatalogIndex {
         let loaded = guard
             .as_mut()
             .ok_or_else(|| Error::Corrupt("catalog index".into()))?;
-        let (order, entries) = loaded.view_of(q);
+        let (order, entries, rules) = loaded.view_of(q);
         let start = (q.offset as usize).min(order.len());
         let end = (start + q.limit.clamp(1, 1000) as usize).min(order.len());
         Ok(ListingPage {
             rows: order[start..end]
                 .iter()
-                .map(|&i| entries[i].row.clone())
+                .map(|&i| entries[i].row(rules))
                 .collect(),
             total: order.len() as u32,
         })
@@ -238,8 +291,8 @@ impl CatalogIndex {
         let loaded = guard
             .as_mut()
             .ok_or_else(|| Error::Corrupt("catalog index".into()))?;
-        let (order, entries) = loaded.view_of(q);
-        Ok(order.iter().map(|&i| entries[i].row.clone()).collect())
+        let (order, entries, rules) = loaded.view_of(q);
+        Ok(order.iter().map(|&i| entries[i].row(rules)).collect())
     }
 
     /// Scores every listing (of one family, or all) from the facts in memory; returns the ones
@@ -259,18 +312,13 @@ impl CatalogIndex {
         };
         let mut updates = Vec::new();
         for e in &loaded.entries {
-            if family.is_some_and(|f| f != e.row.family) {
+            if family.is_some_and(|f| f != e.family) {
                 continue;
             }
-            let rules = rules.get(&e.row.family).map(Vec::as_slice).unwrap_or(&[]);
+            let rules = rules.get(&e.family).map(Vec::as_slice).unwrap_or(&[]);
             let s = score(rules, &e.facts, now);
-            if s.score != e.row.score || s.complete != e.row.complete || s.unmet != e.row.unmet {
-                updates.push((
-                    e.row.id,
-                    s.score,
-                    s.complete,
-                    s.unmet.into_iter().map(str::to_owned).collect(),
-                ));
+            if (s.score, s.complete, s.unmet) != (e.score, e.complete, e.unmet) {
+                updates.push((e.id, s));
             }
         }
         Ok(updates)
@@ -280,28 +328,41 @@ impl CatalogIndex {
         &self,
         db: &C,
         feed: &ChangeFeed,
-        rules: &RuleSets,
     ) -> Result<CatalogHealth> {
         let guard = self.fresh(db, feed).await?;
-        let entries: Vec<&Entry> = guard
-            .as_ref()
-            .map(|l| l.entries.iter().filter(|e| !e.row.archived).collect())
-            .unwrap_or_default();
+        let Some(loaded) = guard.as_ref() else {
+            return Err(Error::Corrupt("catalog index".into()));
+        };
+        let rules = &loaded.rules;
+        let no_rules: &[Rule] = &[];
+        let family_rules = |family: &str| rules.get(family).map_or(no_rules, Vec::as_slice);
+        // Per family, the rules that say a listing has gone stale.
+        let fresh_rules: HashMap<&str, UnmetSet> = rules
+            .iter()
+            .map(|(family, rs)| {
+                let mut set = UnmetSet::default();
+                for (k, r) in rs.iter().enumerate() {
+                    if matches!(r.check, Check::Fresh { .. }) {
+                        set.insert(k);
+                    }
+                }
+                (family.as_str(), set)
+            })
+            .collect();
+        let entries: Vec<&Entry> = loaded.entries.iter().filter(|e| !e.archived).collect();
         let mut bands = vec![0u32; 11];
         let mut unmet: HashMap<&str, u32> = HashMap::new();
-        let is_fresh_rule = |family: &str, id: &str| {
-            rules.get(family).is_some_and(|rs| {
-                rs.iter()
-                    .any(|r| r.id == id && matches!(r.check, Check::Fresh { .. }))
-            })
-        };
         let mut stale: Vec<&Entry> = Vec::new();
         for e in &entries {
-            bands[usize::from(e.row.score.min(100) / 10)] += 1;
-            for u in &e.row.unmet {
-                *unmet.entry(u.as_str()).or_default() += 1;
+            bands[usize::from(e.score.min(100) / 10)] += 1;
+            for id in e.unmet.ids(family_rules(&e.family)) {
+                *unmet.entry(id).or_default() += 1;
             }
-            if e.row.unmet.iter().any(|u| is_fresh_rule(&e.row.family, u)) {
+            let fresh = fresh_rules
+                .get(e.family.as_str())
+                .copied()
+                .unwrap_or_default();
+            if e.unmet.0 & fresh.0 != 0 {
                 stale.push(e);
             }
         }
@@ -315,13 +376,13 @@ impl CatalogIndex {
         most_unmet.sort_by(|a, b| b.listings.cmp(&a.listings).then(a.rule.cmp(&b.rule)));
         most_unmet.truncate(10);
         let mut worst = entries.clone();
-        worst.sort_by_key(|e| (e.row.score, e.row.id));
-        stale.sort_by_key(|e| (e.row.updated_at, e.row.id));
+        worst.sort_by_key(|e| (e.score, e.id));
+        stale.sort_by_key(|e| (e.updated_at, e.id));
         let stale_total = stale.len() as u32;
-        let rows = |v: Vec<&Entry>| v.into_iter().take(10).map(|e| e.row.clone()).collect();
+        let rows = |v: Vec<&Entry>| v.into_iter().take(10).map(|e| e.row(rules)).collect();
         Ok(CatalogHealth {
             listings: entries.len() as u32,
-            complete: entries.iter().filter(|e| e.row.complete).count() as u32,
+            complete: entries.iter().filter(|e| e.complete).count() as u32,
             bands,
             most_unmet,
             worst: rows(worst),
@@ -330,17 +391,16 @@ impl CatalogIndex {
         })
     }
 
-    /// Takes in scores this process wrote.
-    pub async fn apply_scores(&self, updates: Vec<ScoreUpdate>) {
+    /// Takes in scores this process wrote, and the rules they were computed with.
+    pub async fn apply_scores(&self, updates: Vec<ScoreUpdate>, rules: RuleSets) {
         let mut guard = self.inner.lock().await;
         let Some(loaded) = guard.as_mut() else { return };
         loaded.generation += 1;
-        for (id, score, complete, unmet) in updates {
+        loaded.rules = rules;
+        for (id, s) in updates {
             if let Some(&i) = loaded.by_id.get(&id) {
-                let row = &mut loaded.entries[i].row;
-                row.score = score;
-                row.complete = complete;
-                row.unmet = unmet;
+                let e = &mut loaded.entries[i];
+                (e.score, e.complete, e.unmet) = (s.score, s.complete, s.unmet);
             }
         }
     }
@@ -348,8 +408,21 @@ impl CatalogIndex {
     /// Takes in a listing this process saved.
     pub async fn upsert(&self, l: &Listing) {
         let mut guard = self.inner.lock().await;
-        if let Some(loaded) = guard.as_mut() {
-            loaded.upsert(entry_of(l));
+        let Some(loaded) = guard.as_mut() else { return };
+        let rules = loaded
+            .rules
+            .get(&l.input.family)
+            .map_or(&[][..], Vec::as_slice);
+        let ids: Vec<&str> = l
+            .completeness
+            .unmet
+            .iter()
+            .map(|u| u.rule.as_str())
+            .collect();
+        match UnmetSet::of_ids(rules, &ids) {
+            Some(unmet) => loaded.upsert(entry_of(l, unmet)),
+            // Scored with rules the index has not seen yet: start again from the store.
+            None => *guard = None,
         }
     }
 
@@ -359,32 +432,25 @@ impl CatalogIndex {
             && let Some(&i) = loaded.by_id.get(&id)
         {
             loaded.generation += 1;
-            loaded.entries[i].row.archived = archived;
+            loaded.entries[i].archived = archived;
         }
     }
 }
 
-fn entry_of(l: &Listing) -> Entry {
+fn entry_of(l: &Listing, unmet: UnmetSet) -> Entry {
     Entry {
-        row: ListingRow {
-            id: l.id,
-            title: l.input.title.clone(),
-            family: l.input.family.clone(),
-            state: l.input.state,
-            score: l.completeness.score,
-            complete: l.completeness.complete,
-            unmet: l
-                .completeness
-                .unmet
-                .iter()
-                .map(|u| u.rule.clone())
-                .collect(),
-            price_minor: l.input.price.minor,
-            currency: l.input.price.currency.clone(),
-            exponent: crate::money::exponent(&l.input.price.currency).unwrap_or(2),
-            archived: l.archived,
-            updated_at: l.updated_at,
-        },
+        id: l.id,
+        title: l.input.title.clone(),
+        family: l.input.family.clone(),
+        state: l.input.state,
+        score: l.completeness.score,
+        complete: l.completeness.complete,
+        unmet,
+        price_minor: l.input.price.minor,
+        currency: l.input.price.currency.clone(),
+        exponent: crate::money::exponent(&l.input.price.currency).unwrap_or(2),
+        archived: l.archived,
+        updated_at: l.updated_at,
         folded: l.input.title.to_lowercase(),
         skus: l.input.skus().map(str::to_owned).collect(),
         facts: l.input.facts(&l.photos, l.review_count, l.updated_at),
@@ -394,6 +460,7 @@ fn entry_of(l: &Listing) -> Entry {
 async fn load<C: ConnectionTrait>(db: &C, feed: &ChangeFeed) -> Result<Loaded> {
     // Read the change log's position first: a change committed while loading is seen again.
     let seen_change = feed.latest_id(db).await?;
+    let rules = crate::completeness::rule_sets::load_all(db).await?;
     let rows = listing::Entity::find()
         .select_only()
         .columns([
@@ -401,9 +468,6 @@ async fn load<C: ConnectionTrait>(db: &C, feed: &ChangeFeed) -> Result<Loaded> {
             listing::Column::Title,
             listing::Column::Family,
             listing::Column::State,
-            listing::Column::Score,
-            listing::Column::Complete,
-            listing::Column::Unmet,
             listing::Column::PriceMinor,
             listing::Column::Currency,
             listing::Column::ArchivedAt,
@@ -411,6 +475,13 @@ async fn load<C: ConnectionTrait>(db: &C, feed: &ChangeFeed) -> Result<Loaded> {
             listing::Column::ReviewCount,
             listing::Column::Facts,
         ])
+        .column(listing_score::Column::Score)
+        .column(listing_score::Column::Complete)
+        .column(listing_score::Column::Unmet)
+        .join(
+            JoinType::LeftJoin,
+            listing_score::Relation::Listing.def().rev(),
+        )
         .into_model::<IndexRow>()
         .all(db)
         .await?;
@@ -431,6 +502,7 @@ async fn load<C: ConnectionTrait>(db: &C, feed: &ChangeFeed) -> Result<Loaded> {
         }
     }
     let mut loaded = Loaded {
+        rules,
         seen_change,
         ..Default::default()
     };
@@ -441,24 +513,25 @@ async fn load<C: ConnectionTrait>(db: &C, feed: &ChangeFeed) -> Result<Loaded> {
         facts.updated_at = r.updated_at;
         let state = ListingState::parse(&r.state)
             .ok_or_else(|| Error::Corrupt(format!("listing {} state", r.id)))?;
+        let (Some(score), Some(complete), Some(unmet)) = (r.score, r.complete, r.unmet) else {
+            return Err(Error::Corrupt(format!("listing {} score", r.id)));
+        };
         loaded.upsert(Entry {
             folded: r.title.to_lowercase(),
             skus: skus.remove(&r.id).unwrap_or_default(),
             facts,
-            row: ListingRow {
-                id: r.id,
-                title: r.title,
-                family: r.family,
-                state,
-                score: r.score.clamp(0, 100) as u8,
-                complete: r.complete,
-                unmet: unmet_ids(&r.unmet),
-                price_minor: r.price_minor.unwrap_or(0),
-                exponent: crate::money::exponent(&r.currency).unwrap_or(2),
-                currency: r.currency,
-                archived: r.archived_at.is_some(),
-                updated_at: r.updated_at,
-            },
+            id: r.id,
+            title: r.title,
+            family: r.family,
+            state,
+            score: score.clamp(0, 100) as u8,
+            complete,
+            unmet: UnmetSet(unmet as u64),
+            price_minor: r.price_minor.unwrap_or(0),
+            exponent: crate::money::exponent(&r.currency).unwrap_or(2),
+            currency: r.currency,
+            archived: r.archived_at.is_some(),
+            updated_at: r.updated_at,
         });
     }
     Ok(loaded)

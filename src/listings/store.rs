@@ -2,6 +2,7 @@
 //! writes the listing, its variants, its photos and its score in the caller's transaction.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -16,7 +17,7 @@ use super::model::{
     Dimensions, Listing, ListingInput, ListingPhoto, ListingState, Money, Pair, Shipping, Variant,
     validate,
 };
-use crate::completeness::{Completeness, Facts, Rule, Score, evaluate};
+use crate::completeness::{Completeness, Facts, Rule, Score, evaluate, score};
 use crate::error::{Error, FieldError, Result};
 use crate::store::entity::{listing, listing_photo, listing_variant, media};
 
@@ -28,24 +29,6 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 
 fn parse<T: serde::de::DeserializeOwned>(s: &str, what: &str, id: i32) -> Result<T> {
     serde_json::from_str(s).map_err(|_| Error::Corrupt(format!("listing {id} {what}")))
-}
-
-/// Unmet rule ids as stored: `,photos,warranty,`.
-pub(crate) fn unmet_column<S: AsRef<str>>(rules: &[S]) -> String {
-    let mut s = String::from(",");
-    for r in rules {
-        s.push_str(r.as_ref());
-        s.push(',');
-    }
-    s
-}
-
-pub(crate) fn unmet_ids(column: &str) -> Vec<String> {
-    column
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 fn opt_u32(v: Option<i32>) -> Option<u32> {
@@ -216,13 +199,7 @@ pub async fn save<C: ConnectionTrait>(
         .unwrap_or(0);
     let facts = clean.facts(&photos, review_count, now);
     let completeness = evaluate(family_rules, &facts, now);
-    let unmet: Vec<&str> = completeness.unmet.iter().map(|u| u.rule.as_str()).collect();
-    let scored = Score {
-        score: completeness.score,
-        complete: completeness.complete,
-        unmet,
-    };
-    let mut row = row_of(&clean, &facts, &scored, now);
+    let mut row = row_of(&clean, &facts, now);
     let id = match existing {
         Some(old) => {
             row.id = Set(old.id);
@@ -236,6 +213,7 @@ pub async fn save<C: ConnectionTrait>(
         }
     };
     insert_children(db, &[(id, &clean)]).await?;
+    write_scores(db, &[(id, score(family_rules, &facts, now))]).await?;
     Ok((id, completeness))
 }
 
@@ -244,7 +222,7 @@ pub struct Checked<'a> {
     pub id: i32,
     pub clean: &'a ListingInput,
     pub facts: Facts,
-    pub score: Score<'a>,
+    pub score: Score,
 }
 
 /// Inserts new listings with ids the caller reserved ([`reserve_ids`]), a few hundred rows per
@@ -257,14 +235,19 @@ pub async fn insert_checked<C: ConnectionTrait>(
     // 36 columns a row: 800 rows stay under SQLite's 32766 bound parameters.
     for chunk in items.chunks(800) {
         let rows = chunk.iter().map(|c| {
-            let mut row = new_row(row_of(c.clean, &c.facts, &c.score, now), now);
+            let mut row = new_row(row_of(c.clean, &c.facts, now), now);
             row.id = Set(c.id);
             row
         });
         listing::Entity::insert_many(rows).exec(db).await?;
     }
     let pairs: Vec<(i32, &ListingInput)> = items.iter().map(|c| (c.id, c.clean)).collect();
-    insert_children(db, &pairs).await
+    insert_children(db, &pairs).await?;
+    write_scores(db, &checked_scores(items)).await
+}
+
+fn checked_scores(items: &[Checked<'_>]) -> Vec<ScoreUpdate> {
+    items.iter().map(|c| (c.id, c.score)).collect()
 }
 
 /// Replaces existing listings (their review counts, ratings and creation dates stay).
@@ -283,13 +266,14 @@ pub async fn update_checked<C: ConnectionTrait>(
             .await?;
     }
     for c in items {
-        let mut row = row_of(c.clean, &c.facts, &c.score, now);
+        let mut row = row_of(c.clean, &c.facts, now);
         row.id = Set(c.id);
         row.update(db).await?;
     }
     delete_children(db, &ids).await?;
     let pairs: Vec<(i32, &ListingInput)> = items.iter().map(|c| (c.id, c.clean)).collect();
-    insert_children(db, &pairs).await
+    insert_children(db, &pairs).await?;
+    write_scores(db, &checked_scores(items)).await
 }
 
 /// `n` listing ids no other listing has or had. The caller's transaction must be the store's
@@ -326,12 +310,7 @@ pub async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> Result<Vec<i32
 }
 
 /// The listing columns a save writes.
-fn row_of(
-    clean: &ListingInput,
-    facts: &Facts,
-    scored: &Score,
-    now: DateTime<Utc>,
-) -> listing::ActiveModel {
+fn row_of(clean: &ListingInput, facts: &Facts, now: DateTime<Utc>) -> listing::ActiveModel {
     let s = &clean.shipping;
     let d = clean.dimensions.clone();
     listing::ActiveModel {
@@ -364,9 +343,6 @@ fn row_of(
         height_mm: Set(opt_i32(d.as_ref().map(|d| d.height_mm))),
         state: Set(clean.state.as_str().to_owned()),
         etsy_listing_id: Set(clean.etsy_listing_id.clone()),
-        score: Set(i16::from(scored.score)),
-        complete: Set(scored.complete),
-        unmet: Set(unmet_column(&scored.unmet)),
         facts: Set(json(facts)),
         updated_at: Set(now),
         ..Default::default()
@@ -585,37 +561,44 @@ pub async fn set_archived<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Writes rescored listings, a few hundred per statement: `UPDATE … FROM (VALUES …)`, which
-/// SQLite (3.33+) and PostgreSQL both take; a statement per listing would cost more than the
-/// scoring.
-pub async fn write_scores<C: ConnectionTrait>(db: &C, updates: &[ScoreUpdate]) -> Result<()> {
+/// Inserts or replaces listings' scores, 2000 rows per statement (8000 bound values, under
+/// SQLite's 32766): a statement per listing would cost more than the scoring. The statement is
+/// the same on both stores apart from its placeholders.
+pub async fn write_scores<C: ConnectionTrait>(db: &C, scores: &[ScoreUpdate]) -> Result<()> {
     let backend = db.get_database_backend();
-    for chunk in updates.chunks(500) {
+    for chunk in scores.chunks(2000) {
         let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
-        let mut tuples = Vec::with_capacity(chunk.len());
-        for (id, score, complete, unmet) in chunk {
-            let n = values.len();
-            tuples.push(match backend {
-                sea_orm::DbBackend::Postgres => format!(
-                    "(${}::integer, ${}::smallint, ${}::boolean, ${}::text)",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4
-                ),
-                _ => "(?, ?, ?, ?)".to_owned(),
-            });
+        let mut tuples = String::with_capacity(chunk.len() * 24);
+        for (k, (id, s)) in chunk.iter().enumerate() {
+            if k > 0 {
+                tuples.push_str(", ");
+            }
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    let n = k * 4;
+                    let _ = write!(
+                        tuples,
+                        "(${}::integer, ${}::smallint, ${}::boolean, ${}::bigint)",
+                        n + 1,
+                        n + 2,
+                        n + 3,
+                        n + 4
+                    );
+                }
+                _ => tuples.push_str("(?, ?, ?, ?)"),
+            }
             values.extend([
                 (*id).into(),
-                i16::from(*score).into(),
-                (*complete).into(),
-                unmet_column(unmet).into(),
+                i16::from(s.score).into(),
+                s.complete.into(),
+                // The bits as they are: the column is a signed 64-bit integer.
+                (s.unmet.0 as i64).into(),
             ]);
         }
         let sql = format!(
-            "UPDATE listing SET score = v.column2, complete = v.column3, unmet = v.column4 \
-             FROM (VALUES {}) AS v WHERE listing.id = v.column1",
-            tuples.join(", ")
+            "INSERT INTO listing_score (listing_id, score, complete, unmet) VALUES {tuples} \
+             ON CONFLICT (listing_id) DO UPDATE SET score = excluded.score, \
+             complete = excluded.complete, unmet = excluded.unmet"
         );
         db.execute_raw(sea_orm::Statement::from_sql_and_values(
             backend, sql, values,

@@ -40,9 +40,6 @@ pub struct Model {
     pub review_count: i32,
     pub rating_x100: Option<i32>,
     pub etsy_listing_id: Option<String>,
-    pub score: i16,
-    pub complete: bool,
-    pub unmet: String,
     /// `completeness::Facts` as JSON; empty for a listing saved before it existed.
     pub facts: String,
     pub archived_at: Option<DateTimeUtc>,

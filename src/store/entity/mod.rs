@@ -4,6 +4,7 @@ pub mod change_log;
 pub mod completeness_rule;
 pub mod listing;
 pub mod listing_photo;
+pub mod listing_score;
 pub mod listing_variant;
 pub mod media;
 pub mod seller_profile;
