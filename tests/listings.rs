@@ -339,6 +339,32 @@ async fn the_list_filters_sorts_and_pages(store: TestStore) {
         "_ is a letter in a search, not a wildcard"
     );
 
+    // Renamed: found by its new title only, however a Turkish keyboard writes the i's, and
+    // sorted by it.
+    let mut renamed = vefa.listing(ids[4]).await.unwrap().input;
+    renamed.title = "İzmir kilimi".into();
+    vefa.update_listing(ids[4], &renamed).await.unwrap();
+    let old_title = vefa
+        .listings(&q(|q| q.search = "lamp 04".into()))
+        .await
+        .unwrap();
+    assert_eq!(old_title.total, 0, "the old title is forgotten");
+    for search in ["KİLİM", "kılım", "izmir"] {
+        let found = vefa
+            .listings(&ListingQuery {
+                search: search.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let found: Vec<i32> = found.rows.iter().map(|r| r.id).collect();
+        assert_eq!(found, vec![ids[4]], "{search}");
+    }
+    let by_title = vefa.listings(&q(|q| q.sort = SortBy::Title)).await.unwrap();
+    let titles: Vec<&str> = by_title.rows.iter().map(|r| r.title.as_str()).collect();
+    assert_eq!(titles[0], "İzmir kilimi");
+    assert_eq!(titles[5], "Lamp 05 100% brass", "Lamp 04 was renamed");
+
     let mut seen = Vec::new();
     for offset in (0..12).step_by(5) {
         let page = vefa

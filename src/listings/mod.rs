@@ -5,6 +5,7 @@ mod index;
 mod model;
 mod query;
 mod store;
+mod title_arena;
 
 pub use buyer::{BuyerTotal, buyer_total};
 pub use index::{CatalogHealth, CatalogIndex, RuleCount, ScoreUpdate};
