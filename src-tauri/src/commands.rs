@@ -32,51 +32,52 @@ pub struct AppInfo {
 pub async fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        store: state.vefa()?.info().clone(),
+        store: state.vefa().await?.info().clone(),
     })
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_profile(state: State<'_, AppState>) -> Reply<Profile> {
-    Ok(state.vefa()?.profile().await?)
+    Ok(state.vefa().await?.profile().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn save_profile(state: State<'_, AppState>, input: ProfileInput) -> Reply<Profile> {
-    Ok(state.vefa()?.save_profile(&input).await?)
+    Ok(state.vefa().await?.save_profile(&input).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_profile_photo(state: State<'_, AppState>, upload: PhotoUpload) -> Reply<Profile> {
-    Ok(state.vefa()?.set_profile_photo(&upload).await?)
+    Ok(state.vefa().await?.set_profile_photo(&upload).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn remove_profile_photo(state: State<'_, AppState>) -> Reply<Profile> {
-    Ok(state.vefa()?.remove_profile_photo().await?)
+    Ok(state.vefa().await?.remove_profile_photo().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_settings(state: State<'_, AppState>) -> Reply<Settings> {
-    Ok(state.vefa()?.settings().await?)
+    Ok(state.vefa().await?.settings().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<Settings> {
-    Ok(state.vefa()?.save_settings(&settings).await?)
+    Ok(state.vefa().await?.save_settings(&settings).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn send_test_notification(state: State<'_, AppState>) -> Reply<Notification> {
     Ok(state
-        .vefa()?
+        .vefa()
+        .await?
         .send_test_notification(state.notifier.clone())
         .await?)
 }
@@ -84,13 +85,13 @@ pub async fn send_test_notification(state: State<'_, AppState>) -> Reply<Notific
 #[tauri::command]
 #[specta::specta]
 pub async fn list_listings(state: State<'_, AppState>, query: ListingQuery) -> Reply<ListingPage> {
-    Ok(state.vefa()?.listings(&query).await?)
+    Ok(state.vefa().await?.listings(&query).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn get_listing(state: State<'_, AppState>, id: i32) -> Reply<Listing> {
-    Ok(state.vefa()?.listing(id).await?)
+    Ok(state.vefa().await?.listing(id).await?)
 }
 
 #[tauri::command]
@@ -100,13 +101,13 @@ pub async fn preview_listing(
     id: Option<i32>,
     input: ListingInput,
 ) -> Reply<ListingPreview> {
-    Ok(state.vefa()?.preview_listing(id, &input).await?)
+    Ok(state.vefa().await?.preview_listing(id, &input).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn create_listing(state: State<'_, AppState>, input: ListingInput) -> Reply<Listing> {
-    Ok(state.vefa()?.create_listing(&input).await?)
+    Ok(state.vefa().await?.create_listing(&input).await?)
 }
 
 #[tauri::command]
@@ -116,19 +117,19 @@ pub async fn update_listing(
     id: i32,
     input: ListingInput,
 ) -> Reply<Listing> {
-    Ok(state.vefa()?.update_listing(id, &input).await?)
+    Ok(state.vefa().await?.update_listing(id, &input).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn duplicate_listing(state: State<'_, AppState>, id: i32) -> Reply<Listing> {
-    Ok(state.vefa()?.duplicate_listing(id).await?)
+    Ok(state.vefa().await?.duplicate_listing(id).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn archive_listing(state: State<'_, AppState>, id: i32, archived: bool) -> Reply<()> {
-    Ok(state.vefa()?.archive_listing(id, archived).await?)
+    Ok(state.vefa().await?.archive_listing(id, archived).await?)
 }
 
 #[tauri::command]
@@ -137,19 +138,19 @@ pub async fn add_listing_photo(
     state: State<'_, AppState>,
     upload: PhotoUpload,
 ) -> Reply<ListingPhoto> {
-    Ok(state.vefa()?.add_listing_photo(&upload).await?)
+    Ok(state.vefa().await?.add_listing_photo(&upload).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn completeness_rules(state: State<'_, AppState>) -> Reply<RuleSets> {
-    Ok(state.vefa()?.completeness_rules().await?)
+    Ok(state.vefa().await?.completeness_rules().await?)
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn catalog_health(state: State<'_, AppState>) -> Reply<CatalogHealth> {
-    Ok(state.vefa()?.catalog_health().await?)
+    Ok(state.vefa().await?.catalog_health().await?)
 }
 
 /// How far an import is, sent as it goes.
@@ -173,7 +174,8 @@ pub async fn import_listings(
         let _ = progress.send(ImportProgress { done, total });
     };
     Ok(state
-        .vefa()?
+        .vefa()
+        .await?
         .import_listings(Path::new(&path), format, strict, dry_run, &report)
         .await?)
 }
@@ -186,7 +188,8 @@ pub async fn export_listings(
     query: ListingQuery,
 ) -> Reply<u32> {
     Ok(state
-        .vefa()?
+        .vefa()
+        .await?
         .export_listings(Path::new(&path), &query)
         .await?)
 }
@@ -200,7 +203,11 @@ pub async fn save_family_rules(
     family: String,
     rules: Vec<Rule>,
 ) -> Reply<u32> {
-    let changed = state.vefa()?.save_family_rules(&family, &rules).await?;
+    let changed = state
+        .vefa()
+        .await?
+        .save_family_rules(&family, &rules)
+        .await?;
     Ok(u32::try_from(changed).unwrap_or(u32::MAX))
 }
 

@@ -25,7 +25,9 @@ const COALESCE: Duration = Duration::from_millis(30);
 pub fn forward(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let state = app.state::<AppState>();
-        let Ok(vefa) = state.vefa() else { return };
+        let Ok(vefa) = state.vefa().await else {
+            return;
+        };
         let feed = vefa.changes();
         let db = vefa.connection();
         let mut local = feed.subscribe();

@@ -62,8 +62,8 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
-            let state = tauri::async_runtime::block_on(AppState::open(&options));
-            app.manage(state);
+            app.manage(AppState::new(options));
+            // Opens the store at once, in the background, then forwards its changes.
             feed::forward(app.handle().clone());
             Ok(())
         })

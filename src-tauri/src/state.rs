@@ -1,36 +1,44 @@
-//! What the shell keeps: the open core (or why it could not be opened, which the window shows)
-//! and the notifier.
+//! What the shell keeps: the core, opened in the background while the window starts (or why it
+//! could not be opened, which the window shows), and the notifier.
 
 use std::sync::Arc;
 
+use tokio::sync::OnceCell;
 use vefa::notifications::{DesktopNotifier, Notifier};
 use vefa::{ErrorView, Location, OpenOptions, Vefa};
 
 use crate::launch;
 
 pub struct AppState {
-    vefa: Result<Vefa, ErrorView>,
+    options: launch::Options,
+    vefa: OnceCell<Result<Vefa, ErrorView>>,
     pub notifier: Arc<dyn Notifier>,
 }
 
 impl AppState {
-    pub async fn open(options: &launch::Options) -> Self {
-        let vefa = Self::location(options).map(|l| {
-            let mut o = OpenOptions::new(l);
-            o.media_dir = options.data_dir.as_ref().map(|d| d.join("media"));
-            o
-        });
-        let vefa = match vefa {
-            Ok(o) => Vefa::open_with(o).await.map_err(ErrorView::from),
+    /// The store is not opened here: opening (and migrating) it runs beside WebKit's own start
+    /// instead of before it. The first [`AppState::vefa`] call opens it; later ones wait for it.
+    pub fn new(options: launch::Options) -> Self {
+        Self {
+            options,
+            vefa: OnceCell::new(),
+            notifier: Arc::new(DesktopNotifier::new(vefa::APP_ID)),
+        }
+    }
+
+    async fn open(options: &launch::Options) -> Result<Vefa, ErrorView> {
+        let vefa = match Self::location(options) {
+            Ok(l) => {
+                let mut o = OpenOptions::new(l);
+                o.media_dir = options.data_dir.as_ref().map(|d| d.join("media"));
+                Vefa::open_with(o).await.map_err(ErrorView::from)
+            }
             Err(e) => Err(e.into()),
         };
         if let Err(e) = &vefa {
             tracing::error!(error = %e, "the store could not be opened");
         }
-        Self {
-            vefa,
-            notifier: Arc::new(DesktopNotifier::new(vefa::APP_ID)),
-        }
+        vefa
     }
 
     fn location(options: &launch::Options) -> vefa::Result<Location> {
@@ -48,8 +56,12 @@ impl AppState {
         Ok(Location::Sqlite(vefa::store::sqlite_path_in(&dir)))
     }
 
-    /// The open core, or the error that kept it closed.
-    pub fn vefa(&self) -> Result<&Vefa, ErrorView> {
-        self.vefa.as_ref().map_err(Clone::clone)
+    /// The open core, or the error that kept it closed; waits while it is being opened.
+    pub async fn vefa(&self) -> Result<&Vefa, ErrorView> {
+        self.vefa
+            .get_or_init(|| Self::open(&self.options))
+            .await
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }

@@ -17,8 +17,13 @@ class Shop {
 
   async load(): Promise<void> {
     try {
-      this.info = await call(commands.appInfo());
-      const [profile, settings] = await Promise.all([call(commands.getProfile()), call(commands.getSettings())]);
+      // At once, not one after another: each waits for the store, which opens as the window starts.
+      const [info, profile, settings] = await Promise.all([
+        call(commands.appInfo()),
+        call(commands.getProfile()),
+        call(commands.getSettings()),
+      ]);
+      this.info = info;
       this.setProfile(profile);
       this.setSettings(settings);
     } catch (e) {
