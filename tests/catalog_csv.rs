@@ -128,6 +128,22 @@ async fn etsy_import_reports_bad_rows_and_reimport_updates(store: TestStore) {
     );
     assert!(tee.input.variants.iter().all(|v| v.quantity == 5));
 
+    // What a re-import must leave alone: reviews sync brought, an archived listing, and when
+    // each listing was created.
+    use sea_orm::{ConnectionTrait, Statement};
+    vefa.connection()
+        .execute_raw(Statement::from_string(
+            vefa.connection().get_database_backend(),
+            format!(
+                "UPDATE listing SET review_count = 7, rating_x100 = 460 WHERE id = {}",
+                kilim.id
+            ),
+        ))
+        .await
+        .unwrap();
+    vefa.archive_listing(book.id, true).await.unwrap();
+    store.clock.advance(chrono::Duration::days(2));
+
     // The seller fixes the price in the file and imports it again: same listings, new price.
     let at = data.windows(10).position(|w| w == b"120.00,EUR").unwrap();
     let mut fixed = data.clone();
@@ -139,7 +155,18 @@ async fn etsy_import_reports_bad_rows_and_reimport_updates(store: TestStore) {
     let again = all(&vefa).await;
     assert_eq!(again.len(), 3, "a re-import never duplicates");
     assert_eq!(by_sku(&again, "KILIM-1").input.price.minor, 12_500);
-    assert_eq!(by_sku(&again, "KILIM-1").id, kilim.id);
+    let kilim_again = by_sku(&again, "KILIM-1");
+    assert_eq!(kilim_again.id, kilim.id);
+    assert_eq!(
+        (kilim_again.review_count, kilim_again.rating_x100),
+        (7, Some(460))
+    );
+    assert_eq!(kilim_again.created_at, kilim.created_at);
+    assert_eq!(
+        kilim_again.updated_at,
+        kilim.created_at + chrono::Duration::days(2)
+    );
+    assert!(by_sku(&again, "BOOK-FA").archived, "still archived");
 }
 
 async fn strict_and_dry_run_keep_nothing(store: TestStore) {

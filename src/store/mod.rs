@@ -1,6 +1,7 @@
 //! The store: one SQLite file (WAL, foreign keys on) or a PostgreSQL database, migrated on open.
 //! A SQLite file is copied with `VACUUM INTO` before any migration touches it.
 
+pub(crate) mod bulk;
 pub(crate) mod entity;
 
 use std::path::{Path, PathBuf};
