@@ -12,6 +12,8 @@ pub const APP: &[&str] = &[
     "libwebkit2gtk-4.1-dev",
     "libayatana-appindicator3-dev",
     "librsvg2-dev",
+    // PostgreSQL connections use the OS's TLS (OpenSSL here) and its trusted certificates.
+    "libssl-dev",
 ];
 
 /// What the test suite adds: a display, a WebDriver, a private D-Bus with a notification daemon,
