@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, Iterable, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::buyer::{BuyerTotal, buyer_total};
@@ -246,7 +246,8 @@ async fn insert_rows<C: ConnectionTrait>(
     now: DateTime<Utc>,
     on_conflict: bulk::OnConflict<'_>,
 ) -> Result<()> {
-    // 36 columns a row: 800 rows stay under the parameter limit of one statement.
+    // A statement's worth at a time (36 columns a row), so a whole catalog's rows are never
+    // built at once.
     for chunk in items.chunks(800) {
         let rows = chunk
             .iter()
@@ -283,11 +284,11 @@ pub async fn update_checked<C: ConnectionTrait>(
     // One multi-row upsert per chunk, not an UPDATE … RETURNING per listing (100k of those took
     // seconds). Every id exists, so every row takes the DO UPDATE branch, which sets only what
     // a save sets: review counts, ratings, archive state and creation dates stay.
-    let sample = row_of(&ListingInput::draft("", ""), &Facts::default(), now);
-    let saved: Vec<&str> = listing::Column::iter()
-        .filter(|&c| sample.get(c).is_set())
-        .map(|c| c.as_str())
-        .collect();
+    let saved = bulk::set_column_names(&row_of(
+        &ListingInput::draft("", ""),
+        &Facts::default(),
+        now,
+    ));
     let on_conflict = bulk::OnConflict::Update {
         key: "id",
         columns: &saved,
@@ -576,9 +577,8 @@ pub async fn set_archived<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Inserts or replaces listings' scores, 2000 rows per statement (8000 bound values, under
-/// SQLite's 32766): a statement per listing would cost more than the scoring. The statement is
-/// the same on both stores apart from its placeholders.
+/// Inserts or replaces listings' scores, as many per statement as the parameter limit allows:
+/// a statement per listing would cost more than the scoring.
 pub async fn write_scores<C: ConnectionTrait>(db: &C, scores: &[ScoreUpdate]) -> Result<()> {
     let columns = ["listing_id", "score", "complete", "unmet"];
     for chunk in scores.chunks(bulk::rows_per_statement(columns.len())) {

@@ -113,7 +113,7 @@ where
         return Ok(());
     };
     let columns = set_columns(first);
-    let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
+    let names = column_names(&columns);
     let table = A::Entity::default().table_name().to_owned();
     let rows = models
         .into_iter()
@@ -131,6 +131,18 @@ where
     <A::Entity as EntityTrait>::Column::iter()
         .filter(|&c| model.get(c).is_set())
         .collect()
+}
+
+/// The names of the columns `model` sets, in the entity's order.
+pub fn set_column_names<A: ActiveModelTrait>(model: &A) -> Vec<&'static str>
+where
+    <A::Entity as EntityTrait>::Column: Iterable,
+{
+    column_names(&set_columns(model))
+}
+
+fn column_names<T: IdenStatic>(columns: &[T]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.as_str()).collect()
 }
 
 /// The values of `columns` in `model`, taken out of it; an error names a column it left unset.
