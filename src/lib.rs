@@ -40,6 +40,8 @@ pub struct OpenOptions {
     pub media_dir: Option<PathBuf>,
     pub clock: Arc<dyn Clock>,
     pub actor: Actor,
+    /// Rows per step of a catalog import ([`catalog_csv::CHUNK_ROWS`]).
+    pub import_chunk_rows: usize,
 }
 
 impl OpenOptions {
@@ -49,6 +51,7 @@ impl OpenOptions {
             media_dir: None,
             clock: Arc::new(SystemClock),
             actor: Actor::Desktop,
+            import_chunk_rows: catalog_csv::CHUNK_ROWS,
         }
     }
 }
@@ -61,6 +64,7 @@ pub struct Vefa {
     clock: Arc<dyn Clock>,
     feed: ChangeFeed,
     catalog: listings::CatalogIndex,
+    import_chunk_rows: usize,
 }
 
 impl Vefa {
@@ -96,6 +100,7 @@ impl Vefa {
             clock: options.clock,
             feed,
             catalog: listings::CatalogIndex::default(),
+            import_chunk_rows: options.import_chunk_rows,
         })
     }
 
@@ -332,6 +337,7 @@ impl Vefa {
                 .parent()
                 .map(std::path::Path::to_path_buf)
                 .unwrap_or_default(),
+            chunk_rows: self.import_chunk_rows,
         };
         let (summary, change) = catalog_csv::import(
             &self.db,

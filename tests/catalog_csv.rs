@@ -459,19 +459,21 @@ async fn bad_vefa_cells_are_named(store: TestStore) {
     assert_eq!(ls[0].input.vat_rate_bp, Some(1800));
 }
 
+/// A Vefa-format `variants` cell, quoted for CSV: one variant per SKU.
+fn variants(skus: &[&str]) -> String {
+    let v: Vec<String> = skus
+        .iter()
+        .map(|s| format!(r#"{{"sku":"{s}","options":[],"price_override_minor":null,"quantity":1,"barcode":""}}"#))
+        .collect();
+    format!("\"[{}]\"", v.join(",").replace('"', "\"\""))
+}
+
 /// Rows decide as if saved one after another: a later row with an earlier row's SKU updates
 /// that listing, one whose SKUs or Etsy id belong to two listings is refused, and listings made
 /// afterwards get fresh ids.
 async fn rows_of_one_file_see_each_other(store: TestStore) {
     let vefa = store.open().await;
     let dir = tempfile::tempdir().unwrap();
-    let variants = |skus: &[&str]| {
-        let v: Vec<String> = skus
-            .iter()
-            .map(|s| format!(r#"{{"sku":"{s}","options":[],"price_override_minor":null,"quantity":1,"barcode":""}}"#))
-            .collect();
-        format!("\"[{}]\"", v.join(",").replace('"', "\"\""))
-    };
     let csv = format!(
         "title,price,currency,variants,etsy_listing_id\n\
          First,1,EUR,{},111\n\
@@ -519,7 +521,110 @@ async fn rows_of_one_file_see_each_other(store: TestStore) {
     );
 }
 
+/// An import decides and writes a chunk of rows at a time. Whatever the chunk size, rows decide
+/// as if saved one after another: a row updates a listing an earlier chunk created or
+/// replaced, takes a SKU an earlier chunk released from a stored listing, and is refused for a
+/// key an earlier chunk gave another listing. Dry runs (whose earlier chunks are never
+/// written) and strict runs report the same; the real run keeps exactly that.
+async fn chunk_boundaries_change_nothing(store: TestStore) {
+    let vefa = store.open().await;
+    let mut stored = rich("X");
+    stored.variants[1].sku = "Y".into();
+    stored.etsy_listing_id = Some("900".into());
+    let stored = vefa.create_listing(&stored).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = format!(
+        "title,price,currency,variants,etsy_listing_id\n\
+         New A,1,EUR,{},111\n\
+         A again,2,EUR,{},111\n\
+         Stored by Etsy id,3,EUR,{},900\n\
+         Takes Y,4,EUR,{},\n\
+         Negative,-5,EUR,{},\n\
+         Etsy id taken,6,EUR,{},111\n\
+         Y again,7,EUR,{},\n\
+         A2 taken,8,EUR,{},\n\
+         A third time,9,EUR,{},111\n",
+        variants(&["A"]),
+        variants(&["A", "A2"]),
+        variants(&["X"]),
+        variants(&["Y"]),
+        variants(&["N"]),
+        variants(&["Y"]),
+        variants(&["Y", "Y2"]),
+        variants(&["Y2", "A2"]),
+        variants(&["A"]),
+    );
+    let path = dir.path().join("chunks.csv");
+    std::fs::write(&path, csv).unwrap();
+    let expected_rejected = vec![
+        (6, "price: must not be negative".to_owned()),
+        (
+            7,
+            "etsy_listing_id: belongs to listing on line 2".to_owned(),
+        ),
+        (
+            9,
+            "variants[1].sku: SKU “A2” belongs to listing on line 2".to_owned(),
+        ),
+    ];
+    let rejected = |s: &ImportSummary| -> Vec<(u64, String)> {
+        s.rejected
+            .iter()
+            .map(|r| (r.line, r.error.clone()))
+            .collect()
+    };
+    for rows in [1, 2, 3, 4, 1000] {
+        let v = store.open_importing_by(rows).await;
+        let s = v
+            .import_listings(&path, None, false, true, &|_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (s.imported, s.updated, rejected(&s)),
+            (2, 4, expected_rejected.clone()),
+            "dry run, {rows} rows a chunk"
+        );
+        let s = v
+            .import_listings(&path, None, true, false, &|_, _| {})
+            .await
+            .unwrap();
+        assert_eq!(
+            (s.imported, s.updated, rejected(&s)),
+            (0, 0, expected_rejected.clone()),
+            "strict, {rows} rows a chunk"
+        );
+    }
+    assert_eq!(
+        all(&vefa).await.len(),
+        1,
+        "dry and strict runs keep nothing"
+    );
+
+    let v = store.open_importing_by(1).await;
+    let s = v
+        .import_listings(&path, None, false, false, &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.imported, s.updated, rejected(&s)),
+        (2, 4, expected_rejected)
+    );
+    let ls = all(&vefa).await;
+    assert_eq!(ls.len(), 3, "{ls:?}");
+    let a = by_sku(&ls, "A");
+    assert_eq!(a.input.title, "A third time");
+    assert_eq!(a.input.variants.len(), 1, "A2 left it on line 10");
+    let kept = by_sku(&ls, "X");
+    assert_eq!(
+        (kept.id, kept.input.title.as_str()),
+        (stored.id, "Stored by Etsy id")
+    );
+    assert_eq!(kept.input.variants.len(), 1, "Y left the stored listing");
+    assert_eq!(by_sku(&ls, "Y2").input.title, "Y again");
+}
+
 on_both_stores!(
+    chunk_boundaries_change_nothing,
     rows_of_one_file_see_each_other,
     etsy_import_reports_bad_rows_and_reimport_updates,
     strict_and_dry_run_keep_nothing,

@@ -1,15 +1,17 @@
 //! Catalog CSV: import Etsy's listings export or Vefa's own format, export Vefa's format.
 //!
-//! An import is one transaction: each row is checked and saved behind a savepoint, so a bad row
-//! is reported with its line and reason while the good ones go in; `strict` takes all or nothing,
-//! `dry_run` reports what would happen and keeps nothing. Re-importing a file updates the
-//! listings it made (matched by SKU, then by marketplace id) instead of duplicating them.
+//! An import is one transaction: a bad row is reported with its line and reason while the good
+//! ones go in; `strict` takes all or nothing, `dry_run` reports what would happen and keeps
+//! nothing. Re-importing a file updates the listings it made (matched by SKU, then by
+//! marketplace id) instead of duplicating them.
 
 mod etsy;
+mod owners;
 mod read;
 mod vefa;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use std::collections::{HashMap, HashSet};
 
@@ -27,7 +29,9 @@ use crate::completeness::{rule_sets, score};
 use crate::error::{Error, FieldError, Result};
 use crate::listings::{self, Checked, ListingInput, ListingPhoto, RuleSets};
 use crate::media::{ImageFacts, MediaStore, inspect_image};
-use crate::store::entity::{listing, listing_variant, media};
+use crate::store::entity::{listing, media};
+
+use owners::{Owners, Target};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -76,7 +80,14 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// The CSV file's folder, for relative picture paths.
     pub base_dir: PathBuf,
+    /// Rows converted, decided and written per step ([`CHUNK_ROWS`]; tests use tiny chunks to
+    /// cross their boundaries).
+    pub chunk_rows: usize,
 }
+
+/// Rows per step of an import: enough for a few multi-row statements per table, small enough
+/// that the first writes start early and a chunk's listings stay in cache.
+pub const CHUNK_ROWS: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Rejected {
@@ -144,90 +155,6 @@ fn read_photos(
     Ok(out)
 }
 
-/// Which listing a row writes: one already stored, or one an earlier row of the file creates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Target {
-    Stored(i32),
-    New(usize),
-}
-
-/// Who owns each SKU and Etsy id as the file is read row by row, so that the rows decide exactly
-/// as if each had been saved in turn.
-#[derive(Default)]
-struct Owners {
-    sku: HashMap<String, Target>,
-    etsy: HashMap<String, Target>,
-    skus_of: HashMap<Target, Vec<String>>,
-    etsy_of: HashMap<Target, String>,
-}
-
-impl Owners {
-    fn take(&mut self, t: Target, input: &ListingInput) {
-        for sku in self.skus_of.remove(&t).unwrap_or_default() {
-            self.sku.remove(&sku);
-        }
-        if let Some(e) = self.etsy_of.remove(&t) {
-            self.etsy.remove(&e);
-        }
-        let skus: Vec<String> = input.skus().map(str::to_owned).collect();
-        for sku in &skus {
-            self.sku.insert(sku.clone(), t);
-        }
-        self.skus_of.insert(t, skus);
-        if let Some(e) = &input.etsy_listing_id {
-            self.etsy.insert(e.clone(), t);
-            self.etsy_of.insert(t, e.clone());
-        }
-    }
-
-    /// The listing the row updates: the one owning its first SKU that has an owner, else its
-    /// Etsy id's; and what it would take from other listings.
-    fn target(
-        &self,
-        input: &ListingInput,
-        lines: &[u64],
-        fresh: usize,
-    ) -> (Target, Vec<FieldError>) {
-        let target = input
-            .variants
-            .iter()
-            .find_map(|v| self.sku.get(&v.sku).copied())
-            .or_else(|| {
-                input
-                    .etsy_listing_id
-                    .as_ref()
-                    .and_then(|e| self.etsy.get(e).copied())
-            })
-            .unwrap_or(Target::New(fresh));
-        let owner = |t: Target| match t {
-            Target::Stored(id) => id.to_string(),
-            Target::New(i) => format!("on line {}", lines[i]),
-        };
-        let mut errors = Vec::new();
-        for (i, v) in input.variants.iter().enumerate() {
-            if let Some(&t) = self.sku.get(&v.sku)
-                && t != target
-            {
-                errors.push(
-                    FieldError::new(&format!("variants[{i}].sku"), "sku_taken")
-                        .with("value", &v.sku)
-                        .with("listing", owner(t)),
-                );
-            }
-        }
-        if let Some(e) = &input.etsy_listing_id
-            && let Some(&t) = self.etsy.get(e)
-            && t != target
-        {
-            errors.push(
-                FieldError::new("etsy_listing_id", "marketplace_id_taken")
-                    .with("listing", owner(t)),
-            );
-        }
-        (target, errors)
-    }
-}
-
 /// A row that passed its own checks.
 struct Candidate {
     line: u64,
@@ -239,63 +166,6 @@ struct Candidate {
 struct Pending {
     input: ListingInput,
     photos: Vec<ListingPhoto>,
-}
-
-async fn stored_owners<C: ConnectionTrait>(db: &C, rows: &[Candidate]) -> Result<Owners> {
-    let mut owners = Owners::default();
-    let skus: Vec<String> = rows
-        .iter()
-        .flat_map(|c| c.input.variants.iter().map(|v| v.sku.clone()))
-        .filter(|s| !s.is_empty())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    for chunk in skus.chunks(500) {
-        let found: Vec<(i32, Option<String>)> = listing_variant::Entity::find()
-            .select_only()
-            .columns([
-                listing_variant::Column::ListingId,
-                listing_variant::Column::Sku,
-            ])
-            .filter(listing_variant::Column::Sku.is_in(chunk.iter().cloned()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (id, sku) in found {
-            if let Some(sku) = sku {
-                owners.sku.insert(sku.clone(), Target::Stored(id));
-                owners
-                    .skus_of
-                    .entry(Target::Stored(id))
-                    .or_default()
-                    .push(sku);
-            }
-        }
-    }
-    let etsy: Vec<String> = rows
-        .iter()
-        .filter_map(|c| c.input.etsy_listing_id.clone())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    for chunk in etsy.chunks(500) {
-        let found: Vec<(i32, Option<String>)> = listing::Entity::find()
-            .select_only()
-            .columns([listing::Column::Id, listing::Column::EtsyListingId])
-            .filter(listing::Column::EtsyListingId.is_in(chunk.iter().cloned()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        for (id, e) in found {
-            if let Some(e) = e {
-                owners.etsy.insert(e.clone(), Target::Stored(id));
-                owners.etsy_of.insert(Target::Stored(id), e);
-            }
-        }
-    }
-    // A stored listing the file touches may own SKUs the file never names: they leave it
-    // when a row replaces its variants, and nobody else in the file can take them anyway.
-    Ok(owners)
 }
 
 async fn known_media<C: ConnectionTrait>(
@@ -313,7 +183,7 @@ async fn known_media<C: ConnectionTrait>(
         .into_iter()
         .collect();
     let mut known = HashMap::new();
-    for chunk in hashes.chunks(500) {
+    for chunk in hashes.chunks(owners::LOOKUP_CHUNK) {
         for m in media::Entity::find()
             .filter(media::Column::Hash.is_in(chunk.iter().cloned()))
             .all(db)
@@ -370,10 +240,10 @@ fn convert_row(
     }
 }
 
-/// Imports a CSV file's bytes. Every row is converted and checked in memory first, then all
-/// the good ones are written in one transaction, many rows per statement: a 100k-row file goes
-/// in within seconds, and a refused row never writes anything. `progress(done, total)` follows
-/// the rows.
+/// Imports a CSV file's bytes in one transaction, a chunk of rows at a time: each chunk is
+/// converted and checked on its own, decided in file order against the store and the rows
+/// before it, then written many rows per statement. A refused row never writes anything.
+/// `progress(done, total)` follows the rows.
 pub async fn import(
     db: &DatabaseConnection,
     feed: &ChangeFeed,
@@ -419,59 +289,137 @@ pub async fn import(
     };
 
     let txn = db.begin().await?;
-    let rules: RuleSets = rule_sets::load_all(&txn).await?;
+    let rules: Arc<RuleSets> = Arc::new(rule_sets::load_all(&txn).await?);
+    let table = Arc::new(table);
+    let rows = table.rows.len();
+    let chunk_rows = options.chunk_rows.max(1);
+    let chunks = rows.div_ceil(chunk_rows);
 
-    // Each row on its own (its cells, then the listing's own rules), on every core: rows do not
-    // depend on each other until the next step.
-    let threads = std::thread::available_parallelism()
+    // Rows are converted and checked on their own (cells, then the listing's own rules) on
+    // blocking threads, a few chunks ahead, while this task decides and writes the chunks
+    // before them in file order: on two cores the conversion, the writing and SQLite's own
+    // work overlap instead of following each other.
+    let ahead = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(8);
-    let per_thread = table.rows.len().div_ceil(threads).max(1);
-    let done = std::sync::atomic::AtomicU32::new(0);
-    let convert = |rows: &[std::result::Result<read::Row, (u64, String)>]| {
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if n.is_multiple_of(1000) {
-                progress(n / 2, total);
-            }
-            out.push(convert_row(&table, format, &rules, row));
-        }
-        out
+        .min(8)
+        + 1;
+    let convert = |k: usize| {
+        let (table, rules) = (table.clone(), rules.clone());
+        tokio::task::spawn_blocking(move || {
+            let part = &table.rows[k * chunk_rows..((k + 1) * chunk_rows).min(table.rows.len())];
+            part.iter()
+                .map(|row| convert_row(&table, format, &rules, row))
+                .collect::<Vec<_>>()
+        })
     };
-    let converted: Vec<std::result::Result<Candidate, Rejected>> = std::thread::scope(|s| {
-        let parts: Vec<_> = table
-            .rows
-            .chunks(per_thread)
-            .map(|part| s.spawn(|| convert(part)))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
-    });
-    let mut candidates = Vec::with_capacity(converted.len());
-    for c in converted {
-        match c {
-            Ok(c) => candidates.push(c),
-            Err(r) => summary.rejected.push(r),
-        }
-    }
+    let mut converting: std::collections::VecDeque<_> =
+        (0..chunks.min(ahead)).map(convert).collect();
+    let mut next_chunk = converting.len();
 
-    // Then in file order against the store and the rows before it: which listing each row
-    // writes, and whether it would take a SKU or Etsy id from another.
-    let mut owners = stored_owners(&txn, &candidates).await?;
-    let known = known_media(&txn, &candidates).await?;
-    let mut new: Vec<Pending> = Vec::new();
-    let mut new_lines: Vec<u64> = Vec::new();
-    let mut updates: Vec<(i32, Pending)> = Vec::new();
-    let mut update_at: HashMap<i32, usize> = HashMap::new();
-    let base = candidates.len() as u32;
-    for (done, c) in candidates.into_iter().enumerate() {
-        if done.is_multiple_of(1000) {
-            progress(total / 2 + (done as u32) * (total / 2) / base.max(1), total);
+    let mut owners = Owners::new(&txn, rows).await?;
+    // Ids of the listings this import created, by `Target::New` index (only when writing).
+    let mut new_ids: Vec<i32> = Vec::new();
+    let mut done = 0usize;
+    while let Some(converting_chunk) = converting.pop_front() {
+        if next_chunk < chunks {
+            converting.push_back(convert(next_chunk));
+            next_chunk += 1;
         }
-        let (target, conflicts) = owners.target(&c.input, &new_lines, new.len());
+        let converted = match converting_chunk.await {
+            Ok(c) => c,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Only a runtime shutting down cancels a blocking task.
+            Err(_) => {
+                return Err(Error::CsvFile {
+                    reason: "the import was stopped as the app closed".into(),
+                });
+            }
+        };
+        done += converted.len();
+        let mut candidates = Vec::with_capacity(converted.len());
+        for c in converted {
+            match c {
+                Ok(c) => candidates.push(c),
+                Err(r) => summary.rejected.push(r),
+            }
+        }
+        // A strict import keeps nothing once a row is refused: it still reads the rest of the
+        // file to report every refused row, but writes no more.
+        let writing = keeps_writing(options, &summary);
+        let chunk = decide(
+            &txn,
+            &mut owners,
+            candidates,
+            media_store,
+            options,
+            writing,
+            now,
+            &mut summary,
+        )
+        .await?;
+        // Asked again: a refused row in this chunk stops a strict import's writes too.
+        if keeps_writing(options, &summary) {
+            write_chunk(&txn, &rules, chunk, &mut owners, &mut new_ids, now).await?;
+        }
+        progress(done as u32, total);
+    }
+    summary.rejected.sort_by_key(|r| r.line);
+
+    if options.strict && !summary.rejected.is_empty() {
+        txn.rollback().await?;
+        summary.imported = 0;
+        summary.updated = 0;
+        return Ok((summary, None));
+    }
+    if options.dry_run || summary.imported == 0 && summary.updated == 0 {
+        txn.rollback().await?;
+        progress(total, total);
+        return Ok((summary, None));
+    }
+    let change = feed.record(&txn, ChangeKind::Listings, vec![], now).await?;
+    txn.commit().await?;
+    progress(total, total);
+    Ok((summary, Some(change)))
+}
+
+/// Whether the import still writes: not a dry run, and not a strict one with a refused row.
+fn keeps_writing(options: &ImportOptions, summary: &ImportSummary) -> bool {
+    !options.dry_run && (!options.strict || summary.rejected.is_empty())
+}
+
+/// What one chunk of the file writes: listings it creates (`Target::New` from `first_new`
+/// on), and listings it replaces (stored ones, or ones earlier chunks created).
+struct Chunk {
+    first_new: usize,
+    new: Vec<Pending>,
+    replaced: Vec<(Target, Pending)>,
+}
+
+/// Decides, in file order, which listing each candidate writes, refusing rows that would take
+/// another listing's SKU or Etsy id; reads (and, when `writing`, stores) their pictures.
+#[allow(clippy::too_many_arguments)]
+async fn decide<C: ConnectionTrait>(
+    db: &C,
+    owners: &mut Owners,
+    candidates: Vec<Candidate>,
+    media_store: &MediaStore,
+    options: &ImportOptions,
+    writing: bool,
+    now: DateTime<Utc>,
+    summary: &mut ImportSummary,
+) -> Result<Chunk> {
+    let inputs: Vec<&ListingInput> = candidates.iter().map(|c| &c.input).collect();
+    owners.learn(db, &inputs).await?;
+    let known = known_media(db, &candidates).await?;
+    let first_new = owners.created();
+    let mut chunk = Chunk {
+        first_new,
+        new: Vec::new(),
+        replaced: Vec::new(),
+    };
+    let mut replaced_at: HashMap<Target, usize> = HashMap::new();
+    for c in candidates {
+        let (target, conflicts) = owners.target(&c.input);
         if !conflicts.is_empty() {
             summary.rejected.push(Rejected {
                 line: c.line,
@@ -502,12 +450,10 @@ pub async fn import(
                     let size = known[&h];
                     (h, size)
                 }
-                // A dry run stores nothing; the hash is never written.
-                Photo::New(pic) if options.dry_run => {
-                    (String::new(), (pic.facts.width, pic.facts.height))
-                }
+                // Nothing is stored when nothing will be written; the hash is never used.
+                Photo::New(pic) if !writing => (String::new(), (pic.facts.width, pic.facts.height)),
                 Photo::New(pic) => {
-                    let stored = media_store.put(&txn, &pic.bytes, &pic.facts, now).await?;
+                    let stored = media_store.put(db, &pic.bytes, &pic.facts, now).await?;
                     (stored.hash, (pic.facts.width, pic.facts.height))
                 }
             };
@@ -518,85 +464,81 @@ pub async fn import(
             });
         }
         input.photos = photos.iter().map(|p| p.hash.clone()).collect();
-        owners.take(target, &input);
+        owners.take(target, &input, c.line);
         let pending = Pending { input, photos };
         match target {
-            Target::New(i) if i == new.len() => {
-                new.push(pending);
-                new_lines.push(c.line);
+            Target::New(k) if k == first_new + chunk.new.len() => {
+                chunk.new.push(pending);
                 summary.imported += 1;
             }
-            Target::New(i) => {
-                new[i] = pending;
+            Target::New(k) if k >= first_new => {
+                chunk.new[k - first_new] = pending;
                 summary.updated += 1;
             }
-            Target::Stored(id) => {
-                match update_at.get(&id) {
-                    Some(&at) => updates[at].1 = pending,
+            _ => {
+                match replaced_at.get(&target) {
+                    Some(&at) => chunk.replaced[at].1 = pending,
                     None => {
-                        update_at.insert(id, updates.len());
-                        updates.push((id, pending));
+                        replaced_at.insert(target, chunk.replaced.len());
+                        chunk.replaced.push((target, pending));
                     }
                 }
                 summary.updated += 1;
             }
         }
     }
-    summary.rejected.sort_by_key(|r| r.line);
+    Ok(chunk)
+}
 
-    if options.strict && !summary.rejected.is_empty() {
-        txn.rollback().await?;
-        summary.imported = 0;
-        summary.updated = 0;
-        return Ok((summary, None));
+/// Writes a decided chunk, scored as a save would score it, keeping what sync gave the
+/// listings it replaces (their review counts).
+async fn write_chunk<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    chunk: Chunk,
+    owners: &mut Owners,
+    new_ids: &mut Vec<i32>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let replaced_ids: Vec<i32> = chunk
+        .replaced
+        .iter()
+        .map(|(t, _)| match *t {
+            Target::Stored(id) => id,
+            Target::New(k) => new_ids[k],
+        })
+        .collect();
+    let mut review_counts: HashMap<i32, u32> = HashMap::new();
+    for ids in replaced_ids.chunks(owners::LOOKUP_CHUNK) {
+        let found: Vec<(i32, i32)> = listing::Entity::find()
+            .select_only()
+            .columns([listing::Column::Id, listing::Column::ReviewCount])
+            .filter(listing::Column::Id.is_in(ids.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        review_counts.extend(found.into_iter().map(|(id, n)| (id, n.max(0) as u32)));
     }
-    if options.dry_run || new.is_empty() && updates.is_empty() {
-        txn.rollback().await?;
-        progress(total, total);
-        return Ok((summary, None));
-    }
-
-    // Scored as a save would, keeping what sync gave stored listings (their review counts).
-    let review_counts: HashMap<i32, u32> = {
-        let ids: Vec<i32> = updates.iter().map(|(id, _)| *id).collect();
-        let mut m = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let found: Vec<(i32, i32)> = listing::Entity::find()
-                .select_only()
-                .columns([listing::Column::Id, listing::Column::ReviewCount])
-                .filter(listing::Column::Id.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(&txn)
-                .await?;
-            m.extend(found.into_iter().map(|(id, n)| (id, n.max(0) as u32)));
-        }
-        m
-    };
-    let ids = listings::reserve_ids(&txn, new.len()).await?;
+    debug_assert_eq!(new_ids.len(), chunk.first_new);
+    let ids = listings::reserve_ids(db, chunk.new.len()).await?;
+    owners.written(&ids);
+    new_ids.extend_from_slice(&ids);
     let created: Vec<Checked> = ids
         .iter()
-        .zip(&new)
-        .map(|(&id, p)| scored(&rules, id, p, 0, now))
+        .zip(&chunk.new)
+        .map(|(&id, p)| scored(rules, id, p, 0, now))
         .collect();
-    let replaced: Vec<Checked> = updates
+    let replaced: Vec<Checked> = replaced_ids
         .iter()
-        .map(|(id, p)| {
-            scored(
-                &rules,
-                *id,
-                p,
-                review_counts.get(id).copied().unwrap_or(0),
-                now,
-            )
+        .zip(&chunk.replaced)
+        .map(|(&id, (_, p))| {
+            let reviews = review_counts.get(&id).copied().unwrap_or(0);
+            scored(rules, id, p, reviews, now)
         })
         .collect();
     // Replace first: a stored listing may give up a SKU that a new one takes.
-    listings::update_checked(&txn, &replaced, now).await?;
-    listings::insert_checked(&txn, &created, now).await?;
-    let change = feed.record(&txn, ChangeKind::Listings, vec![], now).await?;
-    txn.commit().await?;
-    progress(total, total);
-    Ok((summary, Some(change)))
+    listings::update_checked(db, &replaced, now).await?;
+    listings::insert_checked(db, &created, now).await
 }
 
 /// A pending listing scored as a save would score it.

@@ -24,65 +24,117 @@ pub enum OnConflict<'a> {
     },
 }
 
-/// How many rows of `columns` columns one statement takes: feed [`insert`] this many at a time
-/// so a whole catalog is never held as values at once.
+/// How many rows of `columns` columns one statement takes.
 pub fn rows_per_statement(columns: usize) -> usize {
     (MAX_PARAMS / columns.max(1)).max(1)
 }
 
 /// Inserts `rows` (each `columns.len()` values, in that order) into `table`, as few statements
-/// as the parameter limit allows.
-pub async fn insert<C: ConnectionTrait>(
+/// as the parameter limit allows. Rows are taken from the iterator a statement's worth at a
+/// time, so a whole catalog is never held as values at once, and the next statement is built
+/// while the database runs this one: on SQLite that work is on sqlx's worker thread, so the two
+/// overlap (an import's writes took the sum of both before).
+pub async fn insert<C, I>(
     db: &C,
     table: &str,
     columns: &[&str],
-    rows: Vec<Vec<Value>>,
+    rows: I,
     on_conflict: OnConflict<'_>,
-) -> Result<(), DbErr> {
-    let backend = db.get_database_backend();
-    let per_statement = rows_per_statement(columns.len());
-    let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-    let head = format!(
-        "INSERT INTO {} ({}) VALUES ",
-        quote(table),
-        columns
-            .iter()
-            .map(|c| quote(c))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let tail = match on_conflict {
-        OnConflict::Fail => String::new(),
-        OnConflict::Update { key, columns } => {
-            let set: Vec<String> = columns
+) -> Result<(), DbErr>
+where
+    C: ConnectionTrait,
+    I: IntoIterator<Item = Vec<Value>>,
+    I::IntoIter: Send,
+{
+    let builder = Builder::new(db.get_database_backend(), table, columns, on_conflict);
+    let mut rows = rows.into_iter();
+    let mut next = builder.statement(&mut rows)?;
+    while let Some(statement) = next {
+        // `biased`: the statement goes to the database first, then this task builds the next.
+        let (done, built) = tokio::join!(biased; db.execute_raw(statement), async {
+            builder.statement(&mut rows)
+        });
+        done?;
+        next = built?;
+    }
+    Ok(())
+}
+
+/// The text every statement of one [`insert`] shares.
+struct Builder<'a> {
+    backend: DbBackend,
+    table: &'a str,
+    columns: usize,
+    head: String,
+    tail: String,
+}
+
+impl<'a> Builder<'a> {
+    fn new(
+        backend: DbBackend,
+        table: &'a str,
+        columns: &[&str],
+        on_conflict: OnConflict<'_>,
+    ) -> Self {
+        let quote = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+        let head = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            quote(table),
+            columns
                 .iter()
-                .map(|c| format!("{0} = excluded.{0}", quote(c)))
-                .collect();
-            format!(
-                " ON CONFLICT ({}) DO UPDATE SET {}",
-                quote(key),
-                set.join(", ")
-            )
+                .map(|c| quote(c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let tail = match on_conflict {
+            OnConflict::Fail => String::new(),
+            OnConflict::Update { key, columns } => {
+                let set: Vec<String> = columns
+                    .iter()
+                    .map(|c| format!("{0} = excluded.{0}", quote(c)))
+                    .collect();
+                format!(
+                    " ON CONFLICT ({}) DO UPDATE SET {}",
+                    quote(key),
+                    set.join(", ")
+                )
+            }
+        };
+        Builder {
+            backend,
+            table,
+            columns: columns.len(),
+            head,
+            tail,
         }
-    };
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let mut sql = head.clone();
-        let mut values = Vec::with_capacity(per_statement * columns.len());
-        for (r, row) in rows.by_ref().take(per_statement).enumerate() {
-            if row.len() != columns.len() {
+    }
+
+    /// The next statement's worth of `rows`, or None when they are all written.
+    fn statement(
+        &self,
+        rows: &mut impl Iterator<Item = Vec<Value>>,
+    ) -> Result<Option<Statement>, DbErr> {
+        let per_statement = rows_per_statement(self.columns);
+        let mut sql = self.head.clone();
+        let mut values = Vec::new();
+        for (r, row) in rows.take(per_statement).enumerate() {
+            if row.len() != self.columns {
                 return Err(DbErr::Custom(format!(
-                    "{table}: a row of {} values for {} columns",
+                    "{}: a row of {} values for {} columns",
+                    self.table,
                     row.len(),
-                    columns.len()
+                    self.columns
                 )));
             }
+            if r == 0 {
+                values.reserve(per_statement * self.columns);
+            }
             sql.push_str(if r == 0 { "(" } else { ", (" });
-            for c in 0..columns.len() {
+            for c in 0..self.columns {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                match backend {
+                match self.backend {
                     DbBackend::Postgres => {
                         sql.push('$');
                         sql.push_str(&(values.len() + c + 1).to_string());
@@ -93,33 +145,50 @@ pub async fn insert<C: ConnectionTrait>(
             sql.push(')');
             values.extend(row);
         }
-        sql.push_str(&tail);
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
+        if values.is_empty() {
+            return Ok(None);
+        }
+        sql.push_str(&self.tail);
+        Ok(Some(Statement::from_sql_and_values(
+            self.backend,
+            sql,
+            values,
+        )))
     }
-    Ok(())
 }
 
-/// Inserts `models` (each setting the same columns) into their entity's table.
-pub async fn insert_models<C: ConnectionTrait, A: ActiveModelTrait>(
+/// Inserts `models` (each setting the same columns) into their entity's table, taking them
+/// from the iterator as [`insert`] takes rows.
+pub async fn insert_models<C, A, I>(
     db: &C,
-    models: Vec<A>,
+    models: I,
     on_conflict: OnConflict<'_>,
 ) -> Result<(), DbErr>
 where
-    <A::Entity as EntityTrait>::Column: Iterable,
+    C: ConnectionTrait,
+    A: ActiveModelTrait + Send,
+    I: IntoIterator<Item = A>,
+    I::IntoIter: Send,
+    <A::Entity as EntityTrait>::Column: Iterable + Send + Sync,
 {
-    let Some(first) = models.first() else {
+    let mut models = models.into_iter().peekable();
+    let Some(first) = models.peek() else {
         return Ok(());
     };
     let columns = set_columns(first);
     let names = column_names(&columns);
     let table = A::Entity::default().table_name().to_owned();
-    let rows = models
-        .into_iter()
-        .map(|m| values(m, &columns))
-        .collect::<Result<Vec<_>, _>>()?;
-    insert(db, &table, &names, rows, on_conflict).await
+    // A model that leaves a column unset stops the insert with this error.
+    let mut unset = None;
+    let rows = models.map_while(|m| match values(m, &columns) {
+        Ok(row) => Some(row),
+        Err(e) => {
+            unset = Some(e);
+            None
+        }
+    });
+    insert(db, &table, &names, rows, on_conflict).await?;
+    unset.map_or(Ok(()), Err)
 }
 
 /// The columns `model` sets, in the entity's order: what [`values`] gives for each model
@@ -131,14 +200,6 @@ where
     <A::Entity as EntityTrait>::Column::iter()
         .filter(|&c| model.get(c).is_set())
         .collect()
-}
-
-/// The names of the columns `model` sets, in the entity's order.
-pub fn set_column_names<A: ActiveModelTrait>(model: &A) -> Vec<&'static str>
-where
-    <A::Entity as EntityTrait>::Column: Iterable,
-{
-    column_names(&set_columns(model))
 }
 
 fn column_names<T: IdenStatic>(columns: &[T]) -> Vec<&'static str> {
@@ -185,7 +246,7 @@ mod tests {
             .await
             .unwrap();
         let n = rows_per_statement(3) as i64 * 2 + 5;
-        let rows = |v: i64, keep: &str| {
+        let rows = |v: i64, keep: &str| -> Vec<Vec<Value>> {
             (1..=n)
                 .map(|id| vec![id.into(), v.into(), keep.into()])
                 .collect()

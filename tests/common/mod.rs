@@ -59,15 +59,27 @@ impl TestStore {
 
     /// Opens the store as one process would; call it twice for two processes.
     pub async fn open_as(&self, actor: Actor) -> Vefa {
-        let mut options = OpenOptions::new(self.location.clone());
-        options.media_dir = Some(self.media_dir.clone());
-        options.clock = self.clock.clone();
+        let mut options = self.options();
         options.actor = actor;
         Vefa::open_with(options).await.expect("open the test store")
     }
 
+    fn options(&self) -> OpenOptions {
+        let mut options = OpenOptions::new(self.location.clone());
+        options.media_dir = Some(self.media_dir.clone());
+        options.clock = self.clock.clone();
+        options
+    }
+
     pub async fn open(&self) -> Vefa {
         self.open_as(Actor::Desktop).await
+    }
+
+    /// Opens the store with imports taking `rows` rows per step, to cross chunk boundaries.
+    pub async fn open_importing_by(&self, rows: usize) -> Vefa {
+        let mut options = self.options();
+        options.import_chunk_rows = rows;
+        Vefa::open_with(options).await.expect("open the test store")
     }
 }
 
