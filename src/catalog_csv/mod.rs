@@ -162,7 +162,7 @@ struct Candidate {
     photos: Vec<PhotoSource>,
 }
 
-/// What a row will write once every row is decided.
+/// What a row will write once its chunk is decided.
 struct Pending {
     input: ListingInput,
     photos: Vec<ListingPhoto>,

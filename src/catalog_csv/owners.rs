@@ -2,9 +2,9 @@
 //! decide exactly as if each had been saved in turn: a row updates the listing that owns its
 //! first owned SKU (else its Etsy id), and is refused when it would take a key from another.
 //!
-//! The store is asked who owned a chunk's keys before the import, as the chunk arrives; what the
-//! file itself decided comes first. Earlier chunks may already be written or not (a dry run, or
-//! a strict import after a refused row): the answer is the same either way.
+//! The store is asked about a chunk's keys as the chunk arrives; what the file itself decided
+//! comes first. Earlier chunks may already be written or not (a dry run, or a strict import
+//! after a refused row): the answer is the same either way.
 
 use std::collections::{HashMap, HashSet};
 
@@ -148,8 +148,8 @@ impl Owners {
         self.decided.extend(ids);
     }
 
-    /// Asks the store who owned, before the import, the keys `inputs` name that the file
-    /// has not decided yet.
+    /// Asks the store who owns the keys `inputs` name that the file has not decided yet,
+    /// keeping only listings the file has not touched.
     pub async fn learn<C: ConnectionTrait>(
         &mut self,
         db: &C,
@@ -190,10 +190,11 @@ impl Owners {
     }
 }
 
-/// How to find who owned a key before the import. The store is read once at the start when
-/// it holds fewer keys than the file has rows (a first import reads nothing); otherwise each
-/// chunk's keys are looked up. Binding 100k keys into `IN (…)` lists cost ~130 ms even against
-/// an empty table, and what earlier chunks wrote must not be read back.
+/// How to find which stored listing owns a key. The store is read once at the start when it
+/// holds fewer keys than the file has rows (a first import reads nothing); otherwise each
+/// chunk's keys are looked up as the chunk arrives (binding 100k keys into `IN (…)` lists cost
+/// ~130 ms even against an empty table). Lookups may see what earlier chunks wrote: `Owners`
+/// ignores every listing the file has decided, so either way only untouched listings count.
 enum StoredKeys<E: EntityTrait> {
     Loaded(HashMap<String, i32>),
     Ask { id: E::Column, key: E::Column },
@@ -228,7 +229,8 @@ where
         ))
     }
 
-    /// The `(id, key)` pairs among `wanted` that a listing owned before the import.
+    /// The `(id, key)` pairs among `wanted` that the store knows (as it was at the start, when
+    /// loaded then).
     async fn owners<C: ConnectionTrait>(
         &self,
         db: &C,

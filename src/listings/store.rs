@@ -337,7 +337,6 @@ pub async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> Result<Vec<i32
     Ok(ids)
 }
 
-/// The listing columns a save writes.
 /// The columns a save sets, with their values: one list, made into an `ActiveModel` for a single
 /// save and written as it is by the bulk writes (an `ActiveModel` per row and `take` per
 /// column cost a 100k import a quarter of a second).

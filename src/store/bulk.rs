@@ -157,38 +157,30 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Inserts `models` (each setting the same columns) into their entity's table, taking them
-/// from the iterator as [`insert`] takes rows.
-pub async fn insert_models<C, A, I>(
+/// Inserts `models` (each setting the same columns) into their entity's table. Every model's
+/// values are taken first, so a model that leaves a column unset fails before anything is
+/// written.
+pub async fn insert_models<C, A>(
     db: &C,
-    models: I,
+    models: Vec<A>,
     on_conflict: OnConflict<'_>,
 ) -> Result<(), DbErr>
 where
     C: ConnectionTrait,
-    A: ActiveModelTrait + Send,
-    I: IntoIterator<Item = A>,
-    I::IntoIter: Send,
-    <A::Entity as EntityTrait>::Column: Iterable + Send + Sync,
+    A: ActiveModelTrait,
+    <A::Entity as EntityTrait>::Column: Iterable,
 {
-    let mut models = models.into_iter().peekable();
-    let Some(first) = models.peek() else {
+    let Some(first) = models.first() else {
         return Ok(());
     };
     let columns = set_columns(first);
-    let names = column_names(&columns);
+    let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
     let table = A::Entity::default().table_name().to_owned();
-    // A model that leaves a column unset stops the insert with this error.
-    let mut unset = None;
-    let rows = models.map_while(|m| match values(m, &columns) {
-        Ok(row) => Some(row),
-        Err(e) => {
-            unset = Some(e);
-            None
-        }
-    });
-    insert(db, &table, &names, rows, on_conflict).await?;
-    unset.map_or(Ok(()), Err)
+    let rows = models
+        .into_iter()
+        .map(|m| values(m, &columns))
+        .collect::<Result<Vec<_>, _>>()?;
+    insert(db, &table, &names, rows, on_conflict).await
 }
 
 /// The columns `model` sets, in the entity's order: what [`values`] gives for each model
@@ -200,10 +192,6 @@ where
     <A::Entity as EntityTrait>::Column::iter()
         .filter(|&c| model.get(c).is_set())
         .collect()
-}
-
-fn column_names<T: IdenStatic>(columns: &[T]) -> Vec<&'static str> {
-    columns.iter().map(|c| c.as_str()).collect()
 }
 
 /// The values of `columns` in `model`, taken out of it; an error names a column it left unset.
