@@ -328,7 +328,9 @@ impl Vefa {
         dry_run: bool,
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<catalog_csv::ImportSummary> {
-        let data = std::fs::read(path).map_err(|e| Error::file(path, e))?;
+        let data: std::sync::Arc<[u8]> = std::fs::read(path)
+            .map_err(|e| Error::file(path, e))?
+            .into();
         let options = catalog_csv::ImportOptions {
             format,
             strict,
@@ -343,7 +345,7 @@ impl Vefa {
             &self.db,
             &self.feed,
             &self.media,
-            &data,
+            data,
             &options,
             self.clock.now(),
             progress,

@@ -243,17 +243,19 @@ fn convert_row(
 /// Imports a CSV file's bytes in one transaction, a chunk of rows at a time: each chunk is
 /// converted and checked on its own, decided in file order against the store and the rows
 /// before it, then written many rows per statement. A refused row never writes anything.
-/// `progress(done, total)` follows the rows.
+/// `progress(done, total)` follows the rows (`total` is counted from line ends until the last
+/// row is read).
 pub async fn import(
     db: &DatabaseConnection,
     feed: &ChangeFeed,
     media_store: &MediaStore,
-    data: &[u8],
+    data: Arc<[u8]>,
     options: &ImportOptions,
     now: DateTime<Utc>,
     progress: &(dyn Fn(u32, u32) + Sync),
 ) -> Result<(ImportSummary, Option<Change>)> {
-    let table = read::read(data).map_err(|reason| Error::CsvFile { reason })?;
+    let (table, mut file_rows) =
+        read::open(data.clone()).map_err(|reason| Error::CsvFile { reason })?;
     let format = match options.format {
         Some(f) => f,
         None if etsy::looks_like(&table) => Format::Etsy,
@@ -282,7 +284,8 @@ pub async fn import(
             reason: format!("missing columns: {}", missing.join(", ")),
         });
     }
-    let total = table.rows.len() as u32;
+    let rows = read::count_rows(&data);
+    let total = rows as u32;
     let mut summary = ImportSummary {
         dry_run: options.dry_run,
         ..Default::default()
@@ -291,78 +294,92 @@ pub async fn import(
     let txn = db.begin().await?;
     let rules: Arc<RuleSets> = Arc::new(rule_sets::load_all(&txn).await?);
     let table = Arc::new(table);
-    let rows = table.rows.len();
     let chunk_rows = options.chunk_rows.max(1);
-    let chunks = rows.div_ceil(chunk_rows);
 
-    // Rows are converted and checked on their own (cells, then the listing's own rules) on
-    // blocking threads, a few chunks ahead, while this task decides and writes the chunks
-    // before them in file order: on two cores the conversion, the writing and SQLite's own
-    // work overlap instead of following each other.
+    // A blocking thread reads the file a chunk at a time and hands each chunk to another to
+    // convert and check on its own (cells, then the listing's own rules), a few chunks ahead,
+    // while this task decides and writes the chunks before them in file order: on two cores
+    // the reading, the conversion, the writing and SQLite's own work overlap instead of
+    // following each other.
     let ahead = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(8)
-        + 1;
-    let convert = |k: usize| {
+        .min(8);
+    let (converted_tx, mut converted_rx) = tokio::sync::mpsc::channel(ahead);
+    let reading = {
         let (table, rules) = (table.clone(), rules.clone());
+        let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            let part = &table.rows[k * chunk_rows..((k + 1) * chunk_rows).min(table.rows.len())];
-            part.iter()
-                .map(|row| convert_row(&table, format, &rules, row))
-                .collect::<Vec<_>>()
+            loop {
+                let part = file_rows.next_chunk(chunk_rows);
+                if part.is_empty() {
+                    break;
+                }
+                let (table, rules) = (table.clone(), rules.clone());
+                let converting = runtime.spawn_blocking(move || {
+                    part.iter()
+                        .map(|row| convert_row(&table, format, &rules, row))
+                        .collect::<Vec<_>>()
+                });
+                // Closed: the import stopped early and wants no more.
+                if converted_tx.blocking_send(converting).is_err() {
+                    break;
+                }
+            }
         })
     };
-    let mut converting: std::collections::VecDeque<_> =
-        (0..chunks.min(ahead)).map(convert).collect();
-    let mut next_chunk = converting.len();
 
     let mut owners = Owners::new(&txn, rows).await?;
-    // Ids of the listings this import created, by `Target::New` index (only when writing).
-    let mut new_ids: Vec<i32> = Vec::new();
+    let mut ids = NewIds::default();
     let mut done = 0usize;
-    while let Some(converting_chunk) = converting.pop_front() {
-        if next_chunk < chunks {
-            converting.push_back(convert(next_chunk));
-            next_chunk += 1;
-        }
-        let converted = match converting_chunk.await {
-            Ok(c) => c,
-            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-            // Only a runtime shutting down cancels a blocking task.
-            Err(_) => {
-                return Err(Error::CsvFile {
-                    reason: "the import was stopped as the app closed".into(),
-                });
+    // A decided chunk is written while the next one is awaited and decided: the store's work
+    // and this task's overlap instead of taking turns. What `decide` asks the store never
+    // depends on those writes (every listing the file touches is decided in memory first).
+    let mut decided: Option<Chunk> = None;
+    while let Some(converting_chunk) = converted_rx.recv().await {
+        let write = async {
+            match decided.take() {
+                Some(chunk) => write_chunk(&txn, &rules, chunk, now).await,
+                None => Ok(()),
             }
         };
-        done += converted.len();
-        let mut candidates = Vec::with_capacity(converted.len());
-        for c in converted {
-            match c {
-                Ok(c) => candidates.push(c),
-                Err(r) => summary.rejected.push(r),
+        let next = async {
+            let converted = join_blocking(converting_chunk).await?;
+            done += converted.len();
+            let mut candidates = Vec::with_capacity(converted.len());
+            for c in converted {
+                match c {
+                    Ok(c) => candidates.push(c),
+                    Err(r) => summary.rejected.push(r),
+                }
             }
-        }
-        // A strict import keeps nothing once a row is refused: it still reads the rest of the
-        // file to report every refused row, but writes no more.
-        let writing = keeps_writing(options, &summary);
-        let chunk = decide(
-            &txn,
-            &mut owners,
-            candidates,
-            media_store,
-            options,
-            writing,
-            now,
-            &mut summary,
-        )
-        .await?;
-        // Asked again: a refused row in this chunk stops a strict import's writes too.
-        if keeps_writing(options, &summary) {
-            write_chunk(&txn, &rules, chunk, &mut owners, &mut new_ids, now).await?;
-        }
-        progress(done as u32, total);
+            // A strict import keeps nothing once a row is refused: it still reads the rest of
+            // the file to report every refused row, but writes no more.
+            let writing = keeps_writing(options, &summary);
+            let chunk = decide(
+                &txn,
+                &mut owners,
+                &mut ids,
+                candidates,
+                media_store,
+                options,
+                writing,
+                now,
+                &mut summary,
+            )
+            .await?;
+            // Asked again: a refused row in this chunk stops a strict import's writes too.
+            Ok::<_, Error>(chunk.filter(|_| keeps_writing(options, &summary)))
+        };
+        let (written, next) = tokio::join!(write, next);
+        written?;
+        decided = next?;
+        progress(done as u32, total.max(done as u32));
     }
+    if let Some(chunk) = decided {
+        write_chunk(&txn, &rules, chunk, now).await?;
+    }
+    join_blocking(reading).await?;
+    let total = done as u32;
     summary.rejected.sort_by_key(|r| r.line);
 
     if options.strict && !summary.rejected.is_empty() {
@@ -382,41 +399,83 @@ pub async fn import(
     Ok((summary, Some(change)))
 }
 
+/// A blocking task's result; its panic goes on unwinding here.
+async fn join_blocking<T>(task: tokio::task::JoinHandle<T>) -> Result<T> {
+    match task.await {
+        Ok(t) => Ok(t),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // Only a runtime shutting down cancels a blocking task.
+        Err(_) => Err(Error::CsvFile {
+            reason: "the import was stopped as the app closed".into(),
+        }),
+    }
+}
+
 /// Whether the import still writes: not a dry run, and not a strict one with a refused row.
 fn keeps_writing(options: &ImportOptions, summary: &ImportSummary) -> bool {
     !options.dry_run && (!options.strict || summary.rejected.is_empty())
 }
 
-/// What one chunk of the file writes: listings it creates (`Target::New` from `first_new`
-/// on), and listings it replaces (stored ones, or ones earlier chunks created).
+/// Ids for the listings an import creates. On SQLite they are counted on from the first
+/// reservation: the import's transaction is the only writer, and a chunk is decided before the
+/// one ahead of it is written, so the store's highest id would be stale.
+#[derive(Default)]
+struct NewIds {
+    /// By `Target::New` index.
+    given: Vec<i32>,
+    last_sqlite: Option<i32>,
+}
+
+impl NewIds {
+    async fn reserve<C: ConnectionTrait>(&mut self, db: &C, n: usize) -> Result<Vec<i32>> {
+        let ids = match self.last_sqlite {
+            Some(last) => (1..=n as i32).map(|k| last + k).collect(),
+            None => listings::reserve_ids(db, n).await?,
+        };
+        if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            self.last_sqlite = ids.last().copied().or(self.last_sqlite);
+        }
+        self.given.extend_from_slice(&ids);
+        Ok(ids)
+    }
+
+    fn of(&self, t: Target) -> i32 {
+        match t {
+            Target::Stored(id) => id,
+            Target::New(k) => self.given[k],
+        }
+    }
+}
+
+/// What one decided chunk writes: the listings it creates, with the ids reserved for them, and
+/// the listings it replaces (stored ones, or ones earlier chunks created).
 struct Chunk {
-    first_new: usize,
     new: Vec<Pending>,
-    replaced: Vec<(Target, Pending)>,
+    new_ids: Vec<i32>,
+    replaced: Vec<(i32, Pending)>,
 }
 
 /// Decides, in file order, which listing each candidate writes, refusing rows that would take
 /// another listing's SKU or Etsy id; reads (and, when `writing`, stores) their pictures.
+/// Returns what to write, or None when not `writing`.
 #[allow(clippy::too_many_arguments)]
 async fn decide<C: ConnectionTrait>(
     db: &C,
     owners: &mut Owners,
+    ids: &mut NewIds,
     candidates: Vec<Candidate>,
     media_store: &MediaStore,
     options: &ImportOptions,
     writing: bool,
     now: DateTime<Utc>,
     summary: &mut ImportSummary,
-) -> Result<Chunk> {
+) -> Result<Option<Chunk>> {
     let inputs: Vec<&ListingInput> = candidates.iter().map(|c| &c.input).collect();
     owners.learn(db, &inputs).await?;
     let known = known_media(db, &candidates).await?;
     let first_new = owners.created();
-    let mut chunk = Chunk {
-        first_new,
-        new: Vec::new(),
-        replaced: Vec::new(),
-    };
+    let mut new: Vec<Pending> = Vec::new();
+    let mut replaced: Vec<(Target, Pending)> = Vec::new();
     let mut replaced_at: HashMap<Target, usize> = HashMap::new();
     for c in candidates {
         let (target, conflicts) = owners.target(&c.input);
@@ -467,27 +526,37 @@ async fn decide<C: ConnectionTrait>(
         owners.take(target, &input, c.line);
         let pending = Pending { input, photos };
         match target {
-            Target::New(k) if k == first_new + chunk.new.len() => {
-                chunk.new.push(pending);
+            Target::New(k) if k == first_new + new.len() => {
+                new.push(pending);
                 summary.imported += 1;
             }
             Target::New(k) if k >= first_new => {
-                chunk.new[k - first_new] = pending;
+                new[k - first_new] = pending;
                 summary.updated += 1;
             }
             _ => {
                 match replaced_at.get(&target) {
-                    Some(&at) => chunk.replaced[at].1 = pending,
+                    Some(&at) => replaced[at].1 = pending,
                     None => {
-                        replaced_at.insert(target, chunk.replaced.len());
-                        chunk.replaced.push((target, pending));
+                        replaced_at.insert(target, replaced.len());
+                        replaced.push((target, pending));
                     }
                 }
                 summary.updated += 1;
             }
         }
     }
-    Ok(chunk)
+    if !writing {
+        return Ok(None);
+    }
+    let new_ids = ids.reserve(db, new.len()).await?;
+    owners.written(&new_ids);
+    let replaced = replaced.into_iter().map(|(t, p)| (ids.of(t), p)).collect();
+    Ok(Some(Chunk {
+        new,
+        new_ids,
+        replaced,
+    }))
 }
 
 /// Writes a decided chunk, scored as a save would score it, keeping what sync gave the
@@ -496,18 +565,9 @@ async fn write_chunk<C: ConnectionTrait>(
     db: &C,
     rules: &RuleSets,
     chunk: Chunk,
-    owners: &mut Owners,
-    new_ids: &mut Vec<i32>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let replaced_ids: Vec<i32> = chunk
-        .replaced
-        .iter()
-        .map(|(t, _)| match *t {
-            Target::Stored(id) => id,
-            Target::New(k) => new_ids[k],
-        })
-        .collect();
+    let replaced_ids: Vec<i32> = chunk.replaced.iter().map(|(id, _)| *id).collect();
     let mut review_counts: HashMap<i32, u32> = HashMap::new();
     for ids in replaced_ids.chunks(owners::LOOKUP_CHUNK) {
         let found: Vec<(i32, i32)> = listing::Entity::find()
@@ -519,21 +579,18 @@ async fn write_chunk<C: ConnectionTrait>(
             .await?;
         review_counts.extend(found.into_iter().map(|(id, n)| (id, n.max(0) as u32)));
     }
-    debug_assert_eq!(new_ids.len(), chunk.first_new);
-    let ids = listings::reserve_ids(db, chunk.new.len()).await?;
-    owners.written(&ids);
-    new_ids.extend_from_slice(&ids);
-    let created: Vec<Checked> = ids
+    let created: Vec<Checked> = chunk
+        .new_ids
         .iter()
         .zip(&chunk.new)
         .map(|(&id, p)| scored(rules, id, p, 0, now))
         .collect();
-    let replaced: Vec<Checked> = replaced_ids
+    let replaced: Vec<Checked> = chunk
+        .replaced
         .iter()
-        .zip(&chunk.replaced)
-        .map(|(&id, (_, p))| {
-            let reviews = review_counts.get(&id).copied().unwrap_or(0);
-            scored(rules, id, p, reviews, now)
+        .map(|(id, p)| {
+            let reviews = review_counts.get(id).copied().unwrap_or(0);
+            scored(rules, *id, p, reviews, now)
         })
         .collect();
     // Replace first: a stored listing may give up a SKU that a new one takes.

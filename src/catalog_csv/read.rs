@@ -3,6 +3,7 @@
 //! reported by line instead of failing the file.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::error::FieldError;
 
@@ -14,12 +15,14 @@ pub struct Row {
     fields: csv::StringRecord,
 }
 
+/// A row, or the line of a row that could not be read with why.
+pub type RowResult = Result<Row, (u64, String)>;
+
+/// The header row: which column holds what.
 pub struct Table {
     /// Lower-cased, trimmed header name → column.
     columns: HashMap<String, usize>,
     pub headers: Vec<String>,
-    /// Good rows, and rows that could not be read with why.
-    pub rows: Vec<Result<Row, (u64, String)>>,
 }
 
 impl Table {
@@ -75,14 +78,30 @@ fn sniff_delimiter(data: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
-/// Parses the whole file. A file with no header row is an error of the file, not of a row.
-pub fn read(data: &[u8]) -> Result<Table, String> {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+/// The rows after the header, read as they are asked for: an import converts and writes the
+/// first rows while the rest of the file is still being read.
+pub struct Rows {
+    reader: csv::Reader<std::io::Cursor<Arc<[u8]>>>,
+    record: csv::ByteRecord,
+    headers: Vec<String>,
+    done: bool,
+}
+
+/// Reads the header row. A file with no header row is an error of the file, not of a row.
+pub fn open(data: Arc<[u8]>) -> Result<(Table, Rows), String> {
+    let bom = if data.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let delimiter = sniff_delimiter(&data[bom..]);
+    let mut cursor = std::io::Cursor::new(data);
+    cursor.set_position(bom as u64);
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(data))
+        .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(data);
+        .from_reader(cursor);
     let header = reader
         .byte_headers()
         .map_err(|e| format!("the header row cannot be read: {e}"))?
@@ -99,55 +118,89 @@ pub fn read(data: &[u8]) -> Result<Table, String> {
         .enumerate()
         .map(|(i, h)| (h.to_ascii_lowercase(), i))
         .collect();
-    let mut rows = Vec::new();
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map(|p| p.line()).unwrap_or(line);
-                if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                    continue; // a blank line is no listing
-                }
-                rows.push(match csv::StringRecord::from_byte_record(record.clone()) {
-                    Ok(fields) => Ok(Row { line, fields }),
-                    Err(e) => {
-                        let i = e.utf8_error().field();
-                        let name = headers
-                            .get(i)
-                            .cloned()
-                            .unwrap_or_else(|| format!("column {}", i + 1));
-                        Err((line, FieldError::new(&name, "invalid_utf8").english()))
+    let rows = Rows {
+        reader,
+        record: csv::ByteRecord::new(),
+        headers: headers.clone(),
+        done: false,
+    };
+    Ok((Table { columns, headers }, rows))
+}
+
+impl Rows {
+    /// Up to `n` more rows (blank lines skipped); empty at the end of the file. A row whose
+    /// quoting breaks the file ends it there, reported on its line.
+    pub fn next_chunk(&mut self, n: usize) -> Vec<RowResult> {
+        let mut rows = Vec::new();
+        while !self.done && rows.len() < n {
+            let line = self.reader.position().line() + 1;
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    let record = &self.record;
+                    let line = record.position().map(|p| p.line()).unwrap_or(line);
+                    if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                        continue; // a blank line is no listing
                     }
-                });
-            }
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
-                rows.push(Err((line, format!("the row cannot be read: {e}"))));
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
-                    break;
+                    rows.push(match csv::StringRecord::from_byte_record(record.clone()) {
+                        Ok(fields) => Ok(Row { line, fields }),
+                        Err(e) => {
+                            let i = e.utf8_error().field();
+                            let name = self
+                                .headers
+                                .get(i)
+                                .cloned()
+                                .unwrap_or_else(|| format!("column {}", i + 1));
+                            Err((line, FieldError::new(&name, "invalid_utf8").english()))
+                        }
+                    });
+                }
+                Err(e) => {
+                    let line = e.position().map(|p| p.line()).unwrap_or(line);
+                    rows.push(Err((line, format!("the row cannot be read: {e}"))));
+                    if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. }) {
+                        self.done = true;
+                    }
                 }
             }
         }
+        rows
     }
-    Ok(Table {
-        columns,
-        headers,
-        rows,
-    })
+}
+
+/// About how many rows follow the header, for progress before the file is read: line ends
+/// outside quotes (a description over many lines is one row). Blank lines count too.
+pub fn count_rows(data: &[u8]) -> usize {
+    let mut quoted = false;
+    let mut ends = 0usize;
+    for i in memchr::memchr2_iter(b'"', b'\n', data) {
+        match data[i] {
+            b'"' => quoted = !quoted,
+            _ if !quoted => ends += 1,
+            _ => {}
+        }
+    }
+    // The header's line end is not a row; a last row may lack its own.
+    let unterminated = data.last().is_some_and(|&b| b != b'\n');
+    (ends + usize::from(unterminated)).saturating_sub(1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn read(data: &[u8]) -> Result<(Table, Vec<RowResult>), String> {
+        let (t, mut rows) = open(Arc::from(data))?;
+        Ok((t, rows.next_chunk(usize::MAX)))
+    }
+
     #[test]
     fn semicolons_bom_quotes_and_multiline_fields() {
         let data = "\u{feff}TITLE;DESCRIPTION;PRICE\n\"Kilim; red\";\"Line one\nline two\";25,00\nPlain;;3\n";
-        let t = read(data.as_bytes()).unwrap();
+        let (t, rows) = read(data.as_bytes()).unwrap();
         assert!(t.has("title") && t.has("Price"));
-        let rows: Vec<&Row> = t.rows.iter().map(|r| r.as_ref().ok().unwrap()).collect();
+        assert_eq!(count_rows(data.as_bytes()), 2);
+        let rows: Vec<&Row> = rows.iter().map(|r| r.as_ref().ok().unwrap()).collect();
         assert_eq!(t.get(rows[0], "TITLE"), "Kilim; red");
         assert_eq!(t.get(rows[0], "DESCRIPTION"), "Line one\nline two");
         assert_eq!(t.get(rows[0], "PRICE"), "25,00");
@@ -162,18 +215,20 @@ mod tests {
     fn broken_utf8_rejects_only_its_row() {
         let mut data = b"TITLE,PRICE\nGood,1\n".to_vec();
         data.extend_from_slice(b"Bad \xff\xfe,2\nAlso good,3\n");
-        let t = read(&data).unwrap();
-        assert_eq!(t.rows.len(), 3);
-        let (line, why) = t.rows[1].as_ref().err().unwrap();
+        let (_, rows) = read(&data).unwrap();
+        assert_eq!(rows.len(), 3);
+        let (line, why) = rows[1].as_ref().err().unwrap();
         assert_eq!(*line, 3);
         assert_eq!(why, "TITLE: is not valid UTF-8 text");
-        assert!(t.rows[2].is_ok());
+        assert!(rows[2].is_ok());
     }
 
     #[test]
     fn persian_and_tabs() {
-        let t = read("title\tprice\nکتاب شعر\t120\n".as_bytes()).unwrap();
-        let row = t.rows[0].as_ref().ok().unwrap();
+        let data = "title\tprice\nکتاب شعر\t120".as_bytes();
+        let (t, rows) = read(data).unwrap();
+        assert_eq!(count_rows(data), 1, "a last row without its line end");
+        let row = rows[0].as_ref().ok().unwrap();
         assert_eq!(t.get(row, "title"), "کتاب شعر");
     }
 
