@@ -328,7 +328,8 @@ impl Vefa {
         dry_run: bool,
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<catalog_csv::ImportSummary> {
-        let data: std::sync::Arc<[u8]> = std::fs::read(path)
+        // Shared with the thread that reads the rows, without copying the file.
+        let data: bytes::Bytes = std::fs::read(path)
             .map_err(|e| Error::file(path, e))?
             .into();
         let options = catalog_csv::ImportOptions {

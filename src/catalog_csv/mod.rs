@@ -249,7 +249,7 @@ pub async fn import(
     db: &DatabaseConnection,
     feed: &ChangeFeed,
     media_store: &MediaStore,
-    data: Arc<[u8]>,
+    data: bytes::Bytes,
     options: &ImportOptions,
     now: DateTime<Utc>,
     progress: &(dyn Fn(u32, u32) + Sync),

@@ -3,7 +3,8 @@
 //! reported by line instead of failing the file.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+
+use bytes::Bytes;
 
 use crate::error::FieldError;
 
@@ -81,14 +82,14 @@ fn sniff_delimiter(data: &[u8]) -> u8 {
 /// The rows after the header, read as they are asked for: an import converts and writes the
 /// first rows while the rest of the file is still being read.
 pub struct Rows {
-    reader: csv::Reader<std::io::Cursor<Arc<[u8]>>>,
+    reader: csv::Reader<std::io::Cursor<Bytes>>,
     record: csv::ByteRecord,
     headers: Vec<String>,
     done: bool,
 }
 
 /// Reads the header row. A file with no header row is an error of the file, not of a row.
-pub fn open(data: Arc<[u8]>) -> Result<(Table, Rows), String> {
+pub fn open(data: Bytes) -> Result<(Table, Rows), String> {
     let bom = if data.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {
@@ -190,7 +191,7 @@ mod tests {
     use super::*;
 
     fn read(data: &[u8]) -> Result<(Table, Vec<RowResult>), String> {
-        let (t, mut rows) = open(Arc::from(data))?;
+        let (t, mut rows) = open(Bytes::copy_from_slice(data))?;
         Ok((t, rows.next_chunk(usize::MAX)))
     }
 
