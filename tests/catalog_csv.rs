@@ -567,29 +567,25 @@ async fn chunk_boundaries_change_nothing(store: TestStore) {
             "variants[1].sku: SKU “A2” belongs to listing on line 2".to_owned(),
         ),
     ];
-    let rejected = |s: &ImportSummary| -> Vec<(u64, String)> {
-        s.rejected
-            .iter()
-            .map(|r| (r.line, r.error.clone()))
-            .collect()
+    // What an import of the file reports: imported, updated, and the refused lines with why.
+    let outcome = async |v: &Vefa, strict: bool, dry_run: bool| {
+        let s = v
+            .import_listings(&path, None, strict, dry_run, &|_, _| {})
+            .await
+            .unwrap();
+        let rejected: Vec<(u64, String)> =
+            s.rejected.into_iter().map(|r| (r.line, r.error)).collect();
+        (s.imported, s.updated, rejected)
     };
     for rows in [1, 2, 3, 4, 1000] {
         let v = store.open_importing_by(rows).await;
-        let s = v
-            .import_listings(&path, None, false, true, &|_, _| {})
-            .await
-            .unwrap();
         assert_eq!(
-            (s.imported, s.updated, rejected(&s)),
+            outcome(&v, false, true).await,
             (2, 4, expected_rejected.clone()),
             "dry run, {rows} rows a chunk"
         );
-        let s = v
-            .import_listings(&path, None, true, false, &|_, _| {})
-            .await
-            .unwrap();
         assert_eq!(
-            (s.imported, s.updated, rejected(&s)),
+            outcome(&v, true, false).await,
             (0, 0, expected_rejected.clone()),
             "strict, {rows} rows a chunk"
         );
@@ -601,14 +597,7 @@ async fn chunk_boundaries_change_nothing(store: TestStore) {
     );
 
     let v = store.open_importing_by(1).await;
-    let s = v
-        .import_listings(&path, None, false, false, &|_, _| {})
-        .await
-        .unwrap();
-    assert_eq!(
-        (s.imported, s.updated, rejected(&s)),
-        (2, 4, expected_rejected)
-    );
+    assert_eq!(outcome(&v, false, false).await, (2, 4, expected_rejected));
     let ls = all(&vefa).await;
     assert_eq!(ls.len(), 3, "{ls:?}");
     let a = by_sku(&ls, "A");
