@@ -7,6 +7,7 @@ mod m20261122_000001_profile_settings_changes;
 mod m20261122_000002_listings;
 mod m20261123_000003_listing_facts;
 mod m20261123_000004_listing_score;
+mod m20261123_000005_orders;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_listings::Migration),
             Box::new(m20261123_000003_listing_facts::Migration),
             Box::new(m20261123_000004_listing_score::Migration),
+            Box::new(m20261123_000005_orders::Migration),
         ]
     }
 }

@@ -2,10 +2,16 @@
 
 pub mod change_log;
 pub mod completeness_rule;
+pub mod customer;
 pub mod listing;
 pub mod listing_photo;
 pub mod listing_score;
 pub mod listing_variant;
 pub mod media;
+pub mod order_event;
+pub mod order_line;
+pub mod order_problem;
+pub mod sales_order;
 pub mod seller_profile;
 pub mod setting;
+pub mod stock_movement;

@@ -1,0 +1,222 @@
+//! An order's status and the moves between them. Every move the seller (or sync) makes goes
+//! through [`transition`]; a move the order cannot make is a typed error, never a silent no-op.
+//!
+//! ```text
+//! new → confirmed → ready_to_ship → shipped → delivered → completed
+//!  └──────┴────────────┴→ cancelled              └───────────┴→ return_requested
+//! return_requested → return_received → refunded | exchanged
+//! ```
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    New,
+    Confirmed,
+    ReadyToShip,
+    Shipped,
+    Delivered,
+    Completed,
+    Cancelled,
+    ReturnRequested,
+    ReturnReceived,
+    Refunded,
+    Exchanged,
+}
+
+/// What the seller (or the marketplace) does to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Confirm,
+    MarkReady,
+    Ship,
+    Deliver,
+    Complete,
+    Cancel,
+    RequestReturn,
+    ReceiveReturn,
+    Refund,
+    Exchange,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 11] = [
+        OrderStatus::New,
+        OrderStatus::Confirmed,
+        OrderStatus::ReadyToShip,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+        OrderStatus::ReturnRequested,
+        OrderStatus::ReturnReceived,
+        OrderStatus::Refunded,
+        OrderStatus::Exchanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::New => "new",
+            OrderStatus::Confirmed => "confirmed",
+            OrderStatus::ReadyToShip => "ready_to_ship",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+            OrderStatus::ReturnRequested => "return_requested",
+            OrderStatus::ReturnReceived => "return_received",
+            OrderStatus::Refunded => "refunded",
+            OrderStatus::Exchanged => "exchanged",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// Whether the goods are still on the seller's shelf: cancelling gives their stock back.
+    pub fn before_dispatch(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::New | OrderStatus::Confirmed | OrderStatus::ReadyToShip
+        )
+    }
+
+    /// No move leads out of it.
+    pub fn is_final(self) -> bool {
+        Action::ALL
+            .iter()
+            .all(|&a| transition(self, a).is_err())
+    }
+}
+
+impl std::fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::Confirm,
+        Action::MarkReady,
+        Action::Ship,
+        Action::Deliver,
+        Action::Complete,
+        Action::Cancel,
+        Action::RequestReturn,
+        Action::ReceiveReturn,
+        Action::Refund,
+        Action::Exchange,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Confirm => "confirm",
+            Action::MarkReady => "mark_ready",
+            Action::Ship => "ship",
+            Action::Deliver => "deliver",
+            Action::Complete => "complete",
+            Action::Cancel => "cancel",
+            Action::RequestReturn => "request_return",
+            Action::ReceiveReturn => "receive_return",
+            Action::Refund => "refund",
+            Action::Exchange => "exchange",
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A move the order cannot make from where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("an order that is {from} cannot {action}")]
+pub struct TransitionError {
+    pub from: OrderStatus,
+    pub action: Action,
+}
+
+/// Where `action` takes an order that is `from`.
+pub fn transition(from: OrderStatus, action: Action) -> Result<OrderStatus, TransitionError> {
+    use Action as A;
+    use OrderStatus as S;
+    Ok(match (from, action) {
+        (S::New, A::Confirm) => S::Confirmed,
+        (S::Confirmed, A::MarkReady) => S::ReadyToShip,
+        (S::ReadyToShip, A::Ship) => S::Shipped,
+        (S::Shipped, A::Deliver) => S::Delivered,
+        (S::Delivered, A::Complete) => S::Completed,
+        (S::New | S::Confirmed | S::ReadyToShip, A::Cancel) => S::Cancelled,
+        (S::Delivered | S::Completed, A::RequestReturn) => S::ReturnRequested,
+        (S::ReturnRequested, A::ReceiveReturn) => S::ReturnReceived,
+        (S::ReturnReceived, A::Refund) => S::Refunded,
+        (S::ReturnReceived, A::Exchange) => S::Exchanged,
+        _ => return Err(TransitionError { from, action }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_happy_path_and_the_return_path() {
+        let mut s = OrderStatus::New;
+        for a in [
+            Action::Confirm,
+            Action::MarkReady,
+            Action::Ship,
+            Action::Deliver,
+            Action::RequestReturn,
+            Action::ReceiveReturn,
+            Action::Refund,
+        ] {
+            s = transition(s, a).unwrap();
+        }
+        assert_eq!(s, OrderStatus::Refunded);
+    }
+
+    #[test]
+    fn impossible_moves_are_typed_errors() {
+        let e = transition(OrderStatus::New, Action::Ship).unwrap_err();
+        assert_eq!(
+            e,
+            TransitionError {
+                from: OrderStatus::New,
+                action: Action::Ship
+            }
+        );
+        assert_eq!(e.to_string(), "an order that is new cannot ship");
+        assert!(
+            transition(OrderStatus::Shipped, Action::Cancel).is_err(),
+            "a parcel on its way is returned, not cancelled"
+        );
+        assert!(transition(OrderStatus::Confirmed, Action::Confirm).is_err());
+    }
+
+    #[test]
+    fn final_states_and_names_round_trip() {
+        let finals: Vec<_> = OrderStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_final())
+            .collect();
+        assert_eq!(
+            finals,
+            [
+                OrderStatus::Cancelled,
+                OrderStatus::Refunded,
+                OrderStatus::Exchanged
+            ]
+        );
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+        }
+    }
+}
