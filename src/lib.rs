@@ -11,6 +11,7 @@ pub mod locale;
 pub mod media;
 pub mod money;
 pub mod notifications;
+pub mod orders;
 pub mod profile;
 pub mod settings;
 pub mod store;

@@ -123,14 +123,23 @@ pub struct NewOrder {
 pub enum Act {
     Confirm,
     MarkReady,
-    Ship { carrier: String, tracking: String },
+    Ship {
+        carrier: String,
+        tracking: String,
+    },
     Deliver,
     Complete,
     /// Before dispatch; the stock comes back.
-    Cancel { reason: String },
-    RequestReturn { reason: String },
+    Cancel {
+        reason: String,
+    },
+    RequestReturn {
+        reason: String,
+    },
     /// `restock`: the returned goods can be sold again.
-    ReceiveReturn { restock: bool },
+    ReceiveReturn {
+        restock: bool,
+    },
     Refund,
     Exchange,
 }

@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     New,
@@ -87,9 +89,7 @@ impl OrderStatus {
 
     /// No move leads out of it.
     pub fn is_final(self) -> bool {
-        Action::ALL
-            .iter()
-            .all(|&a| transition(self, a).is_err())
+        Action::ALL.iter().all(|&a| transition(self, a).is_err())
     }
 }
 
