@@ -22,6 +22,7 @@ pub enum ChangeKind {
     Media,
     Listings,
     CompletenessRules,
+    Orders,
 }
 
 impl ChangeKind {
@@ -32,6 +33,7 @@ impl ChangeKind {
             ChangeKind::Media => "media",
             ChangeKind::Listings => "listings",
             ChangeKind::CompletenessRules => "completeness_rules",
+            ChangeKind::Orders => "orders",
         }
     }
 
@@ -42,6 +44,7 @@ impl ChangeKind {
             "media" => ChangeKind::Media,
             "listings" => ChangeKind::Listings,
             "completeness_rules" => ChangeKind::CompletenessRules,
+            "orders" => ChangeKind::Orders,
             _ => return None,
         })
     }
@@ -57,7 +60,7 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Actor::Desktop => "desktop",
             Actor::Cli => "cli",
@@ -100,6 +103,11 @@ impl ChangeFeed {
             process: uuid::Uuid::new_v4().to_string(),
             actor,
         }
+    }
+
+    /// Who this process writes as (the timeline of an order names them).
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {

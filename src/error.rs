@@ -45,6 +45,21 @@ impl FieldError {
             "key_invalid" => format!("key “{}” may hold only a–z, 0–9 and _", p("value")),
             "marketplace_id" => format!("“{}” is not an Etsy listing id", p("value")),
             "marketplace_id_taken" => format!("belongs to listing {}", p("listing")),
+            "email_invalid" => format!("“{}” is not an e-mail address", p("value")),
+            "phone_invalid" => format!("“{}” is not a phone number", p("value")),
+            "language_unknown" => format!("no message templates in “{}”", p("value")),
+            "not_for_channel" => format!("is only for marketplace orders, not {}", p("channel")),
+            "sku_unknown" => format!("no listing has SKU “{}”", p("value")),
+            "currency_mismatch" => format!(
+                "the listing is priced in {}, the order in {}: give the price",
+                p("listing"),
+                p("order")
+            ),
+            "discount_too_large" => format!("is more than the order ({})", p("max")),
+            "country_invalid" => format!("“{}” is not a two-letter country code", p("value")),
+            "in_future" => "is in the future".to_owned(),
+            "before_placed" => "is before the order was placed".to_owned(),
+            "already_resolved" => format!("problem {} is already resolved", p("id")),
             other => other.replace('_', " "),
         };
         format!("{}: {what}", self.field)
@@ -101,6 +116,13 @@ pub enum Error {
 
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: String },
+
+    #[error("{0}")]
+    Transition(#[from] crate::orders::TransitionError),
+
+    /// A sale beyond the shelf, refused until the seller accepts it.
+    #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
+    Oversell(Vec<crate::orders::Shortage>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -126,6 +148,8 @@ impl Error {
             Error::Corrupt(_) => "corrupt",
             Error::NotFound { .. } => "not_found",
             Error::CsvFile { .. } => "csv_file",
+            Error::Transition(_) => "order_transition",
+            Error::Oversell(_) => "oversell",
         }
     }
 
@@ -147,6 +171,14 @@ impl Error {
             Error::NotFound { what, id } => {
                 params.insert("what".into(), (*what).into());
                 params.insert("id".into(), id.clone());
+            }
+            Error::Transition(t) => {
+                params.insert("from".into(), t.from.as_str().into());
+                params.insert("action".into(), t.action.as_str().into());
+            }
+            Error::Oversell(lines) => {
+                let skus: Vec<&str> = lines.iter().map(|s| s.sku.as_str()).collect();
+                params.insert("skus".into(), skus.join(", "));
             }
             _ => {}
         }

@@ -5,6 +5,7 @@ pub mod catalog_csv;
 pub mod changes;
 pub mod clock;
 pub mod completeness;
+mod desk_orders;
 pub mod error;
 pub mod listings;
 pub mod locale;

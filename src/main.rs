@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
+
+mod cli {
+    pub mod orders;
+}
 use vefa::catalog_csv::Format;
 use vefa::listings::ListingQuery;
 use vefa::locale::UiLanguage;
@@ -45,6 +49,11 @@ enum Command {
     Listings {
         #[command(subcommand)]
         command: ListingsCommand,
+    },
+    /// Orders from every channel.
+    Orders {
+        #[command(subcommand)]
+        command: cli::orders::OrdersCommand,
     },
 }
 
@@ -212,6 +221,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Listings { command } => {
             let code = listings_command(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Orders { command } => {
+            let code = cli::orders::run(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }
@@ -388,6 +402,11 @@ fn main() -> ExitCode {
                 for f in fields {
                     eprintln!("  {}", f.english());
                 }
+            }
+            if let Error::Oversell(_) = &e {
+                eprintln!(
+                    "  add --allow-oversell to sell anyway (an out-of-stock problem is opened)"
+                );
             }
             // A file that cannot be read or parsed is the caller's to fix, like a usage error.
             match e {

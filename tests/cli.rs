@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261123_000004_listing_score");
+    assert_eq!(info["schema_version"], "m20261123_000005_orders");
 }
 
 #[tokio::test]
@@ -161,4 +161,140 @@ async fn cli_check_reports_unmet_rules_with_messages() {
         .unwrap();
     let none: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(none, serde_json::json!([]), "nothing scores below 0");
+}
+
+fn vefa_cli(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vefa"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn cli_orders_add_confirm_ship_and_show() {
+    let store = TestStore::sqlite().await;
+    let vefa = store.open().await;
+    let mut l = vefa::listings::ListingInput::draft("Kilim 120×80", "AZN");
+    l.price.minor = 45_000;
+    l.variants[0].sku = "KLM-1".into();
+    l.variants[0].quantity = 2;
+    vefa.create_listing(&l).await.unwrap();
+    vefa.close().await.unwrap();
+    let vefa::Location::Sqlite(db) = &store.location else {
+        unreachable!()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sifariş.json");
+    // The format the README documents for `vefa orders add`.
+    std::fs::write(
+        &file,
+        r#"{
+          "channel": "phone",
+          "buyer": {"name": "Rəna Əliyeva", "phone": "+994 55 765 43 21", "language": "az"},
+          "lines": [{"sku": "KLM-1", "quantity": 1},
+                    {"title": "Gift wrapping", "quantity": 1, "unit_price": "3.50"}],
+          "currency": "AZN",
+          "shipping": "7.00",
+          "address": {"name": "Rəna Əliyeva", "line1": "Azadlıq pr. 5", "city": "Gəncə", "country": "AZ"},
+          "note": "Axşam zəng edin"
+        }"#,
+    )
+    .unwrap();
+    let out = vefa_cli(db, &["orders", "add", "--file", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "order 1 added");
+
+    let out = vefa_cli(db, &["orders", "confirm", "1"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "order 1 is confirmed"
+    );
+    // Shipping straight from confirmed skips packing: refused, with the reason.
+    let out = vefa_cli(
+        db,
+        &[
+            "orders",
+            "ship",
+            "1",
+            "--carrier",
+            "AzərPoçt",
+            "--tracking",
+            "RR1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "vefa: an order that is confirmed cannot ship"
+    );
+    vefa_cli(db, &["orders", "ready", "1"]);
+    let out = vefa_cli(
+        db,
+        &[
+            "orders",
+            "ship",
+            "1",
+            "--carrier",
+            "AzərPoçt",
+            "--tracking",
+            "RR1",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = vefa_cli(db, &["orders", "show", "1", "--json"]);
+    let o: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(o["status"], "shipped");
+    assert_eq!(o["buyer"]["name"], "Rəna Əliyeva");
+    assert_eq!(o["buyer"]["phone"], "+994557654321");
+    assert_eq!(o["total_minor"], 45_000 + 350 + 700);
+    assert_eq!(o["tracking"], "RR1");
+    let actors: Vec<&str> = o["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor"].as_str().unwrap())
+        .collect();
+    assert!(actors.iter().all(|&a| a == "cli"), "{actors:?}");
+
+    let out = vefa_cli(db, &["orders", "list", "--status", "shipped"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Rəna Əliyeva") && text.contains("460.50"),
+        "{text}"
+    );
+
+    // Two more than the shelf holds: refused with the reason and what to do.
+    std::fs::write(
+        &file,
+        r#"{"channel": "shop", "buyer": {"name": "Walk-in"}, "currency": "AZN",
+            "lines": [{"sku": "KLM-1", "quantity": 3}]}"#,
+    )
+    .unwrap();
+    let out = vefa_cli(db, &["orders", "add", "--file", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("KLM-1 (wanted 3, 1 in stock)") && err.contains("--allow-oversell"),
+        "{err}"
+    );
+
+    // A broken file says what and where.
+    std::fs::write(&file, r#"{"channel": "phone", "buyer": {"name": 5}}"#).unwrap();
+    let out = vefa_cli(db, &["orders", "add", "--file", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("file: is not valid JSON") && err.contains("line 1 column"),
+        "{err}"
+    );
 }

@@ -21,6 +21,15 @@ enum Customer {
     UpdatedAt,
 }
 
+/// The words of a buyer's name, e-mail and phone, folded (`orders::customers::tokens`): the
+/// inbox search finds buyers by word prefix through this index instead of scanning every buyer.
+#[derive(DeriveIden)]
+enum CustomerToken {
+    Table,
+    Token,
+    CustomerId,
+}
+
 #[derive(DeriveIden)]
 enum SalesOrder {
     Table,
@@ -55,7 +64,6 @@ enum OrderLine {
     OrderId,
     Position,
     ListingId,
-    VariantId,
     Sku,
     Title,
     Quantity,
@@ -91,7 +99,8 @@ enum OrderProblem {
 enum StockMovement {
     Table,
     Id,
-    VariantId,
+    ListingId,
+    Sku,
     Delta,
     Reason,
     SourceKey,
@@ -105,9 +114,10 @@ enum Listing {
 }
 
 #[derive(DeriveIden)]
-enum ListingVariant {
+enum OrderStatusCount {
     Table,
-    Id,
+    Status,
+    Orders,
 }
 
 fn id<T: IntoIden>(name: T) -> ColumnDef {
@@ -151,6 +161,37 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Customer::Notes).text().not_null())
                     .col(time(Customer::CreatedAt))
                     .col(time(Customer::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        // Prefix ranges on `token` need code-point order; PostgreSQL's default collation is not.
+        let mut token = ColumnDef::new(CustomerToken::Token);
+        token.text().not_null();
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DbBackend::Postgres {
+            token.extra("COLLATE \"C\"");
+        }
+        manager
+            .create_table(
+                Table::create()
+                    .table(CustomerToken::Table)
+                    .col(token)
+                    .col(
+                        ColumnDef::new(CustomerToken::CustomerId)
+                            .integer()
+                            .not_null(),
+                    )
+                    .primary_key(
+                        Index::create()
+                            .col(CustomerToken::Token)
+                            .col(CustomerToken::CustomerId),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_customer_token_customer")
+                            .from(CustomerToken::Table, CustomerToken::CustomerId)
+                            .to(Customer::Table, Customer::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -222,7 +263,6 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(OrderLine::OrderId).integer().not_null())
                     .col(ColumnDef::new(OrderLine::Position).integer().not_null())
                     .col(ColumnDef::new(OrderLine::ListingId).integer().null())
-                    .col(ColumnDef::new(OrderLine::VariantId).integer().null())
                     .col(ColumnDef::new(OrderLine::Sku).text().null())
                     .col(ColumnDef::new(OrderLine::Title).text().not_null())
                     .col(ColumnDef::new(OrderLine::Quantity).integer().not_null())
@@ -240,13 +280,6 @@ impl MigrationTrait for Migration {
                             .name("fk_order_line_listing")
                             .from(OrderLine::Table, OrderLine::ListingId)
                             .to(Listing::Table, Listing::Id)
-                            .on_delete(ForeignKeyAction::SetNull),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_order_line_variant")
-                            .from(OrderLine::Table, OrderLine::VariantId)
-                            .to(ListingVariant::Table, ListingVariant::Id)
                             .on_delete(ForeignKeyAction::SetNull),
                     )
                     .to_owned(),
@@ -304,11 +337,10 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(StockMovement::Table)
                     .col(id(StockMovement::Id))
-                    .col(
-                        ColumnDef::new(StockMovement::VariantId)
-                            .integer()
-                            .not_null(),
-                    )
+                    // By SKU, not variant id: saving a listing rewrites its variant rows, and the
+                    // ledger must outlive that (and the listing itself).
+                    .col(ColumnDef::new(StockMovement::ListingId).integer().null())
+                    .col(ColumnDef::new(StockMovement::Sku).text().not_null())
                     .col(ColumnDef::new(StockMovement::Delta).integer().not_null())
                     .col(
                         ColumnDef::new(StockMovement::Reason)
@@ -326,10 +358,30 @@ impl MigrationTrait for Migration {
                     .col(time(StockMovement::At))
                     .foreign_key(
                         ForeignKey::create()
-                            .name("fk_stock_movement_variant")
-                            .from(StockMovement::Table, StockMovement::VariantId)
-                            .to(ListingVariant::Table, ListingVariant::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
+                            .name("fk_stock_movement_listing")
+                            .from(StockMovement::Table, StockMovement::ListingId)
+                            .to(Listing::Table, Listing::Id)
+                            .on_delete(ForeignKeyAction::SetNull),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        // Orders per status, kept by every write that moves an order: the inbox shows these
+        // counts on each page, and counting a million orders each time costs far more.
+        manager
+            .create_table(
+                Table::create()
+                    .table(OrderStatusCount::Table)
+                    .col(
+                        ColumnDef::new(OrderStatusCount::Status)
+                            .string_len(20)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(OrderStatusCount::Orders)
+                            .big_integer()
+                            .not_null(),
                     )
                     .to_owned(),
             )
@@ -346,11 +398,12 @@ impl MigrationTrait for Migration {
                 true,
             ),
             (
+                // The order id first: the inbox search looks an order up by it alone.
                 "idx_sales_order_marketplace_id",
                 SalesOrder::Table.into_iden(),
                 vec![
-                    SalesOrder::Marketplace.into_iden(),
                     SalesOrder::MarketplaceOrderId.into_iden(),
+                    SalesOrder::Marketplace.into_iden(),
                 ],
                 true,
             ),
@@ -360,6 +413,12 @@ impl MigrationTrait for Migration {
                 "idx_customer_email",
                 Customer::Table.into_iden(),
                 vec![Customer::Email.into_iden()],
+            ),
+            // Rewriting a buyer's tokens, and the cascade when a buyer is deleted.
+            (
+                "idx_customer_token_customer",
+                CustomerToken::Table.into_iden(),
+                vec![CustomerToken::CustomerId.into_iden()],
             ),
             (
                 "idx_customer_phone",
@@ -381,6 +440,23 @@ impl MigrationTrait for Migration {
                 vec![SalesOrder::PlacedAt.into_iden()],
             ),
             (
+                "idx_sales_order_channel_placed",
+                SalesOrder::Table.into_iden(),
+                vec![
+                    SalesOrder::Channel.into_iden(),
+                    SalesOrder::PlacedAt.into_iden(),
+                ],
+            ),
+            (
+                "idx_sales_order_channel_status_placed",
+                SalesOrder::Table.into_iden(),
+                vec![
+                    SalesOrder::Channel.into_iden(),
+                    SalesOrder::Status.into_iden(),
+                    SalesOrder::PlacedAt.into_iden(),
+                ],
+            ),
+            (
                 "idx_sales_order_customer",
                 SalesOrder::Table.into_iden(),
                 vec![SalesOrder::CustomerId.into_iden()],
@@ -391,9 +467,9 @@ impl MigrationTrait for Migration {
                 vec![OrderLine::OrderId.into_iden()],
             ),
             (
-                "idx_order_line_variant",
+                "idx_order_line_sku",
                 OrderLine::Table.into_iden(),
-                vec![OrderLine::VariantId.into_iden()],
+                vec![OrderLine::Sku.into_iden()],
             ),
             (
                 "idx_order_event_order",
@@ -405,10 +481,25 @@ impl MigrationTrait for Migration {
                 OrderProblem::Table.into_iden(),
                 vec![OrderProblem::OrderId.into_iden()],
             ),
+            // The inbox's problem filter: the open ones of a kind, answered from the index.
             (
-                "idx_stock_movement_variant",
+                "idx_order_problem_open",
+                OrderProblem::Table.into_iden(),
+                vec![
+                    OrderProblem::ResolvedAt.into_iden(),
+                    OrderProblem::Kind.into_iden(),
+                    OrderProblem::OrderId.into_iden(),
+                ],
+            ),
+            (
+                "idx_stock_movement_sku",
                 StockMovement::Table.into_iden(),
-                vec![StockMovement::VariantId.into_iden()],
+                vec![StockMovement::Sku.into_iden()],
+            ),
+            (
+                "idx_stock_movement_listing",
+                StockMovement::Table.into_iden(),
+                vec![StockMovement::ListingId.into_iden()],
             ),
         ];
         let all = unique
@@ -430,11 +521,13 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
+            OrderStatusCount::Table.into_iden(),
             StockMovement::Table.into_iden(),
             OrderProblem::Table.into_iden(),
             OrderEvent::Table.into_iden(),
             OrderLine::Table.into_iden(),
             SalesOrder::Table.into_iden(),
+            CustomerToken::Table.into_iden(),
             Customer::Table.into_iden(),
         ] {
             manager

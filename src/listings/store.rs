@@ -654,3 +654,46 @@ pub async fn backfill_facts<C: ConnectionTrait>(
     }
     Ok(ids.len() as u64)
 }
+
+/// After a sale or restock moved stock, re-measures whether each listing has stock and rescores
+/// those whose answer changed. Returns their ids (the caller refreshes the catalog index).
+pub async fn refresh_stock<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<Vec<i32>> {
+    let mut changed = Vec::new();
+    for &id in ids {
+        let Some((family, facts)) = listing::Entity::find_by_id(id)
+            .select_only()
+            .column(listing::Column::Family)
+            .column(listing::Column::Facts)
+            .into_tuple::<(String, String)>()
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        let mut facts: Facts = parse(&facts, "facts", id)?;
+        let in_stock = listing_variant::Entity::find()
+            .filter(listing_variant::Column::ListingId.eq(id))
+            .filter(listing_variant::Column::Quantity.gt(0))
+            .one(db)
+            .await?
+            .is_some();
+        if facts.in_stock == in_stock {
+            continue;
+        }
+        facts.in_stock = in_stock;
+        listing::Entity::update_many()
+            .col_expr(listing::Column::Facts, Expr::value(json(&facts)))
+            .filter(listing::Column::Id.eq(id))
+            .exec(db)
+            .await?;
+        let family_rules = rules.get(&family).map(Vec::as_slice).unwrap_or(&[]);
+        write_scores(db, &[(id, score(family_rules, &facts, now))]).await?;
+        changed.push(id);
+    }
+    Ok(changed)
+}

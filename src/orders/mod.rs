@@ -1,8 +1,15 @@
 //! Orders: the status machine, the order with its lines and timeline, problems on an order,
-//! and the stock every sale moves (issue 4; the store operations come next).
+//! the buyers who place them, and the stock every sale moves (issue 4).
 
+pub mod customers;
+pub mod inbox;
+pub mod input;
 pub mod model;
 pub mod status;
+pub mod stock;
+pub mod store;
 
+pub use inbox::{Cursor, OrderPage, OrderQuery, StatusCount};
 pub use model::*;
 pub use status::{Action, OrderStatus, TransitionError, transition};
+pub use store::{Added, Ctx, Moved};

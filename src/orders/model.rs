@@ -247,7 +247,6 @@ pub struct Problem {
 pub struct Line {
     pub position: i32,
     pub listing_id: Option<i32>,
-    pub variant_id: Option<i32>,
     pub sku: Option<String>,
     pub title: String,
     pub quantity: i32,
@@ -309,6 +308,7 @@ pub struct OrderRow {
     pub total_minor: i64,
     pub placed_at: DateTime<Utc>,
     pub ship_by: Option<DateTime<Utc>>,
+    pub open_problems: u32,
 }
 
 /// A line that sells more than the shelf holds.

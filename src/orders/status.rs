@@ -219,4 +219,69 @@ mod tests {
             assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn action() -> impl Strategy<Value = Action> {
+            proptest::sample::select(Action::ALL.to_vec())
+        }
+
+        /// Where an order can be, walking the machine from `new`.
+        fn reachable() -> Vec<OrderStatus> {
+            let mut seen = vec![OrderStatus::New];
+            let mut k = 0;
+            while k < seen.len() {
+                for a in Action::ALL {
+                    if let Ok(to) = transition(seen[k], a)
+                        && !seen.contains(&to)
+                    {
+                        seen.push(to);
+                    }
+                }
+                k += 1;
+            }
+            seen
+        }
+
+        #[test]
+        fn every_status_is_reachable_and_every_final_one_is_an_end() {
+            let r = reachable();
+            assert_eq!(r.len(), OrderStatus::ALL.len(), "{r:?}");
+        }
+
+        proptest! {
+            /// No sequence of moves, allowed or not, reaches an invalid state: a refused move
+            /// changes nothing, a parcel that left is never cancelled, a final status is final,
+            /// and no move leads back to `new`.
+            #[test]
+            fn no_sequence_reaches_an_invalid_state(actions in proptest::collection::vec(action(), 0..40)) {
+                let mut s = OrderStatus::New;
+                let mut dispatched = false;
+                for a in actions {
+                    match transition(s, a) {
+                        Ok(to) => {
+                            prop_assert!(!s.is_final(), "{s} is final but {a} moved it to {to}");
+                            prop_assert_ne!(to, OrderStatus::New);
+                            if to == OrderStatus::Cancelled {
+                                prop_assert!(s.before_dispatch() && !dispatched);
+                            }
+                            if to == OrderStatus::Shipped {
+                                dispatched = true;
+                            }
+                            if matches!(to, OrderStatus::Refunded | OrderStatus::Exchanged) {
+                                prop_assert_eq!(s, OrderStatus::ReturnReceived);
+                            }
+                            s = to;
+                        }
+                        Err(e) => {
+                            prop_assert_eq!(e, TransitionError { from: s, action: a });
+                        }
+                    }
+                    prop_assert!(dispatched != s.before_dispatch() || s == OrderStatus::Cancelled);
+                }
+            }
+        }
+    }
 }

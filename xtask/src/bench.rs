@@ -40,6 +40,16 @@ pub fn bench() -> Result {
         "--",
         "100000",
     ]))?;
+    // The order figures: inbox pages over a million orders, adding and confirming (examples/orders_bench.rs).
+    run(cargo().args([
+        "run",
+        "-q",
+        "--release",
+        "--example",
+        "orders_bench",
+        "--",
+        "1000000",
+    ]))?;
     match std::fs::read_to_string(root().join("target/xtask/last-test-seconds")) {
         Ok(s) => println!("last passing `cargo xtask test`:        {:>7} s", s.trim()),
         Err(_) => println!("last passing `cargo xtask test`:        not run on this checkout yet"),

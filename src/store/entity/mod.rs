@@ -3,6 +3,7 @@
 pub mod change_log;
 pub mod completeness_rule;
 pub mod customer;
+pub mod customer_token;
 pub mod listing;
 pub mod listing_photo;
 pub mod listing_score;
@@ -11,6 +12,7 @@ pub mod media;
 pub mod order_event;
 pub mod order_line;
 pub mod order_problem;
+pub mod order_status_count;
 pub mod sales_order;
 pub mod seller_profile;
 pub mod setting;

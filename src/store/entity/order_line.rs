@@ -8,7 +8,6 @@ pub struct Model {
     pub order_id: i32,
     pub position: i32,
     pub listing_id: Option<i32>,
-    pub variant_id: Option<i32>,
     pub sku: Option<String>,
     /// As sold: a listing renamed later leaves the order as the buyer saw it.
     pub title: String,

@@ -100,7 +100,7 @@ export type Change = {
 	foreign: boolean,
 };
 
-export type ChangeKind = "profile" | "settings" | "media" | "listings" | "completeness_rules";
+export type ChangeKind = "profile" | "settings" | "media" | "listings" | "completeness_rules" | "orders";
 
 export type ChangesEvent = {
 	changes: Change[],

@@ -1,0 +1,631 @@
+//! Orders in the store. Every operation runs in the caller's transaction and writes the
+//! order, its timeline entry, the status counts and any stock movement together.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use super::customers;
+use super::input::{self, CheckedOrder, Errors, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
+use super::model::{
+    Act, Address, Channel, Event, EventKind, Line, NewOrder, Order, Problem, ProblemKind, Shortage,
+};
+use super::status::{Action, OrderStatus, transition};
+use super::stock::{self, Reason};
+use crate::error::{Error, FieldError, Result};
+use crate::listings::{RuleSets, refresh_stock};
+use crate::store::entity::{
+    customer, listing, listing_variant, order_event, order_line, order_problem, order_status_count,
+    sales_order,
+};
+
+/// Who acts and when, for the timeline.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub actor: &'a str,
+    pub now: DateTime<Utc>,
+    pub rules: &'a RuleSets,
+}
+
+/// What adding an order did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Added {
+    pub id: i32,
+    /// False when the marketplace order was already stored: nothing was written.
+    pub created: bool,
+    /// Lines sold beyond the shelf (accepted: a marketplace order, or the seller's consent).
+    pub shortages: Vec<Shortage>,
+    /// Listings whose score changed because their stock ran out or came back.
+    pub rescored: Vec<i32>,
+}
+
+/// What a move did besides the status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub from: OrderStatus,
+    pub to: OrderStatus,
+    pub rescored: Vec<i32>,
+    /// SKUs whose stock could not go back because they no longer exist.
+    pub not_restocked: Vec<String>,
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+fn corrupt(what: &str, id: i32) -> Error {
+    Error::Corrupt(format!("order {id} {what}"))
+}
+
+fn not_found(id: i32) -> Error {
+    Error::NotFound {
+        what: "order",
+        id: id.to_string(),
+    }
+}
+
+/// A line with its listing found and its price settled.
+struct Priced {
+    listing_id: Option<i32>,
+    sku: Option<String>,
+    title: String,
+    quantity: i32,
+    unit_price_minor: i64,
+}
+
+/// Finds each SKU's listing, takes title and price from it where the line has none.
+async fn price_lines<C: ConnectionTrait>(
+    db: &C,
+    order: &CheckedOrder,
+) -> Result<Result<Vec<Priced>, Vec<FieldError>>> {
+    let mut errors = Errors::default();
+    let mut out = Vec::with_capacity(order.lines.len());
+    for (i, l) in order.lines.iter().enumerate() {
+        let Some(sku) = &l.sku else {
+            out.push(Priced {
+                listing_id: None,
+                sku: None,
+                title: l.title.clone().unwrap_or_default(),
+                quantity: l.quantity,
+                unit_price_minor: l.unit_price_minor.unwrap_or(0),
+            });
+            continue;
+        };
+        let variant = listing_variant::Entity::find()
+            .filter(listing_variant::Column::Sku.eq(sku.as_str()))
+            .one(db)
+            .await?;
+        let found = match variant {
+            Some(v) => listing::Entity::find_by_id(v.listing_id)
+                .one(db)
+                .await?
+                .map(|l| (v, l)),
+            None => None,
+        };
+        let Some((variant, listing)) = found else {
+            errors.push(
+                FieldError::new(&format!("lines[{i}].sku"), "sku_unknown").with("value", sku),
+            );
+            continue;
+        };
+        let price = match l.unit_price_minor {
+            Some(p) => Some(p),
+            None if listing.currency != order.currency => {
+                errors.push(
+                    FieldError::new(&format!("lines[{i}].unit_price"), "currency_mismatch")
+                        .with("listing", &listing.currency)
+                        .with("order", &order.currency),
+                );
+                None
+            }
+            None => variant.price_override_minor.or(listing.price_minor),
+        };
+        let Some(unit_price_minor) = price else {
+            if l.unit_price_minor.is_none() && listing.currency == order.currency {
+                errors.push(FieldError::new(
+                    &format!("lines[{i}].unit_price"),
+                    "required",
+                ));
+            }
+            continue;
+        };
+        out.push(Priced {
+            listing_id: Some(listing.id),
+            sku: Some(sku.clone()),
+            title: l.title.clone().unwrap_or(listing.title),
+            quantity: l.quantity,
+            unit_price_minor,
+        });
+    }
+    Ok(errors.finish(out))
+}
+
+/// Adds an order: finds or creates its buyer, takes its stock, opens the timeline. A hand-entered
+/// order that sells beyond the shelf is refused with [`Error::Oversell`] unless the seller allowed
+/// it; a marketplace order is always taken (the buyer has paid) with an out-of-stock problem.
+pub async fn add<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    input: &NewOrder,
+    shop_language: &str,
+) -> Result<Added> {
+    let order = input::check(input, ctx.now).map_err(Error::Validation)?;
+    if let (Some(m), Some(mid)) = (&order.marketplace, &order.marketplace_order_id)
+        && let Some(existing) = sales_order::Entity::find()
+            .filter(sales_order::Column::Marketplace.eq(m.as_str()))
+            .filter(sales_order::Column::MarketplaceOrderId.eq(mid.as_str()))
+            .one(db)
+            .await?
+    {
+        return Ok(Added {
+            id: existing.id,
+            created: false,
+            shortages: vec![],
+            rescored: vec![],
+        });
+    }
+    let lines = price_lines(db, &order).await?.map_err(Error::Validation)?;
+    let prices: Vec<i64> = lines.iter().map(|l| l.unit_price_minor).collect();
+    let (subtotal, total) = input::totals(&order, &prices).map_err(Error::Validation)?;
+
+    let wanted: Vec<(usize, &str, i64)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.sku.as_deref().map(|s| (i, s, i64::from(l.quantity))))
+        .collect();
+    let shortages = stock::shortages(db, &wanted).await?;
+    if !shortages.is_empty() && order.channel != Channel::Marketplace && !order.allow_oversell {
+        return Err(Error::Oversell(shortages));
+    }
+
+    let buyer = customers::find_or_create(
+        db,
+        &order.buyer,
+        order.marketplace.as_deref(),
+        shop_language,
+        ctx.now,
+    )
+    .await?;
+    let row = sales_order::ActiveModel {
+        channel: Set(order.channel.as_str().to_owned()),
+        marketplace: Set(order.marketplace.clone()),
+        marketplace_order_id: Set(order.marketplace_order_id.clone()),
+        customer_id: Set(buyer.id),
+        status: Set(OrderStatus::New.as_str().to_owned()),
+        currency: Set(order.currency.clone()),
+        subtotal_minor: Set(subtotal),
+        shipping_minor: Set(order.shipping_minor),
+        vat_minor: Set(order.vat_minor),
+        discount_minor: Set(order.discount_minor),
+        coupon_code: Set(order.coupon_code.clone()),
+        total_minor: Set(total),
+        address: Set(json(&order.address)),
+        buyer_note: Set(order.note.clone()),
+        placed_at: Set(order.placed_at),
+        ship_by: Set(order.ship_by),
+        confirmed_at: Set(None),
+        carrier: Set(None),
+        tracking: Set(None),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let id = row.id;
+    let line_rows: Vec<order_line::ActiveModel> = lines
+        .iter()
+        .enumerate()
+        .map(|(pos, l)| order_line::ActiveModel {
+            order_id: Set(id),
+            position: Set(pos as i32),
+            listing_id: Set(l.listing_id),
+            sku: Set(l.sku.clone()),
+            title: Set(l.title.clone()),
+            quantity: Set(l.quantity),
+            unit_price_minor: Set(l.unit_price_minor),
+            ..Default::default()
+        })
+        .collect();
+    order_line::Entity::insert_many(line_rows)
+        .exec_without_returning(db)
+        .await?;
+    let mut detail = BTreeMap::new();
+    detail.insert("channel".to_owned(), order.channel.as_str().to_owned());
+    event(
+        db,
+        ctx,
+        id,
+        EventKind::Created,
+        None,
+        Some(OrderStatus::New),
+        detail,
+    )
+    .await?;
+    bump(db, OrderStatus::New, 1).await?;
+
+    let mut touched = Vec::new();
+    let mut short_skus = Vec::new();
+    for (pos, l) in lines.iter().enumerate() {
+        let Some(sku) = &l.sku else { continue };
+        let want = i64::from(l.quantity);
+        let taken = stock::take(db, id, pos as i32, sku, want, ctx.now).await?;
+        touched.extend(l.listing_id);
+        if taken < want {
+            let mut d = BTreeMap::new();
+            d.insert("sku".to_owned(), sku.clone());
+            d.insert("short".to_owned(), (want - taken).to_string());
+            event(db, ctx, id, EventKind::Oversold, None, None, d).await?;
+            short_skus.push(format!("{sku} ×{}", want - taken));
+        }
+    }
+    if !short_skus.is_empty() {
+        open_problem(db, ctx, id, ProblemKind::OutOfStock, &short_skus.join(", ")).await?;
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
+    Ok(Added {
+        id,
+        created: true,
+        shortages,
+        rescored,
+    })
+}
+
+/// Moves an order: checks the move against the status machine, records it on the timeline, and
+/// gives stock back when a cancellation or a restocked return calls for it.
+pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -> Result<Moved> {
+    let row = sales_order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let from = OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))?;
+    let action = act.action();
+    let to = transition(from, action)?;
+
+    let mut detail = BTreeMap::new();
+    let mut e = Errors::default();
+    let mut update = sales_order::ActiveModel {
+        id: Set(id),
+        status: Set(to.as_str().to_owned()),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    };
+    match act {
+        Act::Confirm => update.confirmed_at = Set(Some(ctx.now)),
+        Act::Ship { carrier, tracking } => {
+            let carrier = e.line("carrier", carrier, MAX_SHIPMENT_CHARS, true);
+            let tracking = e.line("tracking", tracking, MAX_SHIPMENT_CHARS, true);
+            detail.insert("carrier".to_owned(), carrier.clone());
+            detail.insert("tracking".to_owned(), tracking.clone());
+            update.carrier = Set(Some(carrier));
+            update.tracking = Set(Some(tracking));
+        }
+        Act::Cancel { reason } | Act::RequestReturn { reason } => {
+            let reason = e.text("reason", reason, MAX_NOTE_CHARS, false);
+            if !reason.is_empty() {
+                detail.insert("reason".to_owned(), reason);
+            }
+        }
+        Act::ReceiveReturn { restock } => {
+            detail.insert("restock".to_owned(), restock.to_string());
+        }
+        Act::MarkReady | Act::Deliver | Act::Complete | Act::Refund | Act::Exchange => {}
+    }
+    e.finish(()).map_err(Error::Validation)?;
+
+    // Guarded by the status read above: a second desk that moved the order meanwhile makes
+    // this move fail as the status machine would, instead of overwriting theirs.
+    let res = sales_order::Entity::update_many()
+        .set(update)
+        .filter(sales_order::Column::Id.eq(id))
+        .filter(sales_order::Column::Status.eq(from.as_str()))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        let now_status = sales_order::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|r| OrderStatus::parse(&r.status))
+            .unwrap_or(from);
+        return Err(transition(now_status, action).err().map_or(
+            Error::Corrupt(format!("order {id} moved while it was being changed")),
+            Error::Transition,
+        ));
+    }
+    bump(db, from, -1).await?;
+    bump(db, to, 1).await?;
+
+    let restock = match act {
+        Act::Cancel { .. } if from.before_dispatch() => Some(Reason::Cancel),
+        Act::ReceiveReturn { restock: true } => Some(Reason::Return),
+        _ => None,
+    };
+    let mut touched = Vec::new();
+    let mut not_restocked = Vec::new();
+    if let Some(reason) = restock {
+        let lines = order_line::Entity::find()
+            .filter(order_line::Column::OrderId.eq(id))
+            .order_by_asc(order_line::Column::Position)
+            .all(db)
+            .await?;
+        for l in lines {
+            let Some(sku) = &l.sku else { continue };
+            let qty = match reason {
+                // What the sale took: an oversold line gives back only what it found.
+                Reason::Cancel => stock::taken_by(db, id, l.position).await?,
+                _ => i64::from(l.quantity),
+            };
+            match stock::give_back(db, id, l.position, sku, qty, reason, ctx.now).await? {
+                Some(listing_id) => touched.push(listing_id),
+                None => not_restocked.push(sku.clone()),
+            }
+        }
+        if !not_restocked.is_empty() {
+            detail.insert("not_restocked".to_owned(), not_restocked.join(", "));
+        }
+    }
+    event(db, ctx, id, EventKind::Status, Some(from), Some(to), detail).await?;
+    touched.sort_unstable();
+    touched.dedup();
+    let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
+    Ok(Moved {
+        from,
+        to,
+        rescored,
+        not_restocked,
+    })
+}
+
+impl Act {
+    pub fn action(&self) -> Action {
+        match self {
+            Act::Confirm => Action::Confirm,
+            Act::MarkReady => Action::MarkReady,
+            Act::Ship { .. } => Action::Ship,
+            Act::Deliver => Action::Deliver,
+            Act::Complete => Action::Complete,
+            Act::Cancel { .. } => Action::Cancel,
+            Act::RequestReturn { .. } => Action::RequestReturn,
+            Act::ReceiveReturn { .. } => Action::ReceiveReturn,
+            Act::Refund => Action::Refund,
+            Act::Exchange => Action::Exchange,
+        }
+    }
+}
+
+async fn exists<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {
+    sales_order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|_| ())
+        .ok_or_else(|| not_found(id))
+}
+
+/// Flags a problem on an order; it stays open until resolved explicitly.
+pub async fn open_problem<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    id: i32,
+    kind: ProblemKind,
+    note: &str,
+) -> Result<i32> {
+    let mut e = Errors::default();
+    let note = e.text("note", note, MAX_NOTE_CHARS, kind == ProblemKind::Other);
+    e.finish(()).map_err(Error::Validation)?;
+    exists(db, id).await?;
+    let problem = order_problem::ActiveModel {
+        order_id: Set(id),
+        kind: Set(kind.as_str().to_owned()),
+        note: Set(note.clone()),
+        opened_at: Set(ctx.now),
+        resolved_at: Set(None),
+        resolution: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let mut d = BTreeMap::new();
+    d.insert("problem".to_owned(), problem.id.to_string());
+    d.insert("kind".to_owned(), kind.as_str().to_owned());
+    if !note.is_empty() {
+        d.insert("text".to_owned(), note);
+    }
+    event(db, ctx, id, EventKind::ProblemOpened, None, None, d).await?;
+    Ok(problem.id)
+}
+
+pub async fn resolve_problem<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    id: i32,
+    problem_id: i32,
+    resolution: &str,
+) -> Result<()> {
+    let mut e = Errors::default();
+    let resolution = e.text("resolution", resolution, MAX_NOTE_CHARS, true);
+    e.finish(()).map_err(Error::Validation)?;
+    let problem = order_problem::Entity::find_by_id(problem_id)
+        .filter(order_problem::Column::OrderId.eq(id))
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound {
+            what: "problem",
+            id: problem_id.to_string(),
+        })?;
+    let res = order_problem::Entity::update_many()
+        .col_expr(order_problem::Column::ResolvedAt, Expr::value(ctx.now))
+        .col_expr(
+            order_problem::Column::Resolution,
+            Expr::value(resolution.clone()),
+        )
+        .filter(order_problem::Column::Id.eq(problem_id))
+        .filter(order_problem::Column::ResolvedAt.is_null())
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(Error::Validation(vec![
+            FieldError::new("problem", "already_resolved").with("id", problem_id),
+        ]));
+    }
+    let mut d = BTreeMap::new();
+    d.insert("problem".to_owned(), problem_id.to_string());
+    d.insert("kind".to_owned(), problem.kind);
+    d.insert("text".to_owned(), resolution);
+    event(db, ctx, id, EventKind::ProblemResolved, None, None, d).await
+}
+
+/// A note on the timeline (a call with the buyer, a promise made).
+pub async fn add_note<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, text: &str) -> Result<()> {
+    let mut e = Errors::default();
+    let text = e.text("text", text, MAX_NOTE_CHARS, true);
+    e.finish(()).map_err(Error::Validation)?;
+    exists(db, id).await?;
+    let mut d = BTreeMap::new();
+    d.insert("text".to_owned(), text);
+    event(db, ctx, id, EventKind::Note, None, None, d).await
+}
+
+async fn event<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    order_id: i32,
+    kind: EventKind,
+    from: Option<OrderStatus>,
+    to: Option<OrderStatus>,
+    detail: BTreeMap<String, String>,
+) -> Result<()> {
+    order_event::ActiveModel {
+        order_id: Set(order_id),
+        at: Set(ctx.now),
+        actor: Set(ctx.actor.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
+        status_from: Set(from.map(|s| s.as_str().to_owned())),
+        status_to: Set(to.map(|s| s.as_str().to_owned())),
+        detail: Set(json(&detail)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Adds `delta` to the count of orders in `status`.
+async fn bump<C: ConnectionTrait>(db: &C, status: OrderStatus, delta: i64) -> Result<()> {
+    use order_status_count::{Column, Entity};
+    Entity::insert(order_status_count::ActiveModel {
+        status: Set(status.as_str().to_owned()),
+        orders: Set(delta),
+    })
+    .on_conflict(
+        OnConflict::column(Column::Status)
+            .value(
+                Column::Orders,
+                Expr::col((Entity, Column::Orders)).add(delta),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// An order with its buyer, lines, timeline and problems.
+pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> Result<Order> {
+    let row = sales_order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let buyer = customer::Entity::find_by_id(row.customer_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| corrupt("buyer", id))?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(id))
+        .order_by_asc(order_line::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| Line {
+            position: l.position,
+            listing_id: l.listing_id,
+            sku: l.sku,
+            title: l.title,
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price_minor,
+        })
+        .collect();
+    let timeline = order_event::Entity::find()
+        .filter(order_event::Column::OrderId.eq(id))
+        .order_by_asc(order_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let status = |s: Option<String>| match s {
+                None => Ok(None),
+                Some(s) => OrderStatus::parse(&s)
+                    .map(Some)
+                    .ok_or_else(|| corrupt("timeline status", id)),
+            };
+            Ok(Event {
+                at: e.at,
+                actor: e.actor,
+                kind: EventKind::parse(&e.kind).ok_or_else(|| corrupt("timeline kind", id))?,
+                status_from: status(e.status_from)?,
+                status_to: status(e.status_to)?,
+                detail: serde_json::from_str(&e.detail)
+                    .map_err(|_| corrupt("timeline detail", id))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let problems = order_problem::Entity::find()
+        .filter(order_problem::Column::OrderId.eq(id))
+        .order_by_asc(order_problem::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| {
+            Ok(Problem {
+                id: p.id,
+                kind: ProblemKind::parse(&p.kind).ok_or_else(|| corrupt("problem kind", id))?,
+                note: p.note,
+                opened_at: p.opened_at,
+                resolved_at: p.resolved_at,
+                resolution: p.resolution,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let address: Address =
+        serde_json::from_str(&row.address).map_err(|_| corrupt("address", id))?;
+    Ok(Order {
+        id,
+        channel: Channel::parse(&row.channel).ok_or_else(|| corrupt("channel", id))?,
+        marketplace: row.marketplace,
+        marketplace_order_id: row.marketplace_order_id,
+        status: OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))?,
+        buyer: customers::view(&buyer),
+        lines,
+        currency: row.currency,
+        subtotal_minor: row.subtotal_minor,
+        shipping_minor: row.shipping_minor,
+        vat_minor: row.vat_minor,
+        discount_minor: row.discount_minor,
+        coupon_code: row.coupon_code,
+        total_minor: row.total_minor,
+        address,
+        note: row.buyer_note,
+        placed_at: row.placed_at,
+        ship_by: row.ship_by,
+        confirmed_at: row.confirmed_at,
+        carrier: row.carrier,
+        tracking: row.tracking,
+        timeline,
+        problems,
+    })
+}
