@@ -45,7 +45,15 @@ impl Vefa {
             now,
             rules: &rules,
         };
-        let (id, out, rescored) = op(&txn, ctx).await?;
+        // Rolled back here, not when the dropped transaction gets to it: on SQLite a refused
+        // move may already hold the write lock, which the next write would wait for.
+        let (id, out, rescored) = match op(&txn, ctx).await {
+            Ok(done) => done,
+            Err(e) => {
+                txn.rollback().await?;
+                return Err(e);
+            }
+        };
         let mut changes = vec![
             self.feed
                 .record(&txn, ChangeKind::Orders, vec![id.to_string()], now)
