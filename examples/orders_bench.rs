@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use vefa::listings::{ListingInput, Variant};
+use vefa::messages::MessageKind;
 use vefa::orders::{
     Act, BuyerInput, Channel, Cursor, LineInput, NewOrder, OrderQuery, OrderStatus, ProblemKind,
 };
@@ -421,17 +422,34 @@ async fn main() {
         .iter()
         .map(|r| r.id)
         .collect();
+    // Confirming with the confirmation queued, as the window does once the seller has read
+    // the draft: the move, its timeline entry and the stored message in one transaction.
+    let mut drafts = Vec::new();
     let mut times = Vec::new();
-    for id in new_ids {
+    for &id in &new_ids {
         let t = Instant::now();
-        v.act_on_order(id, &Act::Confirm).await.unwrap();
+        drafts.push(
+            v.draft_order_message(id, MessageKind::OrderConfirmation, None)
+                .await
+                .unwrap(),
+        );
+        times.push(t.elapsed());
+    }
+    let (p50, p95, _) = percentiles(times);
+    println!("draft the confirmation (shown first):    {p50:>7.2} ms p50, {p95:.2} ms p95");
+    let mut times = Vec::new();
+    for (id, draft) in new_ids.into_iter().zip(&drafts) {
+        let t = Instant::now();
+        v.act_on_order_with_message(id, &Act::Confirm, Some(draft))
+            .await
+            .unwrap();
         times.push(t.elapsed());
     }
     let (p50, p95, _) = percentiles(times);
     let mut line = String::new();
     let _ = write!(
         line,
-        "confirm (no message queued yet):         {p50:>7.2} ms p50, {p95:.2} ms p95"
+        "confirm and queue the message:           {p50:>7.2} ms p50, {p95:.2} ms p95 (the figure: ≤ 5 ms)"
     );
     println!("{line}");
 }

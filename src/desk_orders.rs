@@ -5,11 +5,27 @@
 use sea_orm::TransactionTrait;
 
 use crate::changes::ChangeKind;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::listings::RuleSets;
 use crate::locale::UiLanguage;
+use crate::messages::MessageKind;
+use crate::messages::outbox::{self, Draft, MessageAction, MessageStatus, OutboxEntry};
+use crate::messages::smtp::{self, SmtpMailer, SmtpSettings};
 use crate::orders::{self, Act, Added, Ctx, NewOrder, Order, OrderPage, OrderQuery, ProblemKind};
+use crate::settings;
 use crate::{Vefa, completeness};
+
+const SMTP_KEY: &str = "smtp";
+
+/// How a round of sending went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct SendReport {
+    pub sent: u32,
+    /// Failed for now; tried again later.
+    pub retrying: u32,
+    /// Refused for good or out of attempts: shown to the seller.
+    pub failed: u32,
+}
 
 impl Vefa {
     /// The language messages go out in when the buyer has none: the first language the seller
@@ -94,9 +110,28 @@ impl Vefa {
 
     /// Moves an order (confirm, ship, cancel…) and returns it as it now is.
     pub async fn act_on_order(&self, id: i32, act: &Act) -> Result<Order> {
+        self.act_on_order_with_message(id, act, None).await
+    }
+
+    /// Moves an order and queues `message` to the buyer in the same transaction: the move and
+    /// its message are stored together or not at all.
+    pub async fn act_on_order_with_message(
+        &self,
+        id: i32,
+        act: &Act,
+        message: Option<&Draft>,
+    ) -> Result<Order> {
+        let message = message
+            .map(outbox::check)
+            .transpose()
+            .map_err(Error::Validation)?;
         let moves_stock = matches!(act, Act::Cancel { .. } | Act::ReceiveReturn { .. });
         self.order_write(moves_stock, async |txn, ctx| {
             let moved = orders::store::act(txn, ctx, id, act).await?;
+            if let Some(m) = &message {
+                let buyer = orders::store::buyer_of(txn, id).await?;
+                outbox::queue(txn, Some(id), buyer, m, ctx.now).await?;
+            }
             Ok((id, (), moved.rescored))
         })
         .await?;
@@ -109,14 +144,120 @@ impl Vefa {
         kind: ProblemKind,
         note: &str,
     ) -> Result<Order> {
+        self.open_order_problem_with_message(id, kind, note, None)
+            .await
+    }
+
+    /// Flags a problem and queues `message` (the apology, the question) with it.
+    pub async fn open_order_problem_with_message(
+        &self,
+        id: i32,
+        kind: ProblemKind,
+        note: &str,
+        message: Option<&Draft>,
+    ) -> Result<Order> {
+        let message = message
+            .map(outbox::check)
+            .transpose()
+            .map_err(Error::Validation)?;
         self.order_write(false, async |txn, ctx| {
             orders::store::open_problem(txn, ctx, id, kind, note).await?;
+            if let Some(m) = &message {
+                let buyer = orders::store::buyer_of(txn, id).await?;
+                outbox::queue(txn, Some(id), buyer, m, ctx.now).await?;
+            }
             Ok((id, (), vec![]))
         })
         .await?;
         self.order(id).await
     }
 
+    /// The message `kind` about an order as it would go out now, for the seller to read and edit.
+    /// `shipment` is the carrier and tracking of a shipment being recorded.
+    pub async fn draft_order_message(
+        &self,
+        id: i32,
+        kind: MessageKind,
+        shipment: Option<(&str, &str)>,
+    ) -> Result<Draft> {
+        let order = self.order(id).await?;
+        let profile = self.profile().await?;
+        Ok(outbox::draft(&order, &profile, kind, shipment))
+    }
+
+    /// An order's messages, or without one every message not yet sent.
+    pub async fn outbox(&self, order_id: Option<i32>) -> Result<Vec<OutboxEntry>> {
+        outbox::list(&self.db, order_id).await
+    }
+
+    /// The seller sent a message by hand, wants a failed one retried now, or drops one.
+    pub async fn act_on_message(&self, id: i32, action: MessageAction) -> Result<OutboxEntry> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let entry = match outbox::apply(&txn, id, action, now).await {
+            Ok(e) => e,
+            Err(e) => {
+                txn.rollback().await?;
+                return Err(e);
+            }
+        };
+        let ids = entry
+            .order_id
+            .map(|o| vec![o.to_string()])
+            .unwrap_or_default();
+        let change = self.feed.record(&txn, ChangeKind::Orders, ids, now).await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(entry)
+    }
+
+    /// Sends every e-mail that is due through `mailer`, one attempt each, and records how each
+    /// went. Safe to run from two desks at once: a message is claimed before it is sent.
+    pub async fn send_due_messages(&self, mailer: &SmtpMailer) -> Result<SendReport> {
+        let mut report = SendReport::default();
+        outbox::requeue_interrupted(&self.db, self.clock.now()).await?;
+        loop {
+            let claimed = outbox::claim_due(&self.db, self.clock.now(), 20).await?;
+            if claimed.is_empty() {
+                return Ok(report);
+            }
+            for m in claimed {
+                let attempt = mailer.send(&m).await;
+                let now = self.clock.now();
+                let status = outbox::finish(&self.db, m.id, &attempt, now).await?;
+                match status {
+                    MessageStatus::Sent => report.sent += 1,
+                    MessageStatus::Queued => report.retrying += 1,
+                    _ => report.failed += 1,
+                }
+                let ids = m.order_id.map(|o| vec![o.to_string()]).unwrap_or_default();
+                let change = self
+                    .feed
+                    .record(&self.db, ChangeKind::Orders, ids, now)
+                    .await?;
+                self.feed.publish(change);
+            }
+        }
+    }
+
+    /// The SMTP server messages go through, if the seller has set one.
+    pub async fn smtp_settings(&self) -> Result<Option<SmtpSettings>> {
+        settings::get_value(&self.db, SMTP_KEY).await
+    }
+
+    pub async fn save_smtp_settings(&self, s: &SmtpSettings) -> Result<SmtpSettings> {
+        let clean = smtp::check(s).map_err(Error::Validation)?;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        settings::set_value(&txn, SMTP_KEY, &clean, now).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Settings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(clean)
+    }
     pub async fn resolve_order_problem(
         &self,
         id: i32,

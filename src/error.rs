@@ -60,6 +60,11 @@ impl FieldError {
             "in_future" => "is in the future".to_owned(),
             "before_placed" => "is before the order was placed".to_owned(),
             "already_resolved" => format!("problem {} is already resolved", p("id")),
+            "message_state" => format!("not possible for a message that is {}", p("status")),
+            "keychain_unavailable" => {
+                "the SMTP login needs its password from the OS keychain, which Vefa cannot reach yet: use a server without login".to_owned()
+            }
+            "smtp_invalid" => format!("cannot be used: {}", p("reason")),
             other => other.replace('_', " "),
         };
         format!("{}: {what}", self.field)

@@ -10,6 +10,7 @@ pub mod error;
 pub mod listings;
 pub mod locale;
 pub mod media;
+pub mod messages;
 pub mod money;
 pub mod notifications;
 pub mod orders;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod cli {
     pub mod orders;
+    pub mod outbox;
 }
 use vefa::catalog_csv::Format;
 use vefa::listings::ListingQuery;
@@ -54,6 +55,16 @@ enum Command {
     Orders {
         #[command(subcommand)]
         command: cli::orders::OrdersCommand,
+    },
+    /// Messages to buyers.
+    Outbox {
+        #[command(subcommand)]
+        command: cli::outbox::OutboxCommand,
+    },
+    /// The SMTP server messages go through.
+    Smtp {
+        #[command(subcommand)]
+        command: cli::outbox::SmtpCommand,
     },
 }
 
@@ -221,6 +232,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Listings { command } => {
             let code = listings_command(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Outbox { command } => {
+            let code = cli::outbox::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Smtp { command } => {
+            let code = cli::outbox::smtp(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }

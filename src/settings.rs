@@ -100,22 +100,55 @@ pub async fn save(
     let txn = db.begin().await?;
     for (key, value) in values {
         let value = value.map_err(|e| Error::Corrupt(e.to_string()))?;
-        let row = setting::ActiveModel {
-            key: Set(key.to_owned()),
-            value: Set(value),
-            updated_at: Set(now),
-        };
-        if setting::Entity::find_by_id(key.to_owned())
-            .one(&txn)
-            .await?
-            .is_some()
-        {
-            row.update(&txn).await?;
-        } else {
-            row.insert(&txn).await?;
-        }
+        put(&txn, key, value, now).await?;
     }
     let change = feed.record(&txn, ChangeKind::Settings, vec![], now).await?;
     txn.commit().await?;
     Ok(change)
+}
+
+async fn put<C: ConnectionTrait>(
+    db: &C,
+    key: &str,
+    value: String,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = setting::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value),
+        updated_at: Set(now),
+    };
+    if setting::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .is_some()
+    {
+        row.update(db).await?;
+    } else {
+        row.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// A setting kept apart from [`Settings`] (the SMTP server, say), as JSON under `key`.
+pub async fn get_value<C: ConnectionTrait, T: serde::de::DeserializeOwned>(
+    db: &C,
+    key: &str,
+) -> Result<Option<T>> {
+    match setting::Entity::find_by_id(key.to_owned()).one(db).await? {
+        None => Ok(None),
+        Some(row) => serde_json::from_str(&row.value)
+            .map(Some)
+            .map_err(|_| Error::Corrupt(format!("setting {key}"))),
+    }
+}
+
+pub async fn set_value<C: ConnectionTrait, T: Serialize>(
+    db: &C,
+    key: &str,
+    value: &T,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let json = serde_json::to_string(value).map_err(|e| Error::Corrupt(e.to_string()))?;
+    put(db, key, json, now).await
 }

@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261123_000005_orders");
+    assert_eq!(info["schema_version"], "m20261123_000006_outbox");
 }
 
 #[tokio::test]
@@ -211,9 +211,13 @@ async fn cli_orders_add_confirm_ship_and_show() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "order 1 added");
 
     let out = vefa_cli(db, &["orders", "confirm", "1"]);
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
-        "order 1 is confirmed"
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("order 1 is confirmed\n"), "{text}");
+    // No e-mail for this buyer: the confirmation is printed for the seller to send by hand.
+    assert!(
+        text.contains("send this to +994557654321 yourself")
+            && text.contains("Salam, Rəna Əliyeva!"),
+        "{text}"
     );
     // Shipping straight from confirmed skips packing: refused, with the reason.
     let out = vefa_cli(

@@ -8,6 +8,7 @@ mod m20261122_000002_listings;
 mod m20261123_000003_listing_facts;
 mod m20261123_000004_listing_score;
 mod m20261123_000005_orders;
+mod m20261123_000006_outbox;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_listing_facts::Migration),
             Box::new(m20261123_000004_listing_score::Migration),
             Box::new(m20261123_000005_orders::Migration),
+            Box::new(m20261123_000006_outbox::Migration),
         ]
     }
 }

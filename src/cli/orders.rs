@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use vefa::messages::MessageChannel;
+use vefa::messages::outbox::kind_for_act;
 use vefa::money::format_minor;
 use vefa::orders::{Act, Channel, NewOrder, Order, OrderQuery, OrderStatus, ProblemKind};
 use vefa::{Error, FieldError, Vefa};
@@ -44,19 +46,26 @@ pub enum OrdersCommand {
         #[arg(long)]
         allow_oversell: bool,
     },
+    /// Confirm, and queue the confirmation to the buyer (in their language).
     Confirm {
         id: i32,
+        /// Confirm without telling the buyer.
+        #[arg(long)]
+        no_message: bool,
     },
     /// Mark as packed and ready for the courier.
     Ready {
         id: i32,
     },
+    /// Record the shipment, and queue the tracking number to the buyer.
     Ship {
         id: i32,
         #[arg(long)]
         carrier: String,
         #[arg(long)]
         tracking: String,
+        #[arg(long)]
+        no_message: bool,
     },
     Deliver {
         id: i32,
@@ -196,8 +205,43 @@ fn print_order(o: &Order) {
 }
 
 async fn act(vefa: &Vefa, id: i32, a: Act) -> Result<(), Error> {
-    let o = vefa.act_on_order(id, &a).await?;
+    act_telling(vefa, id, a, false).await
+}
+
+/// Moves the order; unless `quiet`, with the message the move sends, as the seller would
+/// approve it in the window.
+async fn act_telling(vefa: &Vefa, id: i32, a: Act, quiet: bool) -> Result<(), Error> {
+    let kind = if quiet { None } else { kind_for_act(&a) };
+    let draft = match kind {
+        Some(kind) => {
+            let shipment = match &a {
+                Act::Ship { carrier, tracking } => Some((carrier.as_str(), tracking.as_str())),
+                _ => None,
+            };
+            Some(vefa.draft_order_message(id, kind, shipment).await?)
+        }
+        None => None,
+    };
+    let o = vefa
+        .act_on_order_with_message(id, &a, draft.as_ref())
+        .await?;
     println!("order {} is {}", o.id, o.status);
+    if let Some(d) = draft {
+        match d.channel {
+            MessageChannel::Email => {
+                println!(
+                    "message queued to {} (vefa outbox send sends it)",
+                    d.recipient
+                )
+            }
+            MessageChannel::ByHand => {
+                println!(
+                    "no e-mail for this buyer: send this to {} yourself, then `vefa outbox sent-by-hand`:\n\n{}\n\n{}",
+                    d.recipient, d.subject, d.body
+                )
+            }
+        }
+    }
     Ok(())
 }
 
@@ -274,13 +318,16 @@ pub async fn run(vefa: &Vefa, command: OrdersCommand) -> Result<ExitCode, Error>
                 }
             }
         }
-        OrdersCommand::Confirm { id } => act(vefa, id, Act::Confirm).await?,
+        OrdersCommand::Confirm { id, no_message } => {
+            act_telling(vefa, id, Act::Confirm, no_message).await?
+        }
         OrdersCommand::Ready { id } => act(vefa, id, Act::MarkReady).await?,
         OrdersCommand::Ship {
             id,
             carrier,
             tracking,
-        } => act(vefa, id, Act::Ship { carrier, tracking }).await?,
+            no_message,
+        } => act_telling(vefa, id, Act::Ship { carrier, tracking }, no_message).await?,
         OrdersCommand::Deliver { id } => act(vefa, id, Act::Deliver).await?,
         OrdersCommand::Complete { id } => act(vefa, id, Act::Complete).await?,
         OrdersCommand::Cancel { id, reason } => act(vefa, id, Act::Cancel { reason }).await?,

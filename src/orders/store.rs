@@ -399,6 +399,15 @@ impl Act {
     }
 }
 
+/// The buyer an order belongs to.
+pub async fn buyer_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<i32> {
+    sales_order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|o| o.customer_id)
+        .ok_or_else(|| not_found(id))
+}
+
 async fn exists<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {
     sales_order::Entity::find_by_id(id)
         .one(db)

@@ -17,7 +17,7 @@ pub const APP: &[&str] = &[
 ];
 
 /// What the test suite adds: a display, a WebDriver, a private D-Bus with a notification daemon,
-/// a PostgreSQL server.
+/// a PostgreSQL server, an SMTP server.
 pub const TEST: &[&str] = &[
     "xauth",
     "xvfb",
@@ -26,6 +26,8 @@ pub const TEST: &[&str] = &[
     "dbus",
     "dunst",
     "postgresql",
+    // A real SMTP server for the mail tests (run with Debian's /usr/bin/python3).
+    "python3-aiosmtpd",
 ];
 
 fn installed(package: &str) -> bool {

@@ -13,6 +13,7 @@ pub mod order_event;
 pub mod order_line;
 pub mod order_problem;
 pub mod order_status_count;
+pub mod outbox_message;
 pub mod sales_order;
 pub mod seller_profile;
 pub mod setting;

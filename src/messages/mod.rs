@@ -1,0 +1,10 @@
+//! Messages to buyers: the templates in four languages, the outbox every message is stored in
+//! before it is sent, and the SMTP sender (issue 4).
+
+pub mod outbox;
+pub mod smtp;
+pub mod templates;
+
+pub use outbox::{Attempt, Draft, MessageAction, MessageChannel, MessageStatus, OutboxEntry};
+pub use smtp::{Security, SmtpMailer, SmtpSettings};
+pub use templates::MessageKind;
