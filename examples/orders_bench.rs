@@ -14,7 +14,8 @@ use sea_orm::{ConnectionTrait, TransactionTrait};
 use vefa::listings::{ListingInput, Variant};
 use vefa::messages::MessageKind;
 use vefa::orders::{
-    Act, BuyerInput, Channel, Cursor, LineInput, NewOrder, OrderQuery, OrderStatus, ProblemKind,
+    Act, BuyerInput, Cursor, LineInput, NewOrder, OrderChannel, OrderQuery, OrderStatus,
+    ProblemKind,
 };
 use vefa::{FixedClock, Location, OpenOptions, Vefa};
 
@@ -282,14 +283,14 @@ async fn main() {
         (
             "channel phone",
             OrderQuery {
-                channel: Some(Channel::Phone),
+                channel: Some(OrderChannel::Phone),
                 ..Default::default()
             },
         ),
         (
             "channel shop, status shipped",
             OrderQuery {
-                channel: Some(Channel::Shop),
+                channel: Some(OrderChannel::Shop),
                 status: Some(OrderStatus::Shipped),
                 ..Default::default()
             },
@@ -379,7 +380,7 @@ async fn main() {
     let mut times = Vec::new();
     for k in 0..200 {
         let order = NewOrder {
-            channel: Channel::Phone,
+            channel: OrderChannel::Phone,
             marketplace: None,
             marketplace_order_id: None,
             buyer: BuyerInput {

@@ -23,6 +23,15 @@ const COMMANDS: &[&str] = &[
     "catalog_health",
     "import_listings",
     "export_listings",
+    "list_orders",
+    "get_order",
+    "draft_order_message",
+    "act_on_order",
+    "open_order_problem",
+    "resolve_order_problem",
+    "note_order",
+    "order_messages",
+    "act_on_message",
 ];
 
 fn main() {

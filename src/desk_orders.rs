@@ -2,7 +2,8 @@
 //! timeline and any stock it moves, records the change, and after the commit tells listeners and
 //! refreshes the catalog index for listings whose stock ran out or came back.
 
-use sea_orm::TransactionTrait;
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use crate::changes::ChangeKind;
 use crate::error::{Error, Result};
@@ -40,15 +41,12 @@ impl Vefa {
             .to_owned())
     }
 
-    /// Runs `op` in one transaction with the order's change recorded, then publishes it and
-    /// refreshes rescored listings in the catalog index.
-    async fn order_write<T, F>(&self, load_rules: bool, op: F) -> Result<T>
-    where
-        F: for<'a> AsyncFnOnce(
-            &'a sea_orm::DatabaseTransaction,
-            Ctx<'a>,
-        ) -> Result<(i32, T, Vec<i32>)>,
-    {
+    /// Starts an order write: its transaction, the completeness rules when stock may move (a
+    /// listing that runs out is rescored), and the moment it happens.
+    async fn order_begin(
+        &self,
+        load_rules: bool,
+    ) -> Result<(DatabaseTransaction, RuleSets, DateTime<Utc>)> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let rules = if load_rules {
@@ -56,15 +54,29 @@ impl Vefa {
         } else {
             RuleSets::new()
         };
-        let ctx = Ctx {
+        Ok((txn, rules, now))
+    }
+
+    fn ctx<'a>(&'a self, rules: &'a RuleSets, now: DateTime<Utc>) -> Ctx<'a> {
+        Ctx {
             actor: self.feed.actor().as_str(),
             now,
-            rules: &rules,
-        };
-        // Rolled back here, not when the dropped transaction gets to it: on SQLite a refused
-        // move may already hold the write lock, which the next write would wait for.
-        let (id, out, rescored) = match op(&txn, ctx).await {
-            Ok(done) => done,
+            rules,
+        }
+    }
+
+    /// Ends an order write: on success records the change of order `id` (and of `rescored`
+    /// listings), commits, tells listeners and refreshes the catalog index; on failure rolls
+    /// back at once — not when the dropped transaction gets to it, since on SQLite a refused
+    /// move may already hold the write lock the next write would wait for.
+    async fn order_end(
+        &self,
+        txn: DatabaseTransaction,
+        now: DateTime<Utc>,
+        done: Result<(i32, Vec<i32>)>,
+    ) -> Result<()> {
+        let (id, rescored) = match done {
+            Ok(d) => d,
             Err(e) => {
                 txn.rollback().await?;
                 return Err(e);
@@ -91,17 +103,24 @@ impl Vefa {
         for c in changes {
             self.feed.publish(c);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Adds a phone, shop or marketplace order (see [`orders::store::add`]).
     pub async fn add_order(&self, input: &NewOrder) -> Result<Added> {
         let language = self.shop_language().await?;
-        self.order_write(true, async |txn, ctx| {
-            let added = orders::store::add(txn, ctx, input, &language).await?;
-            Ok((added.id, added.clone(), added.rescored))
-        })
-        .await
+        let (txn, rules, now) = self.order_begin(true).await?;
+        match orders::store::add(&txn, self.ctx(&rules, now), input, &language).await {
+            Ok(a) => {
+                self.order_end(txn, now, Ok((a.id, a.rescored.clone())))
+                    .await?;
+                Ok(a)
+            }
+            Err(e) => {
+                txn.rollback().await?;
+                Err(e)
+            }
+        }
     }
 
     pub async fn order(&self, id: i32) -> Result<Order> {
@@ -126,15 +145,17 @@ impl Vefa {
             .transpose()
             .map_err(Error::Validation)?;
         let moves_stock = matches!(act, Act::Cancel { .. } | Act::ReceiveReturn { .. });
-        self.order_write(moves_stock, async |txn, ctx| {
-            let moved = orders::store::act(txn, ctx, id, act).await?;
+        let (txn, rules, now) = self.order_begin(moves_stock).await?;
+        let done = async {
+            let moved = orders::store::act(&txn, self.ctx(&rules, now), id, act).await?;
             if let Some(m) = &message {
-                let buyer = orders::store::buyer_of(txn, id).await?;
-                outbox::queue(txn, Some(id), buyer, m, ctx.now).await?;
+                let buyer = orders::store::buyer_of(&txn, id).await?;
+                outbox::queue(&txn, Some(id), buyer, m, now).await?;
             }
-            Ok((id, (), moved.rescored))
-        })
-        .await?;
+            Ok((id, moved.rescored))
+        }
+        .await;
+        self.order_end(txn, now, done).await?;
         self.order(id).await
     }
 
@@ -160,15 +181,17 @@ impl Vefa {
             .map(outbox::check)
             .transpose()
             .map_err(Error::Validation)?;
-        self.order_write(false, async |txn, ctx| {
-            orders::store::open_problem(txn, ctx, id, kind, note).await?;
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = async {
+            orders::store::open_problem(&txn, self.ctx(&rules, now), id, kind, note).await?;
             if let Some(m) = &message {
-                let buyer = orders::store::buyer_of(txn, id).await?;
-                outbox::queue(txn, Some(id), buyer, m, ctx.now).await?;
+                let buyer = orders::store::buyer_of(&txn, id).await?;
+                outbox::queue(&txn, Some(id), buyer, m, now).await?;
             }
-            Ok((id, (), vec![]))
-        })
-        .await?;
+            Ok((id, vec![]))
+        }
+        .await;
+        self.order_end(txn, now, done).await?;
         self.order(id).await
     }
 
@@ -264,20 +287,21 @@ impl Vefa {
         problem_id: i32,
         resolution: &str,
     ) -> Result<Order> {
-        self.order_write(false, async |txn, ctx| {
-            orders::store::resolve_problem(txn, ctx, id, problem_id, resolution).await?;
-            Ok((id, (), vec![]))
-        })
-        .await?;
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done =
+            orders::store::resolve_problem(&txn, self.ctx(&rules, now), id, problem_id, resolution)
+                .await
+                .map(|()| (id, vec![]));
+        self.order_end(txn, now, done).await?;
         self.order(id).await
     }
 
     pub async fn note_order(&self, id: i32, text: &str) -> Result<Order> {
-        self.order_write(false, async |txn, ctx| {
-            orders::store::add_note(txn, ctx, id, text).await?;
-            Ok((id, (), vec![]))
-        })
-        .await?;
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = orders::store::add_note(&txn, self.ctx(&rules, now), id, text)
+            .await
+            .map(|()| (id, vec![]));
+        self.order_end(txn, now, done).await?;
         self.order(id).await
     }
 

@@ -16,7 +16,7 @@ use vefa::messages::{
     Draft, MessageAction, MessageChannel, MessageKind, MessageStatus, Security, SmtpMailer,
     SmtpSettings,
 };
-use vefa::orders::{Act, BuyerInput, Channel, LineInput, NewOrder, OrderStatus, ProblemKind};
+use vefa::orders::{Act, BuyerInput, LineInput, NewOrder, OrderChannel, OrderStatus, ProblemKind};
 use vefa::{Clock, Error, ProfileInput, Vefa};
 
 /// aiosmtpd on 127.0.0.1, in one of the modes of `tests/support/smtp_server.py`.
@@ -113,7 +113,7 @@ async fn shop(v: &Vefa) -> i32 {
     }];
     v.create_listing(&l).await.unwrap();
     let order = NewOrder {
-        channel: Channel::Phone,
+        channel: OrderChannel::Phone,
         marketplace: None,
         marketplace_order_id: None,
         buyer: BuyerInput {
@@ -338,7 +338,7 @@ async fn without_an_email_the_seller_sends_it_by_hand(store: TestStore) {
     order.buyer.email = None;
     // A walk-in buyer with a phone only.
     let walk_in = NewOrder {
-        channel: Channel::Shop,
+        channel: OrderChannel::Shop,
         marketplace: None,
         marketplace_order_id: None,
         buyer: BuyerInput {

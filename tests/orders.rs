@@ -10,8 +10,8 @@ use common::TestStore;
 use sea_orm::{ConnectionTrait, Statement};
 use vefa::listings::{ListingInput, ListingQuery, Variant};
 use vefa::orders::{
-    Act, Address, BuyerInput, Channel, EventKind, LineInput, NewOrder, OrderQuery, OrderStatus,
-    ProblemKind,
+    Act, Address, BuyerInput, EventKind, LineInput, NewOrder, OrderChannel, OrderQuery,
+    OrderStatus, ProblemKind,
 };
 use vefa::{Clock, Error, Vefa};
 
@@ -28,7 +28,7 @@ async fn listing(v: &Vefa, sku: &str, quantity: i64, price_minor: i64) -> i32 {
 
 fn phone_order(name: &str, lines: &[(&str, u32)]) -> NewOrder {
     NewOrder {
-        channel: Channel::Phone,
+        channel: OrderChannel::Phone,
         marketplace: None,
         marketplace_order_id: None,
         buyer: BuyerInput {
@@ -68,7 +68,7 @@ fn phone_order(name: &str, lines: &[(&str, u32)]) -> NewOrder {
 
 fn etsy_order(receipt: &str, buyer_id: &str, lines: &[(&str, u32)]) -> NewOrder {
     let mut o = phone_order("Ayşe Yılmaz", lines);
-    o.channel = Channel::Marketplace;
+    o.channel = OrderChannel::Marketplace;
     o.marketplace = Some("etsy".into());
     o.marketplace_order_id = Some(receipt.into());
     o.buyer.marketplace_buyer_id = Some(buyer_id.into());
@@ -118,7 +118,7 @@ async fn phone_order_round_trips_and_takes_stock(store: TestStore) {
     assert!(added.created && added.shortages.is_empty());
     let o = v.order(added.id).await.unwrap();
     assert_eq!(o.status, OrderStatus::New);
-    assert_eq!(o.channel, Channel::Phone);
+    assert_eq!(o.channel, OrderChannel::Phone);
     assert_eq!(o.lines[0].title, "Mis cezvə CEZVE-1 — قهوه‌جوش");
     assert_eq!(o.lines[0].listing_id, Some(lamp));
     assert_eq!(
@@ -166,7 +166,7 @@ async fn one_buyer_across_channels(store: TestStore) {
     let second = v.add_order(&by_email).await.unwrap();
     // The same phone written another way, no e-mail: still her.
     let mut by_phone = phone_order("Leyla", &[("CEZVE-1", 1)]);
-    by_phone.channel = Channel::Shop;
+    by_phone.channel = OrderChannel::Shop;
     by_phone.buyer.email = None;
     by_phone.buyer.phone = Some("+994-50-123-4567".into());
     let third = v.add_order(&by_phone).await.unwrap();
@@ -555,9 +555,9 @@ async fn the_inbox_filters_searches_and_pages(store: TestStore) {
         o.buyer.email = Some(format!("buyer{}@example.az", k % 4));
         o.buyer.phone = Some(format!("+99450000000{}", k % 4));
         o.channel = if k % 3 == 0 {
-            Channel::Shop
+            OrderChannel::Shop
         } else {
-            Channel::Phone
+            OrderChannel::Phone
         };
         // Several orders share a minute: the cursor must still not skip or repeat one.
         o.placed_at = Some(store.clock.now() - Duration::minutes((k / 3) as i64));
@@ -611,7 +611,7 @@ async fn the_inbox_filters_searches_and_pages(store: TestStore) {
     assert_eq!((c(OrderStatus::New), c(OrderStatus::Confirmed)), (19, 5));
     assert_eq!(
         count(OrderQuery {
-            channel: Some(Channel::Shop),
+            channel: Some(OrderChannel::Shop),
             ..Default::default()
         })
         .await

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use sea_orm::{ConnectionTrait, Statement};
 use vefa::listings::{ListingInput, Variant};
 use vefa::orders::{
-    Act, BuyerInput, Channel, LineInput, NewOrder, OrderQuery, OrderStatus, transition,
+    Act, BuyerInput, LineInput, NewOrder, OrderChannel, OrderQuery, OrderStatus, transition,
 };
 use vefa::{Error, Vefa};
 
@@ -55,9 +55,9 @@ fn step() -> impl Strategy<Value = Step> {
 fn order(n: usize, quantity: u32, marketplace: bool, allow_oversell: bool) -> NewOrder {
     NewOrder {
         channel: if marketplace {
-            Channel::Marketplace
+            OrderChannel::Marketplace
         } else {
-            Channel::Phone
+            OrderChannel::Phone
         },
         marketplace: marketplace.then(|| "etsy".into()),
         marketplace_order_id: marketplace.then(|| format!("r{n}")),

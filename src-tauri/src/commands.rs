@@ -13,7 +13,9 @@ use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
 };
+use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry};
 use vefa::notifications::Notification;
+use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind};
 use vefa::profile::PhotoUpload;
 use vefa::{ErrorView, Profile, ProfileInput, Settings, StoreInfo};
 
@@ -221,4 +223,112 @@ pub async fn window_ready() -> Reply<()> {
         println!("vefa: window ready");
     }
     Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_orders(state: State<'_, AppState>, query: OrderQuery) -> Reply<OrderPage> {
+    Ok(state.vefa().await?.orders(&query).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_order(state: State<'_, AppState>, id: i32) -> Reply<Order> {
+    Ok(state.vefa().await?.order(id).await?)
+}
+
+/// The message a move or problem would send, for the seller to read and edit first.
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_order_message(
+    state: State<'_, AppState>,
+    id: i32,
+    kind: MessageKind,
+    carrier: Option<String>,
+    tracking: Option<String>,
+) -> Reply<Draft> {
+    let shipment = carrier.as_deref().zip(tracking.as_deref());
+    Ok(state
+        .vefa()
+        .await?
+        .draft_order_message(id, kind, shipment)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn act_on_order(
+    state: State<'_, AppState>,
+    id: i32,
+    act: Act,
+    message: Option<Draft>,
+) -> Reply<Order> {
+    let order = state
+        .vefa()
+        .await?
+        .act_on_order_with_message(id, &act, message.as_ref())
+        .await?;
+    if message.is_some() {
+        state.sender.nudge();
+    }
+    Ok(order)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_order_problem(
+    state: State<'_, AppState>,
+    id: i32,
+    kind: ProblemKind,
+    note: String,
+    message: Option<Draft>,
+) -> Reply<Order> {
+    let order = state
+        .vefa()
+        .await?
+        .open_order_problem_with_message(id, kind, &note, message.as_ref())
+        .await?;
+    if message.is_some() {
+        state.sender.nudge();
+    }
+    Ok(order)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_order_problem(
+    state: State<'_, AppState>,
+    id: i32,
+    problem_id: i32,
+    resolution: String,
+) -> Reply<Order> {
+    Ok(state
+        .vefa()
+        .await?
+        .resolve_order_problem(id, problem_id, &resolution)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn note_order(state: State<'_, AppState>, id: i32, text: String) -> Reply<Order> {
+    Ok(state.vefa().await?.note_order(id, &text).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn order_messages(state: State<'_, AppState>, id: i32) -> Reply<Vec<OutboxEntry>> {
+    Ok(state.vefa().await?.outbox(Some(id)).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn act_on_message(
+    state: State<'_, AppState>,
+    id: i32,
+    action: MessageAction,
+) -> Reply<OutboxEntry> {
+    let entry = state.vefa().await?.act_on_message(id, action).await?;
+    state.sender.nudge();
+    Ok(entry)
 }

@@ -4,6 +4,7 @@
 mod commands;
 mod feed;
 mod launch;
+mod sender;
 mod state;
 
 use tauri::Manager;
@@ -38,6 +39,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::catalog_health,
             commands::import_listings,
             commands::export_listings,
+            commands::list_orders,
+            commands::get_order,
+            commands::draft_order_message,
+            commands::act_on_order,
+            commands::open_order_problem,
+            commands::resolve_order_problem,
+            commands::note_order,
+            commands::order_messages,
+            commands::act_on_message,
         ])
         .events(collect_events![ChangesEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.
@@ -65,6 +75,8 @@ pub fn run() {
             app.manage(AppState::new(options));
             // Opens the store at once, in the background, then forwards its changes.
             feed::forward(app.handle().clone());
+            // Sends the messages to buyers that are due, now and whenever one is queued.
+            sender::run(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -13,6 +13,7 @@ pub struct AppState {
     options: launch::Options,
     vefa: OnceCell<Result<Vefa, ErrorView>>,
     pub notifier: Arc<dyn Notifier>,
+    pub sender: crate::sender::Nudge,
 }
 
 impl AppState {
@@ -23,6 +24,7 @@ impl AppState {
             options,
             vefa: OnceCell::new(),
             notifier: Arc::new(DesktopNotifier::new(vefa::APP_ID)),
+            sender: crate::sender::Nudge::default(),
         }
     }
 

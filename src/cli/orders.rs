@@ -7,7 +7,7 @@ use clap::Subcommand;
 use vefa::messages::MessageChannel;
 use vefa::messages::outbox::kind_for_act;
 use vefa::money::format_minor;
-use vefa::orders::{Act, Channel, NewOrder, Order, OrderQuery, OrderStatus, ProblemKind};
+use vefa::orders::{Act, NewOrder, Order, OrderChannel, OrderQuery, OrderStatus, ProblemKind};
 use vefa::{Error, FieldError, Vefa};
 
 /// An order file larger than this is not an order.
@@ -23,7 +23,7 @@ pub enum OrdersCommand {
         status: Option<OrderStatus>,
         /// marketplace, phone, shop or other.
         #[arg(long, value_parser = parse_channel)]
-        channel: Option<Channel>,
+        channel: Option<OrderChannel>,
         /// An order number, or part of the buyer's name, e-mail or phone.
         #[arg(long, default_value = "")]
         search: String,
@@ -105,8 +105,8 @@ fn parse_status(s: &str) -> Result<OrderStatus, String> {
     OrderStatus::parse(s).ok_or_else(|| format!("unknown status {s:?}"))
 }
 
-fn parse_channel(s: &str) -> Result<Channel, String> {
-    Channel::parse(s).ok_or_else(|| format!("unknown channel {s:?}"))
+fn parse_channel(s: &str) -> Result<OrderChannel, String> {
+    OrderChannel::parse(s).ok_or_else(|| format!("unknown channel {s:?}"))
 }
 
 fn parse_problem(s: &str) -> Result<ProblemKind, String> {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::customers;
-use super::model::{Channel, OrderRow, ProblemKind};
+use super::model::{OrderChannel, OrderRow, ProblemKind};
 use super::status::OrderStatus;
 use crate::error::{Error, Result};
 use crate::store::entity::{
@@ -36,7 +36,7 @@ pub struct Cursor {
 #[serde(default)]
 pub struct OrderQuery {
     pub status: Option<OrderStatus>,
-    pub channel: Option<Channel>,
+    pub channel: Option<OrderChannel>,
     /// Orders with an open problem: of this kind, or of any kind with `any_problem`.
     pub problem: Option<ProblemKind>,
     pub any_problem: bool,
@@ -53,7 +53,7 @@ pub struct OrderQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct StatusCount {
     pub status: OrderStatus,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub orders: i64,
 }
 
@@ -200,7 +200,7 @@ pub async fn page<C: ConnectionTrait>(db: &C, q: &OrderQuery) -> Result<OrderPag
             let bad = |what: &str| Error::Corrupt(format!("order {} {what}", o.id));
             Ok(OrderRow {
                 id: o.id,
-                channel: Channel::parse(&o.channel).ok_or_else(|| bad("channel"))?,
+                channel: OrderChannel::parse(&o.channel).ok_or_else(|| bad("channel"))?,
                 marketplace_order_id: o.marketplace_order_id.clone(),
                 status: OrderStatus::parse(&o.status).ok_or_else(|| bad("status"))?,
                 buyer: names.get(&o.customer_id).cloned().unwrap_or_default(),

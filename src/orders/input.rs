@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{Address, Channel, NewOrder};
+use super::model::{Address, NewOrder, OrderChannel};
 use crate::error::FieldError;
 use crate::listings::{MAX_AMOUNT_MINOR, MAX_QUANTITY};
 use crate::locale::UiLanguage;
@@ -22,7 +22,7 @@ pub const MAX_SHIPMENT_CHARS: usize = 100;
 /// A new order that passed every check that needs no store.
 #[derive(Debug, Clone)]
 pub struct CheckedOrder {
-    pub channel: Channel,
+    pub channel: OrderChannel,
     pub marketplace: Option<String>,
     pub marketplace_order_id: Option<String>,
     pub buyer: CheckedBuyer,
@@ -137,7 +137,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         e.push(FieldError::new("currency", "currency_unknown").with("value", &input.currency));
     }
 
-    let from_marketplace = input.channel == Channel::Marketplace;
+    let from_marketplace = input.channel == OrderChannel::Marketplace;
     let marketplace = e.opt_line("marketplace", input.marketplace.as_deref(), 16);
     let marketplace_order_id = e.opt_line(
         "marketplace_order_id",
@@ -398,7 +398,7 @@ mod tests {
 
     fn order() -> NewOrder {
         NewOrder {
-            channel: Channel::Phone,
+            channel: OrderChannel::Phone,
             marketplace: None,
             marketplace_order_id: None,
             buyer: BuyerInput {
@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn marketplace_orders_need_their_ids() {
         let mut o = order();
-        o.channel = Channel::Marketplace;
+        o.channel = OrderChannel::Marketplace;
         assert_eq!(
             codes(check(&o, Utc::now())),
             [

@@ -12,29 +12,29 @@ use super::status::OrderStatus;
 /// Where an order was placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
-pub enum Channel {
+pub enum OrderChannel {
     Marketplace,
     Phone,
     Shop,
     Other,
 }
 
-impl Channel {
+impl OrderChannel {
     pub fn as_str(self) -> &'static str {
         match self {
-            Channel::Marketplace => "marketplace",
-            Channel::Phone => "phone",
-            Channel::Shop => "shop",
-            Channel::Other => "other",
+            OrderChannel::Marketplace => "marketplace",
+            OrderChannel::Phone => "phone",
+            OrderChannel::Shop => "shop",
+            OrderChannel::Other => "other",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         [
-            Channel::Marketplace,
-            Channel::Phone,
-            Channel::Shop,
-            Channel::Other,
+            OrderChannel::Marketplace,
+            OrderChannel::Phone,
+            OrderChannel::Shop,
+            OrderChannel::Other,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -86,7 +86,7 @@ pub struct LineInput {
 /// A new order. Amounts are decimal text in `currency` ("12.50"), as a seller types them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct NewOrder {
-    pub channel: Channel,
+    pub channel: OrderChannel,
     #[serde(default)]
     pub marketplace: Option<String>,
     #[serde(default)]
@@ -243,6 +243,8 @@ pub struct Problem {
     pub resolution: Option<String>,
 }
 
+// Amounts are TypeScript `number` (i32 is only the type hint, as in `listings::Money`): they are
+// capped at MAX_AMOUNT_MINOR, which a JavaScript number holds exactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Line {
     pub position: i32,
@@ -250,7 +252,7 @@ pub struct Line {
     pub sku: Option<String>,
     pub title: String,
     pub quantity: i32,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub unit_price_minor: i64,
 }
 
@@ -266,23 +268,23 @@ pub struct Buyer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Order {
     pub id: i32,
-    pub channel: Channel,
+    pub channel: OrderChannel,
     pub marketplace: Option<String>,
     pub marketplace_order_id: Option<String>,
     pub status: OrderStatus,
     pub buyer: Buyer,
     pub lines: Vec<Line>,
     pub currency: String,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub subtotal_minor: i64,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub shipping_minor: i64,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub vat_minor: i64,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub discount_minor: i64,
     pub coupon_code: Option<String>,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub total_minor: i64,
     pub address: Address,
     pub note: String,
@@ -299,12 +301,12 @@ pub struct Order {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct OrderRow {
     pub id: i32,
-    pub channel: Channel,
+    pub channel: OrderChannel,
     pub marketplace_order_id: Option<String>,
     pub status: OrderStatus,
     pub buyer: String,
     pub currency: String,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub total_minor: i64,
     pub placed_at: DateTime<Utc>,
     pub ship_by: Option<DateTime<Utc>>,
@@ -316,8 +318,8 @@ pub struct OrderRow {
 pub struct Shortage {
     pub line: usize,
     pub sku: String,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub wanted: i64,
-    #[specta(type = f64)]
+    #[specta(type = i32)]
     pub in_stock: i64,
 }

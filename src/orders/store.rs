@@ -12,7 +12,8 @@ use sea_orm::{
 use super::customers;
 use super::input::{self, CheckedOrder, Errors, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
 use super::model::{
-    Act, Address, Channel, Event, EventKind, Line, NewOrder, Order, Problem, ProblemKind, Shortage,
+    Act, Address, Event, EventKind, Line, NewOrder, Order, OrderChannel, Problem, ProblemKind,
+    Shortage,
 };
 use super::status::{Action, OrderStatus, transition};
 use super::stock::{self, Reason};
@@ -178,7 +179,8 @@ pub async fn add<C: ConnectionTrait>(
         .filter_map(|(i, l)| l.sku.as_deref().map(|s| (i, s, i64::from(l.quantity))))
         .collect();
     let shortages = stock::shortages(db, &wanted).await?;
-    if !shortages.is_empty() && order.channel != Channel::Marketplace && !order.allow_oversell {
+    if !shortages.is_empty() && order.channel != OrderChannel::Marketplace && !order.allow_oversell
+    {
         return Err(Error::Oversell(shortages));
     }
 
@@ -614,7 +616,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> Result<Order> {
         serde_json::from_str(&row.address).map_err(|_| corrupt("address", id))?;
     Ok(Order {
         id,
-        channel: Channel::parse(&row.channel).ok_or_else(|| corrupt("channel", id))?,
+        channel: OrderChannel::parse(&row.channel).ok_or_else(|| corrupt("channel", id))?,
         marketplace: row.marketplace,
         marketplace_order_id: row.marketplace_order_id,
         status: OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))?,

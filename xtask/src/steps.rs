@@ -200,6 +200,8 @@ fn e2e() -> Result {
             "window",
             "--test",
             "listings",
+            "--test",
+            "orders",
             "--",
             "--test-threads=1",
         ])

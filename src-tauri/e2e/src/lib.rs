@@ -356,3 +356,62 @@ impl App {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// A real SMTP server on 127.0.0.1 (aiosmtpd, from `tests/support/smtp_server.py` of the core)
+/// that takes every message and writes it, decoded, as a JSON file.
+pub struct SmtpServer {
+    child: std::process::Child,
+    pub port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl SmtpServer {
+    pub fn start() -> Self {
+        use std::io::BufRead;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let maildir = tempfile::tempdir().unwrap();
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/support/smtp_server.py");
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .args(["accept", &port.to_string()])
+            .arg(maildir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("/usr/bin/python3 with python3-aiosmtpd (`cargo xtask test` installs it)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line.trim(), "READY", "the SMTP server did not start");
+        SmtpServer {
+            child,
+            port,
+            maildir,
+        }
+    }
+
+    /// Waits for the `n`-th message the server took.
+    pub async fn wait_for_message(&self, n: usize) -> serde_json::Value {
+        let path = self.maildir.path().join(format!("{n}.json"));
+        for _ in 0..150 {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return serde_json::from_str(&text).unwrap();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no message {n} reached the SMTP server");
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

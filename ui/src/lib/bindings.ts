@@ -37,6 +37,16 @@ export const commands = {
 	catalogHealth: () => typedError<CatalogHealth, ErrorView>(__TAURI_INVOKE("catalog_health")),
 	importListings: (path: string, format: Format | null, strict: boolean, dryRun: boolean, progress: Channel<ImportProgress>) => typedError<ImportSummary, ErrorView>(__TAURI_INVOKE("import_listings", { path, format, strict, dryRun, progress })),
 	exportListings: (path: string, query: ListingQuery) => typedError<number, ErrorView>(__TAURI_INVOKE("export_listings", { path, query })),
+	listOrders: (query: OrderQuery) => typedError<OrderPage, ErrorView>(__TAURI_INVOKE("list_orders", { query })),
+	getOrder: (id: number) => typedError<Order, ErrorView>(__TAURI_INVOKE("get_order", { id })),
+	/**  The message a move or problem would send, for the seller to read and edit first. */
+	draftOrderMessage: (id: number, kind: MessageKind, carrier: string | null, tracking: string | null) => typedError<Draft, ErrorView>(__TAURI_INVOKE("draft_order_message", { id, kind, carrier, tracking })),
+	actOnOrder: (id: number, act: Act, message: Draft | null) => typedError<Order, ErrorView>(__TAURI_INVOKE("act_on_order", { id, act, message })),
+	openOrderProblem: (id: number, kind: ProblemKind, note: string, message: Draft | null) => typedError<Order, ErrorView>(__TAURI_INVOKE("open_order_problem", { id, kind, note, message })),
+	resolveOrderProblem: (id: number, problemId: number, resolution: string) => typedError<Order, ErrorView>(__TAURI_INVOKE("resolve_order_problem", { id, problemId, resolution })),
+	noteOrder: (id: number, text: string) => typedError<Order, ErrorView>(__TAURI_INVOKE("note_order", { id, text })),
+	orderMessages: (id: number) => typedError<OutboxEntry[], ErrorView>(__TAURI_INVOKE("order_messages", { id })),
+	actOnMessage: (id: number, action: MessageAction) => typedError<OutboxEntry, ErrorView>(__TAURI_INVOKE("act_on_message", { id, action })),
 };
 
 /** Events */
@@ -45,12 +55,38 @@ export const events = {
 };
 
 /* Types */
+/**  What the seller does to an order, with what the move needs. */
+export type Act = { action: "confirm" } | { action: "mark_ready" } | { action: "ship"; carrier: string; tracking: string } | { action: "deliver" } | { action: "complete" } | 
+/**  Before dispatch; the stock comes back. */
+{ action: "cancel"; reason: string } | { action: "request_return"; reason: string } | 
+/**  `restock`: the returned goods can be sold again. */
+{ action: "receive_return"; restock: boolean } | { action: "refund" } | { action: "exchange" };
+
 /**  Who made a change: the window, the command line, or the sync engine. */
 export type Actor = "desktop" | "cli" | "sync";
+
+export type Address = {
+	name?: string,
+	line1?: string,
+	line2?: string,
+	city?: string,
+	region?: string,
+	postcode?: string,
+	/**  ISO 3166-1 alpha-2, such as "AZ". */
+	country?: string,
+};
 
 export type AppInfo = {
 	version: string,
 	store: StoreInfo,
+};
+
+export type Buyer = {
+	id: number,
+	name: string,
+	email: string | null,
+	phone: string | null,
+	language: string,
 };
 
 export type BuyerTotal = {
@@ -134,10 +170,27 @@ export type Completeness = {
 	unmet: Unmet[],
 };
 
+/**  Where a page starts: after this row. */
+export type Cursor = {
+	placed_at: string,
+	id: number,
+};
+
 export type Dimensions = {
 	length_mm: number,
 	width_mm: number,
 	height_mm: number,
+};
+
+/**  A message as the seller sees it before it goes: what, to whom, how, in which words. */
+export type Draft = {
+	kind: MessageKind,
+	language: string,
+	channel: MessageChannel,
+	/**  An e-mail address, or for a message sent by hand the buyer's phone (or name). */
+	recipient: string,
+	subject: string,
+	body: string,
 };
 
 /**  An error as the window sees it. */
@@ -148,6 +201,25 @@ export type ErrorView = {
 	/**  Field-level errors of a validation failure; empty otherwise. */
 	fields: FieldError[],
 };
+
+export type Event = {
+	at: string,
+	/**  "desktop", "cli" or "sync". */
+	actor: string,
+	kind: EventKind,
+	status_from: OrderStatus | null,
+	status_to: OrderStatus | null,
+	/**
+	 *  By kind: a note's `text`, a problem's `kind` and `problem`, a shipment's `carrier` and
+	 *  `tracking`, a cancellation's `reason`, an oversell's `sku` and `short`.
+	 */
+	detail: { [key in string]: string },
+};
+
+/**  What a timeline entry records. */
+export type EventKind = "created" | "status" | "note" | "problem_opened" | "problem_resolved" | 
+/**  Sold beyond the stock, with the seller's consent or from a marketplace. */
+"oversold";
 
 /**
  *  One field that failed validation: which field, why (a stable code), and the values the message
@@ -174,6 +246,15 @@ export type ImportSummary = {
 	/**  Photos given as web addresses, which an import does not download. */
 	remote_photos_skipped: number,
 	dry_run: boolean,
+};
+
+export type Line = {
+	position: number,
+	listing_id: number | null,
+	sku: string | null,
+	title: string,
+	quantity: number,
+	unit_price_minor: number,
 };
 
 /**  A stored listing with its completeness. */
@@ -278,6 +359,27 @@ export type ListingRow = {
 
 export type ListingState = "draft" | "active" | "inactive" | "sold_out";
 
+/**  The seller's hand on a message: sent it themselves, try again now, or drop it. */
+export type MessageAction = "mark_sent_by_hand" | "retry_now" | "cancel";
+
+/**  How a message reaches the buyer. */
+export type MessageChannel = "email" | 
+/**  The seller copies it into a phone message, a chat or the marketplace's own messages. */
+"by_hand";
+
+/**  What a message is about. */
+export type MessageKind = "order_confirmation" | "shipped" | "delay_apology" | "out_of_stock" | "wrong_address" | "return_received" | "refund_done";
+
+export type MessageStatus = 
+/**  Waiting for the sender (now, or after a failed attempt). */
+"queued" | 
+/**  Being sent; found so at start, the app closed mid-send and it is queued again. */
+"sending" | "sent" | 
+/**  Refused for good, or every attempt failed: shown until the seller retries or cancels. */
+"failed" | 
+/**  Waiting for the seller to send it themselves. */
+"to_send_by_hand" | "sent_by_hand" | "cancelled";
+
 /**  Money in minor units (cents, qəpik, kuruş) and an ISO 4217 code; never a float. */
 export type Money = {
 	minor: number,
@@ -287,6 +389,92 @@ export type Money = {
 export type Notification = {
 	summary: string,
 	body: string,
+};
+
+export type Order = {
+	id: number,
+	channel: OrderChannel,
+	marketplace: string | null,
+	marketplace_order_id: string | null,
+	status: OrderStatus,
+	buyer: Buyer,
+	lines: Line[],
+	currency: string,
+	subtotal_minor: number,
+	shipping_minor: number,
+	vat_minor: number,
+	discount_minor: number,
+	coupon_code: string | null,
+	total_minor: number,
+	address: Address,
+	note: string,
+	placed_at: string,
+	ship_by: string | null,
+	confirmed_at: string | null,
+	carrier: string | null,
+	tracking: string | null,
+	timeline: Event[],
+	problems: Problem[],
+};
+
+/**  Where an order was placed. */
+export type OrderChannel = "marketplace" | "phone" | "shop" | "other";
+
+export type OrderPage = {
+	rows: OrderRow[],
+	/**  Where the next page starts; none on the last page. */
+	next: Cursor | null,
+	/**  Every status, unfiltered: the inbox's tabs. */
+	counts: StatusCount[],
+};
+
+export type OrderQuery = {
+	status?: OrderStatus | null,
+	channel?: OrderChannel | null,
+	/**  Orders with an open problem: of this kind, or of any kind with `any_problem`. */
+	problem?: ProblemKind | null,
+	any_problem?: boolean,
+	placed_from?: string | null,
+	/**  Exclusive. */
+	placed_to?: string | null,
+	/**  An order number (ours or the marketplace's), or part of the buyer's name, e-mail or phone. */
+	search?: string,
+	after?: Cursor | null,
+	/**  50 when 0; at most 500. */
+	limit?: number,
+};
+
+/**  A row of the orders inbox. */
+export type OrderRow = {
+	id: number,
+	channel: OrderChannel,
+	marketplace_order_id: string | null,
+	status: OrderStatus,
+	buyer: string,
+	currency: string,
+	total_minor: number,
+	placed_at: string,
+	ship_by: string | null,
+	open_problems: number,
+};
+
+export type OrderStatus = "new" | "confirmed" | "ready_to_ship" | "shipped" | "delivered" | "completed" | "cancelled" | "return_requested" | "return_received" | "refunded" | "exchanged";
+
+export type OutboxEntry = {
+	id: number,
+	order_id: number | null,
+	kind: MessageKind,
+	language: string,
+	channel: MessageChannel,
+	recipient: string,
+	subject: string,
+	body: string,
+	status: MessageStatus,
+	attempts: number,
+	next_attempt_at: string | null,
+	last_error: string | null,
+	created_at: string,
+	sent_at: string | null,
 };
 
 /**  A name/value pair: a technical specification or a variant option (size: M). */
@@ -309,6 +497,17 @@ export type PhotoUpload = {
 	file_name: string,
 	data_base64: string,
 };
+
+export type Problem = {
+	id: number,
+	kind: ProblemKind,
+	note: string,
+	opened_at: string,
+	resolved_at: string | null,
+	resolution: string | null,
+};
+
+export type ProblemKind = "out_of_stock" | "delayed" | "wrong_address" | "damaged" | "wrong_item" | "other";
 
 /**  The profile as the window shows it. */
 export type Profile = {
@@ -378,6 +577,11 @@ export type Shipping = {
 export type SortBy = 
 /**  Worst first: what needs work comes to the top. */
 "score_asc" | "score_desc" | "title" | "updated_desc" | "updated_asc";
+
+export type StatusCount = {
+	status: OrderStatus,
+	orders: number,
+};
 
 /**  What `vefa info` and the settings page show about the store. */
 export type StoreInfo = {

@@ -1,11 +1,19 @@
 // Which section the window shows, and a listing to open there: the dashboard links straight into
 // the editor.
-export type Section = "dashboard" | "listings" | "settings";
+export type Section = "dashboard" | "orders" | "listings" | "settings";
 
 class Nav {
   section = $state<Section>("settings");
   /** A listing the listings page should open in its editor once shown. */
   openListing = $state<number | null>(null);
+
+  /** An order the orders page should open once shown. */
+  openOrder = $state<number | null>(null);
+
+  showOrder(id: number): void {
+    this.openOrder = id;
+    this.section = "orders";
+  }
 
   editListing(id: number): void {
     this.openListing = id;

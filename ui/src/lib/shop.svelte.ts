@@ -14,6 +14,8 @@ class Shop {
   profileRevision = $state(0);
   /** Bumped whenever listings or completeness rules changed, here or elsewhere. */
   listingsRevision = $state(0);
+  /** Bumped whenever an order or its messages changed, here or elsewhere. */
+  ordersRevision = $state(0);
 
   async load(): Promise<void> {
     try {
@@ -48,6 +50,9 @@ class Shop {
     }
     if (changes.some((c) => c.kind === "listings" || c.kind === "completeness_rules")) {
       this.listingsRevision++;
+    }
+    if (changes.some((c) => c.kind === "orders")) {
+      this.ordersRevision++;
     }
     if (changes.some((c) => c.kind === "settings" && c.foreign)) {
       this.setSettings(await call(commands.getSettings()));

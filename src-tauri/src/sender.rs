@@ -1,0 +1,62 @@
+//! Sends the messages to buyers that are due: at start, every half minute, and at once when a
+//! command queues one. Sending is the core's (`Vefa::send_due_messages`); this only decides when.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tauri::{AppHandle, Manager};
+use tokio::sync::Notify;
+use vefa::messages::SmtpMailer;
+
+use crate::AppState;
+
+/// How often due messages (retries after a wait) are looked for without a nudge.
+const EVERY: Duration = Duration::from_secs(30);
+
+/// Wakes the sender when a command has queued a message.
+#[derive(Clone, Default)]
+pub struct Nudge(Arc<Notify>);
+
+impl Nudge {
+    pub fn nudge(&self) {
+        self.0.notify_one();
+    }
+}
+
+pub fn run(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let Ok(vefa) = state.vefa().await else {
+            return;
+        };
+        let wake = state.sender.0.clone();
+        loop {
+            if let Err(e) = round(vefa).await {
+                tracing::warn!(error = %e, "sending messages to buyers");
+            }
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(EVERY) => {}
+            }
+        }
+    });
+}
+
+async fn round(vefa: &vefa::Vefa) -> Result<(), String> {
+    let Some(settings) = vefa.smtp_settings().await.map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    // A login's password must come from the OS keychain, which is not wired in yet.
+    if !settings.username.is_empty() {
+        return Ok(());
+    }
+    let mailer = SmtpMailer::new(&settings, None)?;
+    let report = vefa
+        .send_due_messages(&mailer)
+        .await
+        .map_err(|e| e.to_string())?;
+    if report != Default::default() {
+        tracing::info!(?report, "messages to buyers");
+    }
+    Ok(())
+}
