@@ -305,6 +305,26 @@ impl Vefa {
         self.order(id).await
     }
 
+    /// The newest order's id: the desk notifies about orders after it.
+    pub async fn newest_order_id(&self) -> Result<i32> {
+        orders::alerts::newest_id(&self.db).await
+    }
+
+    /// Notifications for marketplace orders stored after order `after` (none when the seller
+    /// turned them off), and the id to look after next time.
+    pub async fn new_order_notifications(
+        &self,
+        after: i32,
+    ) -> Result<(i32, Vec<crate::notifications::Notification>)> {
+        let arrivals = orders::alerts::arrived_since(&self.db, after, 1000).await?;
+        let next = arrivals.last().map_or(after, |a| a.id);
+        if arrivals.is_empty() || !self.settings().await?.notify_new_orders {
+            return Ok((next, vec![]));
+        }
+        let language = self.profile().await?.ui_language;
+        Ok((next, orders::alerts::notifications(language, &arrivals)))
+    }
+
     /// A page of the orders inbox with the count per status.
     pub async fn orders(&self, query: &OrderQuery) -> Result<OrderPage> {
         orders::inbox::page(&self.db, query).await

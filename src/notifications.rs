@@ -14,6 +14,8 @@ use crate::locale::UiLanguage;
 pub struct Notification {
     pub summary: String,
     pub body: String,
+    /// The order a click opens; none for the inbox (or nothing, for the test notification).
+    pub order_id: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,8 +40,18 @@ impl NotifyError {
 
 /// Sends a notification and returns once it was shown (or refused). Blocking: call it off the
 /// async runtime's worker threads.
+/// What a click on a notification does (bring the window forward on the order).
+pub type OnClick = Box<dyn FnOnce() + Send + 'static>;
+
 pub trait Notifier: Send + Sync {
     fn notify(&self, n: &Notification) -> Result<(), NotifyError>;
+
+    /// Shows `n` and runs `on_click` if the seller clicks it. Where the platform cannot report
+    /// a click, this is [`Notifier::notify`].
+    fn notify_then(&self, n: &Notification, on_click: OnClick) -> Result<(), NotifyError> {
+        drop(on_click);
+        self.notify(n)
+    }
 }
 
 /// The operating system's notifications through notify-rust.
@@ -72,6 +84,38 @@ impl DesktopNotifier {
 }
 
 impl Notifier for DesktopNotifier {
+    // On the freedesktop notification service a click is the "default" action, which the
+    // daemon reports back over D-Bus; a thread per shown notification waits for it (or for the
+    // notification to close). Windows and macOS toasts report no click through notify-rust.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn notify_then(&self, n: &Notification, on_click: OnClick) -> Result<(), NotifyError> {
+        let n = n.clone();
+        let icon = self.icon;
+        with_deadline(self.timeout, move || {
+            let mut note = notify_rust::Notification::new();
+            note.summary(&n.summary)
+                .body(&n.body)
+                .appname("Vefa")
+                .icon(icon)
+                .action("default", "Open");
+            let handle = note.show().map_err(|e| classify(&e.to_string()))?;
+            std::thread::Builder::new()
+                .name("notify-click".into())
+                .spawn(move || {
+                    let mut on_click = Some(on_click);
+                    handle.wait_for_action(|action| {
+                        if action == "default"
+                            && let Some(f) = on_click.take()
+                        {
+                            f();
+                        }
+                    });
+                })
+                .map(|_| ())
+                .map_err(|e| NotifyError::Failed(e.to_string()))
+        })
+    }
+
     fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
         let n = n.clone();
         let app_id = self.app_id.clone();
@@ -179,6 +223,7 @@ pub fn test_notification(language: UiLanguage, shop_name: &str) -> Notification 
     Notification {
         summary: summary.to_owned(),
         body,
+        order_id: None,
     }
 }
 

@@ -672,6 +672,52 @@ async fn the_inbox_filters_searches_and_pages(store: TestStore) {
     assert_counts_agree(&v).await;
 }
 
+async fn new_marketplace_orders_are_announced_once(store: TestStore) {
+    let v = store.open().await;
+    listing(&v, "CEZVE-1", 50, 2_550).await;
+    let start = v.newest_order_id().await.unwrap();
+    v.add_order(&phone_order("Leyla", &[("CEZVE-1", 1)]))
+        .await
+        .unwrap();
+    let first = v
+        .add_order(&etsy_order("5001", "b-1", &[("CEZVE-1", 1)]))
+        .await
+        .unwrap();
+    let (after, notes) = v.new_order_notifications(start).await.unwrap();
+    assert_eq!(after, first.id);
+    assert_eq!(
+        notes.len(),
+        1,
+        "a phone order is no news to the seller who took it"
+    );
+    assert_eq!(notes[0].summary, "New order #5001");
+    assert_eq!(notes[0].order_id, Some(first.id));
+    assert!(v.new_order_notifications(after).await.unwrap().1.is_empty());
+
+    // Many at once: one notification that counts them.
+    for k in 0..4 {
+        v.add_order(&etsy_order(&format!("510{k}"), "b-2", &[("CEZVE-1", 1)]))
+            .await
+            .unwrap();
+    }
+    let (after, notes) = v.new_order_notifications(after).await.unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].summary, "4 new orders");
+
+    // Turned off in the settings: nothing is announced, and nothing is kept for later.
+    let mut settings = v.settings().await.unwrap();
+    settings.notify_new_orders = false;
+    v.save_settings(&settings).await.unwrap();
+    let last = v
+        .add_order(&etsy_order("5200", "b-3", &[("CEZVE-1", 1)]))
+        .await
+        .unwrap();
+    assert_eq!(
+        v.new_order_notifications(after).await.unwrap(),
+        (last.id, vec![])
+    );
+}
+
 /// A search matching more buyers than it lists still finds every order, newest first.
 async fn a_wide_search_misses_nothing(store: TestStore) {
     let v = store.open().await;
@@ -707,6 +753,7 @@ async fn a_wide_search_misses_nothing(store: TestStore) {
 
 on_both_stores!(
     a_wide_search_misses_nothing,
+    new_marketplace_orders_are_announced_once,
     phone_order_round_trips_and_takes_stock,
     one_buyer_across_channels,
     an_oversell_is_refused_and_writes_nothing,

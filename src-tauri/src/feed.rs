@@ -1,5 +1,6 @@
 //! Forwards the core's change feed to the window as one `ChangesEvent` per burst: changes made in
-//! this process at once, changes other processes logged within a second.
+//! this process at once, changes other processes logged within a second. A burst that touched
+//! orders also looks for new ones to announce (`alerts.rs`).
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use specta::Type;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use tokio::sync::broadcast::error::RecvError;
-use vefa::Change;
+use vefa::{Change, ChangeKind};
 
 use crate::AppState;
 
@@ -33,6 +34,7 @@ pub fn forward(app: AppHandle) {
         let mut local = feed.subscribe();
         let mut after = feed.latest_id(db).await.unwrap_or(0);
         let mut poll = tokio::time::interval(POLL);
+        let mut alerts = crate::alerts::Alerts::start(vefa).await;
         loop {
             let mut batch = Vec::new();
             tokio::select! {
@@ -51,10 +53,16 @@ pub fn forward(app: AppHandle) {
             while let Ok(change) = local.try_recv() {
                 batch.push(change);
             }
+            let orders = batch.iter().any(|c| c.kind == ChangeKind::Orders);
             if !batch.is_empty()
                 && let Err(e) = (ChangesEvent { changes: batch }).emit(&app)
             {
                 tracing::warn!(error = %e, "could not tell the window about changes");
+            }
+            if orders {
+                alerts
+                    .orders_changed(&app, vefa, state.notifier.clone())
+                    .await;
             }
         }
     });

@@ -1,6 +1,7 @@
 //! Vefa's desktop shell: it opens the core, hands the window thin commands over it, forwards the
 //! change feed as one event, and keeps the app to a single instance. Nothing here decides a rule.
 
+mod alerts;
 mod commands;
 mod feed;
 mod launch;
@@ -49,7 +50,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::order_messages,
             commands::act_on_message,
         ])
-        .events(collect_events![ChangesEvent])
+        .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.
         .disable_serde_phases()
 }

@@ -1,6 +1,7 @@
 //! Orders: the status machine, the order with its lines and timeline, problems on an order,
 //! the buyers who place them, and the stock every sale moves (issue 4).
 
+pub mod alerts;
 pub mod customers;
 pub mod inbox;
 pub mod input;

@@ -141,3 +141,38 @@ async fn a_new_order_is_confirmed_in_the_window_and_the_buyer_gets_the_message()
         .await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_marketplace_order_is_announced_and_its_notification_opens_it() {
+    let desktop = Desktop::start();
+    let data = tempfile::tempdir().unwrap();
+    let app = desktop.launch(data.path()).await;
+    let file = data.path().join("receipt.json");
+    std::fs::write(
+        &file,
+        r#"{"channel": "marketplace", "marketplace": "etsy", "marketplace_order_id": "3012",
+            "buyer": {"name": "Ayşe Yılmaz", "marketplace_buyer_id": "b-77"},
+            "lines": [{"title": "Ahşap tren", "quantity": 1, "unit_price": "125.50"}],
+            "currency": "TRY"}"#,
+    )
+    .unwrap();
+    // Stored by another process (as sync or a script would) while the window is open.
+    cli(
+        data.path(),
+        &["orders", "add", "--file", file.to_str().unwrap()],
+    );
+    let calls = desktop.wait_for_notification("New order #3012").await;
+    assert!(calls.contains("Ayşe Yılmaz — 125.50 TRY"), "{calls}");
+
+    // A click on it brings the window to that order.
+    let clicked = std::process::Command::new("dunstctl")
+        .args(["action", "0"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &desktop.bus)
+        .status()
+        .unwrap();
+    assert!(clicked.success());
+    app.wait_for_text("#order-title", "#3012").await;
+    assert_eq!(status(&app).await, "new");
+    app.screenshot("order-from-notification").await;
+    app.quit().await;
+}

@@ -52,6 +52,7 @@ export const commands = {
 /** Events */
 export const events = {
 	changesEvent: makeEvent<ChangesEvent, ChangesEvent>("changes-event"),
+	openOrderEvent: makeEvent<OpenOrderEvent, OpenOrderEvent>("open-order-event"),
 };
 
 /* Types */
@@ -389,6 +390,13 @@ export type Money = {
 export type Notification = {
 	summary: string,
 	body: string,
+	/**  The order a click opens; none for the inbox (or nothing, for the test notification). */
+	order_id: number | null,
+};
+
+/**  A click on a new-order notification: the window opens the order (or the inbox). */
+export type OpenOrderEvent = {
+	order_id: number | null,
 };
 
 export type Order = {
