@@ -1,5 +1,5 @@
 //! Forwards the core's change feed to the window as one `ChangesEvent` per burst: changes made in
-//! this process at once, changes other processes logged within a second. A burst that touched
+//! this process at once, changes other processes logged within half a second. A burst that touched
 //! orders also looks for new ones to announce (`alerts.rs`).
 
 use std::time::Duration;
@@ -18,8 +18,9 @@ pub struct ChangesEvent {
     pub changes: Vec<Change>,
 }
 
-/// How often the change log is read for other processes' writes: one indexed query.
-const POLL: Duration = Duration::from_secs(1);
+/// How often the change log is read for other processes' writes: one indexed query. Half a
+/// second keeps an order another process stored within a second of its notification.
+const POLL: Duration = Duration::from_millis(500);
 /// Changes arriving this close together go out as one event.
 const COALESCE: Duration = Duration::from_millis(30);
 

@@ -14,7 +14,8 @@ pub fn bench() -> Result {
         .args(["run", "build"]))?;
 
     let t = Instant::now();
-    run(cargo().args(["build", "--release", "-p", "vefa-desktop"]))?;
+    // The CLI too: the order-notification figure stores orders with it, as a script would.
+    run(cargo().args(["build", "--release", "-p", "vefa-desktop", "-p", "vefa"]))?;
     let build_secs = t.elapsed().as_secs_f64();
     let app = root().join("target/release/vefa-desktop");
     let size = std::fs::metadata(&app)
@@ -29,6 +30,9 @@ pub fn bench() -> Result {
     );
     run(cargo()
         .args(["run", "-q", "-p", "vefa-e2e", "--bin", "startup-bench"])
+        .env("VEFA_E2E_APP", &app))?;
+    run(cargo()
+        .args(["run", "-q", "-p", "vefa-e2e", "--bin", "order-notify-bench"])
         .env("VEFA_E2E_APP", &app))?;
     // The catalog figures: a 100k-row import, full rescores, table pages (examples/catalog_bench.rs).
     run(cargo().args([
