@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "note_order",
     "order_messages",
     "act_on_message",
+    "orders_today",
 ];
 
 fn main() {

@@ -325,6 +325,26 @@ impl Vefa {
         Ok((next, orders::alerts::notifications(language, &arrivals)))
     }
 
+    /// The dashboard's "today": what waits, what is late, what is due.
+    pub async fn today(&self) -> Result<orders::Today> {
+        let settings = self.settings().await?;
+        orders::today::today(&self.db, &settings, self.clock.now()).await
+    }
+
+    /// The reminders due now (unconfirmed past the limit, near or past ship-by), each with its
+    /// notification; the desk shows each once.
+    pub async fn due_reminders(
+        &self,
+    ) -> Result<Vec<(orders::Reminder, crate::notifications::Notification)>> {
+        let settings = self.settings().await?;
+        if !settings.notify_unconfirmed && !settings.notify_ship_by {
+            return Ok(vec![]);
+        }
+        let today = orders::today::today(&self.db, &settings, self.clock.now()).await?;
+        let language = self.profile().await?.ui_language;
+        Ok(orders::today::reminders(&today, &settings, language))
+    }
+
     /// A page of the orders inbox with the count per status.
     pub async fn orders(&self, query: &OrderQuery) -> Result<OrderPage> {
         orders::inbox::page(&self.db, query).await

@@ -24,10 +24,15 @@ pub enum Theme {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Settings {
     pub theme: Theme,
-    /// Raise a desktop notification when a new order arrives.
+    /// Raise a desktop notification when a new marketplace order arrives.
     pub notify_new_orders: bool,
-    /// Hours an order may wait for confirmation before it shows as late.
-    pub confirm_within_hours: u32,
+    /// Remind the seller of an order still unconfirmed after `confirm_within_minutes`.
+    pub notify_unconfirmed: bool,
+    /// Warn of an order near its ship-by date that has not left.
+    pub notify_ship_by: bool,
+    /// Minutes an order may wait for confirmation before a reminder: buyers notice a quick
+    /// answer, so half an hour by default.
+    pub confirm_within_minutes: u32,
 }
 
 impl Default for Settings {
@@ -35,22 +40,30 @@ impl Default for Settings {
         Self {
             theme: Theme::System,
             notify_new_orders: true,
-            confirm_within_hours: 24,
+            notify_unconfirmed: true,
+            notify_ship_by: true,
+            confirm_within_minutes: 30,
         }
     }
 }
 
 const THEME: &str = "theme";
 const NOTIFY_NEW_ORDERS: &str = "notify_new_orders";
+const NOTIFY_UNCONFIRMED: &str = "notify_unconfirmed";
+const NOTIFY_SHIP_BY: &str = "notify_ship_by";
+const CONFIRM_WITHIN_MINUTES: &str = "confirm_within_minutes";
+/// Written by earlier versions, in hours; read once into minutes.
 const CONFIRM_WITHIN_HOURS: &str = "confirm_within_hours";
+/// A week.
+pub const MAX_CONFIRM_MINUTES: u32 = 7 * 24 * 60;
 
 pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !(1..=168).contains(&s.confirm_within_hours) {
+    if !(5..=MAX_CONFIRM_MINUTES).contains(&s.confirm_within_minutes) {
         errors.push(
-            FieldError::new("confirm_within_hours", "out_of_range")
-                .with("min", 1)
-                .with("max", 168),
+            FieldError::new("confirm_within_minutes", "out_of_range")
+                .with("min", 5)
+                .with("max", MAX_CONFIRM_MINUTES),
         );
     }
     if errors.is_empty() {
@@ -62,19 +75,29 @@ pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
 
 pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
     let mut s = Settings::default();
+    let mut minutes_set = false;
+    let mut hours = None;
     for row in setting::Entity::find().all(db).await? {
         let bad = || Error::Corrupt(format!("setting {} = {}", row.key, row.value));
+        let flag = || serde_json::from_str::<bool>(&row.value).map_err(|_| bad());
         match row.key.as_str() {
             THEME => s.theme = serde_json::from_str(&row.value).map_err(|_| bad())?,
-            NOTIFY_NEW_ORDERS => {
-                s.notify_new_orders = serde_json::from_str(&row.value).map_err(|_| bad())?
+            NOTIFY_NEW_ORDERS => s.notify_new_orders = flag()?,
+            NOTIFY_UNCONFIRMED => s.notify_unconfirmed = flag()?,
+            NOTIFY_SHIP_BY => s.notify_ship_by = flag()?,
+            CONFIRM_WITHIN_MINUTES => {
+                s.confirm_within_minutes = serde_json::from_str(&row.value).map_err(|_| bad())?;
+                minutes_set = true;
             }
             CONFIRM_WITHIN_HOURS => {
-                s.confirm_within_hours = serde_json::from_str(&row.value).map_err(|_| bad())?
+                hours = Some(serde_json::from_str::<u32>(&row.value).map_err(|_| bad())?)
             }
             // A key from a newer version: keep it, ignore it.
             _ => {}
         }
+    }
+    if let (false, Some(h)) = (minutes_set, hours) {
+        s.confirm_within_minutes = h.saturating_mul(60).clamp(5, MAX_CONFIRM_MINUTES);
     }
     Ok(s)
 }
@@ -93,8 +116,13 @@ pub async fn save(
             serde_json::to_string(&s.notify_new_orders),
         ),
         (
-            CONFIRM_WITHIN_HOURS,
-            serde_json::to_string(&s.confirm_within_hours),
+            NOTIFY_UNCONFIRMED,
+            serde_json::to_string(&s.notify_unconfirmed),
+        ),
+        (NOTIFY_SHIP_BY, serde_json::to_string(&s.notify_ship_by)),
+        (
+            CONFIRM_WITHIN_MINUTES,
+            serde_json::to_string(&s.confirm_within_minutes),
         ),
     ];
     let txn = db.begin().await?;

@@ -32,7 +32,7 @@ async fn a_write_in_another_process_reaches_this_one(store: TestStore) {
     assert_eq!((own.kind, own.foreign), (ChangeKind::Profile, false));
 
     cli.save_settings(&Settings {
-        confirm_within_hours: 12,
+        confirm_within_minutes: 45,
         ..Settings::default()
     })
     .await
@@ -58,7 +58,7 @@ async fn a_write_in_another_process_reaches_this_one(store: TestStore) {
         .await
         .unwrap();
     assert!(again.is_empty(), "a change is reported once");
-    assert_eq!(desk.settings().await.unwrap().confirm_within_hours, 12);
+    assert_eq!(desk.settings().await.unwrap().confirm_within_minutes, 45);
 }
 
 async fn settings_round_trip_and_are_validated(store: TestStore) {
@@ -67,12 +67,14 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
     let s = Settings {
         theme: vefa::settings::Theme::Dark,
         notify_new_orders: false,
-        confirm_within_hours: 48,
+        notify_unconfirmed: true,
+        notify_ship_by: false,
+        confirm_within_minutes: 90,
     };
     assert_eq!(vefa.save_settings(&s).await.unwrap(), s);
     let err = vefa
         .save_settings(&Settings {
-            confirm_within_hours: 0,
+            confirm_within_minutes: 2,
             ..s.clone()
         })
         .await
@@ -85,7 +87,33 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
     );
 }
 
+/// A store from a version that kept the confirmation limit in hours reads it as minutes.
+async fn an_hourly_limit_from_an_earlier_version_becomes_minutes(store: TestStore) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let vefa = store.open().await;
+    let db = vefa.connection();
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "INSERT INTO setting (key, value, updated_at) VALUES ('confirm_within_hours', '24', '2026-11-01T00:00:00Z')",
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        vefa.settings().await.unwrap().confirm_within_minutes,
+        24 * 60
+    );
+    let mut s = vefa.settings().await.unwrap();
+    s.confirm_within_minutes = 30;
+    vefa.save_settings(&s).await.unwrap();
+    assert_eq!(
+        vefa.settings().await.unwrap().confirm_within_minutes,
+        30,
+        "once saved in minutes, the old key no longer counts"
+    );
+}
+
 on_both_stores!(
     a_write_in_another_process_reaches_this_one,
-    settings_round_trip_and_are_validated
+    settings_round_trip_and_are_validated,
+    an_hourly_limit_from_an_earlier_version_becomes_minutes,
 );

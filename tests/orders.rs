@@ -718,6 +718,71 @@ async fn new_marketplace_orders_are_announced_once(store: TestStore) {
     );
 }
 
+async fn today_and_the_reminders_it_raises(store: TestStore) {
+    let v = store.open().await;
+    listing(&v, "CEZVE-1", 50, 2_550).await;
+    let now = store.clock.now();
+    let mut early = phone_order("Leyla", &[("CEZVE-1", 1)]);
+    early.placed_at = Some(now - Duration::minutes(45));
+    early.ship_by = Some(now + Duration::hours(5));
+    let early = v.add_order(&early).await.unwrap().id;
+    let mut fresh = etsy_order("6001", "b-6", &[("CEZVE-1", 1)]);
+    fresh.placed_at = Some(now - Duration::minutes(10));
+    v.add_order(&fresh).await.unwrap();
+    let mut overdue = phone_order("Orxan", &[("CEZVE-1", 1)]);
+    overdue.placed_at = Some(now - Duration::days(3));
+    overdue.ship_by = Some(now - Duration::hours(2));
+    let overdue = v.add_order(&overdue).await.unwrap().id;
+    v.act_on_order(overdue, &Act::Confirm).await.unwrap();
+    v.open_order_problem(overdue, ProblemKind::Delayed, "")
+        .await
+        .unwrap();
+
+    let t = v.today().await.unwrap();
+    assert_eq!(t.unconfirmed_count, 2);
+    assert_eq!(t.unconfirmed[0].id, early, "the longest waiting first");
+    assert_eq!(t.unconfirmed[0].minutes, 45);
+    assert_eq!(t.unconfirmed[1].number, "#6001");
+    assert_eq!(
+        t.unconfirmed_late, 1,
+        "past the 30 minutes a seller gets by default"
+    );
+    assert_eq!(t.to_ship, 1);
+    assert_eq!(t.late.iter().map(|w| w.id).collect::<Vec<_>>(), [overdue]);
+    assert_eq!(t.due_soon.iter().map(|w| w.id).collect::<Vec<_>>(), [early]);
+    assert_eq!((t.problems_open, t.returns_waiting), (1, 0));
+
+    let due = v.due_reminders().await.unwrap();
+    let keys: Vec<_> = due.iter().map(|(k, _)| *k).collect();
+    use vefa::orders::Reminder;
+    assert_eq!(
+        keys,
+        [
+            Reminder::Unconfirmed(early),
+            Reminder::ShipBy(overdue),
+            Reminder::ShipBy(early)
+        ]
+    );
+    assert_eq!(
+        due[0].1.summary,
+        format!("Order #{early} is waiting for you")
+    );
+    assert_eq!(due[0].1.order_id, Some(early));
+
+    // Each kind can be turned off.
+    let mut s = v.settings().await.unwrap();
+    s.notify_ship_by = false;
+    v.save_settings(&s).await.unwrap();
+    let keys: Vec<_> = v
+        .due_reminders()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(keys, [Reminder::Unconfirmed(early)]);
+}
+
 /// A search matching more buyers than it lists still finds every order, newest first.
 async fn a_wide_search_misses_nothing(store: TestStore) {
     let v = store.open().await;
@@ -753,6 +818,7 @@ async fn a_wide_search_misses_nothing(store: TestStore) {
 
 on_both_stores!(
     a_wide_search_misses_nothing,
+    today_and_the_reminders_it_raises,
     new_marketplace_orders_are_announced_once,
     phone_order_round_trips_and_takes_stock,
     one_buyer_across_channels,

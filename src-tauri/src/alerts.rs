@@ -74,3 +74,46 @@ fn open_order(app: &AppHandle, order_id: Option<i32>) {
         tracing::warn!(error = %e, "could not open the order in the window");
     }
 }
+
+/// How often reminders are looked for: an order's wait is counted in minutes.
+const REMINDER_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Reminds the seller of orders unconfirmed past their limit and of orders near or past their
+/// ship-by date: each once while the app runs; the dashboard keeps showing them.
+pub fn remind(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<crate::AppState>();
+        let Ok(vefa) = state.vefa().await else {
+            return;
+        };
+        let mut reminded = std::collections::HashSet::new();
+        loop {
+            match vefa.due_reminders().await {
+                Ok(due) => {
+                    let fresh: Vec<_> = due
+                        .into_iter()
+                        .filter(|(key, _)| reminded.insert(*key))
+                        .map(|(_, n)| n)
+                        .collect();
+                    if !fresh.is_empty() {
+                        let notifier = state.notifier.clone();
+                        let app = app.clone();
+                        let _ = tauri::async_runtime::spawn_blocking(move || {
+                            for n in &fresh {
+                                let app = app.clone();
+                                let order_id = n.order_id;
+                                let open = Box::new(move || open_order(&app, order_id));
+                                if let Err(e) = notifier.notify_then(n, open) {
+                                    tracing::warn!(error = %e, "a reminder notification");
+                                }
+                            }
+                        })
+                        .await;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "looking for reminders"),
+            }
+            tokio::time::sleep(REMINDER_EVERY).await;
+        }
+    });
+}

@@ -15,7 +15,7 @@ use vefa::listings::{
 };
 use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry};
 use vefa::notifications::Notification;
-use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind};
+use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::profile::PhotoUpload;
 use vefa::{ErrorView, Profile, ProfileInput, Settings, StoreInfo};
 
@@ -331,4 +331,11 @@ pub async fn act_on_message(
     let entry = state.vefa().await?.act_on_message(id, action).await?;
     state.sender.nudge();
     Ok(entry)
+}
+
+/// The dashboard's "today": orders waiting, to ship, late, due; problems; returns.
+#[tauri::command]
+#[specta::specta]
+pub async fn orders_today(state: State<'_, AppState>) -> Reply<Today> {
+    Ok(state.vefa().await?.today().await?)
 }

@@ -49,6 +49,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::note_order,
             commands::order_messages,
             commands::act_on_message,
+            commands::orders_today,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.
@@ -78,6 +79,8 @@ pub fn run() {
             feed::forward(app.handle().clone());
             // Sends the messages to buyers that are due, now and whenever one is queued.
             sender::run(app.handle().clone());
+            // Reminds of orders waiting too long for confirmation or near their ship-by date.
+            alerts::remind(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

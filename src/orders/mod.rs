@@ -9,8 +9,10 @@ pub mod model;
 pub mod status;
 pub mod stock;
 pub mod store;
+pub mod today;
 
 pub use inbox::{Cursor, OrderPage, OrderQuery, StatusCount};
 pub use model::*;
 pub use status::{Action, OrderStatus, TransitionError, transition};
 pub use store::{Added, Ctx, Moved};
+pub use today::{Reminder, Today, Waiting};

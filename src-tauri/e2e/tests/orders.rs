@@ -139,6 +139,12 @@ async fn a_new_order_is_confirmed_in_the_window_and_the_buyer_gets_the_message()
     app.click("#order-back").await;
     app.wait("#orders-table tr[data-order='1'][data-status='confirmed']")
         .await;
+
+    // The dashboard's "today" follows: nothing waits for confirmation, one order to ship.
+    app.click("#nav-dashboard").await;
+    app.wait("#today-unconfirmed[data-count='0']").await;
+    app.wait("#today-to-ship[data-count='1']").await;
+    app.screenshot("dashboard-today").await;
     app.quit().await;
 }
 

@@ -47,6 +47,8 @@ export const commands = {
 	noteOrder: (id: number, text: string) => typedError<Order, ErrorView>(__TAURI_INVOKE("note_order", { id, text })),
 	orderMessages: (id: number) => typedError<OutboxEntry[], ErrorView>(__TAURI_INVOKE("order_messages", { id })),
 	actOnMessage: (id: number, action: MessageAction) => typedError<OutboxEntry, ErrorView>(__TAURI_INVOKE("act_on_message", { id, action })),
+	/**  The dashboard's "today": orders waiting, to ship, late, due; problems; returns. */
+	ordersToday: () => typedError<Today, ErrorView>(__TAURI_INVOKE("orders_today")),
 };
 
 /** Events */
@@ -566,10 +568,17 @@ export type RuleCount = {
 
 export type Settings = {
 	theme: Theme,
-	/**  Raise a desktop notification when a new order arrives. */
+	/**  Raise a desktop notification when a new marketplace order arrives. */
 	notify_new_orders: boolean,
-	/**  Hours an order may wait for confirmation before it shows as late. */
-	confirm_within_hours: number,
+	/**  Remind the seller of an order still unconfirmed after `confirm_within_minutes`. */
+	notify_unconfirmed: boolean,
+	/**  Warn of an order near its ship-by date that has not left. */
+	notify_ship_by: boolean,
+	/**
+	 *  Minutes an order may wait for confirmation before a reminder: buyers notice a quick
+	 *  answer, so half an hour by default.
+	 */
+	confirm_within_minutes: number,
 };
 
 export type Shipping = {
@@ -609,6 +618,24 @@ export type Theme =
 /**  Follow the operating system. */
 "system" | "light" | "dark";
 
+export type Today = {
+	/**  New orders, oldest first. */
+	unconfirmed: Waiting[],
+	unconfirmed_count: number,
+	/**  Of those, waiting longer than the seller's limit. */
+	unconfirmed_late: number,
+	confirm_within_minutes: number,
+	/**  Confirmed or packed, not yet shipped. */
+	to_ship: number,
+	/**  Not shipped and past their ship-by date, most overdue first. */
+	late: Waiting[],
+	/**  Not shipped, due to leave within a day. */
+	due_soon: Waiting[],
+	problems_open: number,
+	/**  Returns requested or received, not yet refunded or exchanged. */
+	returns_waiting: number,
+};
+
 export type UiLanguage = "en" | "az" | "tr" | "fa";
 
 /**
@@ -629,6 +656,17 @@ export type Variant = {
 	price_override_minor: number | null,
 	quantity: number,
 	barcode: string,
+};
+
+export type Waiting = {
+	id: number,
+	/**  As buyers know it: "#3012". */
+	number: string,
+	buyer: string,
+	placed_at: string,
+	ship_by: string | null,
+	/**  Since it was placed. */
+	minutes: number,
 };
 
 /* Tauri Specta runtime */

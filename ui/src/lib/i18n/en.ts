@@ -45,7 +45,6 @@ export const en = {
   "prefs.theme_light": "Light",
   "prefs.theme_dark": "Dark",
   "prefs.notify_new_orders": "Show a desktop notification when a new order arrives",
-  "prefs.confirm_within_hours": "Confirm new orders within (hours)",
   "prefs.save": "Save preferences",
   "prefs.saved": "Preferences saved.",
 
@@ -421,6 +420,20 @@ export const en = {
   "errors.oversell": "Not enough stock: {skus}.",
   "errors.field.already_resolved": "This problem is already resolved.",
   "errors.field.message_state": "Not possible for this message any more.",
+  "prefs.confirm_within_minutes": "Remind me of an order not confirmed within (minutes)",
+  "prefs.notify_unconfirmed": "Remind me of orders waiting for confirmation",
+  "prefs.notify_ship_by": "Warn me of orders near their ship-by date",
+  "today.title": "Today",
+  "today.unconfirmed": "{count, plural, one {# order waiting for confirmation} other {# orders waiting for confirmation}}",
+  "today.unconfirmed_late": "{count} past your {minutes}-minute limit",
+  "today.waiting": "{buyer}, waiting {minutes} min",
+  "today.to_ship": "To ship",
+  "today.late": "Late: past their ship-by date",
+  "today.due_soon": "Due to leave within a day",
+  "today.problems": "Open problems",
+  "today.returns": "Returns waiting",
+  "today.all_clear": "Nothing is waiting. Well done.",
+  "today.unconfirmed_tile": "Waiting for confirmation",
 } as const;
 
 export type MessageKey = keyof typeof en;
