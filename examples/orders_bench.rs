@@ -13,10 +13,7 @@ use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use vefa::listings::{ListingInput, Variant};
 use vefa::messages::MessageKind;
-use vefa::orders::{
-    Act, BuyerInput, Cursor, LineInput, NewOrder, OrderChannel, OrderQuery, OrderStatus,
-    ProblemKind,
-};
+use vefa::orders::{Act, Cursor, NewOrder, OrderChannel, OrderQuery, OrderStatus, ProblemKind};
 use vefa::{FixedClock, Location, OpenOptions, Vefa};
 
 const CUSTOMERS: usize = 200_000;
@@ -379,32 +376,10 @@ async fn main() {
     v.create_listing(&l).await.unwrap();
     let mut times = Vec::new();
     for k in 0..200 {
-        let order = NewOrder {
-            channel: OrderChannel::Phone,
-            marketplace: None,
-            marketplace_order_id: None,
-            buyer: BuyerInput {
-                name: format!("Telefon alıcısı {k}"),
-                phone: Some(format!("+99450{:07}", k)),
-                ..Default::default()
-            },
-            lines: vec![LineInput {
-                sku: Some("BENCH-1".into()),
-                title: None,
-                quantity: 1,
-                unit_price: None,
-            }],
-            currency: "AZN".into(),
-            shipping: Some("5".into()),
-            vat: None,
-            discount: None,
-            coupon_code: None,
-            address: Default::default(),
-            note: String::new(),
-            placed_at: None,
-            ship_by: None,
-            allow_oversell: false,
-        };
+        let mut order = NewOrder::new(OrderChannel::Phone, &format!("Telefon alıcısı {k}"), "AZN")
+            .with_sku("BENCH-1", 1);
+        order.buyer.phone = Some(format!("+99450{:07}", k));
+        order.shipping = Some("5".into());
         let t = Instant::now();
         v.add_order(&order).await.unwrap();
         times.push(t.elapsed());

@@ -18,6 +18,20 @@ use crate::{Vefa, completeness};
 
 const SMTP_KEY: &str = "smtp";
 
+/// Queues a checked message to order `id`'s buyer in the step's transaction, if there is one.
+async fn queue_with(
+    txn: &DatabaseTransaction,
+    id: i32,
+    message: Option<&Draft>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(m) = message {
+        let buyer = orders::store::buyer_of(txn, id).await?;
+        outbox::queue(txn, Some(id), buyer, m, now).await?;
+    }
+    Ok(())
+}
+
 /// How a round of sending went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, specta::Type)]
 pub struct SendReport {
@@ -148,10 +162,7 @@ impl Vefa {
         let (txn, rules, now) = self.order_begin(moves_stock).await?;
         let done = async {
             let moved = orders::store::act(&txn, self.ctx(&rules, now), id, act).await?;
-            if let Some(m) = &message {
-                let buyer = orders::store::buyer_of(&txn, id).await?;
-                outbox::queue(&txn, Some(id), buyer, m, now).await?;
-            }
+            queue_with(&txn, id, message.as_ref(), now).await?;
             Ok((id, moved.rescored))
         }
         .await;
@@ -184,10 +195,7 @@ impl Vefa {
         let (txn, rules, now) = self.order_begin(false).await?;
         let done = async {
             orders::store::open_problem(&txn, self.ctx(&rules, now), id, kind, note).await?;
-            if let Some(m) = &message {
-                let buyer = orders::store::buyer_of(&txn, id).await?;
-                outbox::queue(&txn, Some(id), buyer, m, now).await?;
-            }
+            queue_with(&txn, id, message.as_ref(), now).await?;
             Ok((id, vec![]))
         }
         .await;

@@ -16,7 +16,7 @@ use vefa::messages::{
     Draft, MessageAction, MessageChannel, MessageKind, MessageStatus, Security, SmtpMailer,
     SmtpSettings,
 };
-use vefa::orders::{Act, BuyerInput, LineInput, NewOrder, OrderChannel, OrderStatus, ProblemKind};
+use vefa::orders::{Act, NewOrder, OrderChannel, OrderStatus, ProblemKind};
 use vefa::{Clock, Error, ProfileInput, Vefa};
 
 /// aiosmtpd on 127.0.0.1, in one of the modes of `tests/support/smtp_server.py`.
@@ -112,34 +112,12 @@ async fn shop(v: &Vefa) -> i32 {
         ..Default::default()
     }];
     v.create_listing(&l).await.unwrap();
-    let order = NewOrder {
-        channel: OrderChannel::Phone,
-        marketplace: None,
-        marketplace_order_id: None,
-        buyer: BuyerInput {
-            name: "Leyla Məmmədova".into(),
-            email: Some("leyla@example.az".into()),
-            phone: Some("+994501234567".into()),
-            language: Some("az".into()),
-            marketplace_buyer_id: None,
-        },
-        lines: vec![LineInput {
-            sku: Some("KLM-1".into()),
-            title: None,
-            quantity: 2,
-            unit_price: None,
-        }],
-        currency: "AZN".into(),
-        shipping: Some("7".into()),
-        vat: None,
-        discount: None,
-        coupon_code: None,
-        address: Default::default(),
-        note: String::new(),
-        placed_at: None,
-        ship_by: None,
-        allow_oversell: false,
-    };
+    let mut order =
+        NewOrder::new(OrderChannel::Phone, "Leyla Məmmədova", "AZN").with_sku("KLM-1", 2);
+    order.buyer.email = Some("leyla@example.az".into());
+    order.buyer.phone = Some("+994501234567".into());
+    order.buyer.language = Some("az".into());
+    order.shipping = Some("7".into());
     v.add_order(&order).await.unwrap().id
 }
 
@@ -337,32 +315,8 @@ async fn without_an_email_the_seller_sends_it_by_hand(store: TestStore) {
     let mut order = v.order(id).await.unwrap();
     order.buyer.email = None;
     // A walk-in buyer with a phone only.
-    let walk_in = NewOrder {
-        channel: OrderChannel::Shop,
-        marketplace: None,
-        marketplace_order_id: None,
-        buyer: BuyerInput {
-            name: "Orxan".into(),
-            phone: Some("+994 70 111 22 33".into()),
-            ..Default::default()
-        },
-        lines: vec![LineInput {
-            sku: Some("KLM-1".into()),
-            title: None,
-            quantity: 1,
-            unit_price: None,
-        }],
-        currency: "AZN".into(),
-        shipping: None,
-        vat: None,
-        discount: None,
-        coupon_code: None,
-        address: Default::default(),
-        note: String::new(),
-        placed_at: None,
-        ship_by: None,
-        allow_oversell: false,
-    };
+    let mut walk_in = NewOrder::new(OrderChannel::Shop, "Orxan", "AZN").with_sku("KLM-1", 1);
+    walk_in.buyer.phone = Some("+994 70 111 22 33".into());
     let id = v.add_order(&walk_in).await.unwrap().id;
     let draft = v
         .draft_order_message(id, MessageKind::DelayApology, None)

@@ -7,9 +7,7 @@ mod common;
 use proptest::prelude::*;
 use sea_orm::{ConnectionTrait, Statement};
 use vefa::listings::{ListingInput, Variant};
-use vefa::orders::{
-    Act, BuyerInput, LineInput, NewOrder, OrderChannel, OrderQuery, OrderStatus, transition,
-};
+use vefa::orders::{Act, NewOrder, OrderChannel, OrderQuery, OrderStatus, transition};
 use vefa::{Error, Vefa};
 
 const START: i64 = 5;
@@ -53,35 +51,16 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 fn order(n: usize, quantity: u32, marketplace: bool, allow_oversell: bool) -> NewOrder {
-    NewOrder {
-        channel: if marketplace {
-            OrderChannel::Marketplace
-        } else {
-            OrderChannel::Phone
-        },
-        marketplace: marketplace.then(|| "etsy".into()),
-        marketplace_order_id: marketplace.then(|| format!("r{n}")),
-        buyer: BuyerInput {
-            name: format!("Buyer {n}"),
-            ..Default::default()
-        },
-        lines: vec![LineInput {
-            sku: Some("SKU-1".into()),
-            title: None,
-            quantity,
-            unit_price: None,
-        }],
-        currency: "AZN".into(),
-        shipping: None,
-        vat: None,
-        discount: None,
-        coupon_code: None,
-        address: Default::default(),
-        note: String::new(),
-        placed_at: None,
-        ship_by: None,
-        allow_oversell,
-    }
+    let channel = if marketplace {
+        OrderChannel::Marketplace
+    } else {
+        OrderChannel::Phone
+    };
+    let mut o = NewOrder::new(channel, &format!("Buyer {n}"), "AZN").with_sku("SKU-1", quantity);
+    o.marketplace = marketplace.then(|| "etsy".into());
+    o.marketplace_order_id = marketplace.then(|| format!("r{n}"));
+    o.allow_oversell = allow_oversell;
+    o
 }
 
 async fn scalar(v: &Vefa, sql: &str) -> i64 {

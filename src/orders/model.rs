@@ -117,6 +117,44 @@ pub struct NewOrder {
     pub allow_oversell: bool,
 }
 
+impl NewOrder {
+    /// An order on `channel` from a buyer known by name, with no lines yet and nothing else
+    /// set: the caller adds lines and whatever else the sale has.
+    pub fn new(channel: OrderChannel, buyer_name: &str, currency: &str) -> Self {
+        Self {
+            channel,
+            marketplace: None,
+            marketplace_order_id: None,
+            buyer: BuyerInput {
+                name: buyer_name.to_owned(),
+                ..Default::default()
+            },
+            lines: vec![],
+            currency: currency.to_owned(),
+            shipping: None,
+            vat: None,
+            discount: None,
+            coupon_code: None,
+            address: Address::default(),
+            note: String::new(),
+            placed_at: None,
+            ship_by: None,
+            allow_oversell: false,
+        }
+    }
+
+    /// Adds a line selling `quantity` of the variant with `sku` at its listed price.
+    pub fn with_sku(mut self, sku: &str, quantity: u32) -> Self {
+        self.lines.push(LineInput {
+            sku: Some(sku.to_owned()),
+            title: None,
+            quantity,
+            unit_price: None,
+        });
+        self
+    }
+}
+
 /// What the seller does to an order, with what the move needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
