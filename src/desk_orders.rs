@@ -120,8 +120,29 @@ impl Vefa {
         Ok(())
     }
 
-    /// Adds a phone, shop or marketplace order (see [`orders::store::add`]).
+    /// Adds a phone, shop or marketplace order (see [`orders::store::add`]). With auto-confirm
+    /// on, a new marketplace order is then confirmed and its confirmation queued; should that
+    /// fail, the order stays new and the unconfirmed reminder catches it.
     pub async fn add_order(&self, input: &NewOrder) -> Result<Added> {
+        let added = self.store_order(input).await?;
+        if added.created
+            && input.channel == orders::OrderChannel::Marketplace
+            && self.settings().await?.auto_confirm
+        {
+            let draft = self
+                .draft_order_message(added.id, MessageKind::OrderConfirmation, None)
+                .await?;
+            if let Err(e) = self
+                .act_on_order_with_message(added.id, &Act::Confirm, Some(&draft))
+                .await
+            {
+                tracing::warn!(order = added.id, error = %e, "auto-confirm");
+            }
+        }
+        Ok(added)
+    }
+
+    async fn store_order(&self, input: &NewOrder) -> Result<Added> {
         let language = self.shop_language().await?;
         let (txn, rules, now) = self.order_begin(true).await?;
         match orders::store::add(&txn, self.ctx(&rules, now), input, &language).await {

@@ -33,6 +33,8 @@ pub struct Settings {
     /// Minutes an order may wait for confirmation before a reminder: buyers notice a quick
     /// answer, so half an hour by default.
     pub confirm_within_minutes: u32,
+    /// Confirm marketplace orders as they arrive, with the confirmation message queued.
+    pub auto_confirm: bool,
 }
 
 impl Default for Settings {
@@ -43,6 +45,7 @@ impl Default for Settings {
             notify_unconfirmed: true,
             notify_ship_by: true,
             confirm_within_minutes: 30,
+            auto_confirm: false,
         }
     }
 }
@@ -52,6 +55,7 @@ const NOTIFY_NEW_ORDERS: &str = "notify_new_orders";
 const NOTIFY_UNCONFIRMED: &str = "notify_unconfirmed";
 const NOTIFY_SHIP_BY: &str = "notify_ship_by";
 const CONFIRM_WITHIN_MINUTES: &str = "confirm_within_minutes";
+const AUTO_CONFIRM: &str = "auto_confirm";
 /// Written by earlier versions, in hours; read once into minutes.
 const CONFIRM_WITHIN_HOURS: &str = "confirm_within_hours";
 /// A week.
@@ -85,6 +89,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
             NOTIFY_NEW_ORDERS => s.notify_new_orders = flag()?,
             NOTIFY_UNCONFIRMED => s.notify_unconfirmed = flag()?,
             NOTIFY_SHIP_BY => s.notify_ship_by = flag()?,
+            AUTO_CONFIRM => s.auto_confirm = flag()?,
             CONFIRM_WITHIN_MINUTES => {
                 s.confirm_within_minutes = serde_json::from_str(&row.value).map_err(|_| bad())?;
                 minutes_set = true;
@@ -120,6 +125,7 @@ pub async fn save(
             serde_json::to_string(&s.notify_unconfirmed),
         ),
         (NOTIFY_SHIP_BY, serde_json::to_string(&s.notify_ship_by)),
+        (AUTO_CONFIRM, serde_json::to_string(&s.auto_confirm)),
         (
             CONFIRM_WITHIN_MINUTES,
             serde_json::to_string(&s.confirm_within_minutes),

@@ -70,6 +70,7 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
         notify_unconfirmed: true,
         notify_ship_by: false,
         confirm_within_minutes: 90,
+        auto_confirm: true,
     };
     assert_eq!(vefa.save_settings(&s).await.unwrap(), s);
     let err = vefa

@@ -373,6 +373,30 @@ async fn a_bad_message_stops_the_move_too(store: TestStore) {
     assert!(v.outbox(Some(id)).await.unwrap().is_empty());
 }
 
+async fn auto_confirm_confirms_marketplace_orders_as_they_arrive(store: TestStore) {
+    let v = store.open().await;
+    shop(&v).await;
+    let mut s = v.settings().await.unwrap();
+    s.auto_confirm = true;
+    v.save_settings(&s).await.unwrap();
+    let mut receipt =
+        NewOrder::new(OrderChannel::Marketplace, "Ayşe Yılmaz", "AZN").with_sku("KLM-1", 1);
+    receipt.marketplace = Some("etsy".into());
+    receipt.marketplace_order_id = Some("3100".into());
+    receipt.buyer.marketplace_buyer_id = Some("b-9".into());
+    receipt.buyer.email = Some("ayse@example.com.tr".into());
+    receipt.buyer.language = Some("tr".into());
+    let id = v.add_order(&receipt).await.unwrap().id;
+    assert_eq!(v.order(id).await.unwrap().status, OrderStatus::Confirmed);
+    let queued = v.outbox(Some(id)).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].subject, "#3100 numaralı siparişiniz onaylandı");
+    // A phone order is entered by the seller, who confirms it with the buyer on the line.
+    let phone = NewOrder::new(OrderChannel::Phone, "Orxan", "AZN").with_sku("KLM-1", 1);
+    let id = v.add_order(&phone).await.unwrap().id;
+    assert_eq!(v.order(id).await.unwrap().status, OrderStatus::New);
+}
+
 /// The CLI: set the server, confirm (which queues the confirmation), send what is due.
 #[tokio::test]
 async fn cli_smtp_set_confirm_and_send() {
@@ -430,6 +454,7 @@ async fn cli_smtp_set_confirm_and_send() {
 }
 
 on_both_stores!(
+    auto_confirm_confirms_marketplace_orders_as_they_arrive,
     the_confirmation_reaches_the_smtp_server,
     a_refusing_server_fails_the_message_for_good,
     a_dropped_or_busy_server_is_tried_again_later,

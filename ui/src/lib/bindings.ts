@@ -579,6 +579,8 @@ export type Settings = {
 	 *  answer, so half an hour by default.
 	 */
 	confirm_within_minutes: number,
+	/**  Confirm marketplace orders as they arrive, with the confirmation message queued. */
+	auto_confirm: boolean,
 };
 
 export type Shipping = {

@@ -435,4 +435,5 @@ export const az: Messages = {
   "today.returns": "Gözləyən qaytarmalar",
   "today.all_clear": "Gözləyən heç nə yoxdur. Əla.",
   "today.unconfirmed_tile": "Təsdiq gözləyir",
+  "prefs.auto_confirm": "Marketpleys sifarişlərini gələn kimi təsdiqlə və təsdiq mesajını göndər",
 };

@@ -434,6 +434,7 @@ export const en = {
   "today.returns": "Returns waiting",
   "today.all_clear": "Nothing is waiting. Well done.",
   "today.unconfirmed_tile": "Waiting for confirmation",
+  "prefs.auto_confirm": "Confirm marketplace orders as they arrive, and send the confirmation",
 } as const;
 
 export type MessageKey = keyof typeof en;

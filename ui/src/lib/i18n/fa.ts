@@ -435,4 +435,5 @@ export const fa: Messages = {
   "today.returns": "مرجوعی‌های در انتظار",
   "today.all_clear": "چیزی در انتظار نیست. آفرین.",
   "today.unconfirmed_tile": "در انتظار تأیید",
+  "prefs.auto_confirm": "سفارش‌های بازارگاه را به محض رسیدن تأیید کن و پیام تأیید را بفرست",
 };

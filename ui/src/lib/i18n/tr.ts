@@ -435,4 +435,5 @@ export const tr: Messages = {
   "today.returns": "Bekleyen iadeler",
   "today.all_clear": "Bekleyen bir şey yok. Tebrikler.",
   "today.unconfirmed_tile": "Onay bekliyor",
+  "prefs.auto_confirm": "Pazaryeri siparişlerini gelir gelmez onayla ve onay mesajını gönder",
 };
