@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "order_messages",
     "act_on_message",
     "orders_today",
+    "get_smtp",
+    "save_smtp",
 ];
 
 fn main() {

@@ -13,6 +13,7 @@ use crate::messages::MessageKind;
 use crate::messages::outbox::{self, Draft, MessageAction, MessageStatus, OutboxEntry};
 use crate::messages::smtp::{self, SmtpMailer, SmtpSettings};
 use crate::orders::{self, Act, Added, Ctx, NewOrder, Order, OrderPage, OrderQuery, ProblemKind};
+use crate::secrets::{self, Secrets};
 use crate::settings;
 use crate::{Vefa, completeness};
 
@@ -30,6 +31,14 @@ async fn queue_with(
         outbox::queue(txn, Some(id), buyer, m, now).await?;
     }
     Ok(())
+}
+
+/// The SMTP server as the window shows it: the settings, and whether the keychain holds the
+/// login's password (the password itself never leaves the keychain).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct SmtpView {
+    pub settings: Option<SmtpSettings>,
+    pub password_saved: bool,
 }
 
 /// How a round of sending went.
@@ -290,6 +299,67 @@ impl Vefa {
                 self.feed.publish(change);
             }
         }
+    }
+
+    /// The mailer for the seller's SMTP server, with its password from `secrets` when the server
+    /// wants a login; none when no server is set.
+    pub async fn smtp_mailer(&self, secrets: &dyn Secrets) -> Result<Option<SmtpMailer>> {
+        let Some(s) = self.smtp_settings().await? else {
+            return Ok(None);
+        };
+        let password = if s.username.is_empty() {
+            None
+        } else {
+            let key = secrets::smtp_key(&s.username, &s.host);
+            let found = secrets.get(&key)?;
+            if found.is_none() {
+                return Err(Error::Validation(vec![crate::FieldError::new(
+                    "smtp.password",
+                    "required",
+                )]));
+            }
+            found
+        };
+        SmtpMailer::new(&s, password).map(Some).map_err(|reason| {
+            Error::Validation(vec![
+                crate::FieldError::new("smtp", "smtp_invalid").with("reason", reason),
+            ])
+        })
+    }
+
+    /// Saves the SMTP server and, when given, its password — into `secrets`, never the store.
+    pub async fn save_smtp_login(
+        &self,
+        s: &SmtpSettings,
+        password: Option<&str>,
+        secrets: &dyn Secrets,
+    ) -> Result<SmtpSettings> {
+        let clean = smtp::check(s).map_err(Error::Validation)?;
+        if let Some(p) = password.filter(|p| !p.is_empty()) {
+            if clean.username.is_empty() {
+                return Err(Error::Validation(vec![crate::FieldError::new(
+                    "smtp.username",
+                    "required",
+                )]));
+            }
+            secrets.set(&secrets::smtp_key(&clean.username, &clean.host), p)?;
+        }
+        self.save_smtp_settings(&clean).await
+    }
+
+    /// The SMTP server and whether its password is in `secrets`.
+    pub async fn smtp_view(&self, secrets: &dyn Secrets) -> Result<SmtpView> {
+        let settings = self.smtp_settings().await?;
+        let password_saved = match &settings {
+            Some(s) if !s.username.is_empty() => secrets
+                .get(&secrets::smtp_key(&s.username, &s.host))?
+                .is_some(),
+            _ => false,
+        };
+        Ok(SmtpView {
+            settings,
+            password_saved,
+        })
     }
 
     /// The SMTP server messages go through, if the seller has set one.

@@ -61,9 +61,6 @@ impl FieldError {
             "before_placed" => "is before the order was placed".to_owned(),
             "already_resolved" => format!("problem {} is already resolved", p("id")),
             "message_state" => format!("not possible for a message that is {}", p("status")),
-            "keychain_unavailable" => {
-                "the SMTP login needs its password from the OS keychain, which Vefa cannot reach yet: use a server without login".to_owned()
-            }
             "smtp_invalid" => format!("cannot be used: {}", p("reason")),
             other => other.replace('_', " "),
         };
@@ -125,6 +122,9 @@ pub enum Error {
     #[error("{0}")]
     Transition(#[from] crate::orders::TransitionError),
 
+    #[error("{0}")]
+    Secret(#[from] crate::secrets::SecretError),
+
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
     Oversell(Vec<crate::orders::Shortage>),
@@ -155,6 +155,7 @@ impl Error {
             Error::CsvFile { .. } => "csv_file",
             Error::Transition(_) => "order_transition",
             Error::Oversell(_) => "oversell",
+            Error::Secret(e) => e.code(),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod clock;
 pub mod completeness;
 mod desk_orders;
+pub use desk_orders::{SendReport, SmtpView};
 pub mod error;
 pub mod listings;
 pub mod locale;
@@ -15,6 +16,7 @@ pub mod money;
 pub mod notifications;
 pub mod orders;
 pub mod profile;
+pub mod secrets;
 pub mod settings;
 pub mod store;
 

@@ -28,6 +28,11 @@ struct SmtpServer {
 
 impl SmtpServer {
     fn start(mode: &str) -> Self {
+        Self::start_with(mode, None)
+    }
+
+    /// A server that wants this login.
+    fn start_with(mode: &str, login: Option<(&str, &str)>) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -40,6 +45,7 @@ impl SmtpServer {
             .arg(script)
             .args([mode, &port.to_string()])
             .arg(maildir.path())
+            .args(login.map(|(u, p)| [u, p]).into_iter().flatten())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -395,6 +401,182 @@ async fn auto_confirm_confirms_marketplace_orders_as_they_arrive(store: TestStor
     let phone = NewOrder::new(OrderChannel::Phone, "Orxan", "AZN").with_sku("KLM-1", 1);
     let id = v.add_order(&phone).await.unwrap().id;
     assert_eq!(v.order(id).await.unwrap().status, OrderStatus::New);
+}
+
+/// A private session bus with a real Secret Service (gnome-keyring), unlocked, in a temp home.
+struct Keyring {
+    bus: Child,
+    daemon: Child,
+    address: String,
+    _home: tempfile::TempDir,
+}
+
+impl Keyring {
+    fn start() -> Self {
+        use std::io::Write;
+        let home = tempfile::tempdir().unwrap();
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("dbus-daemon (`cargo xtask test` installs it)");
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        let address = address.trim().to_owned();
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", home.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon (`cargo xtask test` installs gnome-keyring)");
+        // The login keyring's own password, then end of input: it is created unlocked.
+        let mut stdin = daemon.stdin.take().unwrap();
+        stdin.write_all(b"keyring-password").unwrap();
+        drop(stdin);
+        // Ready once it owns the Secret Service name on the bus.
+        for _ in 0..100 {
+            let owned = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .output()
+                .unwrap();
+            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Keyring {
+            bus,
+            daemon,
+            address,
+            _home: home,
+        }
+    }
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        for c in [&mut self.daemon, &mut self.bus] {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The SMTP password goes into the OS keychain (a real Secret Service) and from there into the
+/// server's login; the store never holds it.
+#[tokio::test]
+async fn the_smtp_password_lives_in_the_keychain_and_logs_in() {
+    let store = TestStore::sqlite().await;
+    let v = store.open().await;
+    let id = shop(&v).await;
+    confirm_with_message(&v, id).await;
+    v.close().await.unwrap();
+    let vefa::Location::Sqlite(db) = &store.location else {
+        unreachable!()
+    };
+    let keyring = Keyring::start();
+    let password = "s3cret pässword ✓";
+    let server = SmtpServer::start_with("accept", Some(("rena", password)));
+    let cli = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vefa"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &keyring.address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let port = server.port.to_string();
+    let set = |user: &str, stdin: &str| {
+        cli(
+            &[
+                "smtp",
+                "set",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--security",
+                "none",
+                "--username",
+                user,
+                "--from-email",
+                "rena@kilimevi.az",
+                "--password-stdin",
+            ],
+            stdin,
+        )
+    };
+
+    // A login with no password in the keychain is refused before anything is sent.
+    let out = set("nobody", "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cli(&["outbox", "send"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("smtp.password: is required"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = set("rena", &format!("{password}\n"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = cli(&["outbox", "send"], "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "sent 1, to try again later 0, failed 0",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(server.received().len(), 1);
+
+    // The password is in no file of the store (the database, its WAL, the backups).
+    let dir = db.parent().unwrap();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes
+                    .windows(password.len())
+                    .any(|w| w == password.as_bytes()),
+                "the password is in {}",
+                path.display()
+            );
+        }
+    }
 }
 
 /// The CLI: set the server, confirm (which queues the confirmation), send what is due.

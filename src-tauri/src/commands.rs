@@ -13,11 +13,12 @@ use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
 };
-use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry};
+use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry, SmtpSettings};
 use vefa::notifications::Notification;
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::profile::PhotoUpload;
-use vefa::{ErrorView, Profile, ProfileInput, Settings, StoreInfo};
+use vefa::secrets::Keychain;
+use vefa::{ErrorView, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;
 
@@ -338,4 +339,30 @@ pub async fn act_on_message(
 #[specta::specta]
 pub async fn orders_today(state: State<'_, AppState>) -> Reply<Today> {
     Ok(state.vefa().await?.today().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_smtp(state: State<'_, AppState>) -> Reply<SmtpView> {
+    Ok(state
+        .vefa()
+        .await?
+        .smtp_view(&Keychain::new(vefa::APP_ID))
+        .await?)
+}
+
+/// Saves the SMTP server; a password given goes to the OS keychain, never the store.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_smtp(
+    state: State<'_, AppState>,
+    settings: SmtpSettings,
+    password: Option<String>,
+) -> Reply<SmtpView> {
+    let vefa = state.vefa().await?;
+    let keychain = Keychain::new(vefa::APP_ID);
+    vefa.save_smtp_login(&settings, password.as_deref(), &keychain)
+        .await?;
+    state.sender.nudge();
+    Ok(vefa.smtp_view(&keychain).await?)
 }

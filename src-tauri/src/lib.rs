@@ -50,6 +50,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::order_messages,
             commands::act_on_message,
             commands::orders_today,
+            commands::get_smtp,
+            commands::save_smtp,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
-use vefa::messages::SmtpMailer;
+use vefa::secrets::Keychain;
 
 use crate::AppState;
 
@@ -43,14 +43,14 @@ pub fn run(app: AppHandle) {
 }
 
 async fn round(vefa: &vefa::Vefa) -> Result<(), String> {
-    let Some(settings) = vefa.smtp_settings().await.map_err(|e| e.to_string())? else {
+    let keychain = Keychain::new(vefa::APP_ID);
+    let Some(mailer) = vefa
+        .smtp_mailer(&keychain)
+        .await
+        .map_err(|e| e.to_string())?
+    else {
         return Ok(());
     };
-    // A login's password must come from the OS keychain, which is not wired in yet.
-    if !settings.username.is_empty() {
-        return Ok(());
-    }
-    let mailer = SmtpMailer::new(&settings, None)?;
     let report = vefa
         .send_due_messages(&mailer)
         .await

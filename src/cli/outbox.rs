@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use vefa::messages::{MessageAction, Security, SmtpMailer, SmtpSettings};
+use vefa::messages::{MessageAction, Security, SmtpSettings};
+use vefa::secrets::Keychain;
 use vefa::{Error, Vefa};
 
 #[derive(Subcommand)]
@@ -44,6 +45,10 @@ pub enum SmtpCommand {
         from_email: String,
         #[arg(long, default_value = "")]
         from_name: String,
+        /// Read the login's password from the first line of standard input and keep it in the
+        /// system keychain (never on the command line, where other users could see it).
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -85,19 +90,10 @@ pub async fn run(vefa: &Vefa, command: OutboxCommand) -> Result<ExitCode, Error>
             }
         }
         OutboxCommand::Send => {
-            let settings = vefa.smtp_settings().await?.ok_or_else(no_smtp)?;
-            if !settings.username.is_empty() {
-                // The password belongs in the OS keychain, which the settings screen will fill.
-                return Err(Error::Validation(vec![vefa::FieldError::new(
-                    "smtp.password",
-                    "keychain_unavailable",
-                )]));
-            }
-            let mailer = SmtpMailer::new(&settings, None).map_err(|reason| {
-                Error::Validation(vec![
-                    vefa::FieldError::new("smtp", "smtp_invalid").with("reason", reason),
-                ])
-            })?;
+            let mailer = vefa
+                .smtp_mailer(&Keychain::new(vefa::APP_ID))
+                .await?
+                .ok_or_else(no_smtp)?;
             let r = vefa.send_due_messages(&mailer).await?;
             println!(
                 "sent {}, to try again later {}, failed {}",
@@ -134,16 +130,27 @@ pub async fn smtp(vefa: &Vefa, command: SmtpCommand) -> Result<ExitCode, Error> 
             username,
             from_email,
             from_name,
+            password_stdin,
         } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Error::file(std::path::Path::new("<stdin>"), e))?;
+                Some(line.trim_end_matches(['\r', '\n']).to_owned())
+            } else {
+                None
+            };
+            let settings = SmtpSettings {
+                host,
+                port,
+                security,
+                username,
+                from_email,
+                from_name,
+            };
             let saved = vefa
-                .save_smtp_settings(&SmtpSettings {
-                    host,
-                    port,
-                    security,
-                    username,
-                    from_email,
-                    from_name,
-                })
+                .save_smtp_login(&settings, password.as_deref(), &Keychain::new(vefa::APP_ID))
                 .await?;
             println!("messages go through {}:{}", saved.host, saved.port);
         }

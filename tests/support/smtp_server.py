@@ -1,13 +1,14 @@
 """A real SMTP server on 127.0.0.1 for the mail tests (aiosmtpd, Debian's python3-aiosmtpd).
 
-usage: smtp_server.py MODE PORT MAILDIR
+usage: smtp_server.py MODE PORT MAILDIR [USER PASSWORD]
   accept    take every message and write it to MAILDIR as N.json (envelope, decoded headers
             and text body, so the test needs no MIME parser of its own)
   refuse    answer every recipient with 550 (a permanent refusal)
   tempfail  answer every recipient with 451 (try again later)
   drop      close the connection when the message data starts
 
-Prints READY once listening. Stops by itself when its stdin closes (the test ended) or after
+With USER and PASSWORD, a login is required (without TLS: the server is on loopback) and only
+that one is accepted. Prints READY once listening. Stops by itself when its stdin closes (the test ended) or after
 five minutes, whichever comes first.
 """
 
@@ -20,8 +21,15 @@ import threading
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 MODE, PORT, MAILDIR = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+LOGIN = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else None
+
+
+def authenticate(server, session, envelope, mechanism, auth_data):
+    ok = (auth_data.login.decode(), auth_data.password.decode()) == LOGIN
+    return AuthResult(success=ok)
 
 
 class Handler:
@@ -58,7 +66,10 @@ class Handler:
         return "250 2.0.0 Accepted"
 
 
-controller = Controller(Handler(), hostname="127.0.0.1", port=PORT)
+options = {}
+if LOGIN:
+    options = dict(authenticator=authenticate, auth_required=True, auth_require_tls=False)
+controller = Controller(Handler(), hostname="127.0.0.1", port=PORT, **options)
 controller.start()
 print("READY", flush=True)
 

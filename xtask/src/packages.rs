@@ -14,6 +14,8 @@ pub const APP: &[&str] = &[
     "librsvg2-dev",
     // PostgreSQL connections use the OS's TLS (OpenSSL here) and its trusted certificates.
     "libssl-dev",
+    // The keychain (the Secret Service, over libdbus) holds the SMTP password.
+    "libdbus-1-dev",
 ];
 
 /// What the test suite adds: a display, a WebDriver, a private D-Bus with a notification daemon,
@@ -28,6 +30,8 @@ pub const TEST: &[&str] = &[
     "postgresql",
     // A real SMTP server for the mail tests (run with Debian's /usr/bin/python3).
     "python3-aiosmtpd",
+    // A real Secret Service for the keychain test, on a private session bus.
+    "gnome-keyring",
 ];
 
 fn installed(package: &str) -> bool {

@@ -49,6 +49,9 @@ export const commands = {
 	actOnMessage: (id: number, action: MessageAction) => typedError<OutboxEntry, ErrorView>(__TAURI_INVOKE("act_on_message", { id, action })),
 	/**  The dashboard's "today": orders waiting, to ship, late, due; problems; returns. */
 	ordersToday: () => typedError<Today, ErrorView>(__TAURI_INVOKE("orders_today")),
+	getSmtp: () => typedError<SmtpView, ErrorView>(__TAURI_INVOKE("get_smtp")),
+	/**  Saves the SMTP server; a password given goes to the OS keychain, never the store. */
+	saveSmtp: (settings: SmtpSettings, password: string | null) => typedError<SmtpView, ErrorView>(__TAURI_INVOKE("save_smtp", { settings, password })),
 };
 
 /** Events */
@@ -566,6 +569,14 @@ export type RuleCount = {
 	listings: number,
 };
 
+export type Security = 
+/**  TLS from the first byte (port 465). */
+"tls" | 
+/**  Plain, then STARTTLS before anything is sent (port 587); refused if the server cannot. */
+"start_tls" | 
+/**  No encryption: only for a server on this machine or a test server. */
+"none";
+
 export type Settings = {
 	theme: Theme,
 	/**  Raise a desktop notification when a new marketplace order arrives. */
@@ -591,6 +602,26 @@ export type Shipping = {
 	processing_days_max: number | null,
 	delivery_days_min: number | null,
 	delivery_days_max: number | null,
+};
+
+export type SmtpSettings = {
+	host: string,
+	port: number,
+	security: Security,
+	/**  Empty when the server needs no login. */
+	username: string,
+	from_email: string,
+	/**  The name buyers see, usually the seller's own. */
+	from_name: string,
+};
+
+/**
+ *  The SMTP server as the window shows it: the settings, and whether the keychain holds the
+ *  login's password (the password itself never leaves the keychain).
+ */
+export type SmtpView = {
+	settings: SmtpSettings | null,
+	password_saved: boolean,
 };
 
 export type SortBy = 
