@@ -1,6 +1,8 @@
 //! Orders in the real window: an order entered with the CLI appears in the open inbox, the
 //! seller confirms it, reads and edits the confirmation in the buyer's language, and the message
-//! reaches a real SMTP server on loopback.
+//! reaches a real SMTP server on loopback; a new marketplace order is announced by a desktop
+//! notification (seen by a real daemon), a click on it opens the order, and confirming it there
+//! sends the buyer's confirmation.
 
 use vefa_e2e::{App, Desktop, SmtpServer, cli_binary};
 
@@ -149,15 +151,32 @@ async fn a_new_order_is_confirmed_in_the_window_and_the_buyer_gets_the_message()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_marketplace_order_is_announced_and_its_notification_opens_it() {
+async fn a_new_marketplace_order_is_announced_opened_from_its_notification_and_confirmed() {
     let desktop = Desktop::start();
+    let smtp = SmtpServer::start();
     let data = tempfile::tempdir().unwrap();
+    cli(
+        data.path(),
+        &[
+            "smtp",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &smtp.port.to_string(),
+            "--security",
+            "none",
+            "--from-email",
+            "elif@vefakitap.com.tr",
+        ],
+    );
     let app = desktop.launch(data.path()).await;
     let file = data.path().join("receipt.json");
     std::fs::write(
         &file,
         r#"{"channel": "marketplace", "marketplace": "etsy", "marketplace_order_id": "3012",
-            "buyer": {"name": "Ayşe Yılmaz", "marketplace_buyer_id": "b-77"},
+            "buyer": {"name": "Ayşe Yılmaz", "marketplace_buyer_id": "b-77",
+                      "email": "ayse@example.com.tr", "language": "tr"},
             "lines": [{"title": "Ahşap tren", "quantity": 1, "unit_price": "125.50"}],
             "currency": "TRY"}"#,
     )
@@ -180,5 +199,15 @@ async fn a_new_marketplace_order_is_announced_and_its_notification_opens_it() {
     app.wait_for_text("#order-title", "#3012").await;
     assert_eq!(status(&app).await, "new");
     app.screenshot("order-from-notification").await;
+
+    // The seller confirms it there; the confirmation, in Turkish, reaches the SMTP server.
+    app.click("#order-act-confirm").await;
+    app.click("#step-next").await;
+    app.wait("#step-message[data-language='tr']").await;
+    app.click("#message-send").await;
+    app.wait("#order-status[data-status='confirmed']").await;
+    let mail = smtp.wait_for_message(1).await;
+    assert_eq!(mail["envelope_to"][0], "ayse@example.com.tr");
+    assert_eq!(mail["subject"], "#3012 numaralı siparişiniz onaylandı");
     app.quit().await;
 }

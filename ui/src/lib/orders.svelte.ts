@@ -114,11 +114,21 @@ export type Filters = {
   channel: OrderChannel | null;
   anyProblem: boolean;
   search: string;
+  /** Placed on or after this day, and on or before `to` (yyyy-mm-dd, local days). */
+  from: string;
+  to: string;
 };
+
+/** The start of a local day as an instant; the day after `to` bounds the range. */
+export function dayStart(day: string, after = false): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + (after ? 1 : 0)).toISOString();
+}
 
 /** The inbox: rows newest first, a page at a time by cursor, with the counts per status. */
 export class Inbox {
-  filters = $state<Filters>({ status: null, channel: null, anyProblem: false, search: "" });
+  filters = $state<Filters>({ status: null, channel: null, anyProblem: false, search: "", from: "", to: "" });
   rows = $state<OrderRow[]>([]);
   counts = $state<StatusCount[]>([]);
   next = $state<Cursor | null>(null);
@@ -135,6 +145,8 @@ export class Inbox {
       channel: f.channel,
       any_problem: f.anyProblem,
       search: f.search.trim(),
+      placed_from: dayStart(f.from),
+      placed_to: dayStart(f.to, true),
       after,
       limit: 50,
     };

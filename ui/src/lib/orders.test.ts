@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderPage, OrderQuery, OrderRow, OrderStatus } from "./bindings";
-import { Inbox, actionsFor, buildAct, messageFor, orderNumber, statuses } from "./orders.svelte";
+import { Inbox, actionsFor, buildAct, dayStart, messageFor, orderNumber, statuses } from "./orders.svelte";
 
 function row(id: number, status: OrderStatus = "new"): OrderRow {
   return {
@@ -76,5 +76,16 @@ describe("inbox", () => {
     await stale;
     expect(inbox.rows.map((r) => r.id)).toEqual([3, 2]);
     expect(inbox.loading).toBe(false);
+  });
+});
+
+describe("dates", () => {
+  it("a day range covers whole local days, and a half-typed date is no bound", () => {
+    const from = dayStart("2026-11-23");
+    const to = dayStart("2026-11-23", true);
+    expect(from).not.toBeNull();
+    expect(new Date(to!).getTime() - new Date(from!).getTime()).toBe(24 * 3600 * 1000);
+    expect(dayStart("2026-11")).toBeNull();
+    expect(dayStart("")).toBeNull();
   });
 });

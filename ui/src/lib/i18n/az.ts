@@ -454,4 +454,6 @@ export const az: Messages = {
   "smtp.saved": "Yadda saxlanıldı. Gözləyən mesajlar indi göndərilir.",
   "errors.keychain_unavailable": "Sistemin açar zəncirinə çatmaq mümkün deyil, parol saxlanıla bilmir.",
   "errors.keychain_failed": "Sistemin açar zənciri parolu saxlamaqdan imtina etdi.",
+  "orders.from": "Tarixdən",
+  "orders.to": "Tarixədək",
 };

@@ -453,6 +453,8 @@ export const en = {
   "smtp.saved": "Saved. Waiting messages go out now.",
   "errors.keychain_unavailable": "The system keychain cannot be reached, so the password cannot be kept.",
   "errors.keychain_failed": "The system keychain refused to keep the password.",
+  "orders.from": "Placed from",
+  "orders.to": "Placed until",
 } as const;
 
 export type MessageKey = keyof typeof en;

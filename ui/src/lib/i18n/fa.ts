@@ -454,4 +454,6 @@ export const fa: Messages = {
   "smtp.saved": "ذخیره شد. پیام‌های در انتظار اکنون فرستاده می‌شوند.",
   "errors.keychain_unavailable": "جاکلیدی سیستم در دسترس نیست، پس گذرواژه نگه داشته نمی‌شود.",
   "errors.keychain_failed": "جاکلیدی سیستم نگه‌داشتن گذرواژه را نپذیرفت.",
+  "orders.from": "از تاریخ",
+  "orders.to": "تا تاریخ",
 };

@@ -454,4 +454,6 @@ export const tr: Messages = {
   "smtp.saved": "Kaydedildi. Bekleyen mesajlar şimdi gönderiliyor.",
   "errors.keychain_unavailable": "Sistem anahtar zincirine ulaşılamıyor, parola saklanamıyor.",
   "errors.keychain_failed": "Sistem anahtar zinciri parolayı saklamayı reddetti.",
+  "orders.from": "Başlangıç tarihi",
+  "orders.to": "Bitiş tarihi",
 };
