@@ -320,11 +320,27 @@ impl Vefa {
             }
             found
         };
-        SmtpMailer::new(&s, password).map(Some).map_err(|reason| {
+        let mailer = SmtpMailer::new(&s, password).map_err(|reason| {
             Error::Validation(vec![
                 crate::FieldError::new("smtp", "smtp_invalid").with("reason", reason),
             ])
-        })
+        })?;
+        Ok(Some(mailer.with_photo(self.sender_photo().await)))
+    }
+
+    /// The profile photo, if any and readable: a photo file gone missing sends mail without it.
+    async fn sender_photo(&self) -> Option<crate::messages::SenderPhoto> {
+        let photo = self.profile().await.ok()?.photo?;
+        match self.media.read(&photo.hash) {
+            Ok(bytes) => Some(crate::messages::SenderPhoto {
+                bytes,
+                mime: photo.mime,
+            }),
+            Err(e) => {
+                tracing::warn!(error = %e, "the profile photo for messages");
+                None
+            }
+        }
     }
 
     /// Saves the SMTP server and, when given, its password — into `secrets`, never the store.

@@ -4,6 +4,8 @@
 
 mod common;
 
+use base64::Engine;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -181,14 +183,34 @@ async fn the_confirmation_reaches_the_smtp_server(store: TestStore) {
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].status, MessageStatus::Queued);
 
+    // Sent as the app sends it: the saved server, with the seller's photo beside the text.
+    v.set_profile_photo(&vefa::profile::PhotoUpload {
+        file_name: "rena.png".into(),
+        data_base64: base64::engine::general_purpose::STANDARD
+            .encode(common::png_bytes(400, 400, 7)),
+    })
+    .await
+    .unwrap();
     let server = SmtpServer::start("accept");
-    let report = v.send_due_messages(&server.mailer()).await.unwrap();
+    v.save_smtp_settings(&server.settings()).await.unwrap();
+    let mailer = v
+        .smtp_mailer(&vefa::secrets::Keychain::new("vefa-test"))
+        .await
+        .unwrap()
+        .expect("a server is set");
+    let report = v.send_due_messages(&mailer).await.unwrap();
     assert_eq!((report.sent, report.retrying, report.failed), (1, 0, 0));
     let got = server.received();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["envelope_to"][0], "leyla@example.az");
     assert_eq!(got[0]["subject"], draft.subject.as_str());
-    assert_eq!(got[0]["content_type"], "text/plain");
+    assert_eq!(got[0]["content_type"], "multipart/mixed");
+    assert_eq!(got[0]["images"][0]["type"], "image/png");
+    assert_eq!(
+        got[0]["images"][0]["bytes"].as_u64(),
+        Some(common::png_bytes(400, 400, 7).len() as u64),
+        "the seller's photo, whole"
+    );
     assert!(
         got[0]["from"]
             .as_str()

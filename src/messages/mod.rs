@@ -6,5 +6,5 @@ pub mod smtp;
 pub mod templates;
 
 pub use outbox::{Attempt, Draft, MessageAction, MessageChannel, MessageStatus, OutboxEntry};
-pub use smtp::{Security, SmtpMailer, SmtpSettings};
+pub use smtp::{Security, SenderPhoto, SmtpMailer, SmtpSettings};
 pub use templates::MessageKind;

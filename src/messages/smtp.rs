@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
@@ -75,6 +75,15 @@ pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
     domain: String,
+    photo: Option<SenderPhoto>,
+}
+
+/// The seller's photo, shown with every message: buyers trust a person.
+#[derive(Debug, Clone)]
+pub struct SenderPhoto {
+    pub bytes: Vec<u8>,
+    /// image/png, image/jpeg or image/webp (checked when it was stored).
+    pub mime: String,
 }
 
 impl SmtpMailer {
@@ -110,7 +119,14 @@ impl SmtpMailer {
             transport: builder.build(),
             from: Mailbox::new(name, address),
             domain,
+            photo: None,
         })
+    }
+
+    /// Sends the seller's photo with every message, shown inline after the text.
+    pub fn with_photo(mut self, photo: Option<SenderPhoto>) -> Self {
+        self.photo = photo;
+        self
     }
 
     /// One attempt at one message. A 5xx answer is permanent; anything else may pass later.
@@ -130,9 +146,25 @@ impl SmtpMailer {
                 m.id,
                 m.created_at.timestamp(),
                 self.domain
-            )))
-            .header(ContentType::TEXT_PLAIN)
-            .body(m.body.clone());
+            )));
+        let message = match &self.photo {
+            None => message.header(ContentType::TEXT_PLAIN).body(m.body.clone()),
+            Some(p) => {
+                let ext = p.mime.rsplit('/').next().unwrap_or("img");
+                let kind = ContentType::parse(&p.mime).unwrap_or(ContentType::TEXT_PLAIN);
+                message.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(m.body.clone()))
+                        .singlepart(
+                            Attachment::new_inline_with_name(
+                                "seller-photo".into(),
+                                format!("photo.{ext}"),
+                            )
+                            .body(p.bytes.clone(), kind),
+                        ),
+                )
+            }
+        };
         let message = match message {
             Ok(msg) => msg,
             Err(e) => return Attempt::Permanent(format!("message: {e}")),

@@ -57,7 +57,12 @@ class Handler:
             "subject": str(msg["subject"]),
             "message_id": str(msg["message-id"]),
             "content_type": msg.get_content_type(),
-            "body": msg.get_content(),
+            "body": msg.get_body(preferencelist=("plain",)).get_content(),
+            "images": [
+                {"type": p.get_content_type(), "name": p.get_filename(), "bytes": len(p.get_content())}
+                for p in msg.walk()
+                if p.get_content_maintype() == "image"
+            ],
         }
         path = os.path.join(MAILDIR, f"{self.count}.json")
         with open(path + ".part", "w", encoding="utf-8") as f:
