@@ -100,10 +100,7 @@ impl Vefa {
     ) -> Result<()> {
         let (id, rescored) = match done {
             Ok(d) => d,
-            Err(e) => {
-                txn.rollback().await?;
-                return Err(e);
-            }
+            Err(e) => return crate::store::abandon(txn, e).await,
         };
         let mut changes = vec![
             self.feed
@@ -160,10 +157,7 @@ impl Vefa {
                     .await?;
                 Ok(a)
             }
-            Err(e) => {
-                txn.rollback().await?;
-                Err(e)
-            }
+            Err(e) => crate::store::abandon(txn, e).await,
         }
     }
 
@@ -257,10 +251,7 @@ impl Vefa {
         let txn = self.db.begin().await?;
         let entry = match outbox::apply(&txn, id, action, now).await {
             Ok(e) => e,
-            Err(e) => {
-                txn.rollback().await?;
-                return Err(e);
-            }
+            Err(e) => return crate::store::abandon(txn, e).await,
         };
         let ids = entry
             .order_id

@@ -175,7 +175,9 @@ impl Vefa {
     ) -> Result<u64> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        completeness::rule_sets::replace_family(&txn, family, rules).await?;
+        if let Err(e) = completeness::rule_sets::replace_family(&txn, family, rules).await {
+            return store::abandon(txn, e).await;
+        }
         let sets = completeness::rule_sets::load_all(&txn).await?;
         let updates = self
             .catalog
@@ -231,7 +233,10 @@ impl Vefa {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let sets = completeness::rule_sets::load_all(&txn).await?;
-        let (id, _) = listings::save(&txn, &sets, id, input, now).await?;
+        let (id, _) = match listings::save(&txn, &sets, id, input, now).await {
+            Ok(saved) => saved,
+            Err(e) => return store::abandon(txn, e).await,
+        };
         let change = self
             .feed
             .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)
@@ -294,7 +299,10 @@ impl Vefa {
     pub async fn archive_listing(&self, id: i32, archived: bool) -> Result<()> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        listings::set_archived(&txn, id, archived, now).await?;
+        // The update runs before it can tell the listing is missing.
+        if let Err(e) = listings::set_archived(&txn, id, archived, now).await {
+            return store::abandon(txn, e).await;
+        }
         let change = self
             .feed
             .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)

@@ -272,6 +272,14 @@ pub async fn table_counts(
     Ok(counts)
 }
 
+/// Ends a write that failed after its first statement: rolls its transaction back at once and
+/// returns the error. A dropped transaction is only rolled back when its connection is next
+/// used, and until then a SQLite write lock it took stalls every other writer.
+pub async fn abandon<T>(txn: sea_orm::DatabaseTransaction, e: crate::Error) -> crate::Result<T> {
+    txn.rollback().await?;
+    Err(e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
