@@ -10,6 +10,7 @@ pub use desk_orders::{SendReport, SmtpView};
 pub mod error;
 pub mod listings;
 pub mod locale;
+pub mod marketplace;
 pub mod media;
 pub mod messages;
 pub mod money;

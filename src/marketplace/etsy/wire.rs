@@ -1,0 +1,216 @@
+//! Etsy Open API v3 as it arrives on the wire: the parts of receipts Vefa reads, typed, and
+//! their translation into Vefa's own order input. Unknown fields are ignored; a field of the
+//! wrong type is an error that names it (serde's path), and nothing is stored from that page.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::money;
+use crate::orders::{Address, BuyerInput, LineInput, NewOrder, OrderChannel};
+
+/// The marketplace's key in Vefa's store.
+pub const MARKETPLACE: &str = "etsy";
+
+/// A page of results: `count` is the total across pages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub count: i64,
+    pub results: Vec<T>,
+}
+
+/// Etsy's money: `amount / divisor` in `currency_code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Money {
+    pub amount: i64,
+    pub divisor: i64,
+    pub currency_code: Currency,
+}
+
+/// An ISO 4217 code, kept inline (no allocation per amount).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Currency(#[serde(with = "code")] pub [u8; 3]);
+
+mod code {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(c: &[u8; 3], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(std::str::from_utf8(c).unwrap_or("XXX"))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 3], D::Error> {
+        let s = String::deserialize(d)?;
+        let b = s.as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_uppercase) {
+            Ok([b[0], b[1], b[2]])
+        } else {
+            Err(D::Error::custom(format!("{s:?} is not a currency code")))
+        }
+    }
+}
+
+impl Currency {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+}
+
+impl Money {
+    /// The amount in the currency's minor units, exactly; none if the divisor does not divide
+    /// into them (Etsy sends divisor 100 for two-decimal currencies) or the numbers are absurd.
+    pub fn minor(&self) -> Option<i64> {
+        let exp = money::exponent(self.currency_code.as_str())?;
+        let scale = 10_i64.pow(exp);
+        if self.divisor <= 0 || self.amount < 0 {
+            return None;
+        }
+        let scaled = self.amount.checked_mul(scale)?;
+        (scaled % self.divisor == 0).then(|| scaled / self.divisor)
+    }
+
+    /// As decimal text in its currency, as Vefa's order input takes amounts.
+    pub fn decimal(&self) -> Option<String> {
+        Some(money::format_minor(
+            self.minor()?,
+            self.currency_code.as_str(),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopReceiptTransaction {
+    pub transaction_id: i64,
+    pub title: Option<String>,
+    pub quantity: i64,
+    pub listing_id: Option<i64>,
+    pub sku: Option<String>,
+    pub price: Money,
+    pub expected_ship_date: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopReceiptShipment {
+    pub receipt_shipping_id: Option<i64>,
+    pub shipment_notification_timestamp: i64,
+    pub carrier_name: String,
+    pub tracking_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopReceipt {
+    pub receipt_id: i64,
+    pub buyer_user_id: i64,
+    pub buyer_email: Option<String>,
+    pub name: String,
+    pub first_line: Option<String>,
+    pub second_line: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
+    pub country_iso: Option<String>,
+    pub status: String,
+    pub message_from_buyer: Option<String>,
+    pub is_paid: bool,
+    pub is_shipped: bool,
+    pub created_timestamp: i64,
+    pub updated_timestamp: i64,
+    pub grandtotal: Money,
+    pub total_shipping_cost: Money,
+    pub total_tax_cost: Money,
+    pub discount_amt: Money,
+    #[serde(default)]
+    pub shipments: Vec<ShopReceiptShipment>,
+    #[serde(default)]
+    pub transactions: Vec<ShopReceiptTransaction>,
+}
+
+/// Why a receipt cannot become an order; the sync reports it and stores nothing of it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("receipt {receipt}: {what}")]
+pub struct ReceiptError {
+    pub receipt: i64,
+    pub what: String,
+}
+
+fn time(secs: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(secs, 0).single()
+}
+
+impl ShopReceipt {
+    /// The receipt as a marketplace order for Vefa: its buyer by Etsy user id, its lines by SKU
+    /// where they have one (else as custom lines with their title and price), its amounts in
+    /// the receipt's currency, and its ship-by date the earliest of its lines'.
+    pub fn to_order(&self) -> Result<NewOrder, ReceiptError> {
+        let bad = |what: String| ReceiptError {
+            receipt: self.receipt_id,
+            what,
+        };
+        let currency = self.grandtotal.currency_code;
+        let amount = |m: &Money, field: &str| -> Result<Option<String>, ReceiptError> {
+            if m.currency_code != currency {
+                return Err(bad(format!(
+                    "{field} is in {}, the receipt in {}",
+                    m.currency_code.as_str(),
+                    currency.as_str()
+                )));
+            }
+            m.decimal().map(Some).ok_or_else(|| {
+                bad(format!(
+                    "{field} {}/{} is not an amount in {}",
+                    m.amount,
+                    m.divisor,
+                    currency.as_str()
+                ))
+            })
+        };
+        let mut lines = Vec::with_capacity(self.transactions.len());
+        for (i, t) in self.transactions.iter().enumerate() {
+            let quantity = u32::try_from(t.quantity)
+                .ok()
+                .filter(|&q| q > 0)
+                .ok_or_else(|| bad(format!("transaction {i} has quantity {}", t.quantity)))?;
+            lines.push(LineInput {
+                sku: t.sku.clone().filter(|s| !s.trim().is_empty()),
+                title: t.title.clone(),
+                quantity,
+                unit_price: amount(&t.price, &format!("transaction {i} price"))?,
+            });
+        }
+        let ship_by = self
+            .transactions
+            .iter()
+            .filter_map(|t| t.expected_ship_date.and_then(time))
+            .min();
+        let mut order = NewOrder::new(OrderChannel::Marketplace, &self.name, currency.as_str());
+        order.marketplace = Some(MARKETPLACE.to_owned());
+        order.marketplace_order_id = Some(self.receipt_id.to_string());
+        order.buyer = BuyerInput {
+            name: self.name.clone(),
+            email: self.buyer_email.clone().filter(|e| !e.trim().is_empty()),
+            phone: None,
+            language: None,
+            marketplace_buyer_id: Some(self.buyer_user_id.to_string()),
+        };
+        order.lines = lines;
+        order.shipping = amount(&self.total_shipping_cost, "total_shipping_cost")?;
+        order.vat = amount(&self.total_tax_cost, "total_tax_cost")?;
+        order.discount = amount(&self.discount_amt, "discount_amt")?;
+        let text = |s: &Option<String>| s.clone().unwrap_or_default();
+        order.address = Address {
+            name: self.name.clone(),
+            line1: text(&self.first_line),
+            line2: text(&self.second_line),
+            city: text(&self.city),
+            region: text(&self.state),
+            postcode: text(&self.zip),
+            country: text(&self.country_iso),
+        };
+        order.note = text(&self.message_from_buyer);
+        order.placed_at = Some(
+            time(self.created_timestamp)
+                .ok_or_else(|| bad("created_timestamp is out of range".into()))?,
+        );
+        order.ship_by = ship_by;
+        Ok(order)
+    }
+}

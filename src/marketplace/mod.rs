@@ -1,0 +1,4 @@
+//! Marketplaces: the connectors that bring orders, listings, stock and reviews home and push the
+//! seller's work back (issue 5, in progress).
+
+pub mod etsy;

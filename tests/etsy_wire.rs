@@ -1,0 +1,154 @@
+//! Etsy receipts as they arrive: checked against the shared OpenAPI file, read into typed
+//! receipts, and turned into orders that add up to what the buyer paid.
+
+#![recursion_limit = "256"]
+
+mod common;
+
+use common::TestStore;
+use common::openapi::Spec;
+use serde_json::{Value, json};
+use vefa::listings::{ListingInput, Variant};
+use vefa::marketplace::etsy::wire::{Page, ShopReceipt};
+use vefa::orders::OrderChannel;
+
+fn money(amount: i64) -> Value {
+    json!({"amount": amount, "divisor": 100, "currency_code": "TRY"})
+}
+
+fn receipt_json() -> Value {
+    json!({
+        "receipt_id": 3012, "receipt_type": 0, "seller_user_id": 1, "seller_email": null,
+        "buyer_user_id": 77, "buyer_email": "ayse@example.com.tr", "name": "Ayşe Yılmaz",
+        "first_line": "Bağdat Cd. 10", "second_line": null, "city": "İstanbul", "state": null,
+        "zip": "34728", "status": "paid", "formatted_address": "Ayşe Yılmaz\nBağdat Cd. 10",
+        "country_iso": "TR", "payment_method": "cc", "payment_email": null,
+        "message_from_seller": null, "message_from_buyer": "Hediye paketi lütfen <b>!</b>",
+        "message_from_payment": null, "is_paid": true, "is_shipped": false,
+        "create_timestamp": 1763900000, "created_timestamp": 1763900000,
+        "update_timestamp": 1763900100, "updated_timestamp": 1763900100, "is_gift": false,
+        "gift_message": "", "gift_sender": "",
+        "grandtotal": money(27600), "subtotal": money(25100), "total_price": money(25100),
+        "total_shipping_cost": money(3500), "total_tax_cost": money(0),
+        "total_vat_cost": money(0), "discount_amt": money(1000), "gift_wrap_price": money(0),
+        "shipments": [],
+        "transactions": [
+            {"transaction_id": 1, "title": "Ahşap tren", "description": "", "seller_user_id": 1,
+             "buyer_user_id": 77, "create_timestamp": 1763900000, "created_timestamp": 1763900000,
+             "paid_timestamp": 1763900000, "shipped_timestamp": null, "quantity": 2,
+             "listing_image_id": 5, "receipt_id": 3012, "is_digital": false, "file_data": "",
+             "listing_id": 900, "transaction_type": "listing", "product_id": 11, "sku": "TREN-1",
+             "price": money(10050), "shipping_cost": money(0), "variations": [],
+             "product_data": [], "shipping_profile_id": null, "min_processing_days": 1,
+             "max_processing_days": 3, "shipping_method": null, "shipping_upgrade": null,
+             "expected_ship_date": 1764100000, "buyer_coupon": 0, "shop_coupon": 0},
+            {"transaction_id": 2, "title": "Hediye paketi", "description": "", "seller_user_id": 1,
+             "buyer_user_id": 77, "create_timestamp": 1763900000, "created_timestamp": 1763900000,
+             "paid_timestamp": 1763900000, "shipped_timestamp": null, "quantity": 1,
+             "listing_image_id": null, "receipt_id": 3012, "is_digital": false, "file_data": "",
+             "listing_id": 901, "transaction_type": "listing", "product_id": 12, "sku": "",
+             "price": money(5000), "shipping_cost": money(0), "variations": [],
+             "product_data": [], "shipping_profile_id": null, "min_processing_days": 1,
+             "max_processing_days": 3, "shipping_method": null, "shipping_upgrade": null,
+             "expected_ship_date": 1764000000, "buyer_coupon": 0, "shop_coupon": 0}
+        ],
+        "refunds": []
+    })
+}
+
+#[test]
+fn a_documented_receipt_reads_and_writes_back_as_documented() {
+    let spec = Spec::load();
+    let page = json!({"count": 1, "results": [receipt_json()]});
+    spec.check_response("getShopReceipts", 200, &page)
+        .expect("the sample is what Etsy documents");
+    let read: Page<ShopReceipt> = serde_json::from_value(page).unwrap();
+    assert_eq!(
+        read.results[0].transactions[0].sku.as_deref(),
+        Some("TREN-1")
+    );
+    assert_eq!(read.results[0].grandtotal.minor(), Some(27600));
+    // What Vefa writes (the sandbox serves these) is documented too.
+    let written = serde_json::to_value(&read).unwrap();
+    if let Err(e) = spec.check_response("getShopReceipts", 200, &written) {
+        panic!("a receipt as Vefa writes it is not as Etsy documents it: {e:#?}");
+    }
+}
+
+#[test]
+fn wrong_money_is_refused_with_the_receipt_and_field() {
+    let mut r: ShopReceipt = serde_json::from_value(receipt_json()).unwrap();
+    r.total_shipping_cost.divisor = 3;
+    let e = r.to_order().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "receipt 3012: total_shipping_cost 3500/3 is not an amount in TRY"
+    );
+    let mut r: ShopReceipt = serde_json::from_value(receipt_json()).unwrap();
+    r.transactions[1].price.currency_code = serde_json::from_value(json!("EUR")).unwrap();
+    assert!(
+        r.to_order()
+            .unwrap_err()
+            .to_string()
+            .contains("transaction 1 price is in EUR")
+    );
+    let mut r: ShopReceipt = serde_json::from_value(receipt_json()).unwrap();
+    r.transactions[0].quantity = 0;
+    assert!(
+        r.to_order()
+            .unwrap_err()
+            .to_string()
+            .contains("transaction 0 has quantity 0")
+    );
+    // A hostile page fails to read at all; nothing of it can be stored.
+    let mut hostile = receipt_json();
+    hostile["grandtotal"]["currency_code"] = json!("<script>");
+    assert!(serde_json::from_value::<ShopReceipt>(hostile).is_err());
+}
+
+async fn a_receipt_becomes_an_order_that_adds_up(store: TestStore) {
+    let v = store.open().await;
+    let mut l = ListingInput::draft("Ahşap tren", "TRY");
+    l.price.minor = 10_050;
+    l.variants = vec![Variant {
+        sku: "TREN-1".into(),
+        quantity: 5,
+        ..Default::default()
+    }];
+    v.create_listing(&l).await.unwrap();
+    let r: ShopReceipt = serde_json::from_value(receipt_json()).unwrap();
+    let input = r.to_order().unwrap();
+    assert_eq!(input.channel, OrderChannel::Marketplace);
+    let added = v.add_order(&input).await.unwrap();
+    let o = v.order(added.id).await.unwrap();
+    assert_eq!(o.marketplace_order_id.as_deref(), Some("3012"));
+    assert_eq!(
+        o.total_minor,
+        r.grandtotal.minor().unwrap(),
+        "what the buyer paid"
+    );
+    assert_eq!(o.lines[0].sku.as_deref(), Some("TREN-1"));
+    assert_eq!(o.lines[1].sku, None, "an empty SKU is a custom line");
+    assert_eq!(o.lines[1].title, "Hediye paketi");
+    assert_eq!(o.note, "Hediye paketi lütfen <b>!</b>");
+    assert_eq!(o.address.country, "TR");
+    assert_eq!(
+        o.ship_by.map(|d| d.timestamp()),
+        Some(1_764_000_000),
+        "the earliest line's date"
+    );
+    assert_eq!(
+        v.listing(o.lines[0].listing_id.unwrap())
+            .await
+            .unwrap()
+            .input
+            .variants[0]
+            .quantity,
+        3
+    );
+    // The same receipt again (a re-sync) changes nothing.
+    let again = v.add_order(&input).await.unwrap();
+    assert_eq!((again.id, again.created), (added.id, false));
+}
+
+on_both_stores!(a_receipt_becomes_an_order_that_adds_up);
