@@ -9,7 +9,7 @@ use common::TestStore;
 use common::openapi::Spec;
 use serde_json::{Value, json};
 use vefa::listings::{ListingInput, Variant};
-use vefa::marketplace::etsy::wire::{Page, ShopReceipt};
+use vefa::marketplace::etsy::wire::{MAX_BODY_BYTES, Page, ShopReceipt, WireError, read};
 use vefa::orders::OrderChannel;
 
 fn money(amount: i64) -> Value {
@@ -104,6 +104,34 @@ fn wrong_money_is_refused_with_the_receipt_and_field() {
     let mut hostile = receipt_json();
     hostile["grandtotal"]["currency_code"] = json!("<script>");
     assert!(serde_json::from_value::<ShopReceipt>(hostile).is_err());
+}
+
+#[test]
+fn a_hostile_response_says_where_it_is_wrong() {
+    let page = |r: Value| serde_json::to_vec(&json!({"count": 1, "results": [r]})).unwrap();
+    let mut r = receipt_json();
+    r["transactions"][1]["quantity"] = json!("two");
+    let Err(WireError::Invalid { path, reason }) = read::<Page<ShopReceipt>>(&page(r)) else {
+        panic!("a string quantity was read");
+    };
+    assert_eq!(path, "results[0].transactions[1].quantity");
+    assert!(reason.contains("invalid type: string \"two\""), "{reason}");
+
+    let mut r = receipt_json();
+    r["grandtotal"] = Value::Null;
+    let Err(WireError::Invalid { path, .. }) = read::<Page<ShopReceipt>>(&page(r)) else {
+        panic!("a null total was read");
+    };
+    assert_eq!(path, "results[0].grandtotal");
+
+    assert!(matches!(
+        read::<Page<ShopReceipt>>(b"{\"count\": 1, \"results\": [{\"receipt_id\": 1,"),
+        Err(WireError::Invalid { .. })
+    ));
+    let huge = vec![b' '; MAX_BODY_BYTES + 1];
+    assert_eq!(read::<Page<ShopReceipt>>(&huge), Err(WireError::TooLarge));
+    let ok: Page<ShopReceipt> = read(&page(receipt_json())).unwrap();
+    assert_eq!(ok.results[0].receipt_id, 3012);
 }
 
 async fn a_receipt_becomes_an_order_that_adds_up(store: TestStore) {

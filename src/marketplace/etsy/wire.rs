@@ -124,6 +124,31 @@ pub struct ShopReceipt {
     pub transactions: Vec<ShopReceiptTransaction>,
 }
 
+/// The largest response body read: a page of 100 receipts is a few hundred KiB.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// A response that is not what Etsy documents: where in it, and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    #[error("the response is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("the response is not valid at {path}: {reason}")]
+    Invalid { path: String, reason: String },
+}
+
+/// Reads a response body, naming the place of the first thing wrong in it
+/// (`results[3].transactions[0].quantity`).
+pub fn read<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WireError> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(WireError::TooLarge);
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| WireError::Invalid {
+        path: e.path().to_string(),
+        reason: e.inner().to_string(),
+    })
+}
+
 /// Why a receipt cannot become an order; the sync reports it and stores nothing of it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("receipt {receipt}: {what}")]
