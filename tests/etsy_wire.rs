@@ -1,8 +1,6 @@
 //! Etsy receipts as they arrive: checked against the shared OpenAPI file, read into typed
 //! receipts, and turned into orders that add up to what the buyer paid.
 
-#![recursion_limit = "256"]
-
 mod common;
 
 use common::TestStore;
@@ -12,48 +10,8 @@ use vefa::listings::{ListingInput, Variant};
 use vefa::marketplace::etsy::wire::{MAX_BODY_BYTES, Page, ShopReceipt, WireError, read};
 use vefa::orders::OrderChannel;
 
-fn money(amount: i64) -> Value {
-    json!({"amount": amount, "divisor": 100, "currency_code": "TRY"})
-}
-
 fn receipt_json() -> Value {
-    json!({
-        "receipt_id": 3012, "receipt_type": 0, "seller_user_id": 1, "seller_email": null,
-        "buyer_user_id": 77, "buyer_email": "ayse@example.com.tr", "name": "Ayşe Yılmaz",
-        "first_line": "Bağdat Cd. 10", "second_line": null, "city": "İstanbul", "state": null,
-        "zip": "34728", "status": "paid", "formatted_address": "Ayşe Yılmaz\nBağdat Cd. 10",
-        "country_iso": "TR", "payment_method": "cc", "payment_email": null,
-        "message_from_seller": null, "message_from_buyer": "Hediye paketi lütfen <b>!</b>",
-        "message_from_payment": null, "is_paid": true, "is_shipped": false,
-        "create_timestamp": 1763900000, "created_timestamp": 1763900000,
-        "update_timestamp": 1763900100, "updated_timestamp": 1763900100, "is_gift": false,
-        "gift_message": "", "gift_sender": "",
-        "grandtotal": money(27600), "subtotal": money(25100), "total_price": money(25100),
-        "total_shipping_cost": money(3500), "total_tax_cost": money(0),
-        "total_vat_cost": money(0), "discount_amt": money(1000), "gift_wrap_price": money(0),
-        "shipments": [],
-        "transactions": [
-            {"transaction_id": 1, "title": "Ahşap tren", "description": "", "seller_user_id": 1,
-             "buyer_user_id": 77, "create_timestamp": 1763900000, "created_timestamp": 1763900000,
-             "paid_timestamp": 1763900000, "shipped_timestamp": null, "quantity": 2,
-             "listing_image_id": 5, "receipt_id": 3012, "is_digital": false, "file_data": "",
-             "listing_id": 900, "transaction_type": "listing", "product_id": 11, "sku": "TREN-1",
-             "price": money(10050), "shipping_cost": money(0), "variations": [],
-             "product_data": [], "shipping_profile_id": null, "min_processing_days": 1,
-             "max_processing_days": 3, "shipping_method": null, "shipping_upgrade": null,
-             "expected_ship_date": 1764100000, "buyer_coupon": 0, "shop_coupon": 0},
-            {"transaction_id": 2, "title": "Hediye paketi", "description": "", "seller_user_id": 1,
-             "buyer_user_id": 77, "create_timestamp": 1763900000, "created_timestamp": 1763900000,
-             "paid_timestamp": 1763900000, "shipped_timestamp": null, "quantity": 1,
-             "listing_image_id": null, "receipt_id": 3012, "is_digital": false, "file_data": "",
-             "listing_id": 901, "transaction_type": "listing", "product_id": 12, "sku": "",
-             "price": money(5000), "shipping_cost": money(0), "variations": [],
-             "product_data": [], "shipping_profile_id": null, "min_processing_days": 1,
-             "max_processing_days": 3, "shipping_method": null, "shipping_upgrade": null,
-             "expected_ship_date": 1764000000, "buyer_coupon": 0, "shop_coupon": 0}
-        ],
-        "refunds": []
-    })
+    common::etsy_receipt()
 }
 
 #[test]

@@ -7,27 +7,7 @@ use common::openapi::Spec;
 use serde_json::json;
 
 fn receipt() -> serde_json::Value {
-    json!({
-        "receipt_id": 3012, "receipt_type": 0, "seller_user_id": 1, "seller_email": null,
-        "buyer_user_id": 77, "buyer_email": "ayse@example.com.tr", "name": "Ayşe Yılmaz",
-        "first_line": "Bağdat Cd. 10", "second_line": null, "city": "İstanbul", "state": null,
-        "zip": "34728", "status": "paid", "formatted_address": "Ayşe Yılmaz\nBağdat Cd. 10",
-        "country_iso": "TR", "payment_method": "cc", "payment_email": null,
-        "message_from_seller": null, "message_from_buyer": "Hediye paketi lütfen",
-        "message_from_payment": null, "is_paid": true, "is_shipped": false,
-        "create_timestamp": 1763900000, "created_timestamp": 1763900000,
-        "update_timestamp": 1763900000, "updated_timestamp": 1763900000, "is_gift": false,
-        "gift_message": "", "gift_sender": "",
-        "grandtotal": {"amount": 12550, "divisor": 100, "currency_code": "TRY"},
-        "subtotal": {"amount": 12550, "divisor": 100, "currency_code": "TRY"},
-        "total_price": {"amount": 12550, "divisor": 100, "currency_code": "TRY"},
-        "total_shipping_cost": {"amount": 0, "divisor": 100, "currency_code": "TRY"},
-        "total_tax_cost": {"amount": 0, "divisor": 100, "currency_code": "TRY"},
-        "total_vat_cost": {"amount": 0, "divisor": 100, "currency_code": "TRY"},
-        "discount_amt": {"amount": 0, "divisor": 100, "currency_code": "TRY"},
-        "gift_wrap_price": {"amount": 0, "divisor": 100, "currency_code": "TRY"},
-        "shipments": [], "transactions": [], "refunds": []
-    })
+    common::etsy_receipt()
 }
 
 #[test]

@@ -85,6 +85,13 @@ impl TestStore {
     }
 }
 
+/// A receipt as Etsy documents it (two lines, one without a SKU), from `tests/fixtures/`.
+pub fn etsy_receipt() -> serde_json::Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/etsy-receipt.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the receipt fixture"))
+        .expect("the receipt fixture is JSON")
+}
+
 /// The smallest PNG header `inspect_image` reads: enough for size checks, `salt` makes it unique.
 pub fn png_bytes(width: u32, height: u32, salt: u8) -> Vec<u8> {
     let mut v = vec![
