@@ -92,6 +92,63 @@ fn a_hostile_response_says_where_it_is_wrong() {
     assert_eq!(ok.results[0].receipt_id, 3012);
 }
 
+#[test]
+fn the_sandbox_shop_is_documented_repeatable_and_adds_up() {
+    use vefa::marketplace::sandbox::data::{listings, receipt};
+    let spec = Spec::load();
+    let shop = listings(7, 40);
+    let receipts: Vec<ShopReceipt> = (0..200)
+        .map(|k| receipt(7, k, 1_763_900_000 + k as i64 * 60, &shop))
+        .collect();
+    assert_eq!(
+        receipts,
+        (0..200)
+            .map(|k| receipt(7, k, 1_763_900_000 + k as i64 * 60, &shop))
+            .collect::<Vec<_>>(),
+        "the same seed, the same shop"
+    );
+    let page = Page {
+        count: 200,
+        results: receipts.clone(),
+    };
+    if let Err(e) = spec.check_response(
+        "getShopReceipts",
+        200,
+        &serde_json::to_value(&page).unwrap(),
+    ) {
+        panic!("the sandbox's receipts are not as Etsy documents them: {e:#?}");
+    }
+    for r in &receipts {
+        let order = r.to_order().unwrap_or_else(|e| panic!("{e}"));
+        let lines: i64 = r
+            .transactions
+            .iter()
+            .map(|t| t.price.minor().unwrap() * t.quantity)
+            .sum();
+        assert_eq!(
+            r.grandtotal.minor().unwrap(),
+            lines + r.total_shipping_cost.minor().unwrap() - r.discount_amt.minor().unwrap()
+        );
+        assert!(!order.lines.is_empty());
+    }
+    let scripts = receipts
+        .iter()
+        .filter(|r| {
+            r.name
+                .chars()
+                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        })
+        .count();
+    assert!(
+        scripts > 0 && scripts < 200,
+        "Persian names among others: {scripts}"
+    );
+    assert!(
+        receipts.iter().any(|r| r.buyer_email.is_none()),
+        "some buyers share no e-mail"
+    );
+}
+
 async fn a_receipt_becomes_an_order_that_adds_up(store: TestStore) {
     let v = store.open().await;
     let mut l = ListingInput::draft("Ahşap tren", "TRY");

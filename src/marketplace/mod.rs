@@ -2,3 +2,4 @@
 //! seller's work back (issue 5, in progress).
 
 pub mod etsy;
+pub mod sandbox;

@@ -1,0 +1,127 @@
+//! The sandbox marketplace's shop: listings and receipts as a small seller's would look, in
+//! several languages and scripts, made the same way every time from a seed (so a test or a
+//! first-run demo is repeatable). Receipts add up: their grand total is their lines plus
+//! shipping minus discount, as Etsy's do.
+
+use crate::marketplace::etsy::wire::{Currency, Money, ShopReceipt, ShopReceiptTransaction};
+
+/// A listing in the sandbox shop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxListing {
+    pub listing_id: i64,
+    pub title: String,
+    pub sku: String,
+    /// In kuruş: the sandbox shop sells in Turkish lira.
+    pub price_minor: i64,
+    pub quantity: i64,
+}
+
+pub const CURRENCY: &str = "TRY";
+
+const TITLES: [&str; 8] = [
+    "Ahşap oyuncak tren",
+    "El dokuması yün kilim",
+    "Mis cezvə",
+    "Əl işi keramika fincan",
+    "دیوان حافظ، چاپ سنگی",
+    "Hand-knitted wool scarf",
+    "Bakır cezve 🫖",
+    "گلدان سفالی دست‌ساز",
+];
+
+const BUYERS: [&str; 8] = [
+    "Ayşe Yılmaz",
+    "Mehmet Öztürk",
+    "Leyla Məmmədova",
+    "Orxan Əliyev",
+    "رضا احمدی",
+    "مریم حسینی",
+    "Emily Clarke",
+    "İsmail Çelik",
+];
+
+fn money(minor: i64) -> Money {
+    Money {
+        amount: minor,
+        divisor: 100,
+        currency_code: Currency(*b"TRY"),
+    }
+}
+
+/// `n` listings, ids from 1000.
+pub fn listings(seed: u64, n: usize) -> Vec<SandboxListing> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..n)
+        .map(|i| SandboxListing {
+            listing_id: 1000 + i as i64,
+            title: format!("{} {}", TITLES[i % TITLES.len()], i + 1),
+            sku: format!("SBX-{:05}", i + 1),
+            price_minor: rng.i64(20..2_000) * 50,
+            quantity: rng.i64(0..40),
+        })
+        .collect()
+}
+
+/// Receipt number `k` of the shop, placed at `at` (Unix seconds), buying from `shop`.
+pub fn receipt(seed: u64, k: u64, at: i64, shop: &[SandboxListing]) -> ShopReceipt {
+    // A shop with nothing listed still sells: one made-up item.
+    let fallback;
+    let shop = if shop.is_empty() {
+        fallback = listings(seed, 1);
+        &fallback[..]
+    } else {
+        shop
+    };
+    let mut rng = fastrand::Rng::with_seed(seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let buyer = rng.usize(..BUYERS.len());
+    let receipt_id = 3_000_000 + k as i64;
+    let lines = 1 + rng.usize(..3).min(shop.len().saturating_sub(1));
+    let mut transactions = Vec::with_capacity(lines);
+    let mut subtotal = 0;
+    for j in 0..lines {
+        let l = &shop[rng.usize(..shop.len())];
+        let quantity = rng.i64(1..3);
+        subtotal += l.price_minor * quantity;
+        transactions.push(ShopReceiptTransaction {
+            transaction_id: receipt_id * 10 + j as i64,
+            title: Some(l.title.clone()),
+            quantity,
+            listing_id: Some(l.listing_id),
+            sku: Some(l.sku.clone()),
+            price: money(l.price_minor),
+            expected_ship_date: Some(at + 86_400 * rng.i64(1..4)),
+        });
+    }
+    let shipping = [0, 2_500, 4_900][rng.usize(..3)];
+    let discount = if rng.u8(..10) == 0 { subtotal / 10 } else { 0 };
+    let country = ["TR", "AZ", "IR", "GB"][buyer / 2];
+    ShopReceipt {
+        receipt_id,
+        buyer_user_id: 500 + buyer as i64,
+        buyer_email: (rng.u8(..4) != 0).then(|| format!("buyer{}@example.com", 500 + buyer)),
+        name: BUYERS[buyer].to_owned(),
+        first_line: Some(format!(
+            "{} {}",
+            ["Bağdat Cd.", "Nizami küç.", "خیابان ولیعصر", "High Street"][buyer / 2],
+            rng.u16(1..200)
+        )),
+        second_line: None,
+        city: Some(["İstanbul", "Bakı", "تهران", "London"][buyer / 2].to_owned()),
+        state: None,
+        zip: Some(format!("{:05}", rng.u32(10_000..99_999))),
+        country_iso: Some(country.to_owned()),
+        status: "paid".to_owned(),
+        message_from_buyer: (rng.u8(..5) == 0)
+            .then(|| "Hediye paketi olursa sevinirim 🎁".to_owned()),
+        is_paid: true,
+        is_shipped: false,
+        created_timestamp: at,
+        updated_timestamp: at,
+        grandtotal: money(subtotal + shipping - discount),
+        total_shipping_cost: money(shipping),
+        total_tax_cost: money(0),
+        discount_amt: money(discount),
+        shipments: vec![],
+        transactions,
+    }
+}
