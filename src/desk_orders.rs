@@ -55,7 +55,7 @@ impl Vefa {
     /// The language messages go out in when the buyer has none: the first language the seller
     /// speaks with buyers that has templates, else the interface's.
     async fn shop_language(&self) -> Result<String> {
-        let p = self.profile().await?;
+        let p = self.seller().await?;
         Ok(p.languages
             .iter()
             .find_map(|l| UiLanguage::from_code(l))
@@ -236,7 +236,7 @@ impl Vefa {
         shipment: Option<(&str, &str)>,
     ) -> Result<Draft> {
         let order = self.order(id).await?;
-        let profile = self.profile().await?;
+        let profile = self.seller().await?;
         Ok(outbox::draft(&order, &profile, kind, shipment))
     }
 
@@ -298,19 +298,13 @@ impl Vefa {
         let Some(s) = self.smtp_settings().await? else {
             return Ok(None);
         };
-        let password = if s.username.is_empty() {
-            None
-        } else {
-            let key = secrets::smtp_key(&s.username, &s.host);
-            let found = secrets.get(&key)?;
-            if found.is_none() {
-                return Err(Error::Validation(vec![crate::FieldError::new(
-                    "smtp.password",
-                    "required",
-                )]));
-            }
-            found
-        };
+        let password = Self::smtp_password(&s, secrets)?;
+        if !s.username.is_empty() && password.is_none() {
+            return Err(Error::Validation(vec![crate::FieldError::new(
+                "smtp.password",
+                "required",
+            )]));
+        }
         let mailer = SmtpMailer::new(&s, password).map_err(|reason| {
             Error::Validation(vec![
                 crate::FieldError::new("smtp", "smtp_invalid").with("reason", reason),
@@ -321,17 +315,26 @@ impl Vefa {
 
     /// The profile photo, if any and readable: a photo file gone missing sends mail without it.
     async fn sender_photo(&self) -> Option<crate::messages::SenderPhoto> {
-        let photo = self.profile().await.ok()?.photo?;
-        match self.media.read(&photo.hash) {
-            Ok(bytes) => Some(crate::messages::SenderPhoto {
-                bytes,
-                mime: photo.mime,
-            }),
+        match crate::profile::photo_file(&self.db, &self.media).await {
+            Ok(found) => found.map(|(bytes, mime)| crate::messages::SenderPhoto { bytes, mime }),
             Err(e) => {
                 tracing::warn!(error = %e, "the profile photo for messages");
                 None
             }
         }
+    }
+
+    /// The seller's name, contacts and languages, without reading the photo file.
+    async fn seller(&self) -> Result<crate::Profile> {
+        crate::profile::get_without_photo(&self.db).await
+    }
+
+    /// The SMTP login's password from `secrets`, when the server wants a login.
+    fn smtp_password(s: &SmtpSettings, secrets: &dyn Secrets) -> Result<Option<String>> {
+        if s.username.is_empty() {
+            return Ok(None);
+        }
+        Ok(secrets.get(&secrets::smtp_key(&s.username, &s.host))?)
     }
 
     /// Saves the SMTP server and, when given, its password — into `secrets`, never the store.
@@ -351,17 +354,15 @@ impl Vefa {
             }
             secrets.set(&secrets::smtp_key(&clean.username, &clean.host), p)?;
         }
-        self.save_smtp_settings(&clean).await
+        self.store_smtp_settings(clean).await
     }
 
     /// The SMTP server and whether its password is in `secrets`.
     pub async fn smtp_view(&self, secrets: &dyn Secrets) -> Result<SmtpView> {
         let settings = self.smtp_settings().await?;
         let password_saved = match &settings {
-            Some(s) if !s.username.is_empty() => secrets
-                .get(&secrets::smtp_key(&s.username, &s.host))?
-                .is_some(),
-            _ => false,
+            Some(s) => Self::smtp_password(s, secrets)?.is_some(),
+            None => false,
         };
         Ok(SmtpView {
             settings,
@@ -376,6 +377,11 @@ impl Vefa {
 
     pub async fn save_smtp_settings(&self, s: &SmtpSettings) -> Result<SmtpSettings> {
         let clean = smtp::check(s).map_err(Error::Validation)?;
+        self.store_smtp_settings(clean).await
+    }
+
+    /// Stores settings already checked.
+    async fn store_smtp_settings(&self, clean: SmtpSettings) -> Result<SmtpSettings> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         settings::set_value(&txn, SMTP_KEY, &clean, now).await?;
@@ -427,7 +433,7 @@ impl Vefa {
         if arrivals.is_empty() || !self.settings().await?.notify_new_orders {
             return Ok((next, vec![]));
         }
-        let language = self.profile().await?.ui_language;
+        let language = self.seller().await?.ui_language;
         Ok((next, orders::alerts::notifications(language, &arrivals)))
     }
 
@@ -447,7 +453,7 @@ impl Vefa {
             return Ok(vec![]);
         }
         let today = orders::today::today(&self.db, &settings, self.clock.now()).await?;
-        let language = self.profile().await?.ui_language;
+        let language = self.seller().await?.ui_language;
         Ok(orders::today::reminders(&today, &settings, language))
     }
 

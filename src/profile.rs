@@ -195,6 +195,59 @@ pub async fn get<C: ConnectionTrait>(db: &C, media: &MediaStore) -> Result<Profi
         Some(hash) => photo_view(db, media, hash).await?,
         None => None,
     };
+    from_row(row, photo)
+}
+
+/// The profile without its photo (`photo` is none whether or not one is set): what messages
+/// and notifications need, without reading and encoding the picture file on every order step.
+pub async fn get_without_photo<C: ConnectionTrait>(db: &C) -> Result<Profile> {
+    match seller_profile::Entity::find_by_id(PROFILE_ID)
+        .one(db)
+        .await?
+    {
+        Some(row) => from_row(row, None),
+        None => Ok(Profile::default()),
+    }
+}
+
+/// The profile photo's bytes and type, read once, for mail; none when there is no photo or its
+/// file has gone missing.
+pub async fn photo_file<C: ConnectionTrait>(
+    db: &C,
+    media_store: &MediaStore,
+) -> Result<Option<(Vec<u8>, String)>> {
+    let Some(hash) = seller_profile::Entity::find_by_id(PROFILE_ID)
+        .one(db)
+        .await?
+        .and_then(|row| row.photo_hash)
+    else {
+        return Ok(None);
+    };
+    Ok(read_photo(db, media_store, &hash)
+        .await?
+        .map(|(m, bytes)| (bytes, m.mime)))
+}
+
+/// A stored picture's record and bytes; none when either is gone (a photo file deleted by hand
+/// should not make the profile unreadable).
+async fn read_photo<C: ConnectionTrait>(
+    db: &C,
+    media_store: &MediaStore,
+    hash: &str,
+) -> Result<Option<(media::Model, Vec<u8>)>> {
+    let Some(m) = media::Entity::find_by_id(hash.to_owned()).one(db).await? else {
+        return Ok(None);
+    };
+    match media_store.read(hash) {
+        Ok(bytes) => Ok(Some((m, bytes))),
+        Err(e) => {
+            tracing::warn!(error = %e, "profile photo file is missing");
+            Ok(None)
+        }
+    }
+}
+
+fn from_row(row: seller_profile::Model, photo: Option<Photo>) -> Result<Profile> {
     Ok(Profile {
         ui_language: UiLanguage::from_code(&row.ui_language)
             .ok_or_else(|| Error::Corrupt(format!("profile language {:?}", row.ui_language)))?,
@@ -215,16 +268,8 @@ async fn photo_view<C: ConnectionTrait>(
     media_store: &MediaStore,
     hash: &str,
 ) -> Result<Option<Photo>> {
-    let Some(m) = media::Entity::find_by_id(hash.to_owned()).one(db).await? else {
+    let Some((m, bytes)) = read_photo(db, media_store, hash).await? else {
         return Ok(None);
-    };
-    let bytes = match media_store.read(hash) {
-        Ok(b) => b,
-        // A photo file deleted by hand should not make the profile unreadable.
-        Err(e) => {
-            tracing::warn!(error = %e, "profile photo file is missing");
-            return Ok(None);
-        }
     };
     Ok(Some(Photo {
         data_url: format!(

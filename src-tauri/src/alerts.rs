@@ -9,7 +9,7 @@ use specta::Type;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use vefa::Vefa;
-use vefa::notifications::Notifier;
+use vefa::notifications::{Notification, Notifier};
 
 /// A click on a new-order notification: the window opens the order (or the inbox).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
@@ -44,23 +44,28 @@ impl Alerts {
             }
         };
         self.after = next;
-        if notes.is_empty() {
-            return;
-        }
-        // The notifier blocks on D-Bus (behind its own deadline): never on the async runtime.
-        let app = app.clone();
-        let shown = tauri::async_runtime::spawn_blocking(move || {
-            for n in &notes {
-                let app = app.clone();
-                let order_id = n.order_id;
-                let open = Box::new(move || open_order(&app, order_id));
-                if let Err(e) = notifier.notify_then(n, open) {
-                    tracing::warn!(error = %e, "a new-order notification");
-                }
-            }
-        });
-        let _ = shown.await;
+        show(app, notifier, notes).await;
     }
+}
+
+/// Shows `notes`, each opening its order when clicked. The notifier blocks on D-Bus (behind its
+/// own deadline), so this runs off the async runtime.
+async fn show(app: &AppHandle, notifier: Arc<dyn Notifier>, notes: Vec<Notification>) {
+    if notes.is_empty() {
+        return;
+    }
+    let app = app.clone();
+    let shown = tauri::async_runtime::spawn_blocking(move || {
+        for n in &notes {
+            let app = app.clone();
+            let order_id = n.order_id;
+            let open = Box::new(move || open_order(&app, order_id));
+            if let Err(e) = notifier.notify_then(n, open) {
+                tracing::warn!(error = %e, summary = %n.summary, "a notification");
+            }
+        }
+    });
+    let _ = shown.await;
 }
 
 /// Brings the window forward on an order (or the inbox).
@@ -95,21 +100,7 @@ pub fn remind(app: AppHandle) {
                         .filter(|(key, _)| reminded.insert(*key))
                         .map(|(_, n)| n)
                         .collect();
-                    if !fresh.is_empty() {
-                        let notifier = state.notifier.clone();
-                        let app = app.clone();
-                        let _ = tauri::async_runtime::spawn_blocking(move || {
-                            for n in &fresh {
-                                let app = app.clone();
-                                let order_id = n.order_id;
-                                let open = Box::new(move || open_order(&app, order_id));
-                                if let Err(e) = notifier.notify_then(n, open) {
-                                    tracing::warn!(error = %e, "a reminder notification");
-                                }
-                            }
-                        })
-                        .await;
-                    }
+                    show(&app, state.notifier.clone(), fresh).await;
                 }
                 Err(e) => tracing::warn!(error = %e, "looking for reminders"),
             }
