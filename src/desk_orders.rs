@@ -54,7 +54,7 @@ pub struct SendReport {
 impl Vefa {
     /// The language messages go out in when the buyer has none: the first language the seller
     /// speaks with buyers that has templates, else the interface's.
-    async fn shop_language(&self) -> Result<String> {
+    pub(crate) async fn shop_language(&self) -> Result<String> {
         let p = self.seller().await?;
         Ok(p.languages
             .iter()
@@ -66,7 +66,7 @@ impl Vefa {
 
     /// Starts an order write: its transaction, the completeness rules when stock may move (a
     /// listing that runs out is rescored), and the moment it happens.
-    async fn order_begin(
+    pub(crate) async fn order_begin(
         &self,
         load_rules: bool,
     ) -> Result<(DatabaseTransaction, RuleSets, DateTime<Utc>)> {
@@ -80,7 +80,7 @@ impl Vefa {
         Ok((txn, rules, now))
     }
 
-    fn ctx<'a>(&'a self, rules: &'a RuleSets, now: DateTime<Utc>) -> Ctx<'a> {
+    pub(crate) fn ctx<'a>(&'a self, rules: &'a RuleSets, now: DateTime<Utc>) -> Ctx<'a> {
         Ctx {
             actor: self.feed.actor().as_str(),
             now,
@@ -135,17 +135,23 @@ impl Vefa {
             && input.channel == orders::OrderChannel::Marketplace
             && self.settings().await?.auto_confirm
         {
-            let draft = self
-                .draft_order_message(added.id, MessageKind::OrderConfirmation, None)
-                .await?;
-            if let Err(e) = self
-                .act_on_order_with_message(added.id, &Act::Confirm, Some(&draft))
-                .await
-            {
-                tracing::warn!(order = added.id, error = %e, "auto-confirm");
-            }
+            self.auto_confirm(added.id).await?;
         }
         Ok(added)
+    }
+
+    /// Confirms a new marketplace order and queues its confirmation (auto-confirm is on).
+    pub(crate) async fn auto_confirm(&self, id: i32) -> Result<()> {
+        let draft = self
+            .draft_order_message(id, MessageKind::OrderConfirmation, None)
+            .await?;
+        if let Err(e) = self
+            .act_on_order_with_message(id, &Act::Confirm, Some(&draft))
+            .await
+        {
+            tracing::warn!(order = id, error = %e, "auto-confirm");
+        }
+        Ok(())
     }
 
     async fn store_order(&self, input: &NewOrder) -> Result<Added> {

@@ -125,6 +125,12 @@ pub enum Error {
     #[error("{0}")]
     Secret(#[from] crate::secrets::SecretError),
 
+    #[error("{0}")]
+    Marketplace(#[from] crate::marketplace::etsy::ApiError),
+
+    #[error("the marketplace login did not complete: {0}")]
+    Login(String),
+
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
     Oversell(Vec<crate::orders::Shortage>),
@@ -156,6 +162,8 @@ impl Error {
             Error::Transition(_) => "order_transition",
             Error::Oversell(_) => "oversell",
             Error::Secret(e) => e.code(),
+            Error::Marketplace(e) => e.code(),
+            Error::Login(_) => "marketplace_login",
         }
     }
 
@@ -181,6 +189,12 @@ impl Error {
             Error::Transition(t) => {
                 params.insert("from".into(), t.from.as_str().into());
                 params.insert("action".into(), t.action.as_str().into());
+            }
+            Error::Marketplace(e) => {
+                params.insert("detail".into(), e.to_string());
+            }
+            Error::Login(reason) => {
+                params.insert("reason".into(), reason.clone());
             }
             Error::Oversell(lines) => {
                 let skus: Vec<&str> = lines.iter().map(|s| s.sku.as_str()).collect();

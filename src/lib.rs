@@ -6,7 +6,9 @@ pub mod changes;
 pub mod clock;
 pub mod completeness;
 mod desk_orders;
+mod desk_sync;
 pub use desk_orders::{SendReport, SmtpView};
+pub use desk_sync::{ConnectRequest, SANDBOX_KEYSTRING, SANDBOX_SECRET, approve_in_sandbox};
 pub mod error;
 pub mod listings;
 pub mod locale;
@@ -20,6 +22,7 @@ pub mod profile;
 pub mod secrets;
 pub mod settings;
 pub mod store;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::sync::Arc;

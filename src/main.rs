@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod cli {
     pub mod orders;
     pub mod outbox;
+    pub mod sync;
 }
 use vefa::catalog_csv::Format;
 use vefa::listings::ListingQuery;
@@ -65,6 +66,29 @@ enum Command {
     Smtp {
         #[command(subcommand)]
         command: cli::outbox::SmtpCommand,
+    },
+    /// The sandbox marketplace: a shop on this machine that speaks Etsy's API.
+    Sandbox {
+        #[command(subcommand)]
+        command: cli::sync::SandboxCommand,
+    },
+    /// Connect a marketplace shop.
+    Connect {
+        #[command(subcommand)]
+        command: cli::sync::ConnectCommand,
+    },
+    /// Bring the connected shops' changes home.
+    Sync {
+        /// Only this account (default: every connected one).
+        #[arg(long)]
+        account: Option<i32>,
+        #[arg(long)]
+        json: bool,
+        /// Keep syncing, every --interval seconds, until stopped.
+        #[arg(long)]
+        watch: bool,
+        #[arg(long, default_value_t = 120, requires = "watch")]
+        interval: u64,
     },
 }
 
@@ -143,6 +167,11 @@ fn default_location() -> Result<Location, Error> {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    // The sandbox needs no store.
+    let cli = match cli.command {
+        Command::Sandbox { command } => return cli::sync::sandbox(command).await,
+        command => Cli { command, ..cli },
+    };
     let location = match &cli.db {
         Some(url) => Location::parse(url)?,
         None => default_location()?,
@@ -245,6 +274,22 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             vefa.close().await?;
             return Ok(code);
         }
+        Command::Connect { command } => {
+            let code = cli::sync::connect(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Sync {
+            account,
+            json,
+            watch,
+            interval,
+        } => {
+            let code = cli::sync::sync(&vefa, account, json, watch, interval).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Sandbox { .. } => unreachable!("served above, without a store"),
         Command::Orders { command } => {
             let code = cli::orders::run(&vefa, command).await?;
             vefa.close().await?;

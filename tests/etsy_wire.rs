@@ -84,7 +84,7 @@ fn a_hostile_response_says_where_it_is_wrong() {
 
     assert!(matches!(
         read::<Page<ShopReceipt>>(b"{\"count\": 1, \"results\": [{\"receipt_id\": 1,"),
-        Err(WireError::Invalid { .. })
+        Err(WireError::Malformed { .. })
     ));
     let huge = vec![b' '; MAX_BODY_BYTES + 1];
     assert_eq!(read::<Page<ShopReceipt>>(&huge), Err(WireError::TooLarge));

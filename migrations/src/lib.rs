@@ -9,6 +9,7 @@ mod m20261123_000003_listing_facts;
 mod m20261123_000004_listing_score;
 mod m20261123_000005_orders;
 mod m20261123_000006_outbox;
+mod m20261124_000007_sync;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_listing_score::Migration),
             Box::new(m20261123_000005_orders::Migration),
             Box::new(m20261123_000006_outbox::Migration),
+            Box::new(m20261124_000007_sync::Migration),
         ]
     }
 }

@@ -264,7 +264,10 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         });
     }
     for (i, a) in lines.iter().enumerate() {
-        if let Some(sku) = &a.sku
+        // A marketplace may sell one SKU on two lines (Etsy: two transactions of a listing,
+        // personalised differently); the buyer has paid for both, so both are taken.
+        if !from_marketplace
+            && let Some(sku) = &a.sku
             && lines[..i].iter().any(|b| b.sku.as_ref() == Some(sku))
         {
             e.push(FieldError::new(&format!("lines[{i}].sku"), "duplicate").with("value", sku));
@@ -300,8 +303,9 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     }
 
     let placed_at = input.placed_at.unwrap_or(now);
-    // A clock a little ahead on another machine is fine; a date next year is a typo.
-    if placed_at > now + Duration::days(1) {
+    // A clock a little ahead on another machine is fine; a date next year is a typo — but a
+    // marketplace's own time is what the order was placed at, whatever this machine's says.
+    if !from_marketplace && placed_at > now + Duration::days(1) {
         e.push(FieldError::new("placed_at", "in_future"));
     }
     if let Some(ship_by) = input.ship_by
@@ -479,6 +483,24 @@ mod tests {
                 "{want:?} missing from {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_marketplace_order_may_sell_one_sku_on_two_lines() {
+        let mut o = order();
+        o.lines.push(o.lines[0].clone());
+        assert!(
+            codes(check(&o, Utc::now()))
+                .contains(&("lines[1].sku".to_owned(), "duplicate".to_owned())),
+            "a hand-entered order names each SKU once"
+        );
+        o.channel = OrderChannel::Marketplace;
+        o.marketplace = Some("etsy".into());
+        o.marketplace_order_id = Some("1".into());
+        assert!(
+            check(&o, Utc::now()).is_ok(),
+            "the buyer paid for both lines"
+        );
     }
 
     #[test]

@@ -108,6 +108,20 @@ async fn price_lines<C: ConnectionTrait>(
             None => None,
         };
         let Some((variant, listing)) = found else {
+            // The buyer of a marketplace order has paid for an item the catalog does not
+            // hold (yet): the line keeps its SKU, title and price, and moves no stock.
+            if order.channel == OrderChannel::Marketplace
+                && let Some(unit_price_minor) = l.unit_price_minor
+            {
+                out.push(Priced {
+                    listing_id: None,
+                    sku: Some(sku.clone()),
+                    title: l.title.clone().unwrap_or_else(|| sku.clone()),
+                    quantity: l.quantity,
+                    unit_price_minor,
+                });
+                continue;
+            }
             errors.push(
                 FieldError::new(&format!("lines[{i}].sku"), "sku_unknown").with("value", sku),
             );
@@ -176,6 +190,7 @@ pub async fn add<C: ConnectionTrait>(
     let wanted: Vec<(usize, &str, i64)> = lines
         .iter()
         .enumerate()
+        .filter(|(_, l)| l.listing_id.is_some())
         .filter_map(|(i, l)| l.sku.as_deref().map(|s| (i, s, i64::from(l.quantity))))
         .collect();
     let shortages = stock::shortages(db, &wanted).await?;
@@ -253,7 +268,9 @@ pub async fn add<C: ConnectionTrait>(
     let mut touched = Vec::new();
     let mut short_skus = Vec::new();
     for (pos, l) in lines.iter().enumerate() {
-        let Some(sku) = &l.sku else { continue };
+        let (Some(sku), Some(_)) = (&l.sku, l.listing_id) else {
+            continue;
+        };
         let want = i64::from(l.quantity);
         let taken = stock::take(db, id, pos as i32, sku, want, ctx.now).await?;
         touched.extend(l.listing_id);
@@ -363,6 +380,10 @@ pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -
                 Reason::Cancel => stock::taken_by(db, id, l.position).await?,
                 _ => i64::from(l.quantity),
             };
+            if qty == 0 {
+                // Nothing was taken (a line outside the catalog, or oversold to nothing).
+                continue;
+            }
             match stock::give_back(db, id, l.position, sku, qty, reason, ctx.now).await? {
                 Some(listing_id) => touched.push(listing_id),
                 None => not_restocked.push(sku.clone()),
@@ -408,6 +429,15 @@ pub async fn buyer_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<i32> {
         .await?
         .map(|o| o.customer_id)
         .ok_or_else(|| not_found(id))
+}
+
+/// Where order `id` stands now.
+pub async fn status_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<OrderStatus> {
+    let row = sales_order::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))
 }
 
 async fn exists<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {

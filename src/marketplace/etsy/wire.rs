@@ -132,6 +132,9 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub enum WireError {
     #[error("the response is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024))]
     TooLarge,
+    /// Not JSON at all, or cut off: often a proxy or a dropped connection, so worth a retry.
+    #[error("the response is not JSON: {reason}")]
+    Malformed { reason: String },
     #[error("the response is not valid at {path}: {reason}")]
     Invalid { path: String, reason: String },
 }
@@ -143,9 +146,17 @@ pub fn read<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WireError>
         return Err(WireError::TooLarge);
     }
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| WireError::Invalid {
-        path: e.path().to_string(),
-        reason: e.inner().to_string(),
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        use serde_json::error::Category;
+        match e.inner().classify() {
+            Category::Syntax | Category::Eof | Category::Io => WireError::Malformed {
+                reason: e.inner().to_string(),
+            },
+            Category::Data => WireError::Invalid {
+                path: e.path().to_string(),
+                reason: e.inner().to_string(),
+            },
+        }
     })
 }
 

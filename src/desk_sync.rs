@@ -1,0 +1,320 @@
+//! The [`Vefa`] facade's sync methods: connecting a marketplace account (OAuth with PKCE, the
+//! credentials into the keychain, the account into the store) and pulling its changes home.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::Vefa;
+use crate::changes::ChangeKind;
+use crate::error::{Error, Result};
+use crate::marketplace::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
+use crate::marketplace::etsy::{ApiError, Etsy, EtsyClient, Patience};
+use crate::secrets::Secrets;
+use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
+use crate::sync::orders::Applied;
+use crate::sync::{Marketplace, SyncReport, cursors};
+
+/// How long the seller has to approve in the browser.
+const LOGIN_WITHIN: Duration = Duration::from_secs(600);
+
+/// The sandbox's app credentials: it checks their shape, not their value.
+pub const SANDBOX_KEYSTRING: &str = "vefa-sandbox";
+pub const SANDBOX_SECRET: &str = "sandbox";
+
+/// A new connection: which marketplace, the app's credentials there, and the registered
+/// loopback redirect address.
+#[derive(Clone)]
+pub struct ConnectRequest {
+    pub marketplace: MarketplaceKind,
+    /// The sandbox's address; ignored for Etsy.
+    pub base_url: String,
+    pub keystring: String,
+    pub secret: String,
+    pub redirect_uri: String,
+}
+
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("marketplace", &self.marketplace)
+            .field("base_url", &self.base_url)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+fn credentials_json(c: &Credentials) -> String {
+    serde_json::to_string(c).unwrap_or_default()
+}
+
+/// Plays the seller's part on the sandbox's consent page, which approves at once: asks for it
+/// and follows its redirect to Vefa's loopback listener, as a browser would.
+pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<(), ApiError> {
+    const OP: &str = "sandbox consent";
+    let http = crate::marketplace::etsy::client::http_client(Duration::from_secs(10));
+    let unreachable = |e: reqwest::Error| ApiError::Unreachable {
+        operation: OP,
+        reason: e.to_string(),
+    };
+    let r = http.get(&authorize_url).send().await.map_err(unreachable)?;
+    let Some(to) = r
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+    else {
+        return Err(ApiError::Refused {
+            operation: OP,
+            status: r.status().as_u16(),
+            message: "no redirect".into(),
+        });
+    };
+    http.get(to).send().await.map_err(unreachable)?;
+    Ok(())
+}
+
+impl Vefa {
+    pub async fn marketplace_accounts(&self) -> Result<Vec<Account>> {
+        accounts::list(&self.db).await
+    }
+
+    /// Connects a shop: listens on the redirect address, has `open` show the consent page (the
+    /// system browser; for the sandbox, [`approve_in_sandbox`]), exchanges the code with its
+    /// PKCE verifier, asks the marketplace whose shop it is, and keeps the account in the store
+    /// and its credentials in the keychain — both or neither.
+    pub async fn connect_marketplace<F, Fut>(
+        &self,
+        req: &ConnectRequest,
+        secrets: &dyn Secrets,
+        open: F,
+    ) -> Result<Account>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = std::result::Result<(), ApiError>>,
+    {
+        let endpoints = match req.marketplace {
+            MarketplaceKind::Etsy => crate::marketplace::etsy::Endpoints::etsy(),
+            MarketplaceKind::Sandbox => crate::marketplace::etsy::Endpoints::sandbox(&req.base_url),
+        };
+        let pkce = Pkce::new();
+        let listener = RedirectListener::bind(&req.redirect_uri)
+            .await
+            .map_err(|e| Error::Login(e.to_string()))?;
+        let redirect_uri = listener.uri().to_owned();
+        let url = oauth::authorize_url(&endpoints.authorize, &req.keystring, &redirect_uri, &pkce)
+            .map_err(|e| Error::Login(format!("the consent page address: {e}")))?;
+        let (opened, code) = tokio::join!(open(url), listener.code(&pkce.state, LOGIN_WITHIN));
+        opened?;
+        let code = code.map_err(|e| Error::Login(e.to_string()))?;
+        let http = crate::marketplace::etsy::client::http_client(Duration::from_secs(30));
+        let tokens = oauth::exchange(
+            &http,
+            &endpoints.token,
+            &req.keystring,
+            &redirect_uri,
+            &code,
+            &pkce,
+        )
+        .await?;
+        // Should the token be refreshed while the shop is looked up, the newest pair is kept.
+        let latest = Arc::new(Mutex::new(tokens.clone()));
+        let keep = latest.clone();
+        let client = EtsyClient::new(
+            endpoints.clone(),
+            &req.keystring,
+            &req.secret,
+            tokens,
+            Box::new(move |t: &TokenSet| {
+                *keep.lock().unwrap_or_else(|p| p.into_inner()) = t.clone();
+                Ok(())
+            }),
+            Patience::default(),
+        );
+        let me = Etsy::me(&client).await?;
+        let shop = Etsy::shop(&client, me.shop_id).await?;
+        let new = NewAccount {
+            marketplace: req.marketplace,
+            base_url: endpoints.api.clone(),
+            shop_id: shop.shop_id,
+            shop_name: shop.shop_name,
+            user_id: me.user_id,
+            keystring: req.keystring.clone(),
+            redirect_uri,
+        };
+        let now = self.clock.now();
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let account = match accounts::upsert(&txn, &new, now).await {
+            Ok(a) => a,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        let tokens = latest.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let creds = Credentials {
+            secret: req.secret.clone(),
+            tokens,
+        };
+        if let Err(e) = secrets.set(&account.secret_key(), &credentials_json(&creds)) {
+            return crate::store::abandon(txn, e.into()).await;
+        }
+        let change = self
+            .feed
+            .record(
+                &txn,
+                ChangeKind::Settings,
+                vec![account.id.to_string()],
+                now,
+            )
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(account)
+    }
+
+    /// Pulls account `id`'s changes home. A call that fails for good ends the sync there, with
+    /// the reason in the report's errors; what was already brought home is kept, and the next
+    /// sync goes on from there.
+    pub async fn sync_account(
+        &self,
+        id: i32,
+        secrets: Arc<dyn Secrets>,
+        patience: Patience,
+    ) -> Result<SyncReport> {
+        let account = accounts::get(&self.db, id).await?;
+        let key = account.secret_key();
+        let stored = secrets.get(&key)?.ok_or_else(|| {
+            Error::Login(format!(
+                "the keychain holds no login for {} ({}): connect the shop again",
+                account.shop_name,
+                account.marketplace.as_str()
+            ))
+        })?;
+        let creds: Credentials = serde_json::from_str(&stored)
+            .map_err(|_| Error::Corrupt(format!("the keychain entry of account {id}")))?;
+        let secret = creds.secret.clone();
+        let keep = secrets.clone();
+        let client = EtsyClient::new(
+            account.endpoints(),
+            &account.keystring,
+            &creds.secret,
+            creds.tokens,
+            Box::new(move |t: &TokenSet| {
+                let c = Credentials {
+                    secret: secret.clone(),
+                    tokens: t.clone(),
+                };
+                keep.set(&key, &credentials_json(&c))
+            }),
+            patience,
+        );
+        let etsy = Etsy::new(client, account.shop_id);
+        let mut report = SyncReport {
+            account_id: id,
+            ..Default::default()
+        };
+        match self.pull_orders(&account, &etsy, &mut report).await {
+            Ok(()) => {}
+            Err(Error::Marketplace(e)) => report.errors.push(e.to_string()),
+            Err(e) => return Err(e),
+        }
+        report.api_calls = etsy.calls();
+        Ok(report)
+    }
+
+    /// Pages through the orders changed since the cursor, newest first; each page is one
+    /// transaction with the cursor's new position, so a crash resumes at the page it was on.
+    async fn pull_orders<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        const RESOURCE: &str = "orders";
+        let language = self.shop_language().await?;
+        let auto_confirm = self.settings().await?.auto_confirm;
+        let marketplace = account.marketplace.as_str();
+        loop {
+            let pos = cursors::load(&self.db, account.id, RESOURCE).await?;
+            let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
+            let (txn, rules, now) = self.order_begin(true).await?;
+            let ctx = self.ctx(&rules, now);
+            let mut touched = Vec::new();
+            let mut created = Vec::new();
+            let mut rescored = Vec::new();
+            let mut updated = 0;
+            let mut refused = Vec::new();
+            let step: Result<bool> = async {
+                for o in &page.orders {
+                    let (applied, r) =
+                        crate::sync::orders::apply(&txn, ctx, marketplace, o, &language).await?;
+                    rescored.extend(r);
+                    match applied {
+                        Applied::Created(id) => {
+                            created.push(id);
+                            touched.push(id);
+                        }
+                        Applied::Updated(id) => {
+                            updated += 1;
+                            touched.push(id);
+                        }
+                        Applied::Unchanged(_) => {}
+                        Applied::Refused(why) => refused.push(why),
+                    }
+                }
+                let mut next = pos;
+                if next.window_high.is_none() {
+                    // The newest change this pull covers; later pages are older.
+                    next.window_high = page.orders.iter().map(|o| o.updated).max().or(pos.cursor);
+                }
+                next.next_offset += page.orders.len() as u64;
+                let done = page.orders.is_empty() || next.next_offset >= page.total;
+                if done {
+                    next = cursors::Position {
+                        cursor: next.window_high.max(pos.cursor),
+                        window_high: None,
+                        next_offset: 0,
+                    };
+                }
+                cursors::save(&txn, account.id, RESOURCE, next, now).await?;
+                Ok(done)
+            }
+            .await;
+            let done = match step {
+                Ok(d) => d,
+                Err(e) => return crate::store::abandon(txn, e).await,
+            };
+            let mut changes = Vec::new();
+            if !touched.is_empty() {
+                let ids = touched.iter().map(i32::to_string).collect();
+                changes.push(self.feed.record(&txn, ChangeKind::Orders, ids, now).await?);
+            }
+            rescored.sort_unstable();
+            rescored.dedup();
+            if !rescored.is_empty() {
+                let ids = rescored.iter().map(i32::to_string).collect();
+                changes.push(
+                    self.feed
+                        .record(&txn, ChangeKind::Listings, ids, now)
+                        .await?,
+                );
+            }
+            txn.commit().await?;
+            for &listing_id in &rescored {
+                let saved = self.listing(listing_id).await?;
+                self.catalog.upsert(&saved).await;
+            }
+            for c in changes {
+                self.feed.publish(c);
+            }
+            report.orders_new += created.len() as u32;
+            report.orders_updated += updated;
+            report.errors.extend(refused);
+            if auto_confirm {
+                for id in created {
+                    self.auto_confirm(id).await?;
+                }
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+}

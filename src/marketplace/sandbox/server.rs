@@ -1,0 +1,869 @@
+//! The sandbox marketplace as an HTTP server on 127.0.0.1: the subset of Etsy's Open API v3 that
+//! Vefa uses, with its OAuth (an authorize page that approves at once, and the token endpoint),
+//! Etsy's rate-limit headers, state kept while it runs, new receipts on a timer, and faults on
+//! request. Every answer is shaped as the OpenAPI file documents it (the sync tests check).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::data::{self, SandboxListing};
+use super::faults::{Fault, Faults};
+use crate::marketplace::etsy::wire::{Page, ShopReceipt};
+
+/// How the sandbox shop starts and behaves.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// 0: any free port.
+    pub port: u16,
+    pub shop_name: String,
+    pub listings: usize,
+    pub orders: usize,
+    /// A new receipt this often, when set.
+    pub order_every: Option<Duration>,
+    pub faults: Faults,
+    pub seed: u64,
+    /// Keep every request and answer for the tests to check against the OpenAPI file.
+    pub record: bool,
+    /// Etsy's defaults: 10 a second, 10 000 a day.
+    pub per_second: u32,
+    pub per_day: u64,
+    pub token_ttl: Duration,
+    /// How late a slow answer is, and how long a "timeout" holds the connection.
+    pub slow: Duration,
+    pub hold: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            shop_name: "Vefa Sandbox".into(),
+            listings: 40,
+            orders: 25,
+            order_every: None,
+            faults: Faults::none(),
+            seed: 7,
+            record: false,
+            per_second: 10,
+            per_day: 10_000,
+            token_ttl: Duration::from_secs(3600),
+            slow: Duration::from_secs(2),
+            hold: Duration::from_secs(30),
+        }
+    }
+}
+
+/// One call as the sandbox saw it: what was asked and what it answered.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub operation: &'static str,
+    pub method: &'static str,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// A form body, as a JSON object of its fields.
+    pub body: Option<Value>,
+    pub status: u16,
+    /// The answer's JSON; `None` when a fault made it unreadable on purpose.
+    pub response: Option<Value>,
+    pub fault: Option<Fault>,
+}
+
+const USER_ID: i64 = 7001;
+const SHOP_ID: i64 = 7001;
+
+struct Shop {
+    listings: Vec<SandboxListing>,
+    receipts: BTreeMap<i64, ShopReceipt>,
+    next_k: u64,
+}
+
+struct Pending {
+    challenge: String,
+    redirect_uri: String,
+}
+
+#[derive(Default)]
+struct Tokens {
+    codes: HashMap<String, Pending>,
+    /// Access token → when it expires (Unix seconds).
+    access: HashMap<String, i64>,
+    refresh: HashMap<String, ()>,
+}
+
+struct Inner {
+    config: SandboxConfig,
+    shop: Mutex<Shop>,
+    faults: Mutex<Faults>,
+    rng: Mutex<fastrand::Rng>,
+    tokens: Mutex<Tokens>,
+    log: Mutex<Vec<Exchange>>,
+    calls: AtomicU64,
+    /// The current second and how many calls it has had.
+    second: Mutex<(i64, u32)>,
+    /// Raw answers to give instead of the next calls' (hostile-response tests).
+    planted: Mutex<VecDeque<(u16, Vec<u8>)>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic in another handler does not make the shop's state unusable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn token(rng: &mut fastrand::Rng) -> String {
+    (0..32).map(|_| rng.alphanumeric()).collect::<String>()
+}
+
+/// A running sandbox; it stops when dropped or with [`Sandbox::stop`].
+pub struct Sandbox {
+    addr: SocketAddr,
+    inner: Arc<Inner>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Sandbox {
+    /// Seeds the shop and starts serving on 127.0.0.1.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
+        let listings = data::listings(config.seed, config.listings);
+        let now = unix_now();
+        // The seeded receipts are spread over the last 30 days, a few sharing a second.
+        let span = 30 * 86_400;
+        let receipts = (0..config.orders as u64)
+            .map(|k| {
+                let at = now - span + (k as i64 * span) / (config.orders.max(1) as i64);
+                let r = data::receipt(config.seed, k, at, &listings);
+                (r.receipt_id, r)
+            })
+            .collect();
+        let inner = Arc::new(Inner {
+            shop: Mutex::new(Shop {
+                listings,
+                receipts,
+                next_k: config.orders as u64,
+            }),
+            faults: Mutex::new(config.faults),
+            rng: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5eed)),
+            tokens: Mutex::new(Tokens::default()),
+            log: Mutex::new(Vec::new()),
+            calls: AtomicU64::new(0),
+            second: Mutex::new((0, 0)),
+            planted: Mutex::new(VecDeque::new()),
+            config,
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", inner.config.port)).await?;
+        let addr = listener.local_addr()?;
+        let app = Router::new()
+            .route("/oauth/connect", get(authorize))
+            .route("/v3/public/oauth/token", post(token_endpoint))
+            .route("/v3/application/openapi-ping", get(ping))
+            .route("/v3/application/users/me", get(me))
+            .route("/v3/application/shops/{shop_id}", get(shop))
+            .route(
+                "/v3/application/shops/{shop_id}/receipts",
+                get(receipts_route),
+            )
+            .with_state(inner.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let mut tasks = vec![tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::warn!(error = %e, "sandbox server");
+            }
+        })];
+        if let Some(every) = inner.config.order_every {
+            let timer = inner.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.tick().await;
+                loop {
+                    tick.tick().await;
+                    timer.add_receipts(1);
+                }
+            }));
+        }
+        Ok(Sandbox {
+            addr,
+            inner,
+            stop: Some(stop),
+            tasks,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, the base of both the API and the authorize page.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn shop_id(&self) -> i64 {
+        SHOP_ID
+    }
+
+    /// API calls answered so far (OAuth not counted), faults included.
+    pub fn calls(&self) -> u64 {
+        self.inner.calls.load(Ordering::Relaxed)
+    }
+
+    /// Every call so far, when recording.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        lock(&self.inner.log).clone()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.inner.faults) = faults;
+    }
+
+    /// The next API call is answered with `body` and `status` instead, whatever it asked.
+    pub fn plant(&self, status: u16, body: Vec<u8>) {
+        lock(&self.inner.planted).push_back((status, body));
+    }
+
+    /// New receipts placed now; returns their ids.
+    pub fn add_receipts(&self, n: usize) -> Vec<i64> {
+        (0..n).map(|_| self.inner.add_receipts(1)).collect()
+    }
+
+    /// Changes a receipt as the marketplace would (its update time moves to now); false when
+    /// there is no such receipt.
+    pub fn update_receipt(&self, id: i64, change: impl FnOnce(&mut ShopReceipt)) -> bool {
+        let mut shop = lock(&self.inner.shop);
+        let Some(r) = shop.receipts.get_mut(&id) else {
+            return false;
+        };
+        change(r);
+        r.updated_timestamp = unix_now().max(r.updated_timestamp);
+        true
+    }
+
+    /// A receipt as the shop has it now.
+    pub fn receipt(&self, id: i64) -> Option<ShopReceipt> {
+        lock(&self.inner.shop).receipts.get(&id).cloned()
+    }
+
+    pub fn receipt_ids(&self) -> Vec<i64> {
+        lock(&self.inner.shop).receipts.keys().copied().collect()
+    }
+
+    pub async fn stop(mut self) {
+        self.shutdown();
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        // The timer never ends by itself.
+        if self.tasks.len() > 1 {
+            for t in &self.tasks[1..] {
+                t.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Inner {
+    fn add_receipts(&self, n: usize) -> i64 {
+        let mut shop = lock(&self.shop);
+        let mut last = 0;
+        for _ in 0..n {
+            let k = shop.next_k;
+            shop.next_k += 1;
+            let r = data::receipt(self.config.seed, k, unix_now(), &shop.listings);
+            last = r.receipt_id;
+            shop.receipts.insert(r.receipt_id, r);
+        }
+        last
+    }
+
+    fn record(&self, e: Exchange) {
+        if self.config.record {
+            lock(&self.log).push(e);
+        }
+    }
+
+    /// Counts the call against the limits; `Err` when it is over one of them.
+    fn meter(&self) -> Result<(u32, u64), Box<Response>> {
+        let day = self.calls.fetch_add(1, Ordering::Relaxed) + 1;
+        let now = unix_now();
+        let mut second = lock(&self.second);
+        if second.0 != now {
+            *second = (now, 0);
+        }
+        second.1 += 1;
+        let left_second = self.config.per_second.saturating_sub(second.1);
+        let left_day = self.config.per_day.saturating_sub(day);
+        if second.1 > self.config.per_second || day > self.config.per_day {
+            let mut r = error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+            if day <= self.config.per_day {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            self.limit_headers(&mut r, left_second, left_day);
+            return Err(Box::new(r));
+        }
+        Ok((left_second, left_day))
+    }
+
+    fn limit_headers(&self, r: &mut Response, left_second: u32, left_day: u64) {
+        let h = r.headers_mut();
+        h.insert("x-limit-per-second", self.config.per_second.into());
+        h.insert("x-remaining-this-second", left_second.into());
+        h.insert("x-limit-per-day", self.config.per_day.into());
+        h.insert("x-remaining-today", left_day.into());
+    }
+
+    /// The checks every API call passes: the API key, the bearer token when the operation
+    /// needs one, the limits, a planted answer, a fault.
+    async fn gate(&self, headers: &HeaderMap, needs_token: bool) -> Gate {
+        let (left_second, left_day) = match self.meter() {
+            Ok(l) => l,
+            Err(r) => return Gate::Answer(*r, None),
+        };
+        let key_ok = headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(':'))
+            .is_some_and(|(k, s)| !k.is_empty() && !s.is_empty());
+        if !key_ok {
+            return Gate::Answer(
+                error(
+                    StatusCode::UNAUTHORIZED,
+                    "x-api-key must be keystring:shared_secret",
+                ),
+                None,
+            );
+        }
+        if needs_token {
+            let bearer = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "));
+            let valid = bearer.is_some_and(|t| {
+                lock(&self.tokens)
+                    .access
+                    .get(t)
+                    .is_some_and(|&exp| exp > unix_now())
+            });
+            if !valid {
+                return Gate::Answer(error(StatusCode::UNAUTHORIZED, "invalid_token"), None);
+            }
+        }
+        if let Some((status, body)) = lock(&self.planted).pop_front() {
+            let r = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+            return Gate::Answer(r, None);
+        }
+        let draw = lock(&self.rng).f64();
+        let fault = lock(&self.faults).pick(draw);
+        match fault {
+            Some(Fault::TooMany) => {
+                let mut r = error(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                self.limit_headers(&mut r, 0, left_day);
+                Gate::Answer(r, fault)
+            }
+            Some(Fault::ServerError) => Gate::Answer(
+                error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
+                fault,
+            ),
+            Some(Fault::Timeout) => {
+                tokio::time::sleep(self.config.hold).await;
+                Gate::Answer(error(StatusCode::GATEWAY_TIMEOUT, "Gateway timeout"), fault)
+            }
+            Some(Fault::Slow) => {
+                tokio::time::sleep(self.config.slow).await;
+                Gate::Pass {
+                    left_second,
+                    left_day,
+                    malformed: false,
+                    fault,
+                }
+            }
+            Some(Fault::Malformed) => Gate::Pass {
+                left_second,
+                left_day,
+                malformed: true,
+                fault,
+            },
+            None => Gate::Pass {
+                left_second,
+                left_day,
+                malformed: false,
+                fault,
+            },
+        }
+    }
+
+    /// Answers an API call that passed the gate: its JSON (cut off for a malformed fault),
+    /// Etsy's limit headers, and the exchange recorded.
+    fn answer(&self, mut call: Call, gate: Passed, status: StatusCode, body: Value) -> Response {
+        let mut bytes = serde_json::to_vec(&body).unwrap_or_default();
+        if gate.malformed {
+            bytes.truncate(bytes.len() / 2);
+        }
+        let mut r = (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+        self.limit_headers(&mut r, gate.left_second, gate.left_day);
+        call.status = status.as_u16();
+        call.response = (!gate.malformed).then_some(body);
+        call.fault = gate.fault;
+        self.record(call);
+        r
+    }
+}
+
+enum Gate {
+    Answer(Response, Option<Fault>),
+    Pass {
+        left_second: u32,
+        left_day: u64,
+        malformed: bool,
+        fault: Option<Fault>,
+    },
+}
+
+struct Passed {
+    left_second: u32,
+    left_day: u64,
+    malformed: bool,
+    fault: Option<Fault>,
+}
+
+/// What is known of a call before it is answered.
+fn call(operation: &'static str, method: &'static str, path: String, query: &Query) -> Exchange {
+    Exchange {
+        operation,
+        method,
+        path,
+        query: query.pairs.clone(),
+        body: None,
+        status: 0,
+        response: None,
+        fault: None,
+    }
+}
+
+type Call = Exchange;
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+/// Runs the gate; a call stopped there is recorded with what it was answered.
+async fn pass(
+    inner: &Inner,
+    headers: &HeaderMap,
+    needs_token: bool,
+    mut call: Call,
+) -> Result<(Call, Passed), Response> {
+    match inner.gate(headers, needs_token).await {
+        Gate::Pass {
+            left_second,
+            left_day,
+            malformed,
+            fault,
+        } => Ok((
+            call,
+            Passed {
+                left_second,
+                left_day,
+                malformed,
+                fault,
+            },
+        )),
+        Gate::Answer(r, fault) => {
+            call.status = r.status().as_u16();
+            call.fault = fault;
+            // Error bodies made here are ErrorSchema JSON; planted ones may be anything.
+            call.response = None;
+            inner.record(call);
+            Err(r)
+        }
+    }
+}
+
+struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    fn parse(raw: Option<String>) -> Self {
+        let pairs = raw
+            .map(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        Self { pairs }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn int(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, String> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) => v
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .map(Some)
+                .ok_or_else(|| format!("{name} must be an integer from {min} to {max}")),
+        }
+    }
+
+    fn boolean(&self, name: &str) -> Result<Option<bool>, String> {
+        match self.get(name) {
+            None => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(_) => Err(format!("{name} must be true or false")),
+        }
+    }
+}
+
+async fn ping(State(inner): State<Arc<Inner>>, headers: HeaderMap) -> Response {
+    let c = call(
+        "ping",
+        "GET",
+        "/v3/application/openapi-ping".into(),
+        &Query::parse(None),
+    );
+    match pass(&inner, &headers, false, c).await {
+        Ok((c, g)) => inner.answer(c, g, StatusCode::OK, json!({ "application_id": 1 })),
+        Err(r) => r,
+    }
+}
+
+async fn me(State(inner): State<Arc<Inner>>, headers: HeaderMap) -> Response {
+    let c = call(
+        "getMe",
+        "GET",
+        "/v3/application/users/me".into(),
+        &Query::parse(None),
+    );
+    match pass(&inner, &headers, true, c).await {
+        Ok((c, g)) => inner.answer(
+            c,
+            g,
+            StatusCode::OK,
+            json!({ "user_id": USER_ID, "shop_id": SHOP_ID }),
+        ),
+        Err(r) => r,
+    }
+}
+
+async fn shop(
+    State(inner): State<Arc<Inner>>,
+    Path(shop_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let c = call(
+        "getShop",
+        "GET",
+        format!("/v3/application/shops/{shop_id}"),
+        &Query::parse(None),
+    );
+    let (c, g) = match pass(&inner, &headers, false, c).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
+        let body = json!({ "error": format!("Shop {shop_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    }
+    let body = json!({
+        "shop_id": SHOP_ID,
+        "user_id": USER_ID,
+        "shop_name": inner.config.shop_name,
+        "currency_code": data::CURRENCY,
+        "listing_active_count": lock(&inner.shop).listings.len(),
+    });
+    inner.answer(c, g, StatusCode::OK, body)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SortOn {
+    Created,
+    Updated,
+    ReceiptId,
+}
+
+async fn receipts_route(
+    State(inner): State<Arc<Inner>>,
+    Path(shop_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = Query::parse(raw);
+    let c = call(
+        "getShopReceipts",
+        "GET",
+        format!("/v3/application/shops/{shop_id}/receipts"),
+        &q,
+    );
+    let (c, g) = match pass(&inner, &headers, true, c).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
+        let body = json!({ "error": format!("Shop {shop_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    }
+    match receipts_page(&inner, &q) {
+        Ok(page) => {
+            let body = serde_json::to_value(&page).unwrap_or(Value::Null);
+            inner.answer(c, g, StatusCode::OK, body)
+        }
+        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
+    }
+}
+
+fn receipts_page(inner: &Inner, q: &Query) -> Result<Page<ShopReceipt>, String> {
+    const EARLIEST: i64 = 946_684_800;
+    let limit = q.int("limit", 1, 100)?.unwrap_or(25) as usize;
+    let offset = q.int("offset", 0, i64::MAX)?.unwrap_or(0) as usize;
+    let min_modified = q.int("min_last_modified", EARLIEST, i64::MAX)?;
+    let max_modified = q.int("max_last_modified", EARLIEST, i64::MAX)?;
+    let min_created = q.int("min_created", EARLIEST, i64::MAX)?;
+    let max_created = q.int("max_created", EARLIEST, i64::MAX)?;
+    let sort_on = match q.get("sort_on") {
+        None | Some("created") => SortOn::Created,
+        Some("updated") => SortOn::Updated,
+        Some("receipt_id") => SortOn::ReceiptId,
+        Some(v) => {
+            return Err(format!(
+                "sort_on {v} is not one of created, updated, receipt_id"
+            ));
+        }
+    };
+    let descending = match q.get("sort_order") {
+        None | Some("desc" | "descending" | "down") => true,
+        Some("asc" | "ascending" | "up") => false,
+        Some(v) => return Err(format!("sort_order {v} is not asc or desc")),
+    };
+    let was_paid = q.boolean("was_paid")?;
+    let was_shipped = q.boolean("was_shipped")?;
+    let was_canceled = q.boolean("was_canceled")?;
+
+    let shop = lock(&inner.shop);
+    let mut hits: Vec<&ShopReceipt> = shop
+        .receipts
+        .values()
+        .filter(|r| min_modified.is_none_or(|m| r.updated_timestamp >= m))
+        .filter(|r| max_modified.is_none_or(|m| r.updated_timestamp <= m))
+        .filter(|r| min_created.is_none_or(|m| r.created_timestamp >= m))
+        .filter(|r| max_created.is_none_or(|m| r.created_timestamp <= m))
+        .filter(|r| was_paid.is_none_or(|p| r.is_paid == p))
+        .filter(|r| was_shipped.is_none_or(|s| r.is_shipped == s))
+        .filter(|r| was_canceled.is_none_or(|c| (r.status == "canceled") == c))
+        .collect();
+    // Ties broken by id, so paging is stable.
+    hits.sort_by_key(|r| {
+        let key = match sort_on {
+            SortOn::Created => r.created_timestamp,
+            SortOn::Updated => r.updated_timestamp,
+            SortOn::ReceiptId => r.receipt_id,
+        };
+        (key, r.receipt_id)
+    });
+    if descending {
+        hits.reverse();
+    }
+    let count = hits.len() as i64;
+    let results = hits.into_iter().skip(offset).take(limit).cloned().collect();
+    Ok(Page { count, results })
+}
+
+/// Etsy's consent page, which the sandbox skips: it sends the browser straight back to the
+/// app's redirect URI with a code, as if the seller had pressed "Allow access".
+async fn authorize(State(inner): State<Arc<Inner>>, RawQuery(raw): RawQuery) -> Response {
+    let q = Query::parse(raw);
+    let (Some("code"), Some(redirect), Some(challenge), Some("S256"), Some(state), Some(_)) = (
+        q.get("response_type"),
+        q.get("redirect_uri"),
+        q.get("code_challenge"),
+        q.get("code_challenge_method"),
+        q.get("state"),
+        q.get("client_id"),
+    ) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "response_type=code, client_id, redirect_uri, state, code_challenge and \
+             code_challenge_method=S256 are required",
+        )
+            .into_response();
+    };
+    let Ok(mut back) = url::Url::parse(redirect) else {
+        return (StatusCode::BAD_REQUEST, "redirect_uri is not a URL").into_response();
+    };
+    let code = token(&mut lock(&inner.rng));
+    lock(&inner.tokens).codes.insert(
+        code.clone(),
+        Pending {
+            challenge: challenge.to_owned(),
+            redirect_uri: redirect.to_owned(),
+        },
+    );
+    back.query_pairs_mut()
+        .append_pair("code", &code)
+        .append_pair("state", state);
+    (StatusCode::FOUND, [(header::LOCATION, back.to_string())]).into_response()
+}
+
+fn oauth_error(what: &str, description: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        axum::Json(json!({ "error": what, "error_description": description })),
+    )
+        .into_response()
+}
+
+/// Etsy's token endpoint: a code (with its PKCE verifier) or a refresh token for a new pair.
+/// Each refresh token works once: the answer carries the next one.
+async fn token_endpoint(State(inner): State<Arc<Inner>>, body: Bytes) -> Response {
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let field = |k: &str| form.get(k).map(String::as_str);
+    if field("client_id").is_none_or(str::is_empty) {
+        return oauth_error("invalid_request", "client_id is required");
+    }
+    let mut tokens = lock(&inner.tokens);
+    match field("grant_type") {
+        Some("authorization_code") => {
+            let Some(pending) = field("code").and_then(|c| tokens.codes.remove(c)) else {
+                return oauth_error("invalid_grant", "the code is unknown or used");
+            };
+            if field("redirect_uri") != Some(pending.redirect_uri.as_str()) {
+                return oauth_error("invalid_grant", "redirect_uri does not match");
+            }
+            let verifier = field("code_verifier").unwrap_or_default();
+            let challenge = base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                Sha256::digest(verifier.as_bytes()),
+            );
+            if challenge != pending.challenge {
+                return oauth_error("invalid_grant", "code_verifier does not match");
+            }
+        }
+        Some("refresh_token") => {
+            let Some(old) = field("refresh_token") else {
+                return oauth_error("invalid_request", "refresh_token is required");
+            };
+            if tokens.refresh.remove(old).is_none() {
+                return oauth_error("invalid_grant", "the refresh token is unknown or used");
+            }
+        }
+        _ => return oauth_error("unsupported_grant_type", "grant_type"),
+    }
+    let mut rng = lock(&inner.rng);
+    let access = format!("{USER_ID}.{}", token(&mut rng));
+    let refresh = format!("{USER_ID}.{}", token(&mut rng));
+    drop(rng);
+    let ttl = inner.config.token_ttl.as_secs() as i64;
+    tokens.access.insert(access.clone(), unix_now() + ttl);
+    tokens.refresh.insert(refresh.clone(), ());
+    axum::Json(json!({
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": ttl,
+        "refresh_token": refresh,
+    }))
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sandbox's receipt numbers start at `data::receipt`'s base.
+    const RECEIPT_BASE: i64 = 3_000_000;
+
+    #[test]
+    fn receipts_page_by_update_time_newest_first() {
+        let listings = data::listings(1, 3);
+        let mut receipts = BTreeMap::new();
+        for k in 0..5u64 {
+            let r = data::receipt(1, k, 1_800_000_000 + (k as i64 % 3), &listings);
+            receipts.insert(r.receipt_id, r);
+        }
+        let inner = Inner {
+            config: SandboxConfig::default(),
+            shop: Mutex::new(Shop {
+                listings,
+                receipts,
+                next_k: 5,
+            }),
+            faults: Mutex::new(Faults::none()),
+            rng: Mutex::new(fastrand::Rng::with_seed(1)),
+            tokens: Mutex::new(Tokens::default()),
+            log: Mutex::new(vec![]),
+            calls: AtomicU64::new(0),
+            second: Mutex::new((0, 0)),
+            planted: Mutex::new(VecDeque::new()),
+        };
+        let q = |s: &str| Query::parse(Some(s.to_owned()));
+        let page = receipts_page(&inner, &q("sort_on=updated&limit=2&offset=1")).unwrap();
+        assert_eq!(page.count, 5);
+        let ids: Vec<i64> = page
+            .results
+            .iter()
+            .map(|r| r.receipt_id - RECEIPT_BASE)
+            .collect();
+        // Times 0,1,2,0,1 → newest first, ties by id descending: 2,4,1,3,0.
+        assert_eq!(ids, vec![4, 1]);
+        let page =
+            receipts_page(&inner, &q("sort_on=updated&min_last_modified=1800000002")).unwrap();
+        assert_eq!(page.count, 1);
+        for bad in [
+            "limit=0",
+            "limit=101",
+            "offset=-1",
+            "sort_on=price",
+            "was_paid=yes",
+        ] {
+            assert!(receipts_page(&inner, &q(bad)).is_err(), "{bad} was taken");
+        }
+    }
+}

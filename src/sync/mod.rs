@@ -1,0 +1,74 @@
+//! Marketplace sync: the [`Marketplace`] seam every connector implements, the connected
+//! accounts, where each resource's pull stands, and the engine that brings changes home.
+//!
+//! The engine is incremental (a cursor per account and resource, written in the same
+//! transaction as the data it covers) and idempotent (orders are upserted by marketplace id, so
+//! a pull repeated after a crash or a retry changes nothing twice).
+
+pub mod accounts;
+pub mod cursors;
+pub mod orders;
+
+use std::future::Future;
+
+use serde::Serialize;
+
+use crate::marketplace::etsy::ApiError;
+use crate::orders::NewOrder;
+
+/// What a connector can do. Each flag is a part built and tested end to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Capabilities {
+    pub pull_orders: bool,
+}
+
+/// An order as the marketplace has it now.
+#[derive(Debug, Clone)]
+pub struct RemoteOrder {
+    /// The marketplace's id (Etsy's receipt id).
+    pub id: String,
+    /// When the marketplace last changed it (its Unix seconds): the cursor moves by these.
+    pub updated: i64,
+    /// The order as Vefa takes it, or why it cannot be taken.
+    pub order: Result<NewOrder, String>,
+    /// Shipped on the marketplace, with the carrier and tracking code it was sent with.
+    pub shipped: Option<(String, String)>,
+    pub cancelled: bool,
+}
+
+/// A page of orders changed since a cursor, newest change first.
+#[derive(Debug, Clone)]
+pub struct RemoteOrders {
+    /// How many changed orders there are in all, on every page.
+    pub total: u64,
+    pub orders: Vec<RemoteOrder>,
+}
+
+/// The seam between the sync engine and a marketplace.
+pub trait Marketplace: Send + Sync {
+    fn capabilities(&self) -> Capabilities;
+
+    /// HTTP calls made so far.
+    fn calls(&self) -> u32;
+
+    /// Orders changed at or after `since` (all of them when `None`), newest change first,
+    /// skipping `offset`.
+    fn orders_changed(
+        &self,
+        since: Option<i64>,
+        offset: u64,
+    ) -> impl Future<Output = Result<RemoteOrders, ApiError>> + Send;
+}
+
+/// What a sync did, for the window, the CLI's `--json` and the logs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
+pub struct SyncReport {
+    pub account_id: i32,
+    pub orders_new: u32,
+    pub orders_updated: u32,
+    /// HTTP calls to the marketplace, retries and token refreshes included.
+    pub api_calls: u32,
+    /// What could not be brought home, each saying which item and why. A failed call ends the
+    /// sync there; what came before it is kept.
+    pub errors: Vec<String>,
+}

@@ -1,0 +1,463 @@
+//! Sync against the sandbox marketplace over real HTTP on loopback: connecting with OAuth and
+//! PKCE, the first pull, nothing new, incremental changes, repeated pulls, faults, hostile
+//! answers. Every call the sandbox saw is checked against Etsy's OpenAPI file.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::TestStore;
+use common::openapi::Spec;
+use sea_orm::{ConnectionTrait, Statement};
+use vefa::marketplace::etsy::Patience;
+use vefa::marketplace::sandbox::{Faults, Sandbox, SandboxConfig};
+use vefa::orders::OrderStatus;
+use vefa::secrets::{SecretError, Secrets};
+use vefa::sync::accounts::{Account, MarketplaceKind};
+use vefa::{ConnectRequest, Vefa};
+
+/// The keychain's stand-in inside one test process (the real keychain is exercised by the
+/// SMTP and CLI tests): it also lets the tests see that tokens are kept there and nowhere else.
+#[derive(Default)]
+struct TestKeychain(Mutex<HashMap<String, String>>);
+
+impl Secrets for TestKeychain {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
+        Ok(self.0.lock().unwrap().get(key).cloned())
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
+        self.0.lock().unwrap().insert(key.into(), value.into());
+        Ok(())
+    }
+    fn delete(&self, key: &str) -> Result<(), SecretError> {
+        self.0.lock().unwrap().remove(key);
+        Ok(())
+    }
+}
+
+fn config(orders: usize) -> SandboxConfig {
+    SandboxConfig {
+        orders,
+        listings: 30,
+        record: true,
+        // Retries are what is tested, not waiting: the faults are short here.
+        slow: Duration::from_millis(50),
+        hold: Duration::from_secs(3),
+        // The per-second limit is the client's to keep; tests need not wait on it.
+        per_second: 1000,
+        ..SandboxConfig::default()
+    }
+}
+
+fn patience() -> Patience {
+    Patience {
+        timeout: Duration::from_millis(800),
+        per_second: 1000,
+        attempts: 6,
+        backoff: Duration::from_millis(5),
+        max_retry_after: Duration::from_secs(30),
+    }
+}
+
+async fn connect(v: &Vefa, sandbox: &Sandbox, keychain: &TestKeychain) -> Account {
+    let req = ConnectRequest {
+        marketplace: MarketplaceKind::Sandbox,
+        base_url: sandbox.url(),
+        keystring: vefa::SANDBOX_KEYSTRING.into(),
+        secret: vefa::SANDBOX_SECRET.into(),
+        redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
+    };
+    v.connect_marketplace(&req, keychain, vefa::approve_in_sandbox)
+        .await
+        .expect("connect the sandbox shop")
+}
+
+async fn rows(v: &Vefa, sql: &str) -> Vec<String> {
+    let db = v.connection();
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (0..)
+                .map_while(|i| {
+                    r.try_get_by_index::<Option<String>>(i)
+                        .map(|s| s.unwrap_or_else(|| "∅".into()))
+                        .or_else(|_| {
+                            r.try_get_by_index::<Option<i64>>(i)
+                                .map(|n| n.map_or("∅".into(), |n| n.to_string()))
+                        })
+                        .or_else(|_| {
+                            r.try_get_by_index::<Option<i32>>(i)
+                                .map(|n| n.map_or("∅".into(), |n| n.to_string()))
+                        })
+                        .ok()
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+/// What a seller would see of the synced shop: every order with its status, money, buyer and
+/// lines, the buyers, the stock ledger and the kept counts — ids left out.
+async fn shop_state(v: &Vefa) -> Vec<String> {
+    let mut out = rows(
+        v,
+        "SELECT o.marketplace_order_id, o.status, o.currency, CAST(o.total_minor AS TEXT), \
+         CAST(o.shipping_minor AS TEXT), c.name, COALESCE(c.email, ''), o.tracking \
+         FROM sales_order o JOIN customer c ON c.id = o.customer_id \
+         ORDER BY o.marketplace_order_id",
+    )
+    .await;
+    out.extend(
+        rows(
+            v,
+            "SELECT o.marketplace_order_id, CAST(l.position AS TEXT), COALESCE(l.sku, ''), l.title, \
+             CAST(l.quantity AS TEXT), CAST(l.unit_price_minor AS TEXT) \
+             FROM order_line l JOIN sales_order o ON o.id = l.order_id \
+             ORDER BY o.marketplace_order_id, l.position",
+        )
+        .await,
+    );
+    out.extend(rows(v, "SELECT name, COALESCE(marketplace_buyer_id, '') FROM customer ORDER BY marketplace_buyer_id, name").await);
+    out.extend(
+        rows(
+            v,
+            "SELECT status, CAST(orders AS TEXT) FROM order_status_count ORDER BY status",
+        )
+        .await,
+    );
+    out
+}
+
+async fn count(v: &Vefa, sql: &str) -> i64 {
+    let db = v.connection();
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// Every call the sandbox answered, asked and answered as Etsy's OpenAPI file says.
+fn assert_conforms(sandbox: &Sandbox) {
+    let spec = Spec::load();
+    let exchanges = sandbox.exchanges();
+    assert!(!exchanges.is_empty(), "the sandbox recorded the calls");
+    for e in exchanges {
+        if let Err(errors) = spec.check_query(e.operation, &e.query) {
+            panic!("{} {} asked off the spec: {errors:#?}", e.method, e.path);
+        }
+        if let Some(body) = &e.response {
+            if let Err(errors) = spec.check_response(e.operation, e.status, body) {
+                panic!(
+                    "{} {} answered {} off the spec: {errors:#?}",
+                    e.method, e.path, e.status
+                );
+            }
+        } else {
+            assert!(
+                e.fault.is_some() || e.status >= 400,
+                "{} {}: only a fault or an error goes unchecked",
+                e.method,
+                e.path
+            );
+        }
+    }
+}
+
+async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(250)).await.unwrap();
+    let keychain = Arc::new(TestKeychain::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    assert_eq!(account.shop_name, "Vefa Sandbox");
+    assert_eq!(account.shop_id, sandbox.shop_id());
+    // The tokens and secret are in the keychain, and nowhere in the store.
+    let stored = keychain
+        .get(&account.secret_key())
+        .unwrap()
+        .expect("credentials in the keychain");
+    let access = stored
+        .split("\"access_token\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    for table in [
+        "marketplace_account",
+        "sync_cursor",
+        "setting",
+        "change_log",
+    ] {
+        let dump = rows(&v, &format!("SELECT * FROM {table}")).await.join("\n");
+        assert!(
+            !dump.contains(&access),
+            "the access token leaked into {table}"
+        );
+        assert!(
+            !dump.contains("vefa-sandbox:sandbox"),
+            "the API key leaked into {table}"
+        );
+    }
+
+    let report = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(report.orders_new, 250);
+    assert_eq!(
+        report.api_calls, 3,
+        "250 orders come in ceil(250/100) pages"
+    );
+    assert_eq!(count(&v, "SELECT COUNT(*) FROM sales_order").await, 250);
+    let first = shop_state(&v).await;
+
+    let calls_before = sandbox.calls();
+    let again = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.orders_new, again.orders_updated),
+        (0, 0),
+        "nothing new: nothing changes"
+    );
+    assert_eq!(
+        sandbox.calls() - calls_before,
+        1,
+        "a sync with nothing new is one call"
+    );
+    assert_eq!(shop_state(&v).await, first);
+    assert_conforms(&sandbox);
+}
+
+async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(40)).await.unwrap();
+    let keychain = Arc::new(TestKeychain::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+
+    let fresh = sandbox.add_receipts(3);
+    let ids = sandbox.receipt_ids();
+    let (shipped, cancelled) = (ids[0], ids[1]);
+    sandbox.update_receipt(shipped, |r| {
+        r.is_shipped = true;
+        r.shipments
+            .push(vefa::marketplace::etsy::wire::ShopReceiptShipment {
+                receipt_shipping_id: Some(1),
+                shipment_notification_timestamp: r.updated_timestamp + 60,
+                carrier_name: "PTT Kargo".into(),
+                tracking_code: "PTT123456789".into(),
+            });
+    });
+    sandbox.update_receipt(cancelled, |r| r.status = "canceled".into());
+
+    let report = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert_eq!(report.orders_new, 3, "the new receipts: {fresh:?}");
+    assert_eq!(report.orders_updated, 2);
+    assert_eq!(report.api_calls, 1, "one page of changes");
+    let status = |id: i64| {
+        let v = &v;
+        async move {
+            let sql = format!(
+                "SELECT CAST(id AS BIGINT) FROM sales_order WHERE marketplace_order_id = '{id}'"
+            );
+            let local = count(v, &sql).await as i32;
+            v.order(local).await.unwrap()
+        }
+    };
+    let s = status(shipped).await;
+    assert_eq!(
+        s.status,
+        OrderStatus::Shipped,
+        "shipped on Etsy: shipped here, through each step"
+    );
+    assert_eq!(s.tracking.as_deref(), Some("PTT123456789"));
+    assert_eq!(status(cancelled).await.status, OrderStatus::Cancelled);
+
+    // The same changes again (as after a crash before the cursor moved): nothing twice.
+    let before = shop_state(&v).await;
+    v.connection()
+        .execute_unprepared(
+            "UPDATE sync_cursor SET cursor = NULL, window_high = NULL, next_offset = 0",
+        )
+        .await
+        .unwrap();
+    let replay = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((replay.orders_new, replay.orders_updated), (0, 0));
+    assert_eq!(
+        shop_state(&v).await,
+        before,
+        "a full re-pull changes nothing"
+    );
+    assert_conforms(&sandbox);
+}
+
+async fn faults_on_a_fifth_of_calls_converge_to_the_clean_result(store: TestStore) {
+    // The clean run, on a store of its own.
+    let clean_store = TestStore::sqlite().await;
+    let clean = clean_store.open().await;
+    let sandbox = Sandbox::start(config(1500)).await.unwrap();
+    let keychain = Arc::new(TestKeychain::default());
+    let account = connect(&clean, &sandbox, &keychain).await;
+    clean
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let want = shop_state(&clean).await;
+
+    let v = store.open().await;
+    let account = connect(&v, &sandbox, &keychain).await;
+    sandbox.set_faults(Faults::parse("all=0.2").unwrap());
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let r = v
+            .sync_account(account.id, keychain.clone(), patience())
+            .await
+            .unwrap();
+        if r.errors.is_empty() {
+            break;
+        }
+        // A call that failed six times ends this round; the next goes on from the cursor.
+        assert!(rounds < 10, "the sync never got through: {:?}", r.errors);
+    }
+    assert_eq!(shop_state(&v).await, want, "faults change how, not what");
+    let faults = sandbox
+        .exchanges()
+        .iter()
+        .filter(|e| e.fault.is_some())
+        .count();
+    assert!(faults > 0, "faults were injected");
+    sandbox.set_faults(Faults::none());
+    assert_conforms(&sandbox);
+}
+
+async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(30)).await.unwrap();
+    let keychain = Arc::new(TestKeychain::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    sandbox.add_receipts(2);
+    let before = shop_state(&v).await;
+    let cursor = rows(&v, "SELECT CAST(cursor AS TEXT) FROM sync_cursor").await;
+
+    let mut page = serde_json::json!({ "count": 2, "results": [] });
+    let mut r = common::etsy_receipt();
+    r["transactions"][0]["quantity"] = serde_json::json!(null);
+    page["results"] = serde_json::json!([r]);
+    let hostile: Vec<(u16, Vec<u8>, &str)> = vec![
+        (
+            200,
+            serde_json::to_vec(&page).unwrap(),
+            "results[0].transactions[0].quantity",
+        ),
+        (
+            200,
+            br#"{"count": "many", "results": []}"#.to_vec(),
+            "count",
+        ),
+        (200, vec![b'['; 17 * 1024 * 1024], "larger than 16 MiB"),
+        (
+            200,
+            br#"{"count": 1, "results": [{"receipt_id": "<script>alert(1)</script>"}]}"#.to_vec(),
+            "receipt_id",
+        ),
+    ];
+    for (status, body, says) in hostile {
+        sandbox.plant(status, body);
+        let r = v
+            .sync_account(account.id, keychain.clone(), patience())
+            .await
+            .unwrap();
+        assert_eq!(r.errors.len(), 1, "one clear error: {:?}", r.errors);
+        assert!(
+            r.errors[0].contains("getShopReceipts") && r.errors[0].contains(says),
+            "{}",
+            r.errors[0]
+        );
+        assert_eq!(
+            shop_state(&v).await,
+            before,
+            "nothing stored of a hostile answer"
+        );
+        assert_eq!(
+            rows(&v, "SELECT CAST(cursor AS TEXT) FROM sync_cursor").await,
+            cursor
+        );
+    }
+    // A refusal that retrying cannot help is reported as the marketplace put it.
+    sandbox.plant(403, br#"{"error": "This shop is on vacation"}"#.to_vec());
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert!(
+        r.errors[0].contains("403") && r.errors[0].contains("vacation"),
+        "{:?}",
+        r.errors
+    );
+    // And the next honest answer brings the new orders home.
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.orders_new, r.errors.len()), (2, 0));
+}
+
+on_both_stores!(
+    first_sync_brings_every_order_home_and_nothing_new_costs_one_call,
+    changes_on_the_marketplace_come_home_once,
+    faults_on_a_fifth_of_calls_converge_to_the_clean_result,
+    a_hostile_answer_is_named_and_changes_nothing,
+);
+
+/// Tokens expire; the client refreshes them before they do and keeps each new refresh token
+/// (the sandbox, like Etsy, accepts a refresh token once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_are_refreshed_and_each_new_refresh_token_is_kept() {
+    let store = TestStore::sqlite().await;
+    let v = store.open().await;
+    let sandbox = Sandbox::start(SandboxConfig {
+        token_ttl: Duration::from_secs(30),
+        ..config(20)
+    })
+    .await
+    .unwrap();
+    let keychain = Arc::new(TestKeychain::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let r = v
+            .sync_account(account.id, keychain.clone(), patience())
+            .await
+            .unwrap();
+        assert_eq!(r.errors, Vec::<String>::new(), "a refreshed token works");
+        seen.push(keychain.get(&account.secret_key()).unwrap().unwrap());
+    }
+    assert!(
+        seen[0] != seen[1] && seen[1] != seen[2],
+        "each sync refreshed (30 s tokens) and kept the new pair"
+    );
+}
