@@ -12,6 +12,7 @@ use std::process::{Child, Command, Stdio};
 
 use chrono::Duration;
 use common::TestStore;
+use common::keyring::Keyring;
 use vefa::listings::{ListingInput, Variant};
 use vefa::locale::UiLanguage;
 use vefa::messages::{
@@ -423,78 +424,6 @@ async fn auto_confirm_confirms_marketplace_orders_as_they_arrive(store: TestStor
     let phone = NewOrder::new(OrderChannel::Phone, "Orxan", "AZN").with_sku("KLM-1", 1);
     let id = v.add_order(&phone).await.unwrap().id;
     assert_eq!(v.order(id).await.unwrap().status, OrderStatus::New);
-}
-
-/// A private session bus with a real Secret Service (gnome-keyring), unlocked, in a temp home.
-struct Keyring {
-    bus: Child,
-    daemon: Child,
-    address: String,
-    _home: tempfile::TempDir,
-}
-
-impl Keyring {
-    fn start() -> Self {
-        use std::io::Write;
-        let home = tempfile::tempdir().unwrap();
-        let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("dbus-daemon (`cargo xtask test` installs it)");
-        let mut address = String::new();
-        BufReader::new(bus.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
-        let address = address.trim().to_owned();
-        let mut daemon = Command::new("gnome-keyring-daemon")
-            .args(["--unlock", "--components=secrets", "--foreground"])
-            .env("DBUS_SESSION_BUS_ADDRESS", &address)
-            .env("HOME", home.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("gnome-keyring-daemon (`cargo xtask test` installs gnome-keyring)");
-        // The login keyring's own password, then end of input: it is created unlocked.
-        let mut stdin = daemon.stdin.take().unwrap();
-        stdin.write_all(b"keyring-password").unwrap();
-        drop(stdin);
-        // Ready once it owns the Secret Service name on the bus.
-        for _ in 0..100 {
-            let owned = Command::new("dbus-send")
-                .args([
-                    "--session",
-                    "--print-reply",
-                    "--dest=org.freedesktop.DBus",
-                    "/org/freedesktop/DBus",
-                    "org.freedesktop.DBus.NameHasOwner",
-                    "string:org.freedesktop.secrets",
-                ])
-                .env("DBUS_SESSION_BUS_ADDRESS", &address)
-                .output()
-                .unwrap();
-            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Keyring {
-            bus,
-            daemon,
-            address,
-            _home: home,
-        }
-    }
-}
-
-impl Drop for Keyring {
-    fn drop(&mut self) {
-        for c in [&mut self.daemon, &mut self.bus] {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
 }
 
 /// The SMTP password goes into the OS keychain (a real Secret Service) and from there into the

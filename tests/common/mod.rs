@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod keyring;
 pub mod openapi;
 
 use std::path::PathBuf;

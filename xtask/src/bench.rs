@@ -54,6 +54,18 @@ pub fn bench() -> Result {
         "--",
         "1000000",
     ]))?;
+    // The sync figures: a first pull of 10k orders from the sandbox, then nothing new
+    // (examples/sync_bench.rs; the sandbox runs as the release `vefa` binary).
+    run(cargo().args(["build", "-q", "--release", "--bin", "vefa"]))?;
+    run(cargo().args([
+        "run",
+        "-q",
+        "--release",
+        "--example",
+        "sync_bench",
+        "--",
+        "10000",
+    ]))?;
     match std::fs::read_to_string(root().join("target/xtask/last-test-seconds")) {
         Ok(s) => println!("last passing `cargo xtask test`:        {:>7} s", s.trim()),
         Err(_) => println!("last passing `cargo xtask test`:        not run on this checkout yet"),

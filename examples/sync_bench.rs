@@ -1,0 +1,125 @@
+//! The sync figures of issue 5: the first sync of a shop with 10 000 orders from the sandbox
+//! marketplace over loopback (the figure: at most ceil(10k/100) calls plus a small constant,
+//! and ≤ 2 s of CPU in Vefa), then a sync with nothing new (the figure: one call). The sandbox
+//! runs as its own process (`vefa sandbox serve`), so the CPU time measured here is Vefa's
+//! alone. `cargo xtask bench` runs it in the release build; it prints, never asserts.
+//!
+//! `cargo run --release --example sync_bench [ORDERS]` (after `cargo build --release --bin vefa`).
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use vefa::marketplace::etsy::Patience;
+use vefa::secrets::{SecretError, Secrets};
+use vefa::sync::accounts::MarketplaceKind;
+use vefa::{ConnectRequest, Location, OpenOptions, Vefa};
+
+/// The keychain's stand-in: the bench measures sync, not the Secret Service.
+#[derive(Default)]
+struct Memory(Mutex<HashMap<String, String>>);
+
+impl Secrets for Memory {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
+        Ok(self.0.lock().unwrap().get(key).cloned())
+    }
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
+        self.0.lock().unwrap().insert(key.into(), value.into());
+        Ok(())
+    }
+    fn delete(&self, key: &str) -> Result<(), SecretError> {
+        self.0.lock().unwrap().remove(key);
+        Ok(())
+    }
+}
+
+/// This process's CPU time (all threads, user + system), from /proc: Linux only.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) : utime is the 14th, stime the 15th.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields counted from the state (3rd overall) at index 0: utime is index 11, stime 12.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+#[tokio::main]
+async fn main() {
+    let orders: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let exe = std::env::current_exe().unwrap();
+    let vefa_bin = exe
+        .parent()
+        .and_then(|p| p.parent())
+        .map(|p| p.join("vefa"))
+        .unwrap();
+    let mut sandbox = Command::new(&vefa_bin)
+        .args(["sandbox", "serve", "--orders", &orders.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (build it: cargo build --release --bin vefa)",
+                vefa_bin.display()
+            )
+        });
+    let mut url = String::new();
+    BufReader::new(sandbox.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let url = url.trim().to_owned();
+
+    let dir = tempfile::tempdir().unwrap();
+    let v = Vefa::open_with(OpenOptions::new(Location::Sqlite(
+        dir.path().join("vefa.sqlite"),
+    )))
+    .await
+    .unwrap();
+    let keychain = Arc::new(Memory::default());
+    let req = ConnectRequest {
+        marketplace: MarketplaceKind::Sandbox,
+        base_url: url,
+        keystring: vefa::SANDBOX_KEYSTRING.into(),
+        secret: vefa::SANDBOX_SECRET.into(),
+        redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
+    };
+    let account = v
+        .connect_marketplace(&req, keychain.as_ref(), vefa::approve_in_sandbox)
+        .await
+        .unwrap();
+
+    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let first = v
+        .sync_account(account.id, keychain.clone(), Patience::default())
+        .await
+        .unwrap();
+    let (cpu, wall) = (cpu_seconds() - cpu, wall.elapsed());
+    let again = v
+        .sync_account(account.id, keychain.clone(), Patience::default())
+        .await
+        .unwrap();
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+
+    let pages = orders.div_ceil(100);
+    println!(
+        "sync, first pull of {orders} orders:      {:>7} calls (ceil(n/100) = {pages}), {} new, {} errors",
+        first.api_calls,
+        first.orders_new,
+        first.errors.len()
+    );
+    println!(
+        "sync, first pull CPU in Vefa:          {cpu:>7.2} s (wall {:.1} s, paced at 10 calls/s)",
+        wall.as_secs_f64()
+    );
+    println!(
+        "sync, nothing new:                     {:>7} call(s), {} new",
+        again.api_calls, again.orders_new
+    );
+}
