@@ -6,34 +6,15 @@
 //!
 //! `cargo run --release --example sync_bench [ORDERS]` (after `cargo build --release --bin vefa`).
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use vefa::marketplace::etsy::Patience;
-use vefa::secrets::{SecretError, Secrets};
+use vefa::secrets::MemorySecrets;
 use vefa::sync::accounts::MarketplaceKind;
 use vefa::{ConnectRequest, Location, OpenOptions, Vefa};
-
-/// The keychain's stand-in: the bench measures sync, not the Secret Service.
-#[derive(Default)]
-struct Memory(Mutex<HashMap<String, String>>);
-
-impl Secrets for Memory {
-    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(key.into(), value.into());
-        Ok(())
-    }
-    fn delete(&self, key: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-}
 
 /// This process's CPU time (all threads, user + system), from /proc: Linux only.
 fn cpu_seconds() -> f64 {
@@ -81,7 +62,7 @@ async fn main() {
     )))
     .await
     .unwrap();
-    let keychain = Arc::new(Memory::default());
+    let keychain = Arc::new(MemorySecrets::default());
     let req = ConnectRequest {
         marketplace: MarketplaceKind::Sandbox,
         base_url: url,

@@ -102,11 +102,25 @@ impl Vefa {
             Ok(d) => d,
             Err(e) => return crate::store::abandon(txn, e).await,
         };
-        let mut changes = vec![
-            self.feed
-                .record(&txn, ChangeKind::Orders, vec![id.to_string()], now)
-                .await?,
-        ];
+        self.commit_orders(txn, now, &[id], rescored).await
+    }
+
+    /// Records the change of orders `ids` (and of `rescored` listings), commits, tells
+    /// listeners and refreshes the catalog index for the rescored listings.
+    pub(crate) async fn commit_orders(
+        &self,
+        txn: DatabaseTransaction,
+        now: DateTime<Utc>,
+        ids: &[i32],
+        mut rescored: Vec<i32>,
+    ) -> Result<()> {
+        rescored.sort_unstable();
+        rescored.dedup();
+        let mut changes = Vec::new();
+        if !ids.is_empty() {
+            let ids = ids.iter().map(i32::to_string).collect();
+            changes.push(self.feed.record(&txn, ChangeKind::Orders, ids, now).await?);
+        }
         if !rescored.is_empty() {
             let ids = rescored.iter().map(i32::to_string).collect();
             changes.push(

@@ -281,29 +281,7 @@ impl Vefa {
                 Ok(d) => d,
                 Err(e) => return crate::store::abandon(txn, e).await,
             };
-            let mut changes = Vec::new();
-            if !touched.is_empty() {
-                let ids = touched.iter().map(i32::to_string).collect();
-                changes.push(self.feed.record(&txn, ChangeKind::Orders, ids, now).await?);
-            }
-            rescored.sort_unstable();
-            rescored.dedup();
-            if !rescored.is_empty() {
-                let ids = rescored.iter().map(i32::to_string).collect();
-                changes.push(
-                    self.feed
-                        .record(&txn, ChangeKind::Listings, ids, now)
-                        .await?,
-                );
-            }
-            txn.commit().await?;
-            for &listing_id in &rescored {
-                let saved = self.listing(listing_id).await?;
-                self.catalog.upsert(&saved).await;
-            }
-            for c in changes {
-                self.feed.publish(c);
-            }
+            self.commit_orders(txn, now, &touched, rescored).await?;
             report.orders_new += created.len() as u32;
             report.orders_updated += updated;
             report.errors.extend(refused);

@@ -77,3 +77,30 @@ impl Secrets for Keychain {
 pub fn smtp_key(username: &str, host: &str) -> String {
     format!("smtp:{username}@{host}")
 }
+
+/// Secrets kept in this process's memory only: for a throwaway login (the sandbox marketplace's
+/// demo token) and for benchmarks and tests that exercise something other than the keychain.
+#[derive(Default)]
+pub struct MemorySecrets(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl MemorySecrets {
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, String>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Secrets for MemorySecrets {
+    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
+        Ok(self.map().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
+        self.map().insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn delete(&self, key: &str) -> Result<(), SecretError> {
+        self.map().remove(key);
+        Ok(())
+    }
+}

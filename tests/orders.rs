@@ -6,8 +6,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::Duration;
-use common::TestStore;
-use sea_orm::{ConnectionTrait, Statement};
+use common::{TestStore, scalar};
 use vefa::listings::{ListingInput, ListingQuery, Variant};
 use vefa::orders::{
     Act, Address, BuyerInput, EventKind, LineInput, NewOrder, OrderChannel, OrderQuery,
@@ -80,16 +79,6 @@ fn etsy_order(receipt: &str, buyer_id: &str, lines: &[(&str, u32)]) -> NewOrder 
 
 async fn on_hand(v: &Vefa, id: i32) -> i64 {
     v.listing(id).await.unwrap().input.variants[0].quantity
-}
-
-async fn scalar(v: &Vefa, sql: &str) -> i64 {
-    let db = v.connection();
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
 }
 
 /// The kept counts agree with counting the orders.

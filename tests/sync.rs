@@ -1,41 +1,23 @@
 //! Sync against the sandbox marketplace over real HTTP on loopback: connecting with OAuth and
 //! PKCE, the first pull, nothing new, incremental changes, repeated pulls, faults, hostile
-//! answers. Every call the sandbox saw is checked against Etsy's OpenAPI file.
+//! answers. Every call the sandbox saw is checked against Etsy's OpenAPI file. Credentials go
+//! to `MemorySecrets` here, which also lets a test see that tokens are kept there and nowhere
+//! else; the real keychain is exercised by `sync_cli.rs` and the SMTP tests.
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use common::TestStore;
 use common::openapi::Spec;
+use common::{TestStore, scalar};
 use sea_orm::{ConnectionTrait, Statement};
 use vefa::marketplace::etsy::Patience;
 use vefa::marketplace::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::orders::OrderStatus;
-use vefa::secrets::{SecretError, Secrets};
+use vefa::secrets::{MemorySecrets, Secrets};
 use vefa::sync::accounts::{Account, MarketplaceKind};
 use vefa::{ConnectRequest, Vefa};
-
-/// The keychain's stand-in inside one test process (the real keychain is exercised by the
-/// SMTP and CLI tests): it also lets the tests see that tokens are kept there and nowhere else.
-#[derive(Default)]
-struct TestKeychain(Mutex<HashMap<String, String>>);
-
-impl Secrets for TestKeychain {
-    fn get(&self, key: &str) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().unwrap().get(key).cloned())
-    }
-    fn set(&self, key: &str, value: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().insert(key.into(), value.into());
-        Ok(())
-    }
-    fn delete(&self, key: &str) -> Result<(), SecretError> {
-        self.0.lock().unwrap().remove(key);
-        Ok(())
-    }
-}
 
 fn config(orders: usize) -> SandboxConfig {
     SandboxConfig {
@@ -61,7 +43,7 @@ fn patience() -> Patience {
     }
 }
 
-async fn connect(v: &Vefa, sandbox: &Sandbox, keychain: &TestKeychain) -> Account {
+async fn connect(v: &Vefa, sandbox: &Sandbox, keychain: &MemorySecrets) -> Account {
     let req = ConnectRequest {
         marketplace: MarketplaceKind::Sandbox,
         base_url: sandbox.url(),
@@ -133,16 +115,6 @@ async fn shop_state(v: &Vefa) -> Vec<String> {
     out
 }
 
-async fn count(v: &Vefa, sql: &str) -> i64 {
-    let db = v.connection();
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
-}
-
 /// Every call the sandbox answered, asked and answered as Etsy's OpenAPI file says.
 fn assert_conforms(sandbox: &Sandbox) {
     let spec = Spec::load();
@@ -173,7 +145,7 @@ fn assert_conforms(sandbox: &Sandbox) {
 async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store: TestStore) {
     let v = store.open().await;
     let sandbox = Sandbox::start(config(250)).await.unwrap();
-    let keychain = Arc::new(TestKeychain::default());
+    let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
     assert_eq!(account.shop_name, "Vefa Sandbox");
     assert_eq!(account.shop_id, sandbox.shop_id());
@@ -217,7 +189,7 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
         report.api_calls, 3,
         "250 orders come in ceil(250/100) pages"
     );
-    assert_eq!(count(&v, "SELECT COUNT(*) FROM sales_order").await, 250);
+    assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, 250);
     let first = shop_state(&v).await;
 
     let calls_before = sandbox.calls();
@@ -242,7 +214,7 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
 async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
     let v = store.open().await;
     let sandbox = Sandbox::start(config(40)).await.unwrap();
-    let keychain = Arc::new(TestKeychain::default());
+    let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
@@ -277,7 +249,7 @@ async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
             let sql = format!(
                 "SELECT CAST(id AS BIGINT) FROM sales_order WHERE marketplace_order_id = '{id}'"
             );
-            let local = count(v, &sql).await as i32;
+            let local = scalar(v, &sql).await as i32;
             v.order(local).await.unwrap()
         }
     };
@@ -316,7 +288,7 @@ async fn faults_on_a_fifth_of_calls_converge_to_the_clean_result(store: TestStor
     let clean_store = TestStore::sqlite().await;
     let clean = clean_store.open().await;
     let sandbox = Sandbox::start(config(1500)).await.unwrap();
-    let keychain = Arc::new(TestKeychain::default());
+    let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&clean, &sandbox, &keychain).await;
     clean
         .sync_account(account.id, keychain.clone(), patience())
@@ -354,7 +326,7 @@ async fn faults_on_a_fifth_of_calls_converge_to_the_clean_result(store: TestStor
 async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
     let v = store.open().await;
     let sandbox = Sandbox::start(config(30)).await.unwrap();
-    let keychain = Arc::new(TestKeychain::default());
+    let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
@@ -445,7 +417,7 @@ async fn tokens_are_refreshed_and_each_new_refresh_token_is_kept() {
     })
     .await
     .unwrap();
-    let keychain = Arc::new(TestKeychain::default());
+    let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
     let mut seen = Vec::new();
     for _ in 0..3 {

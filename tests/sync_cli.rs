@@ -7,22 +7,12 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::TestStore;
 use common::keyring::Keyring;
-use sea_orm::{ConnectionTrait, Statement};
+use common::{TestStore, scalar};
+
+use vefa::ProfileInput;
 use vefa::locale::UiLanguage;
 use vefa::marketplace::sandbox::{Sandbox, SandboxConfig};
-use vefa::{ProfileInput, Vefa};
-
-async fn count(v: &Vefa, sql: &str) -> i64 {
-    let db = v.connection();
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<i64>(0).unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
@@ -104,9 +94,9 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
     );
 
     let v = store.open().await;
-    assert_eq!(count(&v, "SELECT COUNT(*) FROM sales_order").await, ORDERS);
+    assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, ORDERS);
     assert_eq!(
-        count(
+        scalar(
             &v,
             "SELECT COUNT(DISTINCT marketplace_order_id) FROM sales_order"
         )
@@ -116,14 +106,14 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
     );
     // Every confirmed order has exactly one confirmation waiting, and no other order has one:
     // the confirmation and its message commit together.
-    let confirmed = count(
+    let confirmed = scalar(
         &v,
         "SELECT COUNT(*) FROM sales_order WHERE status = 'confirmed'",
     )
     .await;
     assert!(confirmed > 0, "auto-confirm ran");
     assert_eq!(
-        count(
+        scalar(
             &v,
             "SELECT COUNT(*) FROM outbox_message WHERE kind = 'order_confirmation'"
         )
@@ -131,7 +121,7 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
         confirmed
     );
     assert_eq!(
-        count(
+        scalar(
             &v,
             "SELECT COUNT(*) FROM (SELECT order_id FROM outbox_message GROUP BY order_id \
              HAVING COUNT(*) > 1) AS twice"
@@ -142,7 +132,7 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
     );
     // And the kept counts agree with the orders.
     assert_eq!(
-        count(
+        scalar(
             &v,
             "SELECT CAST(SUM(orders) AS BIGINT) FROM order_status_count"
         )

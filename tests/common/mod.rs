@@ -135,3 +135,19 @@ macro_rules! on_both_stores {
         }
     };
 }
+
+/// The one number a query returns (a count, a sum cast to BIGINT).
+pub async fn scalar(v: &Vefa, sql: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let db = v.connection();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no row from {sql}"));
+    row.try_get_by_index::<i64>(0)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
