@@ -431,15 +431,6 @@ pub async fn buyer_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<i32> {
         .ok_or_else(|| not_found(id))
 }
 
-/// Where order `id` stands now.
-pub async fn status_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<OrderStatus> {
-    let row = sales_order::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| not_found(id))?;
-    OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))
-}
-
 async fn exists<C: ConnectionTrait>(db: &C, id: i32) -> Result<()> {
     sales_order::Entity::find_by_id(id)
         .one(db)

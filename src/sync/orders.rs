@@ -36,54 +36,53 @@ pub async fn apply<C: ConnectionTrait>(
         .one(db)
         .await?;
     let mut rescored = Vec::new();
-    let (id, created) = match existing {
-        Some(row) => (row.id, false),
-        None => {
-            let mut order = match &remote.order {
-                Ok(o) => o.clone(),
-                Err(why) => return Ok((Applied::Refused(why.clone()), rescored)),
-            };
-            order.marketplace = Some(marketplace.to_owned());
-            let added = match order_store::add(db, ctx, &order, language).await {
-                Ok(a) => a,
-                // An order the marketplace sent that fails Vefa's checks is reported, not
-                // stored half-way.
-                Err(Error::Validation(fields)) => {
-                    let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
-                    return Ok((
-                        Applied::Refused(format!("order {}: {}", remote.id, what.join("; "))),
-                        rescored,
-                    ));
-                }
-                Err(e) => return Err(e),
-            };
-            rescored.extend(added.rescored);
-            (added.id, true)
-        }
-    };
-    let mut changed = follow(db, ctx, id, remote, &mut rescored).await?;
-    if let Ok(o) = &remote.order {
-        let row = sales_order::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| Error::Corrupt(format!("order {id} vanished")))?;
-        if o.ship_by.is_some() && row.ship_by != o.ship_by {
-            // Etsy does not move a receipt's update time for this; the periodic re-read of
-            // open receipts brings it.
-            sales_order::ActiveModel {
-                id: Set(id),
-                ship_by: Set(o.ship_by),
-                updated_at: Set(ctx.now),
-                ..Default::default()
+    let Some(row) = existing else {
+        let mut order = match &remote.order {
+            Ok(o) => o.clone(),
+            Err(why) => return Ok((Applied::Refused(why.clone()), rescored)),
+        };
+        order.marketplace = Some(marketplace.to_owned());
+        let added = match order_store::add(db, ctx, &order, language).await {
+            Ok(a) => a,
+            // An order the marketplace sent that fails Vefa's checks is reported, not stored
+            // half-way.
+            Err(Error::Validation(fields)) => {
+                let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
+                return Ok((
+                    Applied::Refused(format!("order {}: {}", remote.id, what.join("; "))),
+                    rescored,
+                ));
             }
-            .update(db)
-            .await?;
-            changed = !created;
+            Err(e) => return Err(e),
+        };
+        rescored.extend(added.rescored);
+        // Most new orders are simply new; one already shipped or cancelled catches up.
+        if remote.shipped.is_some() || remote.cancelled {
+            follow(db, ctx, added.id, OrderStatus::New, remote, &mut rescored).await?;
         }
+        return Ok((Applied::Created(added.id), rescored));
+    };
+    let id = row.id;
+    let status = OrderStatus::parse(&row.status)
+        .ok_or_else(|| Error::Corrupt(format!("order {id} status")))?;
+    let mut changed = follow(db, ctx, id, status, remote, &mut rescored).await?;
+    if let Ok(o) = &remote.order
+        && o.ship_by.is_some()
+        && row.ship_by != o.ship_by
+    {
+        // Etsy does not move a receipt's update time for this; the periodic re-read of open
+        // receipts brings it.
+        sales_order::ActiveModel {
+            id: Set(id),
+            ship_by: Set(o.ship_by),
+            updated_at: Set(ctx.now),
+            ..Default::default()
+        }
+        .update(db)
+        .await?;
+        changed = true;
     }
-    let applied = if created {
-        Applied::Created(id)
-    } else if changed {
+    let applied = if changed {
         Applied::Updated(id)
     } else {
         Applied::Unchanged(id)
@@ -97,10 +96,10 @@ async fn follow<C: ConnectionTrait>(
     db: &C,
     ctx: Ctx<'_>,
     id: i32,
+    mut status: OrderStatus,
     remote: &RemoteOrder,
     rescored: &mut Rescored,
 ) -> Result<bool> {
-    let mut status = order_store::status_of(db, id).await?;
     let mut moved = false;
     if remote.cancelled && status.before_dispatch() {
         let m = order_store::act(
