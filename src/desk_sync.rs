@@ -12,7 +12,7 @@ use crate::marketplace::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
 use crate::marketplace::etsy::{ApiError, Etsy, EtsyClient, Patience};
 use crate::secrets::Secrets;
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
-use crate::sync::orders::Applied;
+use crate::sync::orders::{PageApplied, apply_page};
 use crate::sync::{Marketplace, SyncReport, cursors};
 
 /// How long the seller has to approve in the browser.
@@ -236,29 +236,8 @@ impl Vefa {
             let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
             let (txn, rules, now) = self.order_begin(true).await?;
             let ctx = self.ctx(&rules, now);
-            let mut touched = Vec::new();
-            let mut created = Vec::new();
-            let mut rescored = Vec::new();
-            let mut updated = 0;
-            let mut refused = Vec::new();
-            let step: Result<bool> = async {
-                for o in &page.orders {
-                    let (applied, r) =
-                        crate::sync::orders::apply(&txn, ctx, marketplace, o, &language).await?;
-                    rescored.extend(r);
-                    match applied {
-                        Applied::Created(id) => {
-                            created.push(id);
-                            touched.push(id);
-                        }
-                        Applied::Updated(id) => {
-                            updated += 1;
-                            touched.push(id);
-                        }
-                        Applied::Unchanged(_) => {}
-                        Applied::Refused(why) => refused.push(why),
-                    }
-                }
+            let step: Result<(bool, PageApplied)> = async {
+                let applied = apply_page(&txn, ctx, marketplace, &page.orders, &language).await?;
                 let mut next = pos;
                 if next.window_high.is_none() {
                     // The newest change this pull covers; later pages are older.
@@ -274,19 +253,26 @@ impl Vefa {
                     };
                 }
                 cursors::save(&txn, account.id, RESOURCE, next, now).await?;
-                Ok(done)
+                Ok((done, applied))
             }
             .await;
-            let done = match step {
+            let (done, applied) = match step {
                 Ok(d) => d,
                 Err(e) => return crate::store::abandon(txn, e).await,
             };
-            self.commit_orders(txn, now, &touched, rescored).await?;
-            report.orders_new += created.len() as u32;
-            report.orders_updated += updated;
-            report.errors.extend(refused);
+            let touched: Vec<i32> = applied
+                .created
+                .iter()
+                .chain(&applied.updated)
+                .copied()
+                .collect();
+            self.commit_orders(txn, now, &touched, applied.rescored)
+                .await?;
+            report.orders_new += applied.created.len() as u32;
+            report.orders_updated += applied.updated.len() as u32;
+            report.errors.extend(applied.refused);
             if auto_confirm {
-                for id in created {
+                for id in applied.created {
                     self.auto_confirm(id).await?;
                 }
             }

@@ -17,7 +17,7 @@ use vefa::marketplace::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::orders::OrderStatus;
 use vefa::secrets::{MemorySecrets, Secrets};
 use vefa::sync::accounts::{Account, MarketplaceKind};
-use vefa::{ConnectRequest, Vefa};
+use vefa::{Clock, ConnectRequest, Vefa};
 
 fn config(orders: usize) -> SandboxConfig {
     SandboxConfig {
@@ -398,7 +398,107 @@ async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
     assert_eq!((r.orders_new, r.errors.len()), (2, 0));
 }
 
+/// Everything an added order writes, ids left out: its timeline, problems and stock movements.
+async fn order_trail(v: &Vefa) -> Vec<String> {
+    let mut out = shop_state(v).await;
+    out.extend(
+        rows(
+            v,
+            "SELECT o.marketplace_order_id, e.kind, COALESCE(e.status_from, ''), \
+             COALESCE(e.status_to, ''), e.detail FROM order_event e \
+             JOIN sales_order o ON o.id = e.order_id ORDER BY o.marketplace_order_id, e.id",
+        )
+        .await,
+    );
+    out.extend(
+        rows(
+            v,
+            "SELECT o.marketplace_order_id, p.kind, p.note FROM order_problem p \
+             JOIN sales_order o ON o.id = p.order_id ORDER BY o.marketplace_order_id, p.id",
+        )
+        .await,
+    );
+    out.extend(
+        rows(
+            v,
+            "SELECT sku, CAST(delta AS TEXT), reason FROM stock_movement ORDER BY sku, id",
+        )
+        .await,
+    );
+    out.extend(
+        rows(
+            v,
+            "SELECT sku, CAST(quantity AS TEXT) FROM listing_variant ORDER BY sku",
+        )
+        .await,
+    );
+    out
+}
+
+/// The pull adds a page of orders in a few statements; what it stores must be exactly what
+/// adding them one by one stores — buyers met twice, catalog SKUs with too little stock, SKUs
+/// the catalog lacks, and a bad order among good ones included.
+async fn a_page_of_orders_is_stored_as_one_by_one_would_be(store: TestStore) {
+    use vefa::listings::{ListingInput, Variant};
+    use vefa::marketplace::sandbox::data;
+    let shop = data::listings(3, 12);
+    let mut inputs: Vec<vefa::orders::NewOrder> = (0..40)
+        .map(|k| {
+            let mut o = data::receipt(3, k, 1_763_000_000 + k as i64 * 600, &shop)
+                .to_order()
+                .unwrap();
+            o.marketplace = Some("sandbox".into());
+            o
+        })
+        .collect();
+    // A receipt whose buyer has no name cannot become an order.
+    inputs[7].buyer.name = String::new();
+    let other = TestStore::sqlite().await;
+    let (paged, single) = (store.open().await, other.open().await);
+    for v in [&paged, &single] {
+        // Half the sandbox's SKUs are in the catalog, with little stock.
+        for l in shop.iter().take(6) {
+            let mut input = ListingInput::draft(&l.title, "TRY");
+            input.price.minor = l.price_minor;
+            input.variants = vec![Variant {
+                sku: l.sku.clone(),
+                quantity: 2,
+                ..Default::default()
+            }];
+            v.create_listing(&input).await.unwrap();
+        }
+    }
+    let rules = paged.completeness_rules().await.unwrap();
+    let ctx = vefa::orders::Ctx {
+        actor: "desktop",
+        now: store.clock.now(),
+        rules: &rules,
+    };
+    let txn = sea_orm::TransactionTrait::begin(paged.connection())
+        .await
+        .unwrap();
+    let page = vefa::orders::store::add_marketplace_page(&txn, ctx, "sandbox", &inputs, "tr")
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(page.added.len(), 39);
+    assert_eq!(page.refused.len(), 1);
+    assert_eq!(page.refused[0].0, 7);
+    assert_eq!(page.refused[0].1[0].field, "buyer.name");
+    for (i, o) in inputs.iter().enumerate() {
+        let r = single.add_order(o).await;
+        assert_eq!(r.is_err(), i == 7, "order {i}: {r:?}");
+    }
+    let (a, b) = (order_trail(&paged).await, order_trail(&single).await);
+    assert!(
+        a.iter().any(|r| r.contains("out_of_stock")),
+        "some lines were short"
+    );
+    assert_eq!(a, b);
+}
+
 on_both_stores!(
+    a_page_of_orders_is_stored_as_one_by_one_would_be,
     first_sync_brings_every_order_home_and_nothing_new_costs_one_call,
     changes_on_the_marketplace_come_home_once,
     faults_on_a_fifth_of_calls_converge_to_the_clean_result,

@@ -1,16 +1,17 @@
 //! Orders in the store. Every operation runs in the caller's transaction and writes the
 //! order, its timeline entry, the status counts and any stock movement together.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::customers;
-use super::input::{self, CheckedOrder, Errors, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
+use super::input::{self, CheckedBuyer, CheckedOrder, Errors, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
 use super::model::{
     Act, Address, Event, EventKind, Line, NewOrder, Order, OrderChannel, Problem, ProblemKind,
     Shortage,
@@ -78,85 +79,262 @@ struct Priced {
     unit_price_minor: i64,
 }
 
-/// Finds each SKU's listing, takes title and price from it where the line has none.
-async fn price_lines<C: ConnectionTrait>(
-    db: &C,
-    order: &CheckedOrder,
-) -> Result<Result<Vec<Priced>, Vec<FieldError>>> {
-    let mut errors = Errors::default();
-    let mut out = Vec::with_capacity(order.lines.len());
-    for (i, l) in order.lines.iter().enumerate() {
-        let Some(sku) = &l.sku else {
-            out.push(Priced {
-                listing_id: None,
-                sku: None,
-                title: l.title.clone().unwrap_or_default(),
-                quantity: l.quantity,
-                unit_price_minor: l.unit_price_minor.unwrap_or(0),
-            });
-            continue;
-        };
-        let variant = listing_variant::Entity::find()
-            .filter(listing_variant::Column::Sku.eq(sku.as_str()))
-            .one(db)
-            .await?;
-        let found = match variant {
-            Some(v) => listing::Entity::find_by_id(v.listing_id)
-                .one(db)
+/// What pricing a line needs of the listing that holds its SKU.
+struct Listed {
+    listing_id: i32,
+    currency: String,
+    title: String,
+    price_minor: Option<i64>,
+    price_override_minor: Option<i64>,
+}
+
+/// The catalog's SKUs named by some orders, read in two queries however many lines ask.
+struct SkuBook(HashMap<String, Listed>);
+
+impl SkuBook {
+    async fn read<C: ConnectionTrait>(db: &C, skus: Vec<&str>) -> Result<Self> {
+        let mut book = HashMap::new();
+        let mut skus: Vec<&str> = skus;
+        skus.sort_unstable();
+        skus.dedup();
+        // Kept well under SQLite's and PostgreSQL's limits on bound values.
+        for chunk in skus.chunks(500) {
+            let variants = listing_variant::Entity::find()
+                .filter(listing_variant::Column::Sku.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?;
+            let ids: Vec<i32> = variants.iter().map(|v| v.listing_id).collect();
+            let listings: HashMap<i32, (String, String, Option<i64>)> = listing::Entity::find()
+                .select_only()
+                .column(listing::Column::Id)
+                .column(listing::Column::Currency)
+                .column(listing::Column::Title)
+                .column(listing::Column::PriceMinor)
+                .filter(listing::Column::Id.is_in(ids))
+                .into_tuple::<(i32, String, String, Option<i64>)>()
+                .all(db)
                 .await?
-                .map(|l| (v, l)),
-            None => None,
-        };
-        let Some((variant, listing)) = found else {
-            // The buyer of a marketplace order has paid for an item the catalog does not
-            // hold (yet): the line keeps its SKU, title and price, and moves no stock.
-            if order.channel == OrderChannel::Marketplace
-                && let Some(unit_price_minor) = l.unit_price_minor
-            {
+                .into_iter()
+                .map(|(id, c, t, p)| (id, (c, t, p)))
+                .collect();
+            for v in variants {
+                if let (Some(sku), Some((currency, title, price_minor))) =
+                    (v.sku, listings.get(&v.listing_id))
+                {
+                    book.insert(
+                        sku,
+                        Listed {
+                            listing_id: v.listing_id,
+                            currency: currency.clone(),
+                            title: title.clone(),
+                            price_minor: *price_minor,
+                            price_override_minor: v.price_override_minor,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(Self(book))
+    }
+
+    /// Each line's listing (by SKU), with title and price taken from it where the line has none.
+    fn price(&self, order: &CheckedOrder) -> Result<Vec<Priced>, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let mut out = Vec::with_capacity(order.lines.len());
+        for (i, l) in order.lines.iter().enumerate() {
+            let Some(sku) = &l.sku else {
                 out.push(Priced {
                     listing_id: None,
-                    sku: Some(sku.clone()),
-                    title: l.title.clone().unwrap_or_else(|| sku.clone()),
+                    sku: None,
+                    title: l.title.clone().unwrap_or_default(),
                     quantity: l.quantity,
-                    unit_price_minor,
+                    unit_price_minor: l.unit_price_minor.unwrap_or(0),
                 });
                 continue;
-            }
-            errors.push(
-                FieldError::new(&format!("lines[{i}].sku"), "sku_unknown").with("value", sku),
-            );
-            continue;
-        };
-        let price = match l.unit_price_minor {
-            Some(p) => Some(p),
-            None if listing.currency != order.currency => {
+            };
+            let Some(listed) = self.0.get(sku) else {
+                // The buyer of a marketplace order has paid for an item the catalog does not
+                // hold (yet): the line keeps its SKU, title and price, and moves no stock.
+                if order.channel == OrderChannel::Marketplace
+                    && let Some(unit_price_minor) = l.unit_price_minor
+                {
+                    out.push(Priced {
+                        listing_id: None,
+                        sku: Some(sku.clone()),
+                        title: l.title.clone().unwrap_or_else(|| sku.clone()),
+                        quantity: l.quantity,
+                        unit_price_minor,
+                    });
+                    continue;
+                }
                 errors.push(
-                    FieldError::new(&format!("lines[{i}].unit_price"), "currency_mismatch")
-                        .with("listing", &listing.currency)
-                        .with("order", &order.currency),
+                    FieldError::new(&format!("lines[{i}].sku"), "sku_unknown").with("value", sku),
                 );
-                None
-            }
-            None => variant.price_override_minor.or(listing.price_minor),
-        };
-        let Some(unit_price_minor) = price else {
-            if l.unit_price_minor.is_none() && listing.currency == order.currency {
-                errors.push(FieldError::new(
-                    &format!("lines[{i}].unit_price"),
-                    "required",
-                ));
-            }
+                continue;
+            };
+            let price = match l.unit_price_minor {
+                Some(p) => Some(p),
+                None if listed.currency != order.currency => {
+                    errors.push(
+                        FieldError::new(&format!("lines[{i}].unit_price"), "currency_mismatch")
+                            .with("listing", &listed.currency)
+                            .with("order", &order.currency),
+                    );
+                    None
+                }
+                None => listed.price_override_minor.or(listed.price_minor),
+            };
+            let Some(unit_price_minor) = price else {
+                if l.unit_price_minor.is_none() && listed.currency == order.currency {
+                    errors.push(FieldError::new(
+                        &format!("lines[{i}].unit_price"),
+                        "required",
+                    ));
+                }
+                continue;
+            };
+            out.push(Priced {
+                listing_id: Some(listed.listing_id),
+                sku: Some(sku.clone()),
+                title: l.title.clone().unwrap_or_else(|| listed.title.clone()),
+                quantity: l.quantity,
+                unit_price_minor,
+            });
+        }
+        errors.finish(out)
+    }
+}
+
+fn skus_of(order: &CheckedOrder) -> impl Iterator<Item = &str> {
+    order.lines.iter().filter_map(|l| l.sku.as_deref())
+}
+
+/// An order checked and priced, ready to be written.
+struct Ready {
+    order: CheckedOrder,
+    lines: Vec<Priced>,
+    subtotal: i64,
+    total: i64,
+}
+
+fn ready(book: &SkuBook, order: CheckedOrder) -> Result<Ready, Vec<FieldError>> {
+    let lines = book.price(&order)?;
+    let prices: Vec<i64> = lines.iter().map(|l| l.unit_price_minor).collect();
+    let (subtotal, total) = input::totals(&order, &prices)?;
+    Ok(Ready {
+        order,
+        lines,
+        subtotal,
+        total,
+    })
+}
+
+fn order_row(ctx: Ctx<'_>, r: &Ready, customer_id: i32) -> sales_order::ActiveModel {
+    let order = &r.order;
+    sales_order::ActiveModel {
+        channel: Set(order.channel.as_str().to_owned()),
+        marketplace: Set(order.marketplace.clone()),
+        marketplace_order_id: Set(order.marketplace_order_id.clone()),
+        customer_id: Set(customer_id),
+        status: Set(OrderStatus::New.as_str().to_owned()),
+        currency: Set(order.currency.clone()),
+        subtotal_minor: Set(r.subtotal),
+        shipping_minor: Set(order.shipping_minor),
+        vat_minor: Set(order.vat_minor),
+        discount_minor: Set(order.discount_minor),
+        coupon_code: Set(order.coupon_code.clone()),
+        total_minor: Set(r.total),
+        address: Set(json(&order.address)),
+        buyer_note: Set(order.note.clone()),
+        placed_at: Set(order.placed_at),
+        ship_by: Set(order.ship_by),
+        confirmed_at: Set(None),
+        carrier: Set(None),
+        tracking: Set(None),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+        ..Default::default()
+    }
+}
+
+fn line_rows(id: i32, lines: &[Priced]) -> impl Iterator<Item = order_line::ActiveModel> + '_ {
+    lines
+        .iter()
+        .enumerate()
+        .map(move |(pos, l)| order_line::ActiveModel {
+            order_id: Set(id),
+            position: Set(pos as i32),
+            listing_id: Set(l.listing_id),
+            sku: Set(l.sku.clone()),
+            title: Set(l.title.clone()),
+            quantity: Set(l.quantity),
+            unit_price_minor: Set(l.unit_price_minor),
+            ..Default::default()
+        })
+}
+
+fn event_row(
+    ctx: Ctx<'_>,
+    order_id: i32,
+    kind: EventKind,
+    from: Option<OrderStatus>,
+    to: Option<OrderStatus>,
+    detail: &BTreeMap<String, String>,
+) -> order_event::ActiveModel {
+    order_event::ActiveModel {
+        order_id: Set(order_id),
+        at: Set(ctx.now),
+        actor: Set(ctx.actor.to_owned()),
+        kind: Set(kind.as_str().to_owned()),
+        status_from: Set(from.map(|s| s.as_str().to_owned())),
+        status_to: Set(to.map(|s| s.as_str().to_owned())),
+        detail: Set(json(detail)),
+        ..Default::default()
+    }
+}
+
+fn created_event(ctx: Ctx<'_>, id: i32, channel: OrderChannel) -> order_event::ActiveModel {
+    let mut detail = BTreeMap::new();
+    detail.insert("channel".to_owned(), channel.as_str().to_owned());
+    event_row(
+        ctx,
+        id,
+        EventKind::Created,
+        None,
+        Some(OrderStatus::New),
+        &detail,
+    )
+}
+
+/// Takes the stock of a new order's catalog lines; what is short is noted on the timeline and
+/// opens one out-of-stock problem. Returns the listings touched.
+async fn take_stock<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    id: i32,
+    lines: &[Priced],
+) -> Result<Vec<i32>> {
+    let mut touched = Vec::new();
+    let mut short_skus = Vec::new();
+    for (pos, l) in lines.iter().enumerate() {
+        let (Some(sku), Some(_)) = (&l.sku, l.listing_id) else {
             continue;
         };
-        out.push(Priced {
-            listing_id: Some(listing.id),
-            sku: Some(sku.clone()),
-            title: l.title.clone().unwrap_or(listing.title),
-            quantity: l.quantity,
-            unit_price_minor,
-        });
+        let want = i64::from(l.quantity);
+        let taken = stock::take(db, id, pos as i32, sku, want, ctx.now).await?;
+        touched.extend(l.listing_id);
+        if taken < want {
+            let mut d = BTreeMap::new();
+            d.insert("sku".to_owned(), sku.clone());
+            d.insert("short".to_owned(), (want - taken).to_string());
+            event(db, ctx, id, EventKind::Oversold, None, None, d).await?;
+            short_skus.push(format!("{sku} ×{}", want - taken));
+        }
     }
-    Ok(errors.finish(out))
+    if !short_skus.is_empty() {
+        open_problem(db, ctx, id, ProblemKind::OutOfStock, &short_skus.join(", ")).await?;
+    }
+    Ok(touched)
 }
 
 /// Adds an order: finds or creates its buyer, takes its stock, opens the timeline. A hand-entered
@@ -183,108 +361,40 @@ pub async fn add<C: ConnectionTrait>(
             rescored: vec![],
         });
     }
-    let lines = price_lines(db, &order).await?.map_err(Error::Validation)?;
-    let prices: Vec<i64> = lines.iter().map(|l| l.unit_price_minor).collect();
-    let (subtotal, total) = input::totals(&order, &prices).map_err(Error::Validation)?;
+    let book = SkuBook::read(db, skus_of(&order).collect()).await?;
+    let r = ready(&book, order).map_err(Error::Validation)?;
 
-    let wanted: Vec<(usize, &str, i64)> = lines
+    let wanted: Vec<(usize, &str, i64)> = r
+        .lines
         .iter()
         .enumerate()
         .filter(|(_, l)| l.listing_id.is_some())
         .filter_map(|(i, l)| l.sku.as_deref().map(|s| (i, s, i64::from(l.quantity))))
         .collect();
     let shortages = stock::shortages(db, &wanted).await?;
-    if !shortages.is_empty() && order.channel != OrderChannel::Marketplace && !order.allow_oversell
+    if !shortages.is_empty()
+        && r.order.channel != OrderChannel::Marketplace
+        && !r.order.allow_oversell
     {
         return Err(Error::Oversell(shortages));
     }
 
     let buyer = customers::find_or_create(
         db,
-        &order.buyer,
-        order.marketplace.as_deref(),
+        &r.order.buyer,
+        r.order.marketplace.as_deref(),
         shop_language,
         ctx.now,
     )
     .await?;
-    let row = sales_order::ActiveModel {
-        channel: Set(order.channel.as_str().to_owned()),
-        marketplace: Set(order.marketplace.clone()),
-        marketplace_order_id: Set(order.marketplace_order_id.clone()),
-        customer_id: Set(buyer.id),
-        status: Set(OrderStatus::New.as_str().to_owned()),
-        currency: Set(order.currency.clone()),
-        subtotal_minor: Set(subtotal),
-        shipping_minor: Set(order.shipping_minor),
-        vat_minor: Set(order.vat_minor),
-        discount_minor: Set(order.discount_minor),
-        coupon_code: Set(order.coupon_code.clone()),
-        total_minor: Set(total),
-        address: Set(json(&order.address)),
-        buyer_note: Set(order.note.clone()),
-        placed_at: Set(order.placed_at),
-        ship_by: Set(order.ship_by),
-        confirmed_at: Set(None),
-        carrier: Set(None),
-        tracking: Set(None),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let id = row.id;
-    let line_rows: Vec<order_line::ActiveModel> = lines
-        .iter()
-        .enumerate()
-        .map(|(pos, l)| order_line::ActiveModel {
-            order_id: Set(id),
-            position: Set(pos as i32),
-            listing_id: Set(l.listing_id),
-            sku: Set(l.sku.clone()),
-            title: Set(l.title.clone()),
-            quantity: Set(l.quantity),
-            unit_price_minor: Set(l.unit_price_minor),
-            ..Default::default()
-        })
-        .collect();
-    order_line::Entity::insert_many(line_rows)
+    let id = order_row(ctx, &r, buyer.id).insert(db).await?.id;
+    order_line::Entity::insert_many(line_rows(id, &r.lines))
         .exec_without_returning(db)
         .await?;
-    let mut detail = BTreeMap::new();
-    detail.insert("channel".to_owned(), order.channel.as_str().to_owned());
-    event(
-        db,
-        ctx,
-        id,
-        EventKind::Created,
-        None,
-        Some(OrderStatus::New),
-        detail,
-    )
-    .await?;
+    created_event(ctx, id, r.order.channel).insert(db).await?;
     bump(db, OrderStatus::New, 1).await?;
 
-    let mut touched = Vec::new();
-    let mut short_skus = Vec::new();
-    for (pos, l) in lines.iter().enumerate() {
-        let (Some(sku), Some(_)) = (&l.sku, l.listing_id) else {
-            continue;
-        };
-        let want = i64::from(l.quantity);
-        let taken = stock::take(db, id, pos as i32, sku, want, ctx.now).await?;
-        touched.extend(l.listing_id);
-        if taken < want {
-            let mut d = BTreeMap::new();
-            d.insert("sku".to_owned(), sku.clone());
-            d.insert("short".to_owned(), (want - taken).to_string());
-            event(db, ctx, id, EventKind::Oversold, None, None, d).await?;
-            short_skus.push(format!("{sku} ×{}", want - taken));
-        }
-    }
-    if !short_skus.is_empty() {
-        open_problem(db, ctx, id, ProblemKind::OutOfStock, &short_skus.join(", ")).await?;
-    }
+    let mut touched = take_stock(db, ctx, id, &r.lines).await?;
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
@@ -294,6 +404,131 @@ pub async fn add<C: ConnectionTrait>(
         shortages,
         rescored,
     })
+}
+
+/// What adding a page of marketplace orders did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageAdded {
+    /// The index of each order added in the page, and its id.
+    pub added: Vec<(usize, i32)>,
+    /// The index of each order that could not be taken, and why; nothing of it was written.
+    pub refused: Vec<(usize, Vec<FieldError>)>,
+    pub rescored: Vec<i32>,
+}
+
+/// Adds a page of orders from `marketplace` (each with that marketplace and a distinct id) that
+/// are not in the store yet, as [`add`] would
+/// one by one, in a handful of statements: the SKUs are read at once, a buyer who appears twice
+/// is looked up once, and orders, lines and timelines go in as multi-row inserts. (A pull of
+/// thousands of orders spends its time on statements, not on the orders.)
+pub async fn add_marketplace_page<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    marketplace: &str,
+    inputs: &[NewOrder],
+    shop_language: &str,
+) -> Result<PageAdded> {
+    let mut out = PageAdded::default();
+    let mut checked = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        match input::check(input, ctx.now) {
+            Ok(o) => checked.push((i, o)),
+            Err(e) => out.refused.push((i, e)),
+        }
+    }
+    let book = SkuBook::read(db, checked.iter().flat_map(|(_, o)| skus_of(o)).collect()).await?;
+    let mut ready_ones = Vec::with_capacity(checked.len());
+    for (i, o) in checked {
+        match ready(&book, o) {
+            Ok(r) => ready_ones.push((i, r)),
+            Err(e) => out.refused.push((i, e)),
+        }
+    }
+    if ready_ones.is_empty() {
+        return Ok(out);
+    }
+    let mut buyers: Vec<(CheckedBuyer, i32)> = Vec::new();
+    let mut rows = Vec::with_capacity(ready_ones.len());
+    for (_, r) in &ready_ones {
+        let known = buyers
+            .iter()
+            .find(|(b, _)| *b == r.order.buyer)
+            .map(|(_, id)| *id);
+        let buyer = match known {
+            Some(id) => id,
+            None => {
+                let c = customers::find_or_create(
+                    db,
+                    &r.order.buyer,
+                    Some(marketplace),
+                    shop_language,
+                    ctx.now,
+                )
+                .await?;
+                buyers.push((r.order.buyer.clone(), c.id));
+                c.id
+            }
+        };
+        rows.push(order_row(ctx, r, buyer));
+    }
+    let ids: Vec<String> = ready_ones
+        .iter()
+        .filter_map(|(_, r)| r.order.marketplace_order_id.clone())
+        .collect();
+    for chunk in rows.chunks(200) {
+        sales_order::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    let stored: HashMap<String, i32> = sales_order::Entity::find()
+        .select_only()
+        .column(sales_order::Column::MarketplaceOrderId)
+        .column(sales_order::Column::Id)
+        .filter(sales_order::Column::Marketplace.eq(marketplace))
+        .filter(sales_order::Column::MarketplaceOrderId.is_in(ids))
+        .into_tuple::<(String, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut lines = Vec::new();
+    let mut events = Vec::with_capacity(ready_ones.len());
+    for (i, r) in &ready_ones {
+        let id = r
+            .order
+            .marketplace_order_id
+            .as_ref()
+            .and_then(|m| stored.get(m))
+            .copied()
+            .ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "marketplace order {:?} was not stored",
+                    r.order.marketplace_order_id
+                ))
+            })?;
+        out.added.push((*i, id));
+        lines.extend(line_rows(id, &r.lines));
+        events.push(created_event(ctx, id, r.order.channel));
+    }
+    for chunk in lines.chunks(500) {
+        order_line::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    for chunk in events.chunks(500) {
+        order_event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    bump(db, OrderStatus::New, ready_ones.len() as i64).await?;
+    let mut touched = Vec::new();
+    for ((_, id), (_, r)) in out.added.iter().zip(&ready_ones) {
+        touched.extend(take_stock(db, ctx, *id, &r.lines).await?);
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    out.rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
+    Ok(out)
 }
 
 /// Moves an order: checks the move against the status machine, records it on the timeline, and
@@ -532,18 +767,9 @@ async fn event<C: ConnectionTrait>(
     to: Option<OrderStatus>,
     detail: BTreeMap<String, String>,
 ) -> Result<()> {
-    order_event::ActiveModel {
-        order_id: Set(order_id),
-        at: Set(ctx.now),
-        actor: Set(ctx.actor.to_owned()),
-        kind: Set(kind.as_str().to_owned()),
-        status_from: Set(from.map(|s| s.as_str().to_owned())),
-        status_to: Set(to.map(|s| s.as_str().to_owned())),
-        detail: Set(json(&detail)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    event_row(ctx, order_id, kind, from, to, &detail)
+        .insert(db)
+        .await?;
     Ok(())
 }
 

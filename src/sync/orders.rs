@@ -1,8 +1,14 @@
-//! Bringing one marketplace order home, inside the pull's transaction: a new one is added (its
-//! buyer found or created, its stock taken); a known one follows what the marketplace did to it
-//! (cancelled, shipped, a new ship-by date). Applying the same order twice changes nothing.
+//! Bringing a page of marketplace orders home, inside the pull's transaction: new ones are added
+//! together (their buyers found or created, their stock taken); known ones follow what the
+//! marketplace did to them (cancelled, shipped, a new ship-by date). Applying the same page
+//! twice changes nothing.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 
 use super::RemoteOrder;
 use crate::error::{Error, Result};
@@ -10,84 +16,106 @@ use crate::orders::store::{self as order_store, Ctx};
 use crate::orders::{Act, OrderStatus};
 use crate::store::entity::sales_order;
 
-/// What applying a remote order did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Applied {
-    Created(i32),
-    Updated(i32),
-    Unchanged(i32),
-    /// The marketplace's order cannot be taken; nothing of it was written.
-    Refused(String),
+/// What applying a page did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageApplied {
+    pub created: Vec<i32>,
+    pub updated: Vec<i32>,
+    /// Orders the marketplace sent that cannot be taken, each with its id and why; nothing of
+    /// them was written.
+    pub refused: Vec<String>,
+    /// Listings rescored because stock ran out or came back, for the catalog index.
+    pub rescored: Vec<i32>,
 }
 
-/// Listings rescored because stock ran out or came back, for the catalog index.
-pub type Rescored = Vec<i32>;
-
-pub async fn apply<C: ConnectionTrait>(
+pub async fn apply_page<C: ConnectionTrait>(
     db: &C,
     ctx: Ctx<'_>,
     marketplace: &str,
-    remote: &RemoteOrder,
+    page: &[RemoteOrder],
     language: &str,
-) -> Result<(Applied, Rescored)> {
-    let existing = sales_order::Entity::find()
+) -> Result<PageApplied> {
+    let mut out = PageApplied::default();
+    // A page that names an order twice (it should not) is read as naming it once.
+    let mut seen = HashSet::new();
+    let page: Vec<&RemoteOrder> = page.iter().filter(|o| seen.insert(o.id.as_str())).collect();
+    let known: HashMap<String, (i32, String, Option<DateTime<Utc>>)> = sales_order::Entity::find()
+        .select_only()
+        .column(sales_order::Column::MarketplaceOrderId)
+        .column(sales_order::Column::Id)
+        .column(sales_order::Column::Status)
+        .column(sales_order::Column::ShipBy)
         .filter(sales_order::Column::Marketplace.eq(marketplace))
-        .filter(sales_order::Column::MarketplaceOrderId.eq(remote.id.as_str()))
-        .one(db)
-        .await?;
-    let mut rescored = Vec::new();
-    let Some(row) = existing else {
-        let mut order = match &remote.order {
-            Ok(o) => o.clone(),
-            Err(why) => return Ok((Applied::Refused(why.clone()), rescored)),
-        };
-        order.marketplace = Some(marketplace.to_owned());
-        let added = match order_store::add(db, ctx, &order, language).await {
-            Ok(a) => a,
-            // An order the marketplace sent that fails Vefa's checks is reported, not stored
-            // half-way.
-            Err(Error::Validation(fields)) => {
-                let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
-                return Ok((
-                    Applied::Refused(format!("order {}: {}", remote.id, what.join("; "))),
-                    rescored,
-                ));
+        .filter(sales_order::Column::MarketplaceOrderId.is_in(page.iter().map(|o| o.id.as_str())))
+        .into_tuple::<(String, i32, String, Option<DateTime<Utc>>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(m, id, status, ship_by)| (m, (id, status, ship_by)))
+        .collect();
+
+    let mut fresh = Vec::new();
+    let mut fresh_inputs = Vec::new();
+    for o in &page {
+        if known.contains_key(&o.id) {
+            continue;
+        }
+        match &o.order {
+            Ok(input) => {
+                let mut input = input.clone();
+                input.marketplace = Some(marketplace.to_owned());
+                input.marketplace_order_id = Some(o.id.clone());
+                fresh.push(*o);
+                fresh_inputs.push(input);
             }
-            Err(e) => return Err(e),
-        };
-        rescored.extend(added.rescored);
+            Err(why) => out.refused.push(why.clone()),
+        }
+    }
+    let added =
+        order_store::add_marketplace_page(db, ctx, marketplace, &fresh_inputs, language).await?;
+    out.rescored.extend(added.rescored);
+    for (i, fields) in added.refused {
+        let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
+        out.refused
+            .push(format!("order {}: {}", fresh[i].id, what.join("; ")));
+    }
+    for (i, id) in added.added {
+        let remote = fresh[i];
         // Most new orders are simply new; one already shipped or cancelled catches up.
         if remote.shipped.is_some() || remote.cancelled {
-            follow(db, ctx, added.id, OrderStatus::New, remote, &mut rescored).await?;
+            follow(db, ctx, id, OrderStatus::New, remote, &mut out.rescored).await?;
         }
-        return Ok((Applied::Created(added.id), rescored));
-    };
-    let id = row.id;
-    let status = OrderStatus::parse(&row.status)
-        .ok_or_else(|| Error::Corrupt(format!("order {id} status")))?;
-    let mut changed = follow(db, ctx, id, status, remote, &mut rescored).await?;
-    if let Ok(o) = &remote.order
-        && o.ship_by.is_some()
-        && row.ship_by != o.ship_by
-    {
-        // Etsy does not move a receipt's update time for this; the periodic re-read of open
-        // receipts brings it.
-        sales_order::ActiveModel {
-            id: Set(id),
-            ship_by: Set(o.ship_by),
-            updated_at: Set(ctx.now),
-            ..Default::default()
-        }
-        .update(db)
-        .await?;
-        changed = true;
+        out.created.push(id);
     }
-    let applied = if changed {
-        Applied::Updated(id)
-    } else {
-        Applied::Unchanged(id)
-    };
-    Ok((applied, rescored))
+
+    for o in &page {
+        let Some((id, status, ship_by)) = known.get(&o.id) else {
+            continue;
+        };
+        let status = OrderStatus::parse(status)
+            .ok_or_else(|| Error::Corrupt(format!("order {id} status")))?;
+        let mut changed = follow(db, ctx, *id, status, o, &mut out.rescored).await?;
+        if let Ok(input) = &o.order
+            && input.ship_by.is_some()
+            && *ship_by != input.ship_by
+        {
+            // Etsy does not move a receipt's update time for this; the periodic re-read of
+            // open receipts brings it.
+            sales_order::ActiveModel {
+                id: Set(*id),
+                ship_by: Set(input.ship_by),
+                updated_at: Set(ctx.now),
+                ..Default::default()
+            }
+            .update(db)
+            .await?;
+            changed = true;
+        }
+        if changed {
+            out.updated.push(*id);
+        }
+    }
+    Ok(out)
 }
 
 /// Moves the local order to where the marketplace says it is, through the status machine's own
@@ -98,9 +126,8 @@ async fn follow<C: ConnectionTrait>(
     id: i32,
     mut status: OrderStatus,
     remote: &RemoteOrder,
-    rescored: &mut Rescored,
+    rescored: &mut Vec<i32>,
 ) -> Result<bool> {
-    let mut moved = false;
     if remote.cancelled && status.before_dispatch() {
         let m = order_store::act(
             db,
@@ -114,22 +141,22 @@ async fn follow<C: ConnectionTrait>(
         rescored.extend(m.rescored);
         return Ok(true);
     }
+    let mut moved = false;
     if let Some((carrier, tracking)) = &remote.shipped {
+        let or_dash = |s: &String| {
+            if s.trim().is_empty() {
+                "—".to_owned()
+            } else {
+                s.clone()
+            }
+        };
         while status.before_dispatch() {
             let act = match status {
                 OrderStatus::New => Act::Confirm,
                 OrderStatus::Confirmed => Act::MarkReady,
                 _ => Act::Ship {
-                    carrier: if carrier.trim().is_empty() {
-                        "—".into()
-                    } else {
-                        carrier.clone()
-                    },
-                    tracking: if tracking.trim().is_empty() {
-                        "—".into()
-                    } else {
-                        tracking.clone()
-                    },
+                    carrier: or_dash(carrier),
+                    tracking: or_dash(tracking),
                 },
             };
             let m = order_store::act(db, ctx, id, &act).await?;
