@@ -207,6 +207,10 @@ impl Vefa {
         let done = async {
             let moved = orders::store::act(&txn, self.ctx(&rules, now), id, act).await?;
             queue_with(&txn, id, message.as_ref(), now).await?;
+            if let Act::Ship { .. } = act {
+                // A marketplace order's shipment goes back to the marketplace with the move.
+                crate::sync::outbox::queue_shipment(&txn, id, now).await?;
+            }
             Ok((id, moved.rescored))
         }
         .await;

@@ -10,10 +10,12 @@ use crate::changes::ChangeKind;
 use crate::error::{Error, Result};
 use crate::marketplace::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
 use crate::marketplace::etsy::{ApiError, Etsy, EtsyClient, Patience};
+use crate::orders::{self, ProblemKind};
 use crate::secrets::Secrets;
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
 use crate::sync::orders::{PageApplied, apply_page};
-use crate::sync::{Marketplace, SyncReport, cursors};
+use crate::sync::outbox::{self, PushStatus, ShipmentPush};
+use crate::sync::{Marketplace, Pushed, SyncReport, cursors};
 
 /// How long the seller has to approve in the browser.
 const LOGIN_WITHIN: Duration = Duration::from_secs(600);
@@ -210,13 +212,121 @@ impl Vefa {
             account_id: id,
             ..Default::default()
         };
-        match self.pull_orders(&account, &etsy, &mut report).await {
+        // Pulled first, so that what the marketplace did meanwhile is known before pushing.
+        let pulled = self.pull_orders(&account, &etsy, &mut report).await;
+        let pushed = match pulled {
+            Ok(()) => self.push_waiting(&account, &etsy, &mut report).await,
+            Err(e) => Err(e),
+        };
+        match pushed {
             Ok(()) => {}
             Err(Error::Marketplace(e)) => report.errors.push(e.to_string()),
             Err(e) => return Err(e),
         }
+        report.outbox_waiting = outbox::waiting(&self.db, account.id).await? as u32;
         report.api_calls = etsy.calls();
         Ok(report)
+    }
+
+    /// Sends the account's due outbox entries, oldest first. A refusal is told on the order
+    /// (the seller finishes it in the marketplace's own pages) and not tried again; a passing
+    /// failure waits for its backoff; a lost quota or login stops the round.
+    async fn push_waiting<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        loop {
+            let now = self.clock.now();
+            let due = outbox::due(&self.db, account.id, now, 50).await?;
+            if due.is_empty() {
+                return Ok(());
+            }
+            for entry in due {
+                let now = self.clock.now();
+                let pushed = match entry.kind.as_str() {
+                    outbox::SHIPMENT => {
+                        let Ok(s) = serde_json::from_str::<ShipmentPush>(&entry.payload) else {
+                            let why = "the stored shipment cannot be read".to_owned();
+                            outbox::settle(&self.db, &entry, PushStatus::Failed, Some(why), now)
+                                .await?;
+                            continue;
+                        };
+                        m.push_shipment(&s.remote_order_id, &s.carrier, &s.tracking)
+                            .await
+                    }
+                    other => {
+                        let why = format!("no marketplace push for \"{other}\"");
+                        outbox::settle(&self.db, &entry, PushStatus::Failed, Some(why), now)
+                            .await?;
+                        continue;
+                    }
+                };
+                match pushed {
+                    Ok(Pushed::Done) => {
+                        outbox::settle(&self.db, &entry, PushStatus::Sent, None, now).await?;
+                        report.outbox_sent += 1;
+                    }
+                    Ok(Pushed::Refused(why)) => self.refused_push(account, &entry, why).await?,
+                    Err(
+                        e @ (ApiError::DailyQuota | ApiError::SignedOut(_) | ApiError::Secret(_)),
+                    ) => {
+                        return Err(e.into());
+                    }
+                    Err(e) => {
+                        let status =
+                            outbox::retry_later(&self.db, &entry, e.to_string(), now).await?;
+                        report.errors.push(match status {
+                            PushStatus::Failed => {
+                                format!("gave up after {} tries: {e}", outbox::MAX_ATTEMPTS)
+                            }
+                            _ => format!("will try again: {e}"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The marketplace will not take a change: the entry is closed and the order gets a
+    /// problem that says what to do instead, in one transaction.
+    async fn refused_push(
+        &self,
+        account: &Account,
+        entry: &outbox::Due,
+        why: String,
+    ) -> Result<()> {
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = async {
+            outbox::settle(&txn, entry, PushStatus::Refused, Some(why.clone()), now).await?;
+            let Some(order) = entry.order_id else {
+                return Ok(None);
+            };
+            let place = match account.marketplace {
+                MarketplaceKind::Etsy | MarketplaceKind::Sandbox => "Etsy Shop Manager",
+            };
+            let note = format!(
+                "The marketplace did not take the tracking code ({why}). The order stays shipped \
+                 here: mark it as shipped in {place}."
+            );
+            let note: String = note.chars().take(1000).collect();
+            orders::store::open_problem(
+                &txn,
+                self.ctx(&rules, now),
+                order,
+                ProblemKind::Other,
+                &note,
+            )
+            .await?;
+            Ok(Some(order))
+        }
+        .await;
+        match done {
+            Ok(Some(order)) => self.commit_orders(txn, now, &[order], vec![]).await,
+            Ok(None) => Ok(txn.commit().await?),
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
     }
 
     /// Pages through the orders changed since the cursor, newest first; each page is one

@@ -124,6 +124,15 @@ fn assert_conforms(sandbox: &Sandbox) {
         if let Err(errors) = spec.check_query(e.operation, &e.query) {
             panic!("{} {} asked off the spec: {errors:#?}", e.method, e.path);
         }
+        if let Some(form) = &e.body
+            && let Err(errors) =
+                spec.check_body(e.operation, "application/x-www-form-urlencoded", form)
+        {
+            panic!(
+                "{} {} sent a body off the spec: {errors:#?}",
+                e.method, e.path
+            );
+        }
         if let Some(body) = &e.response {
             if let Err(errors) = spec.check_response(e.operation, e.status, body) {
                 panic!(
@@ -497,7 +506,198 @@ async fn a_page_of_orders_is_stored_as_one_by_one_would_be(store: TestStore) {
     assert_eq!(a, b);
 }
 
+/// The id of the local order for receipt `receipt`.
+async fn local(v: &Vefa, receipt: i64) -> i32 {
+    let sql = format!(
+        "SELECT CAST(id AS BIGINT) FROM sales_order WHERE marketplace_order_id = '{receipt}'"
+    );
+    scalar(v, &sql).await as i32
+}
+
+async fn ship(v: &Vefa, id: i32, tracking: &str) {
+    use vefa::orders::Act;
+    for act in [
+        Act::Confirm,
+        Act::MarkReady,
+        Act::Ship {
+            carrier: "Yurtiçi Kargo".into(),
+            tracking: tracking.into(),
+        },
+    ] {
+        v.act_on_order(id, &act).await.unwrap();
+    }
+}
+
+async fn a_shipment_goes_back_to_the_marketplace_once(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(20)).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let receipt = sandbox.receipt_ids()[4];
+    let id = local(&v, receipt).await;
+    ship(&v, id, "YK-0042").await;
+    // Waiting in the store with the move, before any sync.
+    assert_eq!(
+        scalar(
+            &v,
+            "SELECT COUNT(*) FROM sync_outbox WHERE status = 'waiting'"
+        )
+        .await,
+        1
+    );
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!((r.outbox_sent, r.outbox_waiting), (1, 0));
+    let remote = sandbox.receipt(receipt).unwrap();
+    assert!(remote.is_shipped, "the marketplace knows it shipped");
+    assert_eq!(remote.shipments.len(), 1);
+    assert_eq!(remote.shipments[0].tracking_code, "YK-0042");
+    assert_eq!(remote.shipments[0].carrier_name, "Yurtiçi Kargo");
+    // The pull sees the receipt changed; nothing moves twice and nothing is sent again.
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.orders_updated, r.errors.len()), (0, 0, 0));
+    assert_eq!(sandbox.receipt(receipt).unwrap().shipments.len(), 1);
+    assert_eq!(v.order(id).await.unwrap().status, OrderStatus::Shipped);
+    assert_conforms(&sandbox);
+}
+
+async fn a_refused_tracking_is_told_on_the_order_and_not_retried(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(SandboxConfig {
+        refuse_tracking: true,
+        ..config(10)
+    })
+    .await
+    .unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let receipt = sandbox.receipt_ids()[2];
+    let id = local(&v, receipt).await;
+    ship(&v, id, "AZ123456789").await;
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.outbox_waiting), (0, 0));
+    assert_eq!(
+        r.errors,
+        Vec::<String>::new(),
+        "a refusal is an answer, not an error"
+    );
+    let order = v.order(id).await.unwrap();
+    assert_eq!(order.status, OrderStatus::Shipped, "it stays shipped here");
+    let problem = order
+        .problems
+        .iter()
+        .find(|p| p.resolved_at.is_none())
+        .expect("a problem says what to do");
+    assert!(
+        problem
+            .note
+            .contains("mark it as shipped in Etsy Shop Manager"),
+        "{}",
+        problem.note
+    );
+    let calls = sandbox
+        .exchanges()
+        .iter()
+        .filter(|e| e.operation == "createReceiptShipment")
+        .count();
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let again = sandbox
+        .exchanges()
+        .iter()
+        .filter(|e| e.operation == "createReceiptShipment")
+        .count();
+    assert_eq!((calls, again), (1, 1), "no error loop: asked once");
+    assert_conforms(&sandbox);
+}
+
+async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(10)).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let receipt = sandbox.receipt_ids()[1];
+    let id = local(&v, receipt).await;
+    ship(&v, id, "PTT-1").await;
+    sandbox.set_faults(Faults::parse("500=1").unwrap());
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors.len(), 1, "the pull fails first: {:?}", r.errors);
+    // The marketplace answers again; the pull passes, the push is due and goes.
+    sandbox.set_faults(Faults::none());
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.errors.len()), (1, 0), "{:?}", r.errors);
+    assert!(sandbox.receipt(receipt).unwrap().is_shipped);
+    // A push that fails (six tries) after the pull passed waits for its backoff, then goes.
+    let receipt = sandbox.receipt_ids()[2];
+    let id = local(&v, receipt).await;
+    ship(&v, id, "PTT-2").await;
+    for _ in 0..6 {
+        sandbox.plant_for(
+            "createReceiptShipment",
+            503,
+            br#"{"error": "busy"}"#.to_vec(),
+        );
+    }
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.outbox_waiting), (0, 1));
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.contains("will try again") && e.contains("503")),
+        "{:?}",
+        r.errors
+    );
+    assert!(!sandbox.receipt(receipt).unwrap().is_shipped);
+    // Not yet due: the next sync leaves it.
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.outbox_waiting), (0, 1));
+    store.clock.advance(chrono::Duration::minutes(10));
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.outbox_waiting), (1, 0), "{:?}", r.errors);
+    assert!(sandbox.receipt(receipt).unwrap().is_shipped);
+}
+
 on_both_stores!(
+    a_shipment_goes_back_to_the_marketplace_once,
+    a_refused_tracking_is_told_on_the_order_and_not_retried,
+    a_failing_push_waits_and_is_sent_later,
     a_page_of_orders_is_stored_as_one_by_one_would_be,
     first_sync_brings_every_order_home_and_nothing_new_costs_one_call,
     changes_on_the_marketplace_come_home_once,

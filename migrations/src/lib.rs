@@ -10,6 +10,7 @@ mod m20261123_000004_listing_score;
 mod m20261123_000005_orders;
 mod m20261123_000006_outbox;
 mod m20261124_000007_sync;
+mod m20261124_000008_sync_outbox;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_orders::Migration),
             Box::new(m20261123_000006_outbox::Migration),
             Box::new(m20261124_000007_sync::Migration),
+            Box::new(m20261124_000008_sync_outbox::Migration),
         ]
     }
 }

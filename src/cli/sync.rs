@@ -183,8 +183,13 @@ fn print(reports: &[SyncReport], json: bool) {
     }
     for r in reports {
         println!(
-            "account {}: {} new orders, {} updated, {} API calls",
-            r.account_id, r.orders_new, r.orders_updated, r.api_calls
+            "account {}: {} new orders, {} updated, {} sent to the marketplace, {} waiting, {} API calls",
+            r.account_id,
+            r.orders_new,
+            r.orders_updated,
+            r.outbox_sent,
+            r.outbox_waiting,
+            r.api_calls
         );
         for e in &r.errors {
             println!("  error: {e}");

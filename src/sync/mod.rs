@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod cursors;
 pub mod orders;
+pub mod outbox;
 
 use std::future::Future;
 
@@ -20,6 +21,15 @@ use crate::orders::NewOrder;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Capabilities {
     pub pull_orders: bool,
+    pub push_shipment: bool,
+}
+
+/// How a push went, when the marketplace answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pushed {
+    Done,
+    /// The marketplace will not take it, and saying it again will not change that.
+    Refused(String),
 }
 
 /// An order as the marketplace has it now.
@@ -58,6 +68,14 @@ pub trait Marketplace: Send + Sync {
         since: Option<i64>,
         offset: u64,
     ) -> impl Future<Output = Result<RemoteOrders, ApiError>> + Send;
+
+    /// Tells the marketplace that order `remote_order_id` left with `carrier` and `tracking`.
+    fn push_shipment(
+        &self,
+        remote_order_id: &str,
+        carrier: &str,
+        tracking: &str,
+    ) -> impl Future<Output = Result<Pushed, ApiError>> + Send;
 }
 
 /// What a sync did, for the window, the CLI's `--json` and the logs.
@@ -66,6 +84,9 @@ pub struct SyncReport {
     pub account_id: i32,
     pub orders_new: u32,
     pub orders_updated: u32,
+    /// Changes sent to the marketplace (shipments so far), and those still waiting.
+    pub outbox_sent: u32,
+    pub outbox_waiting: u32,
     /// HTTP calls to the marketplace, retries and token refreshes included.
     pub api_calls: u32,
     /// What could not be brought home, each saying which item and why. A failed call ends the

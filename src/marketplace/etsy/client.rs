@@ -284,6 +284,18 @@ impl EtsyClient {
             .await
     }
 
+    /// A POST of a form to `path`, the answer read as `T`.
+    pub async fn post_form<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.endpoints.api);
+        self.call(operation, || self.http.post(&url).form(form))
+            .await
+    }
+
     /// A call with everything around it: pacing, token, tries, limits.
     async fn call<T: DeserializeOwned>(
         &self,

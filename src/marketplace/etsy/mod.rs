@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 pub use client::{ApiError, Endpoints, EtsyClient, Patience};
 
-use crate::sync::{Capabilities, Marketplace, RemoteOrder, RemoteOrders};
+use crate::sync::{Capabilities, Marketplace, Pushed, RemoteOrder, RemoteOrders};
 
 /// Receipts asked for per page: Etsy's largest.
 pub const PAGE: u32 = 100;
@@ -52,7 +52,10 @@ impl Etsy {
 
 impl Marketplace for Etsy {
     fn capabilities(&self) -> Capabilities {
-        Capabilities { pull_orders: true }
+        Capabilities {
+            pull_orders: true,
+            push_shipment: true,
+        }
     }
 
     fn calls(&self) -> u32 {
@@ -87,6 +90,45 @@ impl Marketplace for Etsy {
             total: page.count.max(0) as u64,
             orders: page.results.into_iter().map(RemoteOrder::from).collect(),
         })
+    }
+
+    async fn push_shipment(
+        &self,
+        remote_order_id: &str,
+        carrier: &str,
+        tracking: &str,
+    ) -> Result<Pushed, ApiError> {
+        self.tracking(remote_order_id, carrier, tracking).await
+    }
+}
+
+impl Etsy {
+    /// `createReceiptShipment`. Etsy refuses tracking for new connections in several
+    /// countries: a refusal (a 4xx other than 401 and 429) is an answer, not an error to retry.
+    async fn tracking(
+        &self,
+        receipt: &str,
+        carrier: &str,
+        tracking: &str,
+    ) -> Result<Pushed, ApiError> {
+        let path = format!(
+            "/v3/application/shops/{}/receipts/{receipt}/tracking",
+            self.shop_id
+        );
+        let form = [("tracking_code", tracking), ("carrier_name", carrier)];
+        match self
+            .client
+            .post_form::<wire::ShopReceipt>("createReceiptShipment", &path, &form)
+            .await
+        {
+            Ok(_) => Ok(Pushed::Done),
+            Err(ApiError::Refused {
+                status, message, ..
+            }) if (400..500).contains(&status) && status != 401 && status != 429 => {
+                Ok(Pushed::Refused(message))
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

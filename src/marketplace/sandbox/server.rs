@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -43,6 +43,8 @@ pub struct SandboxConfig {
     /// How late a slow answer is, and how long a "timeout" holds the connection.
     pub slow: Duration,
     pub hold: Duration,
+    /// Refuse tracking codes, as Etsy does for new connections in several countries.
+    pub refuse_tracking: bool,
 }
 
 impl Default for SandboxConfig {
@@ -61,6 +63,7 @@ impl Default for SandboxConfig {
             token_ttl: Duration::from_secs(3600),
             slow: Duration::from_secs(2),
             hold: Duration::from_secs(30),
+            refuse_tracking: false,
         }
     }
 }
@@ -102,6 +105,12 @@ struct Tokens {
     refresh: HashMap<String, ()>,
 }
 
+struct Planted {
+    operation: Option<&'static str>,
+    status: u16,
+    body: Vec<u8>,
+}
+
 struct Inner {
     config: SandboxConfig,
     shop: Mutex<Shop>,
@@ -112,8 +121,10 @@ struct Inner {
     calls: AtomicU64,
     /// The current second and how many calls it has had.
     second: Mutex<(i64, u32)>,
-    /// Raw answers to give instead of the next calls' (hostile-response tests).
-    planted: Mutex<VecDeque<(u16, Vec<u8>)>>,
+    /// Raw answers to give instead of the next calls' (hostile-response tests), each for any
+    /// call or for one operation.
+    planted: Mutex<VecDeque<Planted>>,
+    refuse_tracking: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -167,6 +178,7 @@ impl Sandbox {
             calls: AtomicU64::new(0),
             second: Mutex::new((0, 0)),
             planted: Mutex::new(VecDeque::new()),
+            refuse_tracking: AtomicBool::new(config.refuse_tracking),
             config,
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", inner.config.port)).await?;
@@ -180,6 +192,10 @@ impl Sandbox {
             .route(
                 "/v3/application/shops/{shop_id}/receipts",
                 get(receipts_route),
+            )
+            .route(
+                "/v3/application/shops/{shop_id}/receipts/{receipt_id}/tracking",
+                post(tracking_route),
             )
             .with_state(inner.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -233,13 +249,30 @@ impl Sandbox {
         lock(&self.inner.log).clone()
     }
 
+    pub fn set_refuse_tracking(&self, refuse: bool) {
+        self.inner.refuse_tracking.store(refuse, Ordering::Relaxed);
+    }
+
     pub fn set_faults(&self, faults: Faults) {
         *lock(&self.inner.faults) = faults;
     }
 
     /// The next API call is answered with `body` and `status` instead, whatever it asked.
     pub fn plant(&self, status: u16, body: Vec<u8>) {
-        lock(&self.inner.planted).push_back((status, body));
+        lock(&self.inner.planted).push_back(Planted {
+            operation: None,
+            status,
+            body,
+        });
+    }
+
+    /// The next call of `operation` (an OpenAPI operation id) is answered so instead.
+    pub fn plant_for(&self, operation: &'static str, status: u16, body: Vec<u8>) {
+        lock(&self.inner.planted).push_back(Planted {
+            operation: Some(operation),
+            status,
+            body,
+        });
     }
 
     /// New receipts placed now; returns their ids.
@@ -347,7 +380,7 @@ impl Inner {
 
     /// The checks every API call passes: the API key, the bearer token when the operation
     /// needs one, the limits, a planted answer, a fault.
-    async fn gate(&self, headers: &HeaderMap, needs_token: bool) -> Gate {
+    async fn gate(&self, headers: &HeaderMap, needs_token: bool, operation: &str) -> Gate {
         let (left_second, left_day) = match self.meter() {
             Ok(l) => l,
             Err(r) => return Gate::Answer(*r, None),
@@ -381,7 +414,15 @@ impl Inner {
                 return Gate::Answer(error(StatusCode::UNAUTHORIZED, "invalid_token"), None);
             }
         }
-        if let Some((status, body)) = lock(&self.planted).pop_front() {
+        let planted = {
+            let mut planted = lock(&self.planted);
+            planted
+                .iter()
+                .position(|p| p.operation.is_none_or(|o| o == operation))
+                .and_then(|i| planted.remove(i))
+                .map(|p| (p.status, p.body))
+        };
+        if let Some((status, body)) = planted {
             let r = (
                 StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
                 [(header::CONTENT_TYPE, "application/json")],
@@ -493,7 +534,7 @@ async fn pass(
     needs_token: bool,
     mut call: Call,
 ) -> Result<(Call, Passed), Response> {
-    match inner.gate(headers, needs_token).await {
+    match inner.gate(headers, needs_token, call.operation).await {
         Gate::Pass {
             left_second,
             left_day,
@@ -659,6 +700,64 @@ async fn receipts_route(
         }
         Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
     }
+}
+
+/// `createReceiptShipment`: the receipt is shipped, with this tracking, and changes now.
+async fn tracking_route(
+    State(inner): State<Arc<Inner>>,
+    Path((shop_id, receipt_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let mut c = call(
+        "createReceiptShipment",
+        "POST",
+        format!("/v3/application/shops/{shop_id}/receipts/{receipt_id}/tracking"),
+        &Query::parse(None),
+    );
+    c.body = Some(Value::Object(
+        form.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    ));
+    let (c, g) = match pass(&inner, &headers, true, c).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let id = receipt_id.parse::<i64>().ok();
+    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
+        let body = json!({ "error": format!("Shop {shop_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    }
+    if inner.refuse_tracking.load(Ordering::Relaxed) {
+        let body = json!({ "error": "Tracking is not available for orders shipped from this country. Mark the order as shipped in Shop Manager." });
+        return inner.answer(c, g, StatusCode::BAD_REQUEST, body);
+    }
+    let (Some(tracking), Some(carrier)) = (field("tracking_code"), field("carrier_name")) else {
+        let body = json!({ "error": "tracking_code and carrier_name are required" });
+        return inner.answer(c, g, StatusCode::BAD_REQUEST, body);
+    };
+    let mut shop = lock(&inner.shop);
+    let Some(r) = id.and_then(|id| shop.receipts.get_mut(&id)) else {
+        drop(shop);
+        let body = json!({ "error": format!("Receipt {receipt_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    };
+    let now = unix_now();
+    r.is_shipped = true;
+    r.updated_timestamp = now.max(r.updated_timestamp);
+    r.shipments
+        .push(crate::marketplace::etsy::wire::ShopReceiptShipment {
+            receipt_shipping_id: Some(r.receipt_id * 10 + r.shipments.len() as i64),
+            shipment_notification_timestamp: now,
+            carrier_name: carrier,
+            tracking_code: tracking,
+        });
+    let body = serde_json::to_value(&*r).unwrap_or(Value::Null);
+    drop(shop);
+    inner.answer(c, g, StatusCode::OK, body)
 }
 
 fn receipts_page(inner: &Inner, q: &Query) -> Result<Page<ShopReceipt>, String> {
@@ -842,6 +941,7 @@ mod tests {
             calls: AtomicU64::new(0),
             second: Mutex::new((0, 0)),
             planted: Mutex::new(VecDeque::new()),
+            refuse_tracking: AtomicBool::new(false),
         };
         let q = |s: &str| Query::parse(Some(s.to_owned()));
         let page = receipts_page(&inner, &q("sort_on=updated&limit=2&offset=1")).unwrap();

@@ -20,3 +20,4 @@ pub mod seller_profile;
 pub mod setting;
 pub mod stock_movement;
 pub mod sync_cursor;
+pub mod sync_outbox;

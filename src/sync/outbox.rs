@@ -1,0 +1,222 @@
+//! The sync outbox: changes that must reach a marketplace, stored in the same transaction as the
+//! local change and sent by the next sync, with retries and exponential backoff with jitter. An
+//! entry is one per change (a unique source key), so asking twice queues once.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::entity::{marketplace_account, sales_order, sync_outbox};
+
+pub const SHIPMENT: &str = "shipment";
+
+/// Tries before an entry is given up (and shown as failed).
+pub const MAX_ATTEMPTS: i32 = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushStatus {
+    Waiting,
+    Sent,
+    /// The marketplace will not take it; the seller has to act (told on the order).
+    Refused,
+    /// Out of tries.
+    Failed,
+}
+
+impl PushStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PushStatus::Waiting => "waiting",
+            PushStatus::Sent => "sent",
+            PushStatus::Refused => "refused",
+            PushStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A shipment to tell the marketplace: the order's id there, carrier and tracking code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShipmentPush {
+    pub remote_order_id: String,
+    pub carrier: String,
+    pub tracking: String,
+}
+
+/// An entry due to be sent.
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub id: i32,
+    pub kind: String,
+    pub order_id: Option<i32>,
+    pub payload: String,
+    pub attempts: i32,
+}
+
+/// Queues the shipment of order `order_id` for the marketplace it came from, when a connected
+/// account sells there; returns whether it did. Runs in the caller's transaction.
+pub async fn queue_shipment<C: ConnectionTrait>(
+    db: &C,
+    order_id: i32,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(order) = sales_order::Entity::find_by_id(order_id).one(db).await? else {
+        return Err(Error::NotFound {
+            what: "order",
+            id: order_id.to_string(),
+        });
+    };
+    let (Some(marketplace), Some(remote), Some(carrier), Some(tracking)) = (
+        order.marketplace,
+        order.marketplace_order_id,
+        order.carrier,
+        order.tracking,
+    ) else {
+        return Ok(false);
+    };
+    // Orders do not name their account yet; a shop has one account per marketplace.
+    let Some(account) = marketplace_account::Entity::find()
+        .filter(marketplace_account::Column::Marketplace.eq(marketplace))
+        .order_by_asc(marketplace_account::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let payload = ShipmentPush {
+        remote_order_id: remote,
+        carrier,
+        tracking,
+    };
+    let row = sync_outbox::ActiveModel {
+        account_id: Set(account.id),
+        kind: Set(SHIPMENT.to_owned()),
+        source_key: Set(format!("{SHIPMENT}:{order_id}")),
+        order_id: Set(Some(order_id)),
+        payload: Set(serde_json::to_string(&payload).unwrap_or_default()),
+        status: Set(PushStatus::Waiting.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(Some(now)),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    sync_outbox::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(sync_outbox::Column::SourceKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(true)
+}
+
+/// Entries of `account` due by `now`, oldest first.
+pub async fn due<C: ConnectionTrait>(
+    db: &C,
+    account: i32,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Due>> {
+    Ok(sync_outbox::Entity::find()
+        .filter(sync_outbox::Column::AccountId.eq(account))
+        .filter(sync_outbox::Column::Status.eq(PushStatus::Waiting.as_str()))
+        .filter(sync_outbox::Column::NextAttemptAt.lte(now))
+        .order_by_asc(sync_outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| Due {
+            id: r.id,
+            kind: r.kind,
+            order_id: r.order_id,
+            payload: r.payload,
+            attempts: r.attempts,
+        })
+        .collect())
+}
+
+/// How many of `account`'s entries wait to be sent.
+pub async fn waiting<C: ConnectionTrait>(db: &C, account: i32) -> Result<u64> {
+    Ok(sync_outbox::Entity::find()
+        .filter(sync_outbox::Column::AccountId.eq(account))
+        .filter(sync_outbox::Column::Status.eq(PushStatus::Waiting.as_str()))
+        .count(db)
+        .await?)
+}
+
+/// The wait before try `attempts + 1`: 30 s doubled each time, at most six hours, and a random
+/// part (half to all of it) so that many desks do not retry in step.
+pub fn backoff(attempts: i32, jitter: f64) -> Duration {
+    let secs = (30i64 << attempts.clamp(0, 10)).min(6 * 3600);
+    Duration::milliseconds((secs as f64 * 1000.0 * (0.5 + 0.5 * jitter.clamp(0.0, 1.0))) as i64)
+}
+
+/// Records how a send went.
+pub async fn settle<C: ConnectionTrait>(
+    db: &C,
+    entry: &Due,
+    status: PushStatus,
+    error: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sync_outbox::ActiveModel {
+        id: Set(entry.id),
+        status: Set(status.as_str().to_owned()),
+        attempts: Set(entry.attempts + 1),
+        next_attempt_at: Set(None),
+        last_error: Set(error),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// A send that failed for now: tried again after the backoff, or given up after
+/// [`MAX_ATTEMPTS`]. Returns the status the entry is left in.
+pub async fn retry_later<C: ConnectionTrait>(
+    db: &C,
+    entry: &Due,
+    error: String,
+    now: DateTime<Utc>,
+) -> Result<PushStatus> {
+    let attempts = entry.attempts + 1;
+    if attempts >= MAX_ATTEMPTS {
+        settle(db, entry, PushStatus::Failed, Some(error), now).await?;
+        return Ok(PushStatus::Failed);
+    }
+    sync_outbox::ActiveModel {
+        id: Set(entry.id),
+        attempts: Set(attempts),
+        next_attempt_at: Set(Some(now + backoff(entry.attempts, fastrand::f64()))),
+        last_error: Set(Some(error)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(PushStatus::Waiting)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_with_jitter_and_stops_growing_at_six_hours() {
+        assert_eq!(backoff(0, 1.0), Duration::seconds(30));
+        assert_eq!(backoff(0, 0.0), Duration::seconds(15));
+        assert_eq!(backoff(3, 1.0), Duration::seconds(240));
+        assert_eq!(backoff(20, 1.0), Duration::hours(6));
+        assert!(backoff(2, 0.3) > backoff(2, 0.0) && backoff(2, 0.3) < backoff(2, 1.0));
+    }
+}
