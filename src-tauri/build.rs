@@ -35,6 +35,9 @@ const COMMANDS: &[&str] = &[
     "orders_today",
     "get_smtp",
     "save_smtp",
+    "marketplaces",
+    "start_sandbox_shop",
+    "sync_now",
 ];
 
 fn main() {

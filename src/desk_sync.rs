@@ -10,8 +10,9 @@ use crate::changes::ChangeKind;
 use crate::error::{Error, Result};
 use crate::marketplace::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
 use crate::marketplace::etsy::{ApiError, Etsy, EtsyClient, Patience};
+use crate::marketplace::sandbox::{Sandbox, SandboxConfig};
 use crate::orders::{self, ProblemKind};
-use crate::secrets::Secrets;
+use crate::secrets::{MemorySecrets, Secrets};
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
 use crate::sync::orders::{PageApplied, apply_page};
 use crate::sync::outbox::{self, PushStatus, ShipmentPush};
@@ -75,9 +76,92 @@ pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<()
     Ok(())
 }
 
+/// The demo shop: the sandbox marketplace running inside this process on a loopback port, and
+/// its account. Its tokens are throwaway ones kept in memory (the sandbox starts afresh with the
+/// process), so a machine without a keychain can try Vefa too.
+pub struct SandboxShop {
+    sandbox: Sandbox,
+    secrets: Arc<MemorySecrets>,
+    pub account: Account,
+}
+
+impl SandboxShop {
+    /// Where the sandbox account's tokens are.
+    pub fn secrets(&self) -> Arc<dyn Secrets> {
+        self.secrets.clone()
+    }
+
+    pub fn url(&self) -> String {
+        self.sandbox.url()
+    }
+}
+
+const ORDERS: &str = "orders";
+
+/// An account as the window lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct AccountStatus {
+    pub account: Account,
+    /// When its orders were last brought home.
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Changes waiting to be sent to it.
+    pub waiting: u32,
+}
+
+/// The setting that remembers the seller chose to try the sandbox shop.
+const SANDBOX_SHOP: &str = "sandbox_shop";
+
 impl Vefa {
+    /// Starts the sandbox shop and connects it (the same account every time); remembered, so
+    /// that the app starts it again next time.
+    pub async fn start_sandbox_shop(&self, config: SandboxConfig) -> Result<SandboxShop> {
+        let sandbox = Sandbox::start(config)
+            .await
+            .map_err(|e| Error::Login(format!("the sandbox shop cannot listen: {e}")))?;
+        let secrets = Arc::new(MemorySecrets::default());
+        let req = ConnectRequest {
+            marketplace: MarketplaceKind::Sandbox,
+            base_url: sandbox.url(),
+            keystring: SANDBOX_KEYSTRING.into(),
+            secret: SANDBOX_SECRET.into(),
+            redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
+        };
+        let account = self
+            .connect_marketplace(&req, secrets.as_ref(), approve_in_sandbox)
+            .await?;
+        crate::settings::set_value(&self.db, SANDBOX_SHOP, &true, self.clock.now()).await?;
+        Ok(SandboxShop {
+            sandbox,
+            secrets,
+            account,
+        })
+    }
+
+    /// Whether the seller chose the sandbox shop (and it should start with the app).
+    pub async fn sandbox_shop_wanted(&self) -> Result<bool> {
+        Ok(crate::settings::get_value(&self.db, SANDBOX_SHOP)
+            .await?
+            .unwrap_or(false))
+    }
+
     pub async fn marketplace_accounts(&self) -> Result<Vec<Account>> {
         accounts::list(&self.db).await
+    }
+
+    /// Each connected account with when its orders were last brought home and what waits to be
+    /// sent to it.
+    pub async fn marketplace_status(&self) -> Result<Vec<AccountStatus>> {
+        let mut out = Vec::new();
+        for account in accounts::list(&self.db).await? {
+            let synced_at = cursors::synced_at(&self.db, account.id, ORDERS).await?;
+            let waiting = outbox::waiting(&self.db, account.id).await? as u32;
+            out.push(AccountStatus {
+                account,
+                synced_at,
+                waiting,
+            });
+        }
+        Ok(out)
     }
 
     /// Connects a shop: listens on the redirect address, has `open` show the consent page (the
@@ -337,7 +421,7 @@ impl Vefa {
         m: &M,
         report: &mut SyncReport,
     ) -> Result<()> {
-        const RESOURCE: &str = "orders";
+        const RESOURCE: &str = ORDERS;
         let language = self.shop_language().await?;
         let auto_confirm = self.settings().await?.auto_confirm;
         let marketplace = account.marketplace.as_str();

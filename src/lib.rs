@@ -8,7 +8,10 @@ pub mod completeness;
 mod desk_orders;
 mod desk_sync;
 pub use desk_orders::{SendReport, SmtpView};
-pub use desk_sync::{ConnectRequest, SANDBOX_KEYSTRING, SANDBOX_SECRET, approve_in_sandbox};
+pub use desk_sync::{
+    AccountStatus, ConnectRequest, SANDBOX_KEYSTRING, SANDBOX_SECRET, SandboxShop,
+    approve_in_sandbox,
+};
 pub mod error;
 pub mod listings;
 pub mod locale;

@@ -21,6 +21,7 @@ use vefa::secrets::Keychain;
 use vefa::{ErrorView, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;
+use crate::syncer::Marketplaces;
 
 type Reply<T> = Result<T, ErrorView>;
 
@@ -365,4 +366,29 @@ pub async fn save_smtp(
         .await?;
     state.sender.nudge();
     Ok(vefa.smtp_view(&keychain).await?)
+}
+
+/// The connected marketplaces, what waits for them, and the last sync.
+#[tauri::command]
+#[specta::specta]
+pub async fn marketplaces(state: State<'_, AppState>) -> Reply<Marketplaces> {
+    state.syncer.view(state.vefa().await?).await
+}
+
+/// "Try Vefa with a sandbox shop": starts it inside the app, connects it and syncs.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_sandbox_shop(state: State<'_, AppState>) -> Reply<Marketplaces> {
+    let vefa = state.vefa().await?;
+    state.syncer.start_sandbox(vefa).await?;
+    state.syncer.view(vefa).await
+}
+
+/// "Sync now".
+#[tauri::command]
+#[specta::specta]
+pub async fn sync_now(state: State<'_, AppState>) -> Reply<Marketplaces> {
+    let vefa = state.vefa().await?;
+    state.syncer.round(vefa).await?;
+    state.syncer.view(vefa).await
 }

@@ -7,6 +7,7 @@ mod feed;
 mod launch;
 mod sender;
 mod state;
+mod syncer;
 
 use tauri::Manager;
 use tauri_specta::{Builder, collect_commands, collect_events};
@@ -52,6 +53,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::orders_today,
             commands::get_smtp,
             commands::save_smtp,
+            commands::marketplaces,
+            commands::start_sandbox_shop,
+            commands::sync_now,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.
@@ -83,6 +87,8 @@ pub fn run() {
             sender::run(app.handle().clone());
             // Reminds of orders waiting too long for confirmation or near their ship-by date.
             alerts::remind(app.handle().clone());
+            // Keeps the connected shops in sync (and starts the sandbox shop if chosen).
+            syncer::run(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

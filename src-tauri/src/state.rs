@@ -14,6 +14,7 @@ pub struct AppState {
     vefa: OnceCell<Result<Vefa, ErrorView>>,
     pub notifier: Arc<dyn Notifier>,
     pub sender: crate::sender::Nudge,
+    pub syncer: crate::syncer::Syncer,
 }
 
 impl AppState {
@@ -25,6 +26,7 @@ impl AppState {
             vefa: OnceCell::new(),
             notifier: Arc::new(DesktopNotifier::new(vefa::APP_ID)),
             sender: crate::sender::Nudge::default(),
+            syncer: crate::syncer::Syncer::default(),
         }
     }
 

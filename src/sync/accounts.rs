@@ -79,7 +79,11 @@ impl Account {
 }
 
 pub fn secret_key(kind: MarketplaceKind, base_url: &str, shop_id: i64) -> String {
-    format!("{}:{shop_id}@{base_url}", kind.as_str())
+    match kind {
+        // The sandbox moves to another loopback port each time it starts: it is one shop.
+        MarketplaceKind::Sandbox => format!("sandbox:{shop_id}"),
+        MarketplaceKind::Etsy => format!("etsy:{shop_id}@{base_url}"),
+    }
 }
 
 fn view(r: marketplace_account::Model) -> Result<Account> {
@@ -136,12 +140,14 @@ pub async fn upsert<C: ConnectionTrait>(
     a: &NewAccount,
     now: DateTime<Utc>,
 ) -> Result<Account> {
-    let existing = marketplace_account::Entity::find()
+    let mut same = marketplace_account::Entity::find()
         .filter(marketplace_account::Column::Marketplace.eq(a.marketplace.as_str()))
-        .filter(marketplace_account::Column::BaseUrl.eq(a.base_url.as_str()))
-        .filter(marketplace_account::Column::ShopId.eq(a.shop_id))
-        .one(db)
-        .await?;
+        .filter(marketplace_account::Column::ShopId.eq(a.shop_id));
+    if a.marketplace != MarketplaceKind::Sandbox {
+        // The sandbox shop is the same shop on whichever port it runs today.
+        same = same.filter(marketplace_account::Column::BaseUrl.eq(a.base_url.as_str()));
+    }
+    let existing = same.one(db).await?;
     let mut row = marketplace_account::ActiveModel {
         marketplace: Set(a.marketplace.as_str().to_owned()),
         base_url: Set(a.base_url.clone()),

@@ -65,3 +65,17 @@ pub async fn save<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// When `resource` was last pulled from `account`.
+pub async fn synced_at<C: ConnectionTrait>(
+    db: &C,
+    account: i32,
+    resource: &str,
+) -> Result<Option<DateTime<Utc>>> {
+    Ok(
+        sync_cursor::Entity::find_by_id((account, resource.to_owned()))
+            .one(db)
+            .await?
+            .and_then(|r| r.synced_at),
+    )
+}

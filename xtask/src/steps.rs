@@ -202,6 +202,8 @@ fn e2e() -> Result {
             "listings",
             "--test",
             "orders",
+            "--test",
+            "sync",
             "--",
             "--test-threads=1",
         ])

@@ -139,6 +139,15 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Receipt numbers for new receipts: tenths of a second since 2026, above any seeded shop's.
+fn fresh_k() -> u64 {
+    let tenths = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() / 100)
+        .unwrap_or(0) as u64;
+    tenths.saturating_sub(17_672_256_000) + 1_000_000
+}
+
 fn token(rng: &mut fastrand::Rng) -> String {
     (0..32).map(|_| rng.alphanumeric()).collect::<String>()
 }
@@ -332,8 +341,10 @@ impl Inner {
         let mut shop = lock(&self.shop);
         let mut last = 0;
         for _ in 0..n {
-            let k = shop.next_k;
-            shop.next_k += 1;
+            // Numbered from the clock as well, so that a sandbox started again (the app's,
+            // on every launch) never gives a new receipt the number of an older one.
+            let k = shop.next_k.max(fresh_k());
+            shop.next_k = k + 1;
             let r = data::receipt(self.config.seed, k, unix_now(), &shop.listings);
             last = r.receipt_id;
             shop.receipts.insert(r.receipt_id, r);

@@ -52,6 +52,12 @@ export const commands = {
 	getSmtp: () => typedError<SmtpView, ErrorView>(__TAURI_INVOKE("get_smtp")),
 	/**  Saves the SMTP server; a password given goes to the OS keychain, never the store. */
 	saveSmtp: (settings: SmtpSettings, password: string | null) => typedError<SmtpView, ErrorView>(__TAURI_INVOKE("save_smtp", { settings, password })),
+	/**  The connected marketplaces, what waits for them, and the last sync. */
+	marketplaces: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("marketplaces")),
+	/**  "Try Vefa with a sandbox shop": starts it inside the app, connects it and syncs. */
+	startSandboxShop: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("start_sandbox_shop")),
+	/**  "Sync now". */
+	syncNow: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("sync_now")),
 };
 
 /** Events */
@@ -61,6 +67,27 @@ export const events = {
 };
 
 /* Types */
+export type Account = {
+	id: number,
+	marketplace: MarketplaceKind,
+	base_url: string,
+	/**  The shop's id on the marketplace. */
+	shop_id: string,
+	shop_name: string,
+	keystring: string,
+	redirect_uri: string,
+	created_at: string,
+};
+
+/**  An account as the window lists it. */
+export type AccountStatus = {
+	account: Account,
+	/**  When its orders were last brought home. */
+	synced_at: string | null,
+	/**  Changes waiting to be sent to it. */
+	waiting: number,
+};
+
 /**  What the seller does to an order, with what the move needs. */
 export type Act = { action: "confirm" } | { action: "mark_ready" } | { action: "ship"; carrier: string; tracking: string } | { action: "deliver" } | { action: "complete" } | 
 /**  Before dispatch; the stock comes back. */
@@ -365,6 +392,19 @@ export type ListingRow = {
 
 export type ListingState = "draft" | "active" | "inactive" | "sold_out";
 
+/**  Etsy itself, or the sandbox marketplace (which speaks Etsy's API on loopback). */
+export type MarketplaceKind = "etsy" | "sandbox";
+
+/**  What the window shows of the marketplaces. */
+export type Marketplaces = {
+	accounts: AccountStatus[],
+	/**  The sandbox shop runs inside the app. */
+	sandbox_running: boolean,
+	syncing: boolean,
+	/**  The last round, one report per account. */
+	last: SyncReport[],
+};
+
 /**  The seller's hand on a message: sent it themselves, try again now, or drop it. */
 export type MessageAction = "mark_sent_by_hand" | "retry_now" | "cancel";
 
@@ -642,6 +682,23 @@ export type StoreInfo = {
 	migrations_applied: number,
 	/**  The copy taken before this open migrated the file, if it did. */
 	backup: string | null,
+};
+
+/**  What a sync did, for the window, the CLI's `--json` and the logs. */
+export type SyncReport = {
+	account_id: number,
+	orders_new: number,
+	orders_updated: number,
+	/**  Changes sent to the marketplace (shipments so far), and those still waiting. */
+	outbox_sent: number,
+	outbox_waiting: number,
+	/**  HTTP calls to the marketplace, retries and token refreshes included. */
+	api_calls: number,
+	/**
+	 *  What could not be brought home, each saying which item and why. A failed call ends the
+	 *  sync there; what came before it is kept.
+	 */
+	errors: string[],
 };
 
 /**  The long texts a rule can require. */

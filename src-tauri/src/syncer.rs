@@ -1,0 +1,160 @@
+//! Keeps the connected shops in sync: the sandbox shop started again if the seller chose it, a
+//! sync of every account at start, every few minutes and on "Sync now". The syncing itself is
+//! the core's (`Vefa::sync_account`); new orders reach the window and the notifications through
+//! the change feed like any other change.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde::Serialize;
+use specta::Type;
+use tauri::{AppHandle, Manager};
+use tokio::sync::{Mutex, Notify};
+use vefa::marketplace::etsy::Patience;
+use vefa::marketplace::sandbox::SandboxConfig;
+use vefa::secrets::{Keychain, Secrets};
+use vefa::sync::SyncReport;
+use vefa::{AccountStatus, ErrorView, SandboxShop, Vefa};
+
+use crate::AppState;
+
+/// Etsy's pace: a sync every two minutes. The sandbox shop makes an order every 20 seconds and
+/// is synced every 20 seconds, so that a first look shows orders arriving within a minute.
+const EVERY: Duration = Duration::from_secs(120);
+const SANDBOX_EVERY: Duration = Duration::from_secs(20);
+
+#[derive(Default)]
+pub struct Syncer {
+    shop: Mutex<Option<SandboxShop>>,
+    /// One sync at a time; "Sync now" during one waits for it, then runs.
+    round: Mutex<()>,
+    syncing: AtomicBool,
+    last: std::sync::Mutex<Vec<SyncReport>>,
+    wake: Notify,
+}
+
+/// What the window shows of the marketplaces.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Marketplaces {
+    pub accounts: Vec<AccountStatus>,
+    /// The sandbox shop runs inside the app.
+    pub sandbox_running: bool,
+    pub syncing: bool,
+    /// The last round, one report per account.
+    pub last: Vec<SyncReport>,
+}
+
+fn sandbox_config() -> SandboxConfig {
+    SandboxConfig {
+        shop_name: "Vefa Sandbox".into(),
+        orders: 25,
+        listings: 40,
+        order_every: Some(SANDBOX_EVERY),
+        ..SandboxConfig::default()
+    }
+}
+
+impl Syncer {
+    pub async fn view(&self, vefa: &Vefa) -> Result<Marketplaces, ErrorView> {
+        Ok(Marketplaces {
+            accounts: vefa.marketplace_status().await?,
+            sandbox_running: self.shop.lock().await.is_some(),
+            syncing: self.syncing.load(Ordering::Relaxed),
+            last: self.last.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        })
+    }
+
+    /// Starts the sandbox shop unless it runs, then syncs at once.
+    pub async fn start_sandbox(&self, vefa: &Vefa) -> Result<(), ErrorView> {
+        {
+            let mut shop = self.shop.lock().await;
+            if shop.is_none() {
+                *shop = Some(vefa.start_sandbox_shop(sandbox_config()).await?);
+            }
+        }
+        self.round(vefa).await
+    }
+
+    /// Syncs every account, one after the other.
+    pub async fn round(&self, vefa: &Vefa) -> Result<(), ErrorView> {
+        let _one = self.round.lock().await;
+        self.syncing.store(true, Ordering::Relaxed);
+        let done = self.sync_all(vefa).await;
+        self.syncing.store(false, Ordering::Relaxed);
+        let reports = done?;
+        for r in &reports {
+            if !r.errors.is_empty() {
+                tracing::warn!(account = r.account_id, errors = ?r.errors, "sync");
+            }
+        }
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = reports;
+        Ok(())
+    }
+
+    async fn sync_all(&self, vefa: &Vefa) -> Result<Vec<SyncReport>, ErrorView> {
+        let (sandbox_id, sandbox_secrets) = match &*self.shop.lock().await {
+            Some(s) => (Some(s.account.id), Some(s.secrets())),
+            None => (None, None),
+        };
+        let keychain: Arc<dyn Secrets> = Arc::new(Keychain::new(vefa::APP_ID));
+        let mut reports = Vec::new();
+        for account in vefa.marketplace_accounts().await? {
+            let secrets = match (&sandbox_secrets, sandbox_id == Some(account.id)) {
+                (Some(s), true) => s.clone(),
+                _ => keychain.clone(),
+            };
+            match vefa
+                .sync_account(account.id, secrets, Patience::default())
+                .await
+            {
+                Ok(r) => reports.push(r),
+                // One account that cannot sync (its login gone from the keychain) does not
+                // stop the others; its report says why.
+                Err(e) => reports.push(SyncReport {
+                    account_id: account.id,
+                    errors: vec![e.to_string()],
+                    ..SyncReport::default()
+                }),
+            }
+        }
+        Ok(reports)
+    }
+
+    pub fn nudge(&self) {
+        self.wake.notify_one();
+    }
+}
+
+pub fn run(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let Ok(vefa) = state.vefa().await else {
+            return;
+        };
+        let syncer = &state.syncer;
+        match vefa.sandbox_shop_wanted().await {
+            Ok(true) => {
+                if let Err(e) = syncer.start_sandbox(vefa).await {
+                    tracing::warn!(error = %e, "starting the sandbox shop");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "reading the sandbox setting"),
+        }
+        loop {
+            if let Err(e) = syncer.round(vefa).await {
+                tracing::warn!(error = %e, "sync");
+            }
+            let every = if syncer.shop.lock().await.is_some() {
+                SANDBOX_EVERY
+            } else {
+                EVERY
+            };
+            tokio::select! {
+                _ = syncer.wake.notified() => {}
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    });
+}
