@@ -97,6 +97,9 @@ impl SandboxShop {
 }
 
 const ORDERS: &str = "orders";
+/// The last re-read of the open orders.
+const OPEN_ORDERS: &str = "open_orders";
+const REREAD_OPEN_EVERY: chrono::Duration = chrono::Duration::hours(1);
 
 /// An account as the window lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
@@ -297,7 +300,13 @@ impl Vefa {
             ..Default::default()
         };
         // Pulled first, so that what the marketplace did meanwhile is known before pushing.
-        let pulled = self.pull_orders(&account, &etsy, &mut report).await;
+        let pulled = match self.pull_orders(&account, &etsy, &mut report).await {
+            Ok(first) => {
+                self.reread_open_orders(&account, &etsy, first, &mut report)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         let pushed = match pulled {
             Ok(()) => self.push_waiting(&account, &etsy, &mut report).await,
             Err(e) => Err(e),
@@ -415,64 +424,134 @@ impl Vefa {
 
     /// Pages through the orders changed since the cursor, newest first; each page is one
     /// transaction with the cursor's new position, so a crash resumes at the page it was on.
+    /// Returns whether this was the account's first pull (everything came home).
     async fn pull_orders<M: Marketplace>(
         &self,
         account: &Account,
         m: &M,
         report: &mut SyncReport,
-    ) -> Result<()> {
-        const RESOURCE: &str = ORDERS;
-        let language = self.shop_language().await?;
-        let auto_confirm = self.settings().await?.auto_confirm;
-        let marketplace = account.marketplace.as_str();
+    ) -> Result<bool> {
+        let first = cursors::load(&self.db, account.id, ORDERS)
+            .await?
+            .cursor
+            .is_none();
+        let page_env = PageEnv::new(self, account).await?;
         loop {
-            let pos = cursors::load(&self.db, account.id, RESOURCE).await?;
+            let pos = cursors::load(&self.db, account.id, ORDERS).await?;
             let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
-            let (txn, rules, now) = self.order_begin(true).await?;
-            let ctx = self.ctx(&rules, now);
-            let step: Result<(bool, PageApplied)> = async {
-                let applied = apply_page(&txn, ctx, marketplace, &page.orders, &language).await?;
-                let mut next = pos;
-                if next.window_high.is_none() {
-                    // The newest change this pull covers; later pages are older.
-                    next.window_high = page.orders.iter().map(|o| o.updated).max().or(pos.cursor);
-                }
-                next.next_offset += page.orders.len() as u64;
-                let done = page.orders.is_empty() || next.next_offset >= page.total;
-                if done {
-                    next = cursors::Position {
-                        cursor: next.window_high.max(pos.cursor),
-                        window_high: None,
-                        next_offset: 0,
-                    };
-                }
-                cursors::save(&txn, account.id, RESOURCE, next, now).await?;
-                Ok((done, applied))
+            let mut next = pos;
+            if next.window_high.is_none() {
+                // The newest change this pull covers; later pages are older.
+                next.window_high = page.orders.iter().map(|o| o.updated).max().or(pos.cursor);
             }
-            .await;
-            let (done, applied) = match step {
-                Ok(d) => d,
-                Err(e) => return crate::store::abandon(txn, e).await,
-            };
-            let touched: Vec<i32> = applied
-                .created
-                .iter()
-                .chain(&applied.updated)
-                .copied()
-                .collect();
-            self.commit_orders(txn, now, &touched, applied.rescored)
+            next.next_offset += page.orders.len() as u64;
+            let done = page.orders.is_empty() || next.next_offset >= page.total;
+            if done {
+                next = cursors::Position {
+                    cursor: next.window_high.max(pos.cursor),
+                    window_high: None,
+                    next_offset: 0,
+                };
+            }
+            self.store_orders(&page_env, &page.orders, Some((ORDERS, next)), report)
                 .await?;
-            report.orders_new += applied.created.len() as u32;
-            report.orders_updated += applied.updated.len() as u32;
-            report.errors.extend(applied.refused);
-            if auto_confirm {
-                for id in applied.created {
-                    self.auto_confirm(id).await?;
-                }
+            if done {
+                return Ok(first);
             }
+        }
+    }
+
+    /// Reads the open orders again when the last time was an hour ago or more: Etsy moves no
+    /// update time for a new ship-by date. Right after a first pull there is nothing to re-read.
+    async fn reread_open_orders<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        first_pull: bool,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        if first_pull {
+            let at = cursors::Position::default();
+            return cursors::save(&self.db, account.id, OPEN_ORDERS, at, now).await;
+        }
+        let last = cursors::synced_at(&self.db, account.id, OPEN_ORDERS).await?;
+        if last.is_some_and(|t| now - t < REREAD_OPEN_EVERY) {
+            return Ok(());
+        }
+        let page_env = PageEnv::new(self, account).await?;
+        let mut offset = 0;
+        loop {
+            let page = m.open_orders(offset).await?;
+            offset += page.orders.len() as u64;
+            let done = page.orders.is_empty() || offset >= page.total;
+            let mark = done.then_some((OPEN_ORDERS, cursors::Position::default()));
+            self.store_orders(&page_env, &page.orders, mark, report)
+                .await?;
             if done {
                 return Ok(());
             }
         }
+    }
+
+    /// Brings a page of remote orders home in one transaction, with `cursor`'s new position if
+    /// given; then auto-confirms the new ones when the seller wants that.
+    async fn store_orders(
+        &self,
+        env: &PageEnv,
+        orders: &[crate::sync::RemoteOrder],
+        cursor: Option<(&str, cursors::Position)>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let (txn, rules, now) = self.order_begin(true).await?;
+        let ctx = self.ctx(&rules, now);
+        let step: Result<PageApplied> = async {
+            let applied = apply_page(&txn, ctx, &env.marketplace, orders, &env.language).await?;
+            if let Some((resource, at)) = cursor {
+                cursors::save(&txn, env.account, resource, at, now).await?;
+            }
+            Ok(applied)
+        }
+        .await;
+        let applied = match step {
+            Ok(a) => a,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        let touched: Vec<i32> = applied
+            .created
+            .iter()
+            .chain(&applied.updated)
+            .copied()
+            .collect();
+        self.commit_orders(txn, now, &touched, applied.rescored)
+            .await?;
+        report.orders_new += applied.created.len() as u32;
+        report.orders_updated += applied.updated.len() as u32;
+        report.errors.extend(applied.refused);
+        if env.auto_confirm {
+            for id in applied.created {
+                self.auto_confirm(id).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What every page of one sync needs to know.
+struct PageEnv {
+    account: i32,
+    marketplace: String,
+    language: String,
+    auto_confirm: bool,
+}
+
+impl PageEnv {
+    async fn new(v: &Vefa, account: &Account) -> Result<Self> {
+        Ok(Self {
+            account: account.id,
+            marketplace: account.marketplace.as_str().to_owned(),
+            language: v.shop_language().await?,
+            auto_confirm: v.settings().await?.auto_confirm,
+        })
     }
 }

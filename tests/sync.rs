@@ -694,7 +694,59 @@ async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
     assert!(sandbox.receipt(receipt).unwrap().is_shipped);
 }
 
+async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(150)).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    let first = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        first.api_calls, 2,
+        "a first pull is not followed by a re-read"
+    );
+    let receipt = sandbox.receipt_ids()[10];
+    let later = sandbox.receipt(receipt).unwrap().transactions[0]
+        .expected_ship_date
+        .unwrap()
+        + 5 * 86_400;
+    sandbox.edit_receipt_quietly(receipt, |r| {
+        for t in &mut r.transactions {
+            t.expected_ship_date = Some(later);
+        }
+    });
+    let id = local(&v, receipt).await;
+    let ship_by = |o: vefa::orders::Order| o.ship_by.map(|t| t.timestamp());
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.api_calls, r.orders_updated),
+        (1, 0),
+        "within the hour: one call, as before"
+    );
+    assert_ne!(ship_by(v.order(id).await.unwrap()), Some(later));
+    store.clock.advance(chrono::Duration::minutes(61));
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!(
+        r.api_calls,
+        1 + 2,
+        "the changes, then the 150 open orders in two pages"
+    );
+    assert_eq!(r.orders_updated, 1, "only the order whose date moved");
+    assert_eq!(ship_by(v.order(id).await.unwrap()), Some(later));
+    assert_conforms(&sandbox);
+}
+
 on_both_stores!(
+    open_orders_are_read_again_for_a_new_ship_by_date,
     a_shipment_goes_back_to_the_marketplace_once,
     a_refused_tracking_is_told_on_the_order_and_not_retried,
     a_failing_push_waits_and_is_sent_later,

@@ -69,6 +69,13 @@ pub trait Marketplace: Send + Sync {
         offset: u64,
     ) -> impl Future<Output = Result<RemoteOrders, ApiError>> + Send;
 
+    /// Orders still open (neither shipped nor cancelled), oldest first, skipping `offset`: read
+    /// again now and then, because some changes (Etsy's ship-by date) do not count as one.
+    fn open_orders(
+        &self,
+        offset: u64,
+    ) -> impl Future<Output = Result<RemoteOrders, ApiError>> + Send;
+
     /// Tells the marketplace that order `remote_order_id` left with `carrier` and `tracking`.
     fn push_shipment(
         &self,

@@ -83,7 +83,15 @@ impl Spec {
                 None => errors.push(format!("{id}: query parameter {k} is not documented")),
                 Some(p) => {
                     let schema = &p["schema"];
-                    let value = match schema["type"].as_str() {
+                    // After the nullable conversion a type may be ["boolean", "null"].
+                    let kind = match &schema["type"] {
+                        Value::String(t) => Some(t.as_str()),
+                        Value::Array(ts) => {
+                            ts.iter().filter_map(Value::as_str).find(|t| *t != "null")
+                        }
+                        _ => None,
+                    };
+                    let value = match kind {
                         Some("integer") => v
                             .parse::<i64>()
                             .map(Value::from)

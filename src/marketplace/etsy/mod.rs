@@ -78,18 +78,21 @@ impl Marketplace for Etsy {
         if let Some(s) = since {
             query.push(("min_last_modified", s.to_string()));
         }
-        let page: wire::Page<wire::ShopReceipt> = self
-            .client
-            .get(
-                "getShopReceipts",
-                &format!("/v3/application/shops/{}/receipts", self.shop_id),
-                &query,
-            )
-            .await?;
-        Ok(RemoteOrders {
-            total: page.count.max(0) as u64,
-            orders: page.results.into_iter().map(RemoteOrder::from).collect(),
-        })
+        self.receipts(&query).await
+    }
+
+    /// `getShopReceipts` of receipts neither shipped nor cancelled, oldest first (a new one
+    /// joins at the end, so paging skips none).
+    async fn open_orders(&self, offset: u64) -> Result<RemoteOrders, ApiError> {
+        let query = [
+            ("was_shipped", "false".to_owned()),
+            ("was_canceled", "false".to_owned()),
+            ("sort_on", "created".to_owned()),
+            ("sort_order", "asc".to_owned()),
+            ("limit", PAGE.to_string()),
+            ("offset", offset.to_string()),
+        ];
+        self.receipts(&query).await
     }
 
     async fn push_shipment(
@@ -129,6 +132,23 @@ impl Etsy {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+impl Etsy {
+    async fn receipts(&self, query: &[(&str, String)]) -> Result<RemoteOrders, ApiError> {
+        let page: wire::Page<wire::ShopReceipt> = self
+            .client
+            .get(
+                "getShopReceipts",
+                &format!("/v3/application/shops/{}/receipts", self.shop_id),
+                query,
+            )
+            .await?;
+        Ok(RemoteOrders {
+            total: page.count.max(0) as u64,
+            orders: page.results.into_iter().map(RemoteOrder::from).collect(),
+        })
     }
 }
 

@@ -301,6 +301,16 @@ impl Sandbox {
         true
     }
 
+    /// Changes a receipt the way Etsy changes a ship-by date: without moving its update time.
+    pub fn edit_receipt_quietly(&self, id: i64, change: impl FnOnce(&mut ShopReceipt)) -> bool {
+        let mut shop = lock(&self.inner.shop);
+        let Some(r) = shop.receipts.get_mut(&id) else {
+            return false;
+        };
+        change(r);
+        true
+    }
+
     /// A receipt as the shop has it now.
     pub fn receipt(&self, id: i64) -> Option<ShopReceipt> {
         lock(&self.inner.shop).receipts.get(&id).cloned()
