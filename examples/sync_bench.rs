@@ -1,10 +1,12 @@
-//! The sync figures of issue 5: the first sync of a shop with 10 000 orders from the sandbox
-//! marketplace over loopback (the figure: at most ceil(10k/100) calls plus a small constant,
-//! and ≤ 2 s of CPU in Vefa), then a sync with nothing new (the figure: one call). The sandbox
+//! The sync figures of issue 5: the first sync of a shop with 10 000 orders and 5 000 listings
+//! from the sandbox marketplace over loopback (the figure: at most ceil(10k/100) + ceil(5k/100)
+//! calls plus a small constant, and ≤ 2 s of CPU in Vefa), then a sync with nothing new (the
+//! figure: one call per resource). The sandbox
 //! runs as its own process (`vefa sandbox serve`), so the CPU time measured here is Vefa's
 //! alone. `cargo xtask bench` runs it in the release build; it prints, never asserts.
 //!
-//! `cargo run --release --example sync_bench [ORDERS]` (after `cargo build --release --bin vefa`).
+//! `cargo run --release --example sync_bench [ORDERS [LISTINGS]]` (after `cargo build --release
+//! --bin vefa`).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -33,6 +35,10 @@ async fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
+    let listings: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5_000);
     let exe = std::env::current_exe().unwrap();
     let vefa_bin = exe
         .parent()
@@ -40,7 +46,14 @@ async fn main() {
         .map(|p| p.join("vefa"))
         .unwrap();
     let mut sandbox = Command::new(&vefa_bin)
-        .args(["sandbox", "serve", "--orders", &orders.to_string()])
+        .args([
+            "sandbox",
+            "serve",
+            "--orders",
+            &orders.to_string(),
+            "--listings",
+            &listings.to_string(),
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -88,11 +101,12 @@ async fn main() {
     let _ = sandbox.kill();
     let _ = sandbox.wait();
 
-    let pages = orders.div_ceil(100);
+    let pages = orders.div_ceil(100) + listings.div_ceil(100);
     println!(
-        "sync, first pull of {orders} orders:      {:>7} calls (ceil(n/100) = {pages}), {} new, {} errors",
+        "sync, first pull of {orders} orders, {listings} listings: {:>4} calls (ceil(n/100)s = {pages}), {} orders and {} listings new, {} errors",
         first.api_calls,
         first.orders_new,
+        first.listings_pulled,
         first.errors.len()
     );
     println!(
@@ -100,7 +114,7 @@ async fn main() {
         wall.as_secs_f64()
     );
     println!(
-        "sync, nothing new:                     {:>7} call(s), {} new",
+        "sync, nothing new:                     {:>7} calls (orders, listings), {} new",
         again.api_calls, again.orders_new
     );
 }

@@ -5,6 +5,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use sea_orm::TransactionTrait;
+
 use crate::Vefa;
 use crate::changes::ChangeKind;
 use crate::error::{Error, Result};
@@ -14,6 +16,7 @@ use crate::marketplace::sandbox::{Sandbox, SandboxConfig};
 use crate::orders::{self, ProblemKind};
 use crate::secrets::{MemorySecrets, Secrets};
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
+use crate::sync::listings::{self as listing_sync, ListingsApplied};
 use crate::sync::orders::{PageApplied, apply_page};
 use crate::sync::outbox::{self, PushStatus, ShipmentPush};
 use crate::sync::{Marketplace, Pushed, SyncReport, cursors};
@@ -97,6 +100,7 @@ impl SandboxShop {
 }
 
 const ORDERS: &str = "orders";
+const LISTINGS: &str = "listings";
 /// The last re-read of the open orders.
 const OPEN_ORDERS: &str = "open_orders";
 const REREAD_OPEN_EVERY: chrono::Duration = chrono::Duration::hours(1);
@@ -307,6 +311,10 @@ impl Vefa {
             }
             Err(e) => Err(e),
         };
+        let pulled = match pulled {
+            Ok(()) => self.pull_listings(&account, &etsy, &mut report).await,
+            Err(e) => Err(e),
+        };
         let pushed = match pulled {
             Ok(()) => self.push_waiting(&account, &etsy, &mut report).await,
             Err(e) => Err(e),
@@ -457,6 +465,90 @@ impl Vefa {
                 .await?;
             if done {
                 return Ok(first);
+            }
+        }
+    }
+
+    /// Pages through the active listings newest change first and stops at the first one older
+    /// than the cursor; each page is one transaction with the cursor's position.
+    async fn pull_listings<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        loop {
+            let pos = cursors::load(&self.db, account.id, LISTINGS).await?;
+            let page = m.listings_changed(pos.next_offset).await?;
+            let fresh = page
+                .listings
+                .iter()
+                .take_while(|l| pos.cursor.is_none_or(|c| l.updated >= c))
+                .count();
+            let mut next = pos;
+            if next.window_high.is_none() {
+                next.window_high = page.listings.iter().map(|l| l.updated).max().or(pos.cursor);
+            }
+            next.next_offset += page.listings.len() as u64;
+            let done = fresh < page.listings.len()
+                || page.listings.is_empty()
+                || next.next_offset >= page.total;
+            if done {
+                next = cursors::Position {
+                    cursor: next.window_high.max(pos.cursor),
+                    window_high: None,
+                    next_offset: 0,
+                };
+            }
+            let now = self.clock.now();
+            let txn = self.db.begin().await?;
+            let step: Result<ListingsApplied> = async {
+                let rules = crate::completeness::rule_sets::load_all(&txn).await?;
+                let applied = listing_sync::apply_page(
+                    &txn,
+                    &rules,
+                    account.id,
+                    &page.listings[..fresh],
+                    now,
+                )
+                .await?;
+                cursors::save(&txn, account.id, LISTINGS, next, now).await?;
+                Ok(applied)
+            }
+            .await;
+            let applied = match step {
+                Ok(a) => a,
+                Err(e) => return crate::store::abandon(txn, e).await,
+            };
+            let touched: Vec<i32> = applied
+                .created
+                .iter()
+                .chain(&applied.updated)
+                .copied()
+                .collect();
+            let change = if touched.is_empty() {
+                None
+            } else {
+                let ids = touched.iter().map(i32::to_string).collect();
+                Some(
+                    self.feed
+                        .record(&txn, ChangeKind::Listings, ids, now)
+                        .await?,
+                )
+            };
+            txn.commit().await?;
+            for &id in &touched {
+                let saved = self.listing(id).await?;
+                self.catalog.upsert(&saved).await;
+            }
+            if let Some(c) = change {
+                self.feed.publish(c);
+            }
+            report.listings_pulled += touched.len() as u32;
+            report.listing_conflicts += applied.conflicts;
+            report.errors.extend(applied.refused);
+            if done {
+                return Ok(());
             }
         }
     }

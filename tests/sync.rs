@@ -194,11 +194,21 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
         .unwrap();
     assert_eq!(report.errors, Vec::<String>::new());
     assert_eq!(report.orders_new, 250);
+    assert_eq!(report.listings_pulled, 30);
     assert_eq!(
-        report.api_calls, 3,
-        "250 orders come in ceil(250/100) pages"
+        report.api_calls,
+        3 + 1,
+        "250 orders in ceil(250/100) pages, 30 listings in one"
     );
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, 250);
+    assert_eq!(
+        scalar(
+            &v,
+            "SELECT COUNT(*) FROM listing WHERE etsy_listing_id IS NOT NULL"
+        )
+        .await,
+        30
+    );
     let first = shop_state(&v).await;
 
     let calls_before = sandbox.calls();
@@ -213,8 +223,8 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
     );
     assert_eq!(
         sandbox.calls() - calls_before,
-        1,
-        "a sync with nothing new is one call"
+        2,
+        "a sync with nothing new is one call per resource (orders, listings)"
     );
     assert_eq!(shop_state(&v).await, first);
     assert_conforms(&sandbox);
@@ -251,7 +261,10 @@ async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
     assert_eq!(report.errors, Vec::<String>::new());
     assert_eq!(report.orders_new, 3, "the new receipts: {fresh:?}");
     assert_eq!(report.orders_updated, 2);
-    assert_eq!(report.api_calls, 1, "one page of changes");
+    assert_eq!(
+        report.api_calls, 2,
+        "one page of order changes, one of listings"
+    );
     let status = |id: i64| {
         let v = &v;
         async move {
@@ -704,8 +717,9 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
         .await
         .unwrap();
     assert_eq!(
-        first.api_calls, 2,
-        "a first pull is not followed by a re-read"
+        first.api_calls,
+        2 + 1,
+        "orders and listings; a first pull is not followed by a re-read"
     );
     let receipt = sandbox.receipt_ids()[10];
     let later = sandbox.receipt(receipt).unwrap().transactions[0]
@@ -725,8 +739,8 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
         .unwrap();
     assert_eq!(
         (r.api_calls, r.orders_updated),
-        (1, 0),
-        "within the hour: one call, as before"
+        (2, 0),
+        "within the hour: one call per resource, as before"
     );
     assert_ne!(ship_by(v.order(id).await.unwrap()), Some(later));
     store.clock.advance(chrono::Duration::minutes(61));
@@ -737,15 +751,135 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!(
         r.api_calls,
-        1 + 2,
-        "the changes, then the 150 open orders in two pages"
+        1 + 2 + 1,
+        "the changes, the 150 open orders in two pages, the listings"
     );
     assert_eq!(r.orders_updated, 1, "only the order whose date moved");
     assert_eq!(ship_by(v.order(id).await.unwrap()), Some(later));
     assert_conforms(&sandbox);
 }
 
+async fn listing(v: &Vefa, etsy_id: i64) -> vefa::listings::Listing {
+    let sql = format!("SELECT CAST(id AS BIGINT) FROM listing WHERE etsy_listing_id = '{etsy_id}'");
+    v.listing(scalar(v, &sql).await as i32).await.unwrap()
+}
+
+async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(store: TestStore) {
+    use vefa::listings::{ListingInput, Variant};
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(5)).await.unwrap();
+    let shop = sandbox.listings();
+    // A listing the seller already had (imported from an Etsy CSV), known by its SKU.
+    let mut had = ListingInput::draft(&shop[3].title, "TRY");
+    had.price.minor = shop[3].price_minor;
+    had.variants = vec![Variant {
+        sku: shop[3].sku.clone(),
+        quantity: 4,
+        ..Default::default()
+    }];
+    let had = v.create_listing(&had).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM listing").await,
+        30,
+        "linked by SKU, not doubled"
+    );
+    let linked = listing(&v, shop[3].listing_id).await;
+    assert_eq!(linked.id, had.id);
+    assert_eq!(
+        linked.input.description, shop[3].description,
+        "a blank here takes the marketplace's"
+    );
+    assert_eq!(linked.input.variants[0].quantity, 4, "stock stays Vefa's");
+    let created = listing(&v, shop[0].listing_id).await;
+    assert_eq!(created.input.title, shop[0].title);
+    assert_eq!(created.input.tags, shop[0].tags);
+    assert_eq!(created.input.variants[0].sku, shop[0].sku);
+    assert_eq!(
+        created.input.variants[0].quantity, shop[0].quantity,
+        "a new listing starts with the marketplace's stock"
+    );
+
+    // There: a new price for listing 0. Here: a new title for 1, there a new description.
+    // Both: listing 2's tags, differently.
+    sandbox.update_listing(shop[0].listing_id, |l| l.price_minor += 1_000);
+    let mut one = listing(&v, shop[1].listing_id).await;
+    one.input.title = "Əl işi fincan — yeni ad".into();
+    v.update_listing(one.id, &one.input).await.unwrap();
+    sandbox.update_listing(shop[1].listing_id, |l| {
+        l.description = "Yeni açıklama".into()
+    });
+    let mut two = listing(&v, shop[2].listing_id).await;
+    two.input.tags = vec!["burada".into()];
+    v.update_listing(two.id, &two.input).await.unwrap();
+    sandbox.update_listing(shop[2].listing_id, |l| l.tags = vec!["orada".into()]);
+
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!((r.listings_pulled, r.listing_conflicts), (2, 1));
+    assert_eq!(
+        listing(&v, shop[0].listing_id).await.input.price.minor,
+        shop[0].price_minor + 1_000
+    );
+    let one = listing(&v, shop[1].listing_id).await;
+    assert_eq!(
+        one.input.title, "Əl işi fincan — yeni ad",
+        "the seller's change is kept"
+    );
+    assert_eq!(
+        one.input.description, "Yeni açıklama",
+        "the marketplace's change is taken"
+    );
+    let two = listing(&v, shop[2].listing_id).await;
+    assert_eq!(
+        two.input.tags,
+        vec!["burada".to_owned()],
+        "not silently overwritten"
+    );
+    let conflict = rows(
+        &v,
+        &format!(
+            "SELECT field, base, local, remote FROM listing_conflict WHERE listing_id = {}",
+            two.id
+        ),
+    )
+    .await;
+    assert_eq!(conflict.len(), 1);
+    assert!(conflict[0].starts_with("tags|"), "{conflict:?}");
+    assert!(
+        conflict[0].contains("burada") && conflict[0].contains("orada"),
+        "{conflict:?}"
+    );
+
+    // Nothing new: one call each, nothing changes, the conflict still waits.
+    let before = sandbox.calls();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            r.listings_pulled,
+            r.listing_conflicts,
+            sandbox.calls() - before
+        ),
+        (0, 0, 2)
+    );
+    assert_eq!(scalar(&v, "SELECT COUNT(*) FROM listing_conflict").await, 1);
+    assert_conforms(&sandbox);
+}
+
 on_both_stores!(
+    listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller,
     open_orders_are_read_again_for_a_new_ship_by_date,
     a_shipment_goes_back_to_the_marketplace_once,
     a_refused_tracking_is_told_on_the_order_and_not_retried,

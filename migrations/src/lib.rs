@@ -11,6 +11,7 @@ mod m20261123_000005_orders;
 mod m20261123_000006_outbox;
 mod m20261124_000007_sync;
 mod m20261124_000008_sync_outbox;
+mod m20261124_000009_listing_sync;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_outbox::Migration),
             Box::new(m20261124_000007_sync::Migration),
             Box::new(m20261124_000008_sync_outbox::Migration),
+            Box::new(m20261124_000009_listing_sync::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod cursors;
+pub mod listings;
 pub mod orders;
 pub mod outbox;
 
@@ -21,7 +22,15 @@ use crate::orders::NewOrder;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Capabilities {
     pub pull_orders: bool,
+    pub pull_listings: bool,
     pub push_shipment: bool,
+}
+
+/// A page of listings, newest change first.
+#[derive(Debug, Clone)]
+pub struct RemoteListings {
+    pub total: u64,
+    pub listings: Vec<listings::RemoteListing>,
 }
 
 /// How a push went, when the marketplace answered.
@@ -69,6 +78,12 @@ pub trait Marketplace: Send + Sync {
         offset: u64,
     ) -> impl Future<Output = Result<RemoteOrders, ApiError>> + Send;
 
+    /// The shop's active listings, newest change first, skipping `offset`.
+    fn listings_changed(
+        &self,
+        offset: u64,
+    ) -> impl Future<Output = Result<RemoteListings, ApiError>> + Send;
+
     /// Orders still open (neither shipped nor cancelled), oldest first, skipping `offset`: read
     /// again now and then, because some changes (Etsy's ship-by date) do not count as one.
     fn open_orders(
@@ -91,6 +106,10 @@ pub struct SyncReport {
     pub account_id: i32,
     pub orders_new: u32,
     pub orders_updated: u32,
+    /// Listings created or changed here from the marketplace.
+    pub listings_pulled: u32,
+    /// Listing fields changed on both sides, waiting for the seller to choose.
+    pub listing_conflicts: u32,
     /// Changes sent to the marketplace (shipments so far), and those still waiting.
     pub outbox_sent: u32,
     pub outbox_waiting: u32,

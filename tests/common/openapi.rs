@@ -104,6 +104,8 @@ impl Spec {
                             .parse::<bool>()
                             .map(Value::from)
                             .unwrap_or(Value::from(v.as_str())),
+                        // A form-style array comes as the key repeated: each is one item.
+                        Some("array") => Value::from(vec![Value::from(v.as_str())]),
                         _ => Value::from(v.as_str()),
                     };
                     if let Err(e) = self.check(schema, &value) {

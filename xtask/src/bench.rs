@@ -54,7 +54,7 @@ pub fn bench() -> Result {
         "--",
         "1000000",
     ]))?;
-    // The sync figures: a first pull of 10k orders from the sandbox, then nothing new
+    // The sync figures: a first pull of 10k orders and 5k listings from the sandbox, then nothing new
     // (examples/sync_bench.rs; the sandbox runs as the release `vefa` binary).
     run(cargo().args(["build", "-q", "--release", "--bin", "vefa"]))?;
     run(cargo().args([
@@ -65,6 +65,7 @@ pub fn bench() -> Result {
         "sync_bench",
         "--",
         "10000",
+        "5000",
     ]))?;
     match std::fs::read_to_string(root().join("target/xtask/last-test-seconds")) {
         Ok(s) => println!("last passing `cargo xtask test`:        {:>7} s", s.trim()),

@@ -10,7 +10,9 @@ use serde::Deserialize;
 
 pub use client::{ApiError, Endpoints, EtsyClient, Patience};
 
-use crate::sync::{Capabilities, Marketplace, Pushed, RemoteOrder, RemoteOrders};
+use crate::listings::{ListingState, Pair, Variant};
+use crate::sync::listings::{Price, RemoteListing, RemoteListingData, SyncedFields};
+use crate::sync::{Capabilities, Marketplace, Pushed, RemoteListings, RemoteOrder, RemoteOrders};
 
 /// Receipts asked for per page: Etsy's largest.
 pub const PAGE: u32 = 100;
@@ -54,6 +56,7 @@ impl Marketplace for Etsy {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             pull_orders: true,
+            pull_listings: true,
             push_shipment: true,
         }
     }
@@ -79,6 +82,31 @@ impl Marketplace for Etsy {
             query.push(("min_last_modified", s.to_string()));
         }
         self.receipts(&query).await
+    }
+
+    /// `getListingsByShop` with their inventory, newest change first; the engine stops at the
+    /// first one older than its cursor, so a sync with nothing new costs one call.
+    async fn listings_changed(&self, offset: u64) -> Result<RemoteListings, ApiError> {
+        let query = [
+            ("state", "active".to_owned()),
+            ("sort_on", "updated".to_owned()),
+            ("sort_order", "desc".to_owned()),
+            ("includes", "Inventory".to_owned()),
+            ("limit", PAGE.to_string()),
+            ("offset", offset.to_string()),
+        ];
+        let page: wire::Page<wire::ShopListing> = self
+            .client
+            .get(
+                "getListingsByShop",
+                &format!("/v3/application/shops/{}/listings", self.shop_id),
+                &query,
+            )
+            .await?;
+        Ok(RemoteListings {
+            total: page.count.max(0) as u64,
+            listings: page.results.into_iter().map(RemoteListing::from).collect(),
+        })
     }
 
     /// `getShopReceipts` of receipts neither shipped nor cancelled, oldest first (a new one
@@ -170,4 +198,89 @@ impl From<wire::ShopReceipt> for RemoteOrder {
             order: r.to_order().map_err(|e| e.to_string()),
         }
     }
+}
+
+impl From<wire::ShopListing> for RemoteListing {
+    fn from(l: wire::ShopListing) -> Self {
+        RemoteListing {
+            id: l.listing_id.to_string(),
+            updated: l.updated_timestamp,
+            listing: listing_data(&l),
+        }
+    }
+}
+
+/// A listing as Vefa takes it: its price exactly in minor units, one variant per live product
+/// (SKU, quantity, a price of its own where it differs, its property values as options).
+fn listing_data(l: &wire::ShopListing) -> Result<RemoteListingData, String> {
+    let price = l.price.minor().ok_or_else(|| {
+        format!(
+            "price {}/{} does not fit its currency",
+            l.price.amount, l.price.divisor
+        )
+    })?;
+    let currency = l.price.currency_code.as_str().to_owned();
+    let state = match l.state.as_str() {
+        "active" => ListingState::Active,
+        "draft" => ListingState::Draft,
+        "sold_out" => ListingState::SoldOut,
+        _ => ListingState::Inactive,
+    };
+    let products: Vec<&wire::ListingInventoryProduct> = l
+        .inventory
+        .iter()
+        .flat_map(|i| &i.products)
+        .filter(|p| !p.is_deleted)
+        .collect();
+    let mut variants = Vec::with_capacity(products.len().max(1));
+    for p in products {
+        let Some(offer) = p.offerings.iter().find(|o| !o.is_deleted) else {
+            continue;
+        };
+        let own = offer
+            .price
+            .minor()
+            .ok_or_else(|| format!("product {}: price does not fit its currency", p.product_id))?;
+        variants.push(Variant {
+            sku: p.sku.clone(),
+            options: p
+                .property_values
+                .iter()
+                .filter_map(|v| {
+                    Some(Pair {
+                        name: v.property_name.clone()?,
+                        value: v.values.join(", "),
+                    })
+                })
+                .collect(),
+            price_override_minor: (own != price).then_some(own),
+            quantity: if offer.is_enabled {
+                offer.quantity.max(0)
+            } else {
+                0
+            },
+            ..Default::default()
+        });
+    }
+    if variants.is_empty() {
+        variants.push(Variant {
+            sku: l.skus.first().cloned().unwrap_or_default(),
+            quantity: l.quantity.max(0),
+            ..Default::default()
+        });
+    }
+    Ok(RemoteListingData {
+        fields: SyncedFields {
+            title: l.title.clone(),
+            description: l.description.clone(),
+            tags: l.tags.clone(),
+            materials: l.materials.clone(),
+            price: Price {
+                minor: price,
+                currency,
+            },
+        },
+        state,
+        variants,
+    })
 }

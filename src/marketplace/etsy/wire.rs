@@ -250,3 +250,61 @@ impl ShopReceipt {
         Ok(order)
     }
 }
+
+/// A value of a product's property (its size, its colour).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingPropertyValue {
+    #[serde(default)]
+    pub property_name: Option<String>,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListingInventoryProductOffering {
+    pub offering_id: i64,
+    pub quantity: i64,
+    pub is_enabled: bool,
+    #[serde(default)]
+    pub is_deleted: bool,
+    pub price: Money,
+}
+
+/// One variant of a listing: its SKU, its offering (price and quantity), its property values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListingInventoryProduct {
+    pub product_id: i64,
+    #[serde(default)]
+    pub sku: String,
+    #[serde(default)]
+    pub is_deleted: bool,
+    pub offerings: Vec<ListingInventoryProductOffering>,
+    #[serde(default)]
+    pub property_values: Vec<ListingPropertyValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListingInventory {
+    pub products: Vec<ListingInventoryProduct>,
+}
+
+/// A listing with its inventory (`includes=Inventory`), the parts Vefa reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShopListing {
+    pub listing_id: i64,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub state: String,
+    pub quantity: i64,
+    pub price: Money,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub materials: Vec<String>,
+    #[serde(default)]
+    pub skus: Vec<String>,
+    pub updated_timestamp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<ListingInventory>,
+}

@@ -14,6 +14,11 @@ pub struct SandboxListing {
     /// In kuruş: the sandbox shop sells in Turkish lira.
     pub price_minor: i64,
     pub quantity: i64,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub materials: Vec<String>,
+    /// When it last changed (Unix seconds); the server sets it.
+    pub updated_timestamp: i64,
 }
 
 pub const CURRENCY: &str = "TRY";
@@ -28,6 +33,21 @@ const TITLES: [&str; 8] = [
     "Bakır cezve 🫖",
     "گلدان سفالی دست‌ساز",
 ];
+
+const DESCRIPTIONS: [&str; 4] = [
+    "El yapımı, her parça biraz farklıdır. Kargoya özenle paketlenir.",
+    "Əl işidir; hər biri bir az fərqlidir. Diqqətlə qablaşdırılır.",
+    "دست‌ساز؛ هر قطعه کمی متفاوت است. با دقت بسته‌بندی می‌شود.",
+    "Hand-made; every piece is a little different. Carefully packed.",
+];
+
+const TAGS: [&[&str]; 3] = [
+    &["hediye", "el yapımı"],
+    &["hədiyyə"],
+    &["gift", "handmade", "home"],
+];
+
+const MATERIALS: [&[&str]; 3] = [&["bakır"], &["yün", "pamuk"], &["ceramic"]];
 
 const BUYERS: [&str; 8] = [
     "Ayşe Yılmaz",
@@ -58,6 +78,13 @@ pub fn listings(seed: u64, n: usize) -> Vec<SandboxListing> {
             sku: format!("SBX-{:05}", i + 1),
             price_minor: rng.i64(20..2_000) * 50,
             quantity: rng.i64(0..40),
+            description: DESCRIPTIONS[i % DESCRIPTIONS.len()].to_owned(),
+            tags: TAGS[i % TAGS.len()].iter().map(|t| t.to_string()).collect(),
+            materials: MATERIALS[i % MATERIALS.len()]
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            updated_timestamp: 0,
         })
         .collect()
 }

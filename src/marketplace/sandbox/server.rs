@@ -20,7 +20,10 @@ use sha2::{Digest, Sha256};
 
 use super::data::{self, SandboxListing};
 use super::faults::{Fault, Faults};
-use crate::marketplace::etsy::wire::{Page, ShopReceipt};
+use crate::marketplace::etsy::wire::{
+    Currency, ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering, Money,
+    Page, ShopListing, ShopReceipt,
+};
 
 /// How the sandbox shop starts and behaves.
 #[derive(Debug, Clone)]
@@ -163,8 +166,13 @@ pub struct Sandbox {
 impl Sandbox {
     /// Seeds the shop and starts serving on 127.0.0.1.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
-        let listings = data::listings(config.seed, config.listings);
+        let mut listings = data::listings(config.seed, config.listings);
         let now = unix_now();
+        // Listings were last edited over the last 60 days, the newest last.
+        let n = listings.len().max(1) as i64;
+        for (i, l) in listings.iter_mut().enumerate() {
+            l.updated_timestamp = now - 60 * 86_400 + (i as i64 * 60 * 86_400) / n;
+        }
         // The seeded receipts are spread over the last 30 days, a few sharing a second.
         let span = 30 * 86_400;
         let receipts = (0..config.orders as u64)
@@ -205,6 +213,10 @@ impl Sandbox {
             .route(
                 "/v3/application/shops/{shop_id}/receipts/{receipt_id}/tracking",
                 post(tracking_route),
+            )
+            .route(
+                "/v3/application/shops/{shop_id}/listings",
+                get(listings_route),
             )
             .with_state(inner.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -309,6 +321,23 @@ impl Sandbox {
         };
         change(r);
         true
+    }
+
+    /// Changes a listing as the seller would on the marketplace (its update time moves to now);
+    /// false when there is no such listing.
+    pub fn update_listing(&self, id: i64, change: impl FnOnce(&mut SandboxListing)) -> bool {
+        let mut shop = lock(&self.inner.shop);
+        let Some(l) = shop.listings.iter_mut().find(|l| l.listing_id == id) else {
+            return false;
+        };
+        change(l);
+        l.updated_timestamp = unix_now().max(l.updated_timestamp);
+        true
+    }
+
+    /// The shop's listings as they are now.
+    pub fn listings(&self) -> Vec<SandboxListing> {
+        lock(&self.inner.shop).listings.clone()
     }
 
     /// A receipt as the shop has it now.
@@ -721,6 +750,120 @@ async fn receipts_route(
         }
         Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
     }
+}
+
+fn shop_listing(l: &SandboxListing, inventory: bool) -> ShopListing {
+    let price = Money {
+        amount: l.price_minor,
+        divisor: 100,
+        currency_code: Currency(*b"TRY"),
+    };
+    ShopListing {
+        listing_id: l.listing_id,
+        title: l.title.clone(),
+        description: l.description.clone(),
+        state: "active".into(),
+        quantity: l.quantity,
+        price,
+        tags: l.tags.clone(),
+        materials: l.materials.clone(),
+        skus: vec![l.sku.clone()],
+        updated_timestamp: l.updated_timestamp,
+        inventory: inventory.then(|| ListingInventory {
+            products: vec![ListingInventoryProduct {
+                product_id: l.listing_id * 10,
+                sku: l.sku.clone(),
+                is_deleted: false,
+                offerings: vec![ListingInventoryProductOffering {
+                    offering_id: l.listing_id * 100,
+                    quantity: l.quantity,
+                    is_enabled: true,
+                    is_deleted: false,
+                    price,
+                }],
+                property_values: vec![],
+            }],
+        }),
+    }
+}
+
+/// `getListingsByShop`: the shop's listings (all active), by creation, price or update time.
+async fn listings_route(
+    State(inner): State<Arc<Inner>>,
+    Path(shop_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = Query::parse(raw);
+    let c = call(
+        "getListingsByShop",
+        "GET",
+        format!("/v3/application/shops/{shop_id}/listings"),
+        &q,
+    );
+    let (c, g) = match pass(&inner, &headers, true, c).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
+        let body = json!({ "error": format!("Shop {shop_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    }
+    match listings_page(&inner, &q) {
+        Ok(page) => {
+            let body = serde_json::to_value(&page).unwrap_or(Value::Null);
+            inner.answer(c, g, StatusCode::OK, body)
+        }
+        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
+    }
+}
+
+fn listings_page(inner: &Inner, q: &Query) -> Result<Page<ShopListing>, String> {
+    let limit = q.int("limit", 1, 100)?.unwrap_or(25) as usize;
+    let offset = q.int("offset", 0, i64::MAX)?.unwrap_or(0) as usize;
+    let state = q.get("state").unwrap_or("active");
+    if !["active", "inactive", "sold_out", "draft", "expired"].contains(&state) {
+        return Err(format!("state {state} is not a listing state"));
+    }
+    let descending = match q.get("sort_order") {
+        None | Some("desc" | "descending" | "down") => true,
+        Some("asc" | "ascending" | "up") => false,
+        Some(v) => return Err(format!("sort_order {v} is not asc or desc")),
+    };
+    let inventory = q
+        .pairs
+        .iter()
+        .filter(|(k, _)| k == "includes")
+        .flat_map(|(_, v)| v.split(','))
+        .any(|v| v.trim() == "Inventory");
+    let shop = lock(&inner.shop);
+    let mut hits: Vec<&SandboxListing> = if state == "active" {
+        shop.listings.iter().collect()
+    } else {
+        vec![]
+    };
+    match q.get("sort_on") {
+        None | Some("created") | Some("score") => hits.sort_by_key(|l| l.listing_id),
+        Some("updated") => hits.sort_by_key(|l| (l.updated_timestamp, l.listing_id)),
+        Some("price") => hits.sort_by_key(|l| (l.price_minor, l.listing_id)),
+        Some(v) => {
+            return Err(format!(
+                "sort_on {v} is not one of created, price, updated, score"
+            ));
+        }
+    }
+    if descending {
+        hits.reverse();
+    }
+    Ok(Page {
+        count: hits.len() as i64,
+        results: hits
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|l| shop_listing(l, inventory))
+            .collect(),
+    })
 }
 
 /// `createReceiptShipment`: the receipt is shipped, with this tracking, and changes now.

@@ -1,0 +1,373 @@
+//! Bringing marketplace listings home, inside the pull's transaction. A listing is linked by its
+//! marketplace id, else by one of its SKUs, else created. For a linked one the fields both sides
+//! edit (title, description, tags, materials, price) are merged three ways with the values last
+//! synced as the base: a field changed only on the marketplace is taken, one changed only here
+//! is kept (to be sent), one changed on both sides is kept here and recorded as a conflict for
+//! the seller to decide — never silently overwritten. Stock is not taken from the marketplace
+//! for a linked listing: Vefa's ledger is the truth and the marketplace hears of it.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::listings::{self, ListingInput, ListingState, RuleSets, Variant};
+use crate::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
+
+/// A listing as the marketplace has it now.
+#[derive(Debug, Clone)]
+pub struct RemoteListing {
+    pub id: String,
+    pub updated: i64,
+    pub listing: std::result::Result<RemoteListingData, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteListingData {
+    pub fields: SyncedFields,
+    pub state: ListingState,
+    pub variants: Vec<Variant>,
+}
+
+/// The fields both sides edit, merged three ways.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedFields {
+    pub title: String,
+    pub description: String,
+    pub tags: Vec<String>,
+    pub materials: Vec<String>,
+    pub price: Price,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Price {
+    pub minor: i64,
+    pub currency: String,
+}
+
+impl SyncedFields {
+    fn of(input: &ListingInput) -> Self {
+        Self {
+            title: input.title.clone(),
+            description: input.description.clone(),
+            tags: input.tags.clone(),
+            materials: input.materials.clone(),
+            price: Price {
+                minor: input.price.minor,
+                currency: input.price.currency.clone(),
+            },
+        }
+    }
+
+    fn map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+
+    fn apply_to(self, input: &mut ListingInput) {
+        input.title = self.title;
+        input.description = self.description;
+        input.tags = self.tags;
+        input.materials = self.materials;
+        input.price.minor = self.price.minor;
+        input.price.currency = self.price.currency;
+    }
+}
+
+/// A field changed on both sides since the base.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub field: String,
+    pub base: Option<Value>,
+    pub local: Value,
+    pub remote: Value,
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Null => true,
+        Value::Object(o) => o.get("minor").and_then(Value::as_i64) == Some(0),
+        _ => false,
+    }
+}
+
+/// The three-way merge, field by field. Without a base (a listing linked for the first time)
+/// a field empty here takes the marketplace's value, and any other difference is a conflict.
+pub fn merge(
+    base: Option<&SyncedFields>,
+    local: &SyncedFields,
+    remote: &SyncedFields,
+) -> (SyncedFields, Vec<Conflict>) {
+    let base = base.map(SyncedFields::map);
+    let (l, r) = (local.map(), remote.map());
+    let mut merged = l.clone();
+    let mut conflicts = Vec::new();
+    for (field, lv) in &l {
+        let Some(rv) = r.get(field) else { continue };
+        let bv = base.as_ref().and_then(|b| b.get(field));
+        if lv == rv || bv == Some(rv) {
+            continue;
+        }
+        if bv == Some(lv) || (bv.is_none() && is_empty(lv)) {
+            merged.insert(field.clone(), rv.clone());
+        } else {
+            conflicts.push(Conflict {
+                field: field.clone(),
+                base: bv.cloned(),
+                local: lv.clone(),
+                remote: rv.clone(),
+            });
+        }
+    }
+    let merged = serde_json::from_value(Value::Object(merged)).unwrap_or_else(|_| local.clone());
+    (merged, conflicts)
+}
+
+/// What applying a page did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListingsApplied {
+    pub created: Vec<i32>,
+    pub updated: Vec<i32>,
+    pub conflicts: u32,
+    pub refused: Vec<String>,
+}
+
+/// The local listing a remote one is: by marketplace id, else by one of its SKUs.
+async fn linked<C: ConnectionTrait>(
+    db: &C,
+    remote: &RemoteListing,
+    data: &RemoteListingData,
+) -> Result<Option<i32>> {
+    if let Some(row) = listing::Entity::find()
+        .filter(listing::Column::EtsyListingId.eq(remote.id.as_str()))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(row.id));
+    }
+    let skus: Vec<&str> = data
+        .variants
+        .iter()
+        .map(|v| v.sku.as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if skus.is_empty() {
+        return Ok(None);
+    }
+    Ok(listing_variant::Entity::find()
+        .filter(listing_variant::Column::Sku.is_in(skus))
+        .one(db)
+        .await?
+        .map(|v| v.listing_id))
+}
+
+fn new_input(remote: &RemoteListing, data: &RemoteListingData) -> ListingInput {
+    let mut input = ListingInput::draft(&data.fields.title, &data.fields.price.currency);
+    data.fields.clone().apply_to(&mut input);
+    input.state = data.state;
+    input.variants = data.variants.clone();
+    input.etsy_listing_id = Some(remote.id.clone());
+    input
+}
+
+fn refusal(remote: &RemoteListing, e: &Error) -> String {
+    match e {
+        Error::Validation(fields) => {
+            let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
+            format!("listing {}: {}", remote.id, what.join("; "))
+        }
+        other => format!("listing {}: {other}", remote.id),
+    }
+}
+
+async fn save_base<C: ConnectionTrait>(
+    db: &C,
+    listing_id: i32,
+    account: i32,
+    fields: &SyncedFields,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = listing_sync_base::ActiveModel {
+        listing_id: Set(listing_id),
+        account_id: Set(account),
+        base: Set(serde_json::to_string(fields).unwrap_or_default()),
+        synced_at: Set(now),
+    };
+    listing_sync_base::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(listing_sync_base::Column::ListingId)
+                .update_columns([
+                    listing_sync_base::Column::AccountId,
+                    listing_sync_base::Column::Base,
+                    listing_sync_base::Column::SyncedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the conflicts up to date: a field where the two sides now agree has none left; a new
+/// disagreement replaces an older one on the same field; one still standing (the marketplace
+/// unchanged since, the seller not yet decided) stays.
+async fn record_conflicts<C: ConnectionTrait>(
+    db: &C,
+    listing_id: i32,
+    merged: &SyncedFields,
+    remote: &SyncedFields,
+    conflicts: &[Conflict],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (m, r) = (merged.map(), remote.map());
+    let mut settled: Vec<String> = m
+        .iter()
+        .filter(|(f, v)| r.get(*f) == Some(*v))
+        .map(|(f, _)| f.clone())
+        .collect();
+    settled.extend(conflicts.iter().map(|c| c.field.clone()));
+    listing_conflict::Entity::delete_many()
+        .filter(listing_conflict::Column::ListingId.eq(listing_id))
+        .filter(listing_conflict::Column::Field.is_in(settled))
+        .exec(db)
+        .await?;
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    let rows = conflicts.iter().map(|c| listing_conflict::ActiveModel {
+        listing_id: Set(listing_id),
+        field: Set(c.field.clone()),
+        base: Set(c.base.as_ref().map(Value::to_string)),
+        local: Set(c.local.to_string()),
+        remote: Set(c.remote.to_string()),
+        detected_at: Set(now),
+        ..Default::default()
+    });
+    listing_conflict::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn apply_page<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    account: i32,
+    page: &[RemoteListing],
+    now: DateTime<Utc>,
+) -> Result<ListingsApplied> {
+    let mut out = ListingsApplied::default();
+    for remote in page {
+        let data = match &remote.listing {
+            Ok(d) => d,
+            Err(why) => {
+                out.refused.push(format!("listing {}: {why}", remote.id));
+                continue;
+            }
+        };
+        let Some(id) = linked(db, remote, data).await? else {
+            match listings::save(db, rules, None, &new_input(remote, data), now).await {
+                Ok((id, _)) => {
+                    save_base(db, id, account, &data.fields, now).await?;
+                    out.created.push(id);
+                }
+                Err(e @ Error::Validation(_)) => out.refused.push(refusal(remote, &e)),
+                Err(e) => return Err(e),
+            }
+            continue;
+        };
+        let existing = listings::get(db, rules, id, now).await?.input;
+        let base = listing_sync_base::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .and_then(|b| serde_json::from_str::<SyncedFields>(&b.base).ok());
+        let (merged, conflicts) = merge(base.as_ref(), &SyncedFields::of(&existing), &data.fields);
+        let mut input = existing.clone();
+        record_conflicts(db, id, &merged, &data.fields, &conflicts, now).await?;
+        merged.apply_to(&mut input);
+        input.etsy_listing_id = Some(remote.id.clone());
+        if input != existing {
+            match listings::save(db, rules, Some(id), &input, now).await {
+                Ok(_) => out.updated.push(id),
+                Err(e @ Error::Validation(_)) => {
+                    out.refused.push(refusal(remote, &e));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        out.conflicts += conflicts.len() as u32;
+        save_base(db, id, account, &data.fields, now).await?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(title: &str, tags: &[&str], minor: i64) -> SyncedFields {
+        SyncedFields {
+            title: title.into(),
+            description: String::new(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            materials: vec![],
+            price: Price {
+                minor,
+                currency: "TRY".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn each_side_keeps_its_own_change_and_a_double_change_is_a_conflict() {
+        let base = fields("Bakır cezve", &["cezve"], 45_000);
+        // Here: a new title. There: a new price. Both: the tags, differently.
+        let local = fields("Bakır cezve, el dövmesi", &["cezve", "bakır"], 45_000);
+        let remote = fields("Bakır cezve", &["cezve", "kahve"], 49_000);
+        let (merged, conflicts) = merge(Some(&base), &local, &remote);
+        assert_eq!(
+            merged.title, "Bakır cezve, el dövmesi",
+            "the local change is kept"
+        );
+        assert_eq!(
+            merged.price.minor, 49_000,
+            "the marketplace's change is taken"
+        );
+        assert_eq!(
+            merged.tags, local.tags,
+            "a double change keeps the local value"
+        );
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].field, "tags");
+        assert_eq!(conflicts[0].base, Some(serde_json::json!(["cezve"])));
+        assert_eq!(conflicts[0].remote, serde_json::json!(["cezve", "kahve"]));
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_no_conflict_and_a_first_link_fills_blanks() {
+        let base = fields("A", &[], 100);
+        let both = fields("B", &[], 100);
+        assert_eq!(merge(Some(&base), &both, &both), (both.clone(), vec![]));
+        let mut blank = fields("Ahşap tren", &[], 0);
+        blank.description = String::new();
+        let mut remote = fields("Wooden train", &["toy"], 1_500);
+        remote.description = "Hand-made".into();
+        let (merged, conflicts) = merge(None, &blank, &remote);
+        assert_eq!(merged.description, "Hand-made");
+        assert_eq!(merged.tags, vec!["toy".to_owned()]);
+        assert_eq!(merged.price.minor, 1_500);
+        assert_eq!(
+            conflicts.len(),
+            1,
+            "two titles and no base: the seller decides"
+        );
+        assert_eq!(conflicts[0].field, "title");
+    }
+}
