@@ -101,6 +101,8 @@ impl SandboxShop {
 
 const ORDERS: &str = "orders";
 const LISTINGS: &str = "listings";
+/// Above this many listings changed by one page, the catalog index is reloaded instead.
+const CATALOG_UPSERTS: usize = 20;
 /// The last re-read of the open orders.
 const OPEN_ORDERS: &str = "open_orders";
 const REREAD_OPEN_EVERY: chrono::Duration = chrono::Duration::hours(1);
@@ -537,9 +539,15 @@ impl Vefa {
                 )
             };
             txn.commit().await?;
-            for &id in &touched {
-                let saved = self.listing(id).await?;
-                self.catalog.upsert(&saved).await;
+            if touched.len() > CATALOG_UPSERTS {
+                // A page of new listings: the index reloads on its next use (as after an
+                // import) rather than reading each listing back one by one.
+                self.catalog.invalidate().await;
+            } else {
+                for &id in &touched {
+                    let saved = self.listing(id).await?;
+                    self.catalog.upsert(&saved).await;
+                }
             }
             if let Some(c) = change {
                 self.feed.publish(c);

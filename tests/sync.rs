@@ -878,7 +878,56 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
     assert_conforms(&sandbox);
 }
 
+async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(3)).await.unwrap();
+    let shop = sandbox.listings();
+    // The catalog index is loaded (empty) before the sync, so the sync must refresh it.
+    let before = v
+        .listings(&vefa::listings::ListingQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(before.total, 0);
+    sandbox.update_listing(shop[5].listing_id, |l| l.title = "Ç".repeat(141));
+    let taken = shop[7].sku.clone();
+    sandbox.update_listing(shop[6].listing_id, |l| l.sku = taken);
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.listings_pulled, 28);
+    assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.contains(&format!("listing {}", shop[5].listing_id)) && e.contains("title")),
+        "{:?}",
+        r.errors
+    );
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.contains(&shop[7].sku) && e.contains("another listing")),
+        "{:?}",
+        r.errors
+    );
+    assert_eq!(scalar(&v, "SELECT COUNT(*) FROM listing").await, 28);
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM listing_sync_base").await,
+        28
+    );
+    // The catalog table, read from the index, has them.
+    let page = v
+        .listings(&vefa::listings::ListingQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 28);
+}
+
 on_both_stores!(
+    a_listing_that_cannot_be_taken_is_named_and_the_others_come_home,
     listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller,
     open_orders_are_read_again_for_a_new_ship_by_date,
     a_shipment_goes_back_to_the_marketplace_once,

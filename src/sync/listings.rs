@@ -8,7 +8,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -138,33 +140,49 @@ pub struct ListingsApplied {
     pub refused: Vec<String>,
 }
 
-/// The local listing a remote one is: by marketplace id, else by one of its SKUs.
+/// The local listings a page's remote ones are: by marketplace id, else by one of their SKUs.
+/// Two queries for the page.
 async fn linked<C: ConnectionTrait>(
     db: &C,
-    remote: &RemoteListing,
-    data: &RemoteListingData,
-) -> Result<Option<i32>> {
-    if let Some(row) = listing::Entity::find()
-        .filter(listing::Column::EtsyListingId.eq(remote.id.as_str()))
-        .one(db)
+    page: &[(&RemoteListing, &RemoteListingData)],
+) -> Result<Vec<Option<i32>>> {
+    let by_id: HashMap<String, i32> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::EtsyListingId)
+        .column(listing::Column::Id)
+        .filter(listing::Column::EtsyListingId.is_in(page.iter().map(|(r, _)| r.id.as_str())))
+        .into_tuple::<(String, i32)>()
+        .all(db)
         .await?
-    {
-        return Ok(Some(row.id));
-    }
-    let skus: Vec<&str> = data
-        .variants
+        .into_iter()
+        .collect();
+    let skus: Vec<&str> = page
         .iter()
-        .map(|v| v.sku.as_str())
+        .flat_map(|(_, d)| d.variants.iter().map(|v| v.sku.as_str()))
         .filter(|s| !s.is_empty())
         .collect();
-    if skus.is_empty() {
-        return Ok(None);
+    let mut by_sku: HashMap<String, i32> = HashMap::new();
+    for chunk in skus.chunks(500) {
+        by_sku.extend(
+            listing_variant::Entity::find()
+                .select_only()
+                .column(listing_variant::Column::Sku)
+                .column(listing_variant::Column::ListingId)
+                .filter(listing_variant::Column::Sku.is_in(chunk.iter().copied()))
+                .into_tuple::<(String, i32)>()
+                .all(db)
+                .await?,
+        );
     }
-    Ok(listing_variant::Entity::find()
-        .filter(listing_variant::Column::Sku.is_in(skus))
-        .one(db)
-        .await?
-        .map(|v| v.listing_id))
+    Ok(page
+        .iter()
+        .map(|(r, d)| {
+            by_id
+                .get(&r.id)
+                .copied()
+                .or_else(|| d.variants.iter().find_map(|v| by_sku.get(&v.sku).copied()))
+        })
+        .collect())
 }
 
 fn new_input(remote: &RemoteListing, data: &RemoteListingData) -> ListingInput {
@@ -263,49 +281,131 @@ pub async fn apply_page<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<ListingsApplied> {
     let mut out = ListingsApplied::default();
+    let mut readable = Vec::with_capacity(page.len());
+    let mut seen = HashSet::new();
     for remote in page {
-        let data = match &remote.listing {
-            Ok(d) => d,
-            Err(why) => {
-                out.refused.push(format!("listing {}: {why}", remote.id));
-                continue;
-            }
-        };
-        let Some(id) = linked(db, remote, data).await? else {
-            match listings::save(db, rules, None, &new_input(remote, data), now).await {
-                Ok((id, _)) => {
-                    save_base(db, id, account, &data.fields, now).await?;
-                    out.created.push(id);
-                }
-                Err(e @ Error::Validation(_)) => out.refused.push(refusal(remote, &e)),
-                Err(e) => return Err(e),
-            }
-            continue;
-        };
-        let existing = listings::get(db, rules, id, now).await?.input;
-        let base = listing_sync_base::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .and_then(|b| serde_json::from_str::<SyncedFields>(&b.base).ok());
-        let (merged, conflicts) = merge(base.as_ref(), &SyncedFields::of(&existing), &data.fields);
-        let mut input = existing.clone();
-        record_conflicts(db, id, &merged, &data.fields, &conflicts, now).await?;
-        merged.apply_to(&mut input);
-        input.etsy_listing_id = Some(remote.id.clone());
-        if input != existing {
-            match listings::save(db, rules, Some(id), &input, now).await {
-                Ok(_) => out.updated.push(id),
-                Err(e @ Error::Validation(_)) => {
-                    out.refused.push(refusal(remote, &e));
+        match &remote.listing {
+            // A page naming a listing twice (it should not) is read as naming it once.
+            Ok(d) if seen.insert(remote.id.as_str()) => readable.push((remote, d)),
+            Ok(_) => {}
+            Err(why) => out.refused.push(format!("listing {}: {why}", remote.id)),
+        }
+    }
+    let links = linked(db, &readable).await?;
+    let mut fresh: Vec<(&RemoteListing, &RemoteListingData, ListingInput)> = Vec::new();
+    let mut fresh_skus = HashSet::new();
+    for ((remote, data), link) in readable.iter().zip(links) {
+        match link {
+            None => {
+                let input = match listings::validate(&new_input(remote, data)) {
+                    Ok(i) => i,
+                    Err(fields) => {
+                        out.refused
+                            .push(refusal(remote, &Error::Validation(fields)));
+                        continue;
+                    }
+                };
+                let skus: Vec<&str> = input
+                    .variants
+                    .iter()
+                    .map(|v| v.sku.as_str())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if let Some(taken) = skus.iter().find(|s| fresh_skus.contains(**s)) {
+                    out.refused.push(format!(
+                        "listing {}: SKU {taken} belongs to another listing on this page",
+                        remote.id
+                    ));
                     continue;
                 }
-                Err(e) => return Err(e),
+                fresh_skus.extend(skus.into_iter().map(str::to_owned));
+                fresh.push((remote, data, input));
             }
+            Some(id) => match merge_into(db, rules, account, id, remote, data, now).await? {
+                Merged::Updated(conflicts) => {
+                    out.updated.push(id);
+                    out.conflicts += conflicts;
+                }
+                Merged::Unchanged(conflicts) => out.conflicts += conflicts,
+                Merged::Refused(why) => out.refused.push(why),
+            },
         }
-        out.conflicts += conflicts.len() as u32;
-        save_base(db, id, account, &data.fields, now).await?;
     }
+    if fresh.is_empty() {
+        return Ok(out);
+    }
+    // New listings go in as the catalog import writes them: ids reserved, rows in bulk.
+    let ids = listings::reserve_ids(db, fresh.len()).await?;
+    let checked: Vec<listings::Checked> = ids
+        .iter()
+        .zip(&fresh)
+        .map(|(&id, (_, _, input))| {
+            let facts = input.facts(&[], 0, now);
+            let family = rules.get(&input.family).map(Vec::as_slice).unwrap_or(&[]);
+            let score = crate::completeness::score(family, &facts, now);
+            listings::Checked {
+                id,
+                clean: input,
+                facts,
+                score,
+            }
+        })
+        .collect();
+    listings::insert_checked(db, &checked, now).await?;
+    let bases = ids
+        .iter()
+        .zip(&fresh)
+        .map(|(&id, (_, data, _))| listing_sync_base::ActiveModel {
+            listing_id: Set(id),
+            account_id: Set(account),
+            base: Set(serde_json::to_string(&data.fields).unwrap_or_default()),
+            synced_at: Set(now),
+        });
+    listing_sync_base::Entity::insert_many(bases)
+        .exec_without_returning(db)
+        .await?;
+    out.created.extend(ids);
     Ok(out)
+}
+
+enum Merged {
+    Updated(u32),
+    Unchanged(u32),
+    Refused(String),
+}
+
+/// Merges a remote listing into linked listing `id`; records its conflicts and the new base.
+async fn merge_into<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    account: i32,
+    id: i32,
+    remote: &RemoteListing,
+    data: &RemoteListingData,
+    now: DateTime<Utc>,
+) -> Result<Merged> {
+    let existing = listings::get(db, rules, id, now).await?.input;
+    let base = listing_sync_base::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .and_then(|b| serde_json::from_str::<SyncedFields>(&b.base).ok());
+    let (merged, conflicts) = merge(base.as_ref(), &SyncedFields::of(&existing), &data.fields);
+    record_conflicts(db, id, &merged, &data.fields, &conflicts, now).await?;
+    let mut input = existing.clone();
+    merged.apply_to(&mut input);
+    input.etsy_listing_id = Some(remote.id.clone());
+    let n = conflicts.len() as u32;
+    let result = if input == existing {
+        Merged::Unchanged(n)
+    } else {
+        match listings::save(db, rules, Some(id), &input, now).await {
+            Ok(_) => Merged::Updated(n),
+            Err(e @ Error::Validation(_)) => return Ok(Merged::Refused(refusal(remote, &e))),
+            Err(e) => return Err(e),
+        }
+    };
+    save_base(db, id, account, &data.fields, now).await?;
+    Ok(result)
 }
 
 #[cfg(test)]

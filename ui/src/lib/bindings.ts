@@ -689,6 +689,10 @@ export type SyncReport = {
 	account_id: number,
 	orders_new: number,
 	orders_updated: number,
+	/**  Listings created or changed here from the marketplace. */
+	listings_pulled: number,
+	/**  Listing fields changed on both sides, waiting for the seller to choose. */
+	listing_conflicts: number,
 	/**  Changes sent to the marketplace (shipments so far), and those still waiting. */
 	outbox_sent: number,
 	outbox_waiting: number,
