@@ -458,7 +458,7 @@ export const az: Messages = {
   "orders.to": "Tarixədək",
   "settings.tabs.marketplaces": "Marketpleyslər",
   "market.title": "Qoşulmuş marketpleyslər",
-  "market.intro": "Vefa mağazalarınızın sifarişlərini gətirir və göndərişlərinizi geri bildirir. Bir neçə dəqiqədən bir özü sinxronlaşdırır.",
+  "market.intro": "Vefa mağazalarınızın sifarişlərini və elanlarını gətirir, göndərişlərinizi geri bildirir. Bir neçə dəqiqədən bir özü sinxronlaşdırır.",
   "market.none": "Hələ heç bir marketpleys qoşulmayıb.",
   "market.try_sandbox": "Vefanı sınaq mağazası ilə yoxlayın",
   "market.sandbox_intro": "Vefanın içində məşq mağazası işləyir: sifarişləri əsl marketpleysdəki kimi bir neçə saniyədən bir gəlir. Hesab lazım deyil.",
@@ -477,4 +477,5 @@ export const az: Messages = {
   "errors.marketplace_quota": "Marketpleysin gündəlik sorğu limiti bitib; sinxronizasiya sabah davam edəcək.",
   "errors.marketplace_signed_out": "Marketpleys bu qoşulmanı artıq qəbul etmir; mağazanı yenidən qoşun.",
   "errors.marketplace_login": "Marketpleysə giriş tamamlanmadı: {reason}",
+  "market.report_listings": "{listings, plural, other {# elan}} marketpleysdən yeniləndi; {conflicts, plural, =0 {qərar veriləcək sahə yoxdur} other {hər iki tərəfdə dəyişən # sahə sizi gözləyir}}.",
 };

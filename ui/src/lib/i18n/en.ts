@@ -457,7 +457,7 @@ export const en = {
   "orders.to": "Placed until",
   "settings.tabs.marketplaces": "Marketplaces",
   "market.title": "Connected marketplaces",
-  "market.intro": "Vefa brings your shops' orders home and sends your shipments back. It syncs by itself every few minutes.",
+  "market.intro": "Vefa brings your shops' orders and listings home and sends your shipments back. It syncs by itself every few minutes.",
   "market.none": "No marketplace is connected yet.",
   "market.try_sandbox": "Try Vefa with a sandbox shop",
   "market.sandbox_intro": "A practice shop runs inside Vefa: its orders arrive every few seconds, as from a real marketplace. No account is needed.",
@@ -476,6 +476,7 @@ export const en = {
   "errors.marketplace_quota": "The marketplace's daily request limit is used up; syncing goes on tomorrow.",
   "errors.marketplace_signed_out": "The marketplace no longer accepts this connection; connect the shop again.",
   "errors.marketplace_login": "The marketplace login did not complete: {reason}",
+  "market.report_listings": "{listings, plural, one {# listing} other {# listings}} brought up to date from the marketplace; {conflicts, plural, =0 {no field to decide} one {# field changed on both sides waits for you} other {# fields changed on both sides wait for you}}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

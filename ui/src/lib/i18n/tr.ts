@@ -458,7 +458,7 @@ export const tr: Messages = {
   "orders.to": "Bitiş tarihi",
   "settings.tabs.marketplaces": "Pazaryerleri",
   "market.title": "Bağlı pazaryerleri",
-  "market.intro": "Vefa mağazalarınızın siparişlerini getirir, kargolarınızı geri bildirir. Birkaç dakikada bir kendiliğinden eşitler.",
+  "market.intro": "Vefa mağazalarınızın siparişlerini ve ilanlarını getirir, kargolarınızı geri bildirir. Birkaç dakikada bir kendiliğinden eşitler.",
   "market.none": "Henüz bağlı pazaryeri yok.",
   "market.try_sandbox": "Vefa'yı deneme mağazasıyla deneyin",
   "market.sandbox_intro": "Vefa'nın içinde bir deneme mağazası çalışır: siparişleri gerçek bir pazaryerindeki gibi birkaç saniyede bir gelir. Hesap gerekmez.",
@@ -477,4 +477,5 @@ export const tr: Messages = {
   "errors.marketplace_quota": "Pazaryerinin günlük istek sınırı doldu; eşitleme yarın sürecek.",
   "errors.marketplace_signed_out": "Pazaryeri bu bağlantıyı artık kabul etmiyor; mağazayı yeniden bağlayın.",
   "errors.marketplace_login": "Pazaryeri girişi tamamlanmadı: {reason}",
+  "market.report_listings": "{listings, plural, other {# ilan}} pazaryerinden güncellendi; {conflicts, plural, =0 {karar verilecek alan yok} other {iki tarafta da değişen # alan sizi bekliyor}}.",
 };
