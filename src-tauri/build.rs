@@ -38,6 +38,8 @@ const COMMANDS: &[&str] = &[
     "marketplaces",
     "start_sandbox_shop",
     "sync_now",
+    "listing_conflicts",
+    "resolve_listing_conflict",
 ];
 
 fn main() {

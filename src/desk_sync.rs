@@ -16,7 +16,7 @@ use crate::marketplace::sandbox::{Sandbox, SandboxConfig};
 use crate::orders::{self, ProblemKind};
 use crate::secrets::{MemorySecrets, Secrets};
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
-use crate::sync::listings::{self as listing_sync, ListingsApplied};
+use crate::sync::listings::{self as listing_sync, Choice, ListingConflict, ListingsApplied};
 use crate::sync::orders::{PageApplied, apply_page};
 use crate::sync::outbox::{self, PushStatus, ShipmentPush};
 use crate::sync::{Marketplace, Pushed, SyncReport, cursors};
@@ -151,6 +151,44 @@ impl Vefa {
         Ok(crate::settings::get_value(&self.db, SANDBOX_SHOP)
             .await?
             .unwrap_or(false))
+    }
+
+    /// Listing fields changed both here and on a marketplace, waiting for the seller.
+    pub async fn listing_conflicts(&self, listing_id: Option<i32>) -> Result<Vec<ListingConflict>> {
+        listing_sync::conflicts(&self.db, listing_id).await
+    }
+
+    /// The seller's choice on a conflict; returns the listing as it now is.
+    pub async fn resolve_listing_conflict(
+        &self,
+        id: i32,
+        choice: Choice,
+    ) -> Result<crate::listings::Listing> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let done = async {
+            let rules = crate::completeness::rule_sets::load_all(&txn).await?;
+            listing_sync::resolve(&txn, &rules, id, choice, now).await
+        }
+        .await;
+        let listing_id = match done {
+            Ok(l) => l,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        let change = self
+            .feed
+            .record(
+                &txn,
+                ChangeKind::Listings,
+                vec![listing_id.to_string()],
+                now,
+            )
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        let saved = self.listing(listing_id).await?;
+        self.catalog.upsert(&saved).await;
+        Ok(saved)
     }
 
     pub async fn marketplace_accounts(&self) -> Result<Vec<Account>> {

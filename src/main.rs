@@ -16,6 +16,7 @@ use vefa::catalog_csv::Format;
 use vefa::listings::ListingQuery;
 use vefa::locale::UiLanguage;
 use vefa::notifications::DesktopNotifier;
+use vefa::sync::listings::Choice;
 use vefa::{Actor, Error, Location, OpenOptions, ProfileInput, Vefa};
 
 #[derive(Parser)]
@@ -125,6 +126,25 @@ enum ListingsCommand {
     },
     /// Export the catalog (archived listings stay out) to a CSV file in Vefa's format.
     Export { file: PathBuf },
+    /// Fields changed both here and on a marketplace since the last sync, waiting for you.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a conflict: keep yours (`--take mine`) or take the marketplace's.
+    Resolve {
+        id: i32,
+        #[arg(long, value_parser = parse_choice)]
+        take: Choice,
+    },
+}
+
+fn parse_choice(s: &str) -> Result<Choice, String> {
+    match s {
+        "mine" => Ok(Choice::Mine),
+        "marketplace" => Ok(Choice::Marketplace),
+        _ => Err(format!("unknown side {s:?}: use mine or marketplace")),
+    }
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -442,6 +462,28 @@ async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<ExitC
                 .export_listings(&file, &ListingQuery::default())
                 .await?;
             println!("{n} listings written to {}", file.display());
+        }
+        ListingsCommand::Conflicts { json } => {
+            let conflicts = vefa.listing_conflicts(None).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&conflicts).unwrap_or_default()
+                );
+            } else if conflicts.is_empty() {
+                println!("No conflicts.");
+            } else {
+                for c in conflicts {
+                    println!(
+                        "{:>5}  listing {} “{}”, {}: here {}, on the marketplace {}",
+                        c.id, c.listing_id, c.listing_title, c.field, c.local, c.remote
+                    );
+                }
+            }
+        }
+        ListingsCommand::Resolve { id, take } => {
+            let l = vefa.resolve_listing_conflict(id, take).await?;
+            println!("Listing {} “{}” settled.", l.id, l.input.title);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -875,6 +875,51 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
         (0, 0, 2)
     );
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM listing_conflict").await, 1);
+
+    // The seller sees both values and takes the marketplace's tags.
+    let waiting = v.listing_conflicts(Some(two.id)).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(waiting[0].listing_title, two.input.title);
+    assert_eq!(waiting[0].local, r#"["burada"]"#);
+    assert_eq!(waiting[0].remote, r#"["orada"]"#);
+    use vefa::sync::listings::Choice;
+    let settled = v
+        .resolve_listing_conflict(waiting[0].id, Choice::Marketplace)
+        .await
+        .unwrap();
+    assert_eq!(settled.input.tags, vec!["orada".to_owned()]);
+    // Another double change, where the seller keeps theirs: it stays, and no conflict returns.
+    let mut four = listing(&v, shop[4].listing_id).await;
+    four.input.title = "Benim başlığım".into();
+    v.update_listing(four.id, &four.input).await.unwrap();
+    sandbox.update_listing(shop[4].listing_id, |l| l.title = "Onların başlığı".into());
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.listing_conflicts, 1);
+    let c = v.listing_conflicts(Some(four.id)).await.unwrap();
+    v.resolve_listing_conflict(c[0].id, Choice::Mine)
+        .await
+        .unwrap();
+    assert!(matches!(
+        v.resolve_listing_conflict(c[0].id, Choice::Mine).await,
+        Err(vefa::Error::NotFound { .. })
+    ));
+    sandbox.update_listing(shop[4].listing_id, |_| {});
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        r.listing_conflicts, 0,
+        "a settled conflict does not come back"
+    );
+    assert_eq!(
+        listing(&v, shop[4].listing_id).await.input.title,
+        "Benim başlığım"
+    );
+    assert_eq!(scalar(&v, "SELECT COUNT(*) FROM listing_conflict").await, 0);
     assert_conforms(&sandbox);
 }
 

@@ -22,6 +22,7 @@ use vefa::{ErrorView, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;
 use crate::syncer::Marketplaces;
+use vefa::sync::listings::{Choice, ListingConflict};
 
 type Reply<T> = Result<T, ErrorView>;
 
@@ -391,4 +392,29 @@ pub async fn sync_now(state: State<'_, AppState>) -> Reply<Marketplaces> {
     let vefa = state.vefa().await?;
     state.syncer.round(vefa).await?;
     state.syncer.view(vefa).await
+}
+
+/// Listing fields changed both here and on a marketplace (of one listing, or all).
+#[tauri::command]
+#[specta::specta]
+pub async fn listing_conflicts(
+    state: State<'_, AppState>,
+    listing_id: Option<i32>,
+) -> Reply<Vec<ListingConflict>> {
+    Ok(state.vefa().await?.listing_conflicts(listing_id).await?)
+}
+
+/// The seller's side of a conflict; returns the listing as it now is.
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_listing_conflict(
+    state: State<'_, AppState>,
+    id: i32,
+    choice: Choice,
+) -> Reply<Listing> {
+    Ok(state
+        .vefa()
+        .await?
+        .resolve_listing_conflict(id, choice)
+        .await?)
 }

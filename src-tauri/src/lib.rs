@@ -56,6 +56,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::marketplaces,
             commands::start_sandbox_shop,
             commands::sync_now,
+            commands::listing_conflicts,
+            commands::resolve_listing_conflict,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

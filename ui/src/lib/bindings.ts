@@ -58,6 +58,10 @@ export const commands = {
 	startSandboxShop: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("start_sandbox_shop")),
 	/**  "Sync now". */
 	syncNow: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("sync_now")),
+	/**  Listing fields changed both here and on a marketplace (of one listing, or all). */
+	listingConflicts: (listingId: number | null) => typedError<ListingConflict[], ErrorView>(__TAURI_INVOKE("listing_conflicts", { listingId })),
+	/**  The seller's side of a conflict; returns the listing as it now is. */
+	resolveListingConflict: (id: number, choice: Choice) => typedError<Listing, ErrorView>(__TAURI_INVOKE("resolve_listing_conflict", { id, choice })),
 };
 
 /** Events */
@@ -194,6 +198,13 @@ export type Check =
 /**  Every variant has a SKU and at least one in stock. */
 { kind: "variants" } | { kind: "reviews"; min_count: number };
 
+/**  The side the seller chose. */
+export type Choice = 
+/**  Keep Vefa's value (it goes to the marketplace with the next push of listing edits). */
+"mine" | 
+/**  Take the marketplace's value. */
+"marketplace";
+
 /**  A listing's completeness: the weighted share of rules met, and what is missing. */
 export type Completeness = {
 	/**  0–100. */
@@ -301,6 +312,20 @@ export type Listing = {
 	archived: boolean,
 	created_at: string,
 	updated_at: string,
+};
+
+/**  A listing field waiting for the seller to choose, as the window shows it. */
+export type ListingConflict = {
+	id: number,
+	listing_id: number,
+	listing_title: string,
+	/**  title, description, tags, materials or price. */
+	field: string,
+	/**  The values as JSON: a string, a list of strings, or `{minor, currency}`. */
+	base: string | null,
+	local: string,
+	remote: string,
+	detected_at: string,
 };
 
 /**  A listing as the editor sends it. */

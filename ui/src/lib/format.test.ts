@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAmount, formatDateTime, formatMoney, minorDigits, parseDecimal, toDecimal } from "./format";
+import { formatAmount, formatDateTime, formatMoney, minorDigits, parseDecimal, syncedValue, toDecimal } from "./format";
 
 describe("dates", () => {
   it("Persian dates use the Persian calendar", () => {
@@ -59,5 +59,16 @@ describe("amounts typed by the seller", () => {
   it("are shown with the currency's ISO digits, not the locale's guess", () => {
     expect(formatAmount(250, "IRR", 2, "en")).toContain("2.50");
     expect(formatAmount(8500, "AZN", 2, "az")).toMatch(/85,00/);
+  });
+});
+
+describe("synced listing values", () => {
+  it("are said as text, lists and money", () => {
+    expect(syncedValue('"Bakır cezve"', "tr")).toBe("Bakır cezve");
+    expect(syncedValue('["hediye","bakır"]', "tr")).toBe("hediye, bakır");
+    expect(syncedValue('{"minor":45000,"currency":"TRY"}', "en")).toContain("450.00");
+    expect(syncedValue(null, "en")).toBe("—");
+    expect(syncedValue('""', "en")).toBe("—");
+    expect(syncedValue("not json", "en")).toBe("not json");
   });
 });

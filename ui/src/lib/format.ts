@@ -72,3 +72,21 @@ export function languageName(code: string, lang: UiLanguage): string {
     return code;
   }
 }
+
+/** A listing field's value as sync stores it (JSON: text, a list, or `{minor, currency}`), in words. */
+export function syncedValue(json: string | null, lang: UiLanguage): string {
+  if (json === null) return "—";
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  if (typeof v === "string") return v || "—";
+  if (Array.isArray(v)) return v.join(", ") || "—";
+  if (v && typeof v === "object" && "minor" in v && "currency" in v) {
+    const p = v as { minor: number; currency: string };
+    return formatMoney(p.minor, p.currency, lang);
+  }
+  return json;
+}

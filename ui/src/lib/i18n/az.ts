@@ -478,4 +478,11 @@ export const az: Messages = {
   "errors.marketplace_signed_out": "Marketpleys bu qoşulmanı artıq qəbul etmir; mağazanı yenidən qoşun.",
   "errors.marketplace_login": "Marketpleysə giriş tamamlanmadı: {reason}",
   "market.report_listings": "{listings, plural, other {# elan}} marketpleysdən yeniləndi; {conflicts, plural, =0 {qərar veriləcək sahə yoxdur} other {hər iki tərəfdə dəyişən # sahə sizi gözləyir}}.",
+  "conflict.title": "Burada və marketpleysdə dəyişib",
+  "conflict.intro": "Son sinxronizasiyadan bəri bu sahələr hər iki tərəfdə dəyişib. Heç nə üzərinə yazılmayıb: hansı dəyərin qalacağını seçin.",
+  "conflict.mine": "Burada",
+  "conflict.marketplace": "Marketpleysdə",
+  "conflict.base": "Son sinxronlaşdırılan",
+  "conflict.keep_mine": "Mənimkini saxla",
+  "conflict.take_marketplace": "Marketpleysinkini götür",
 };

@@ -477,6 +477,13 @@ export const en = {
   "errors.marketplace_signed_out": "The marketplace no longer accepts this connection; connect the shop again.",
   "errors.marketplace_login": "The marketplace login did not complete: {reason}",
   "market.report_listings": "{listings, plural, one {# listing} other {# listings}} brought up to date from the marketplace; {conflicts, plural, =0 {no field to decide} one {# field changed on both sides waits for you} other {# fields changed on both sides wait for you}}.",
+  "conflict.title": "Changed here and on the marketplace",
+  "conflict.intro": "Since the last sync these fields were changed on both sides. Nothing was overwritten: choose which value stays.",
+  "conflict.mine": "Here",
+  "conflict.marketplace": "On the marketplace",
+  "conflict.base": "Last synced",
+  "conflict.keep_mine": "Keep mine",
+  "conflict.take_marketplace": "Take the marketplace's",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -478,4 +478,11 @@ export const fa: Messages = {
   "errors.marketplace_signed_out": "بازار دیگر این اتصال را نمی‌پذیرد؛ فروشگاه را دوباره متصل کنید.",
   "errors.marketplace_login": "ورود به بازار کامل نشد: {reason}",
   "market.report_listings": "{listings, plural, other {# آگهی}} از بازار به‌روز شد؛ {conflicts, plural, =0 {فیلدی برای تصمیم نیست} other {# فیلدِ تغییرکرده در هر دو سو منتظر شماست}}.",
+  "conflict.title": "هم اینجا و هم در بازار تغییر کرده",
+  "conflict.intro": "از آخرین همگام‌سازی این فیلدها در هر دو سو تغییر کرده‌اند. چیزی بازنویسی نشده است: انتخاب کنید کدام مقدار بماند.",
+  "conflict.mine": "اینجا",
+  "conflict.marketplace": "در بازار",
+  "conflict.base": "آخرین همگام‌شده",
+  "conflict.keep_mine": "مال خودم بماند",
+  "conflict.take_marketplace": "مال بازار را بگیر",
 };

@@ -478,4 +478,11 @@ export const tr: Messages = {
   "errors.marketplace_signed_out": "Pazaryeri bu bağlantıyı artık kabul etmiyor; mağazayı yeniden bağlayın.",
   "errors.marketplace_login": "Pazaryeri girişi tamamlanmadı: {reason}",
   "market.report_listings": "{listings, plural, other {# ilan}} pazaryerinden güncellendi; {conflicts, plural, =0 {karar verilecek alan yok} other {iki tarafta da değişen # alan sizi bekliyor}}.",
+  "conflict.title": "Burada ve pazaryerinde değişti",
+  "conflict.intro": "Son eşitlemeden beri bu alanlar iki tarafta da değişti. Hiçbir şeyin üzerine yazılmadı: hangi değerin kalacağını seçin.",
+  "conflict.mine": "Burada",
+  "conflict.marketplace": "Pazaryerinde",
+  "conflict.base": "Son eşitlenen",
+  "conflict.keep_mine": "Benimkini koru",
+  "conflict.take_marketplace": "Pazaryerininkini al",
 };
