@@ -971,7 +971,50 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
     assert_eq!(page.total, 28);
 }
 
+/// A sync stopped after Etsy took a shipment but before it was noted: the next sync sees the
+/// receipt shipped with that tracking and notes it, instead of sending it twice.
+async fn a_shipment_sent_but_not_noted_is_not_sent_again(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(10)).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let receipt = sandbox.receipt_ids()[3];
+    let id = local(&v, receipt).await;
+    ship(&v, id, "YK-77").await;
+    // What the lost push did on Etsy.
+    sandbox.update_receipt(receipt, |r| {
+        r.is_shipped = true;
+        r.shipments
+            .push(vefa::marketplace::etsy::wire::ShopReceiptShipment {
+                receipt_shipping_id: Some(1),
+                shipment_notification_timestamp: r.updated_timestamp,
+                carrier_name: "Yurtiçi Kargo".into(),
+                tracking_code: "YK-77".into(),
+            });
+    });
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.outbox_sent, r.outbox_waiting, r.errors.len()), (0, 0, 0));
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM sync_outbox WHERE status = 'sent'").await,
+        1
+    );
+    let pushes = sandbox
+        .exchanges()
+        .iter()
+        .filter(|e| e.operation == "createReceiptShipment")
+        .count();
+    assert_eq!(pushes, 0, "not sent again");
+    assert_eq!(sandbox.receipt(receipt).unwrap().shipments.len(), 1);
+}
+
 on_both_stores!(
+    a_shipment_sent_but_not_noted_is_not_sent_again,
     a_listing_that_cannot_be_taken_is_named_and_the_others_come_home,
     listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller,
     open_orders_are_read_again_for_a_new_ship_by_date,

@@ -13,6 +13,7 @@ use common::{TestStore, scalar};
 use vefa::ProfileInput;
 use vefa::locale::UiLanguage;
 use vefa::marketplace::sandbox::{Sandbox, SandboxConfig};
+use vefa::orders::{Act, OrderStatus};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
@@ -65,33 +66,7 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Connected sandbox shop"));
 
-    let mut rng = fastrand::Rng::with_seed(5);
-    let mut killed = 0;
-    for _ in 0..15 {
-        let mut child = cli(&["sync"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        tokio::time::sleep(Duration::from_millis(rng.u64(30..900))).await;
-        if child.try_wait().unwrap().is_none() {
-            // Child::kill is SIGKILL on Unix: no destructor, no rollback by the process.
-            child.kill().unwrap();
-            killed += 1;
-        }
-        child.wait().unwrap();
-    }
-    assert!(
-        killed >= 5,
-        "the sync was killed mid-way often enough ({killed})"
-    );
-    let out = cli(&["sync", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "the last sync: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    kill_syncs_then_finish(&cli, 5).await;
 
     let v = store.open().await;
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, ORDERS);
@@ -141,4 +116,83 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
     );
     let stored = v.marketplace_accounts().await.unwrap();
     assert_eq!(stored.len(), 1, "one account however often it synced");
+
+    // Shipments made here wait in the sync outbox; syncs killed while sending them lose none
+    // and send none twice (a shipment sent but not yet noted is recognised on the receipt).
+    let mut shipped = Vec::new();
+    for receipt in sandbox.receipt_ids().into_iter().take(40) {
+        let sql = format!(
+            "SELECT CAST(id AS BIGINT) FROM sales_order WHERE marketplace_order_id = '{receipt}'"
+        );
+        let id = scalar(&v, &sql).await as i32;
+        let status = v.order(id).await.unwrap().status;
+        let steps = match status {
+            OrderStatus::New => vec![Act::Confirm, Act::MarkReady],
+            OrderStatus::Confirmed => vec![Act::MarkReady],
+            _ => vec![],
+        };
+        for a in steps {
+            v.act_on_order(id, &a).await.unwrap();
+        }
+        let ship = Act::Ship {
+            carrier: "PTT Kargo".into(),
+            tracking: format!("PTT{receipt}"),
+        };
+        v.act_on_order(id, &ship).await.unwrap();
+        shipped.push(receipt);
+    }
+    assert_eq!(
+        scalar(
+            &v,
+            "SELECT COUNT(*) FROM sync_outbox WHERE status = 'waiting'"
+        )
+        .await,
+        40
+    );
+    v.close().await.unwrap();
+    kill_syncs_then_finish(&cli, 3).await;
+    let v = store.open().await;
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM sync_outbox WHERE status = 'sent'").await,
+        40,
+        "every shipment sent, none lost"
+    );
+    for receipt in shipped {
+        let r = sandbox.receipt(receipt).unwrap();
+        assert!(r.is_shipped);
+        assert_eq!(r.shipments.len(), 1, "receipt {receipt} was told once");
+        assert_eq!(r.shipments[0].tracking_code, format!("PTT{receipt}"));
+    }
+}
+
+/// Runs `vefa sync` fifteen times, each killed with SIGKILL at a random moment unless it ended
+/// first (at least `min_killed` must be), then once to the end.
+async fn kill_syncs_then_finish(cli: &dyn Fn(&[&str]) -> Command, min_killed: usize) {
+    let mut rng = fastrand::Rng::with_seed(5);
+    let mut killed = 0;
+    for _ in 0..15 {
+        let mut child = cli(&["sync"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(rng.u64(30..900))).await;
+        if child.try_wait().unwrap().is_none() {
+            // Child::kill is SIGKILL on Unix: no destructor, no rollback by the process.
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(
+        killed >= min_killed,
+        "the sync was killed mid-way often enough ({killed})"
+    );
+    let out = cli(&["sync", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "the last sync: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -94,6 +94,11 @@ pub async fn apply_page<C: ConnectionTrait>(
         };
         let status = OrderStatus::parse(status)
             .ok_or_else(|| Error::Corrupt(format!("order {id} status")))?;
+        if let Some((_, tracking)) = &o.shipped
+            && !tracking.is_empty()
+        {
+            crate::sync::outbox::reconcile_shipment(db, *id, tracking, ctx.now).await?;
+        }
         let mut changed = follow(db, ctx, *id, status, o, &mut out.rescored).await?;
         if let Ok(input) = &o.order
             && input.ship_by.is_some()

@@ -117,6 +117,40 @@ pub async fn queue_shipment<C: ConnectionTrait>(
     Ok(true)
 }
 
+/// The marketplace already shows order `order_id` shipped with `tracking`: a shipment still
+/// waiting for it was sent after all (a sync stopped between sending and noting it), so it is
+/// noted now instead of being sent twice. Returns whether one was.
+pub async fn reconcile_shipment<C: ConnectionTrait>(
+    db: &C,
+    order_id: i32,
+    tracking: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(row) = sync_outbox::Entity::find()
+        .filter(sync_outbox::Column::SourceKey.eq(format!("{SHIPMENT}:{order_id}")))
+        .filter(sync_outbox::Column::Status.eq(PushStatus::Waiting.as_str()))
+        .one(db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let same =
+        serde_json::from_str::<ShipmentPush>(&row.payload).is_ok_and(|p| p.tracking == tracking);
+    if !same {
+        return Ok(false);
+    }
+    sync_outbox::ActiveModel {
+        id: Set(row.id),
+        status: Set(PushStatus::Sent.as_str().to_owned()),
+        next_attempt_at: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(true)
+}
+
 /// Entries of `account` due by `now`, oldest first.
 pub async fn due<C: ConnectionTrait>(
     db: &C,
