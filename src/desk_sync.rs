@@ -101,6 +101,7 @@ impl SandboxShop {
 
 const ORDERS: &str = "orders";
 const LISTINGS: &str = "listings";
+const REVIEWS: &str = "reviews";
 /// Above this many listings changed by one page, the catalog index is reloaded instead.
 const CATALOG_UPSERTS: usize = 20;
 /// The last re-read of the open orders.
@@ -355,6 +356,10 @@ impl Vefa {
             Ok(()) => self.pull_listings(&account, &etsy, &mut report).await,
             Err(e) => Err(e),
         };
+        let pulled = match pulled {
+            Ok(()) => self.pull_reviews(&account, &etsy, &mut report).await,
+            Err(e) => Err(e),
+        };
         let pushed = match pulled {
             Ok(()) => self.push_waiting(&account, &etsy, &mut report).await,
             Err(e) => Err(e),
@@ -593,6 +598,74 @@ impl Vefa {
             report.listings_pulled += touched.len() as u32;
             report.listing_conflicts += applied.conflicts;
             report.errors.extend(applied.refused);
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pages through the reviews left since the cursor, oldest first (a new one joins at the
+    /// end, so none is skipped); a review read again counts once. Each page is one transaction
+    /// with the cursor's position.
+    async fn pull_reviews<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        loop {
+            let pos = cursors::load(&self.db, account.id, REVIEWS).await?;
+            let page = m.reviews_since(pos.cursor, pos.next_offset).await?;
+            let mut next = pos;
+            let newest = page.reviews.iter().map(|r| r.created).max();
+            next.window_high = next.window_high.max(newest).or(pos.cursor);
+            next.next_offset += page.read;
+            let done = page.read == 0 || next.next_offset >= page.total;
+            if done {
+                next = cursors::Position {
+                    cursor: next.window_high.max(pos.cursor),
+                    window_high: None,
+                    next_offset: 0,
+                };
+            }
+            let now = self.clock.now();
+            let txn = self.db.begin().await?;
+            let step: Result<crate::sync::reviews::ReviewsApplied> = async {
+                let rules = crate::completeness::rule_sets::load_all(&txn).await?;
+                let applied =
+                    crate::sync::reviews::apply_page(&txn, &rules, account.id, &page.reviews, now)
+                        .await?;
+                cursors::save(&txn, account.id, REVIEWS, next, now).await?;
+                Ok(applied)
+            }
+            .await;
+            let applied = match step {
+                Ok(a) => a,
+                Err(e) => return crate::store::abandon(txn, e).await,
+            };
+            let change = if applied.listings.is_empty() {
+                None
+            } else {
+                let ids = applied.listings.iter().map(i32::to_string).collect();
+                Some(
+                    self.feed
+                        .record(&txn, ChangeKind::Listings, ids, now)
+                        .await?,
+                )
+            };
+            txn.commit().await?;
+            if applied.listings.len() > CATALOG_UPSERTS {
+                self.catalog.invalidate().await;
+            } else {
+                for &id in &applied.listings {
+                    let saved = self.listing(id).await?;
+                    self.catalog.upsert(&saved).await;
+                }
+            }
+            if let Some(c) = change {
+                self.feed.publish(c);
+            }
+            report.reviews_new += applied.new;
             if done {
                 return Ok(());
             }

@@ -195,10 +195,11 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
     assert_eq!(report.errors, Vec::<String>::new());
     assert_eq!(report.orders_new, 250);
     assert_eq!(report.listings_pulled, 30);
+    assert_eq!(report.reviews_new, 60);
     assert_eq!(
         report.api_calls,
-        3 + 1,
-        "250 orders in ceil(250/100) pages, 30 listings in one"
+        3 + 1 + 1,
+        "250 orders in ceil(250/100) pages, 30 listings in one, 60 reviews in one"
     );
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, 250);
     assert_eq!(
@@ -223,8 +224,8 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
     );
     assert_eq!(
         sandbox.calls() - calls_before,
-        2,
-        "a sync with nothing new is one call per resource (orders, listings)"
+        3,
+        "a sync with nothing new is one call per resource (orders, listings, reviews)"
     );
     assert_eq!(shop_state(&v).await, first);
     assert_conforms(&sandbox);
@@ -262,8 +263,8 @@ async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
     assert_eq!(report.orders_new, 3, "the new receipts: {fresh:?}");
     assert_eq!(report.orders_updated, 2);
     assert_eq!(
-        report.api_calls, 2,
-        "one page of order changes, one of listings"
+        report.api_calls, 3,
+        "one page each of order changes, listings and reviews"
     );
     let status = |id: i64| {
         let v = &v;
@@ -718,8 +719,8 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
         .unwrap();
     assert_eq!(
         first.api_calls,
-        2 + 1,
-        "orders and listings; a first pull is not followed by a re-read"
+        2 + 1 + 1,
+        "orders, listings, reviews; a first pull is not followed by a re-read"
     );
     let receipt = sandbox.receipt_ids()[10];
     let later = sandbox.receipt(receipt).unwrap().transactions[0]
@@ -739,7 +740,7 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
         .unwrap();
     assert_eq!(
         (r.api_calls, r.orders_updated),
-        (2, 0),
+        (3, 0),
         "within the hour: one call per resource, as before"
     );
     assert_ne!(ship_by(v.order(id).await.unwrap()), Some(later));
@@ -751,8 +752,8 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!(
         r.api_calls,
-        1 + 2 + 1,
-        "the changes, the 150 open orders in two pages, the listings"
+        1 + 2 + 1 + 1,
+        "the changes, the 150 open orders in two pages, the listings, the reviews"
     );
     assert_eq!(r.orders_updated, 1, "only the order whose date moved");
     assert_eq!(ship_by(v.order(id).await.unwrap()), Some(later));
@@ -872,7 +873,7 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
             r.listing_conflicts,
             sandbox.calls() - before
         ),
-        (0, 0, 2)
+        (0, 0, 3)
     );
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM listing_conflict").await, 1);
 
@@ -1013,7 +1014,79 @@ async fn a_shipment_sent_but_not_noted_is_not_sent_again(store: TestStore) {
     assert_eq!(sandbox.receipt(receipt).unwrap().shipments.len(), 1);
 }
 
+/// The count and average of a listing's reviews, as the sandbox has them.
+fn expected_rating(sandbox: &Sandbox, listing_id: i64) -> (u32, Option<u32>) {
+    let ratings: Vec<i64> = sandbox
+        .reviews()
+        .iter()
+        .filter(|r| r.listing_id == listing_id)
+        .map(|r| r.rating)
+        .collect();
+    let n = ratings.len() as u32;
+    let sum = ratings.iter().sum::<i64>() as u32;
+    (n, (n > 0).then(|| (sum * 100 + n / 2) / n))
+}
+
+async fn reviews_set_each_listing_s_rating_and_count_once(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(3)).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.reviews_new, r.errors.len()), (60, 0));
+    let shop = sandbox.listings();
+    for l in &shop[..8] {
+        let got = listing(&v, l.listing_id).await;
+        assert_eq!(
+            (got.review_count, got.rating_x100),
+            expected_rating(&sandbox, l.listing_id),
+            "listing {}",
+            l.listing_id
+        );
+    }
+    // A new review: one more, the average moves; the listing's completeness sees reviews.
+    let target = shop[1].listing_id;
+    sandbox.add_review(target, 1);
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.reviews_new, 1);
+    let got = listing(&v, target).await;
+    assert_eq!(
+        (got.review_count, got.rating_x100),
+        expected_rating(&sandbox, target)
+    );
+    // Every review read again: nothing counts twice.
+    v.connection()
+        .execute_unprepared(
+            "UPDATE sync_cursor SET cursor = NULL, window_high = NULL, next_offset = 0 \
+             WHERE resource = 'reviews'",
+        )
+        .await
+        .unwrap();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.reviews_new, 0);
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM marketplace_review").await,
+        61
+    );
+    let again = listing(&v, target).await;
+    assert_eq!(
+        (again.review_count, again.rating_x100),
+        (got.review_count, got.rating_x100)
+    );
+    assert_conforms(&sandbox);
+}
+
 on_both_stores!(
+    reviews_set_each_listing_s_rating_and_count_once,
     a_shipment_sent_but_not_noted_is_not_sent_again,
     a_listing_that_cannot_be_taken_is_named_and_the_others_come_home,
     listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller,

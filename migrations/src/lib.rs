@@ -12,6 +12,7 @@ mod m20261123_000006_outbox;
 mod m20261124_000007_sync;
 mod m20261124_000008_sync_outbox;
 mod m20261124_000009_listing_sync;
+mod m20261124_000010_marketplace_review;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_sync::Migration),
             Box::new(m20261124_000008_sync_outbox::Migration),
             Box::new(m20261124_000009_listing_sync::Migration),
+            Box::new(m20261124_000010_marketplace_review::Migration),
         ]
     }
 }

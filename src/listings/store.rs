@@ -630,6 +630,35 @@ pub async fn write_scores<C: ConnectionTrait>(db: &C, scores: &[ScoreUpdate]) ->
     Ok(())
 }
 
+/// Sets a listing's review count and average rating (hundredths of a star), as a marketplace
+/// reports them, and rescores it: "reviews present" is one of the completeness rules.
+pub async fn set_reviews<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: i32,
+    count: u32,
+    rating_x100: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let l = get(db, rules, id, now).await?;
+    let facts = l.input.facts(&l.photos, count, l.updated_at);
+    listing::Entity::update_many()
+        .col_expr(
+            listing::Column::ReviewCount,
+            Expr::value(count.min(i32::MAX as u32) as i32),
+        )
+        .col_expr(
+            listing::Column::RatingX100,
+            Expr::value(rating_x100.map(|r| r.min(500) as i32)),
+        )
+        .col_expr(listing::Column::Facts, Expr::value(json(&facts)))
+        .filter(listing::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    let family_rules = rules.get(&l.input.family).map(Vec::as_slice).unwrap_or(&[]);
+    write_scores(db, &[(id, score(family_rules, &facts, now))]).await
+}
+
 /// Measures the facts of listings saved before they were stored (see migration 3).
 pub async fn backfill_facts<C: ConnectionTrait>(
     db: &C,

@@ -10,6 +10,7 @@ pub mod cursors;
 pub mod listings;
 pub mod orders;
 pub mod outbox;
+pub mod reviews;
 
 use std::future::Future;
 
@@ -23,7 +24,17 @@ use crate::orders::NewOrder;
 pub struct Capabilities {
     pub pull_orders: bool,
     pub pull_listings: bool,
+    pub pull_reviews: bool,
     pub push_shipment: bool,
+}
+
+/// A page of reviews, oldest first.
+#[derive(Debug, Clone)]
+pub struct RemoteReviews {
+    pub total: u64,
+    /// How many the page held, readable or not: the next page starts after them.
+    pub read: u64,
+    pub reviews: Vec<reviews::RemoteReview>,
 }
 
 /// A page of listings, newest change first.
@@ -84,6 +95,14 @@ pub trait Marketplace: Send + Sync {
         offset: u64,
     ) -> impl Future<Output = Result<RemoteListings, ApiError>> + Send;
 
+    /// Reviews left at or after `since` (all when `None`), oldest first, skipping `offset`; a
+    /// review that cannot be read (a rating outside 1–5) is left out.
+    fn reviews_since(
+        &self,
+        since: Option<i64>,
+        offset: u64,
+    ) -> impl Future<Output = Result<RemoteReviews, ApiError>> + Send;
+
     /// Orders still open (neither shipped nor cancelled), oldest first, skipping `offset`: read
     /// again now and then, because some changes (Etsy's ship-by date) do not count as one.
     fn open_orders(
@@ -110,6 +129,8 @@ pub struct SyncReport {
     pub listings_pulled: u32,
     /// Listing fields changed on both sides, waiting for the seller to choose.
     pub listing_conflicts: u32,
+    /// Reviews new to Vefa.
+    pub reviews_new: u32,
     /// Changes sent to the marketplace (shipments so far), and those still waiting.
     pub outbox_sent: u32,
     pub outbox_waiting: u32,

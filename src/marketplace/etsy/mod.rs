@@ -12,7 +12,10 @@ pub use client::{ApiError, Endpoints, EtsyClient, Patience};
 
 use crate::listings::{ListingState, Pair, Variant};
 use crate::sync::listings::{Price, RemoteListing, RemoteListingData, SyncedFields};
-use crate::sync::{Capabilities, Marketplace, Pushed, RemoteListings, RemoteOrder, RemoteOrders};
+use crate::sync::reviews::RemoteReview;
+use crate::sync::{
+    Capabilities, Marketplace, Pushed, RemoteListings, RemoteOrder, RemoteOrders, RemoteReviews,
+};
 
 /// Receipts asked for per page: Etsy's largest.
 pub const PAGE: u32 = 100;
@@ -57,6 +60,7 @@ impl Marketplace for Etsy {
         Capabilities {
             pull_orders: true,
             pull_listings: true,
+            pull_reviews: true,
             push_shipment: true,
         }
     }
@@ -106,6 +110,42 @@ impl Marketplace for Etsy {
         Ok(RemoteListings {
             total: page.count.max(0) as u64,
             listings: page.results.into_iter().map(RemoteListing::from).collect(),
+        })
+    }
+
+    /// `getReviewsByShop` created at or after `since`, paged by offset.
+    async fn reviews_since(
+        &self,
+        since: Option<i64>,
+        offset: u64,
+    ) -> Result<RemoteReviews, ApiError> {
+        let mut query = vec![("limit", PAGE.to_string()), ("offset", offset.to_string())];
+        if let Some(s) = since {
+            query.push(("min_created", s.to_string()));
+        }
+        let page: wire::Page<wire::ListingReview> = self
+            .client
+            .get(
+                "getReviewsByShop",
+                &format!("/v3/application/shops/{}/reviews", self.shop_id),
+                &query,
+            )
+            .await?;
+        Ok(RemoteReviews {
+            total: page.count.max(0) as u64,
+            read: page.results.len() as u64,
+            reviews: page
+                .results
+                .iter()
+                .filter_map(|r| {
+                    RemoteReview::new(
+                        r.listing_id,
+                        r.rating,
+                        r.created_timestamp,
+                        r.review.as_deref(),
+                    )
+                })
+                .collect(),
         })
     }
 

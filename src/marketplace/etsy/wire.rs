@@ -308,3 +308,13 @@ pub struct ShopListing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<ListingInventory>,
 }
+
+/// A buyer's review of a listing, the parts Vefa reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingReview {
+    pub listing_id: i64,
+    pub rating: i64,
+    #[serde(default)]
+    pub review: Option<String>,
+    pub created_timestamp: i64,
+}

@@ -6,4 +6,4 @@ pub mod faults;
 pub mod server;
 
 pub use faults::{Fault, Faults};
-pub use server::{Exchange, Sandbox, SandboxConfig};
+pub use server::{Exchange, Sandbox, SandboxConfig, SandboxReview};

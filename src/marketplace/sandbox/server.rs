@@ -48,6 +48,8 @@ pub struct SandboxConfig {
     pub hold: Duration,
     /// Refuse tracking codes, as Etsy does for new connections in several countries.
     pub refuse_tracking: bool,
+    /// Reviews left on the shop's listings.
+    pub reviews: usize,
 }
 
 impl Default for SandboxConfig {
@@ -67,6 +69,7 @@ impl Default for SandboxConfig {
             slow: Duration::from_secs(2),
             hold: Duration::from_secs(30),
             refuse_tracking: false,
+            reviews: 60,
         }
     }
 }
@@ -89,7 +92,44 @@ pub struct Exchange {
 const USER_ID: i64 = 7001;
 const SHOP_ID: i64 = 7001;
 
+/// A review of one of the shop's listings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SandboxReview {
+    pub shop_id: i64,
+    pub listing_id: i64,
+    pub rating: i64,
+    pub review: String,
+    pub language: String,
+    pub create_timestamp: i64,
+    pub created_timestamp: i64,
+    pub update_timestamp: i64,
+    pub updated_timestamp: i64,
+}
+
+const REVIEW_TEXTS: [(&str, &str); 4] = [
+    ("tr", "Çok güzel, özenle paketlenmişti. Teşekkürler!"),
+    ("az", "Çox gözəldir, vaxtında çatdı."),
+    ("fa", "عالی بود، ممنون از بسته‌بندی دقیق."),
+    ("en", "Lovely piece, arrived quickly."),
+];
+
+fn review(listing_id: i64, k: usize, rating: i64, at: i64) -> SandboxReview {
+    let (language, text) = REVIEW_TEXTS[k % REVIEW_TEXTS.len()];
+    SandboxReview {
+        shop_id: SHOP_ID,
+        listing_id,
+        rating,
+        review: text.to_owned(),
+        language: language.to_owned(),
+        create_timestamp: at,
+        created_timestamp: at,
+        update_timestamp: at,
+        updated_timestamp: at,
+    }
+}
+
 struct Shop {
+    reviews: Vec<SandboxReview>,
     listings: Vec<SandboxListing>,
     receipts: BTreeMap<i64, ShopReceipt>,
     next_k: u64,
@@ -182,8 +222,21 @@ impl Sandbox {
                 (r.receipt_id, r)
             })
             .collect();
+        let mut rng = fastrand::Rng::with_seed(config.seed ^ 0x4e71e);
+        let reviews = if listings.is_empty() {
+            vec![]
+        } else {
+            (0..config.reviews)
+                .map(|k| {
+                    let l = &listings[(k * 7) % listings.len()];
+                    let at = now - span + (k as i64 * span) / (config.reviews.max(1) as i64);
+                    review(l.listing_id, k, rng.i64(3..=5), at)
+                })
+                .collect()
+        };
         let inner = Arc::new(Inner {
             shop: Mutex::new(Shop {
+                reviews,
                 listings,
                 receipts,
                 next_k: config.orders as u64,
@@ -217,6 +270,10 @@ impl Sandbox {
             .route(
                 "/v3/application/shops/{shop_id}/listings",
                 get(listings_route),
+            )
+            .route(
+                "/v3/application/shops/{shop_id}/reviews",
+                get(reviews_route),
             )
             .with_state(inner.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -333,6 +390,18 @@ impl Sandbox {
         change(l);
         l.updated_timestamp = unix_now().max(l.updated_timestamp);
         true
+    }
+
+    /// A buyer reviews listing `listing_id` now.
+    pub fn add_review(&self, listing_id: i64, rating: i64) {
+        let mut shop = lock(&self.inner.shop);
+        let k = shop.reviews.len();
+        shop.reviews.push(review(listing_id, k, rating, unix_now()));
+    }
+
+    /// The shop's reviews so far, oldest first.
+    pub fn reviews(&self) -> Vec<SandboxReview> {
+        lock(&self.inner.shop).reviews.clone()
     }
 
     /// The shop's listings as they are now.
@@ -787,6 +856,50 @@ fn shop_listing(l: &SandboxListing, inventory: bool) -> ShopListing {
     }
 }
 
+/// `getReviewsByShop`: the shop's reviews, oldest first.
+async fn reviews_route(
+    State(inner): State<Arc<Inner>>,
+    Path(shop_id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let q = Query::parse(raw);
+    let c = call(
+        "getReviewsByShop",
+        "GET",
+        format!("/v3/application/shops/{shop_id}/reviews"),
+        &q,
+    );
+    let (c, g) = match pass(&inner, &headers, false, c).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
+        let body = json!({ "error": format!("Shop {shop_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    }
+    let page = (|| -> Result<Value, String> {
+        const EARLIEST: i64 = 946_684_800;
+        let limit = q.int("limit", 1, 100)?.unwrap_or(25) as usize;
+        let offset = q.int("offset", 0, i64::MAX)?.unwrap_or(0) as usize;
+        let min = q.int("min_created", EARLIEST, i64::MAX)?;
+        let max = q.int("max_created", EARLIEST, i64::MAX)?;
+        let shop = lock(&inner.shop);
+        let hits: Vec<&SandboxReview> = shop
+            .reviews
+            .iter()
+            .filter(|r| min.is_none_or(|m| r.created_timestamp >= m))
+            .filter(|r| max.is_none_or(|m| r.created_timestamp <= m))
+            .collect();
+        let results: Vec<&SandboxReview> = hits.iter().skip(offset).take(limit).copied().collect();
+        Ok(json!({ "count": hits.len(), "results": results }))
+    })();
+    match page {
+        Ok(body) => inner.answer(c, g, StatusCode::OK, body),
+        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
+    }
+}
+
 /// `getListingsByShop`: the shop's listings (all active), by creation, price or update time.
 async fn listings_route(
     State(inner): State<Arc<Inner>>,
@@ -1094,6 +1207,7 @@ mod tests {
         let inner = Inner {
             config: SandboxConfig::default(),
             shop: Mutex::new(Shop {
+                reviews: vec![],
                 listings,
                 receipts,
                 next_k: 5,

@@ -718,6 +718,8 @@ export type SyncReport = {
 	listings_pulled: number,
 	/**  Listing fields changed on both sides, waiting for the seller to choose. */
 	listing_conflicts: number,
+	/**  Reviews new to Vefa. */
+	reviews_new: number,
 	/**  Changes sent to the marketplace (shipments so far), and those still waiting. */
 	outbox_sent: number,
 	outbox_waiting: number,

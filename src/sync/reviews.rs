@@ -1,0 +1,132 @@
+//! Reviews from a marketplace: kept one row each (a review read twice counts once), and each
+//! linked listing's review count and average rating derived from them.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::listings::{self, RuleSets};
+use crate::store::entity::{listing, marketplace_review};
+
+/// A review as the marketplace shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteReview {
+    /// The marketplace's listing id.
+    pub listing: String,
+    /// 1 to 5 stars.
+    pub rating: u8,
+    pub created: i64,
+    /// What tells it from another review of the same listing.
+    pub key: String,
+}
+
+impl RemoteReview {
+    /// Etsy's reviews have no id of their own: the listing, the time, the stars and a digest of
+    /// the text stand for one.
+    pub fn new(listing: i64, rating: i64, created: i64, text: Option<&str>) -> Option<Self> {
+        let rating = u8::try_from(rating).ok().filter(|r| (1..=5).contains(r))?;
+        let digest = Sha256::digest(text.unwrap_or_default().as_bytes());
+        Some(Self {
+            listing: listing.to_string(),
+            rating,
+            created,
+            key: format!("{listing}:{created}:{rating}:{}", hex::encode(&digest[..8])),
+        })
+    }
+}
+
+/// What a page of reviews did: the listings whose rating changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewsApplied {
+    pub new: u32,
+    pub listings: Vec<i32>,
+}
+
+pub async fn apply_page<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    account: i32,
+    page: &[RemoteReview],
+    now: DateTime<Utc>,
+) -> Result<ReviewsApplied> {
+    let mut out = ReviewsApplied::default();
+    let mut touched = BTreeSet::new();
+    for r in page {
+        let at = Utc.timestamp_opt(r.created, 0).single().unwrap_or(now);
+        let row = marketplace_review::ActiveModel {
+            account_id: Set(account),
+            listing_ref: Set(r.listing.clone()),
+            review_key: Set(r.key.clone()),
+            rating: Set(i16::from(r.rating)),
+            created_at: Set(at),
+            ..Default::default()
+        };
+        let inserted = marketplace_review::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([
+                    marketplace_review::Column::AccountId,
+                    marketplace_review::Column::ReviewKey,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        if inserted > 0 {
+            out.new += 1;
+            touched.insert(r.listing.clone());
+        }
+    }
+    if touched.is_empty() {
+        return Ok(out);
+    }
+    let linked: HashMap<String, i32> = listing::Entity::find()
+        .select_only()
+        .column(listing::Column::EtsyListingId)
+        .column(listing::Column::Id)
+        .filter(listing::Column::EtsyListingId.is_in(touched.iter().map(String::as_str)))
+        .into_tuple::<(String, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    for (listing_ref, id) in linked {
+        let ratings: Vec<i16> = marketplace_review::Entity::find()
+            .select_only()
+            .column(marketplace_review::Column::Rating)
+            .filter(marketplace_review::Column::AccountId.eq(account))
+            .filter(marketplace_review::Column::ListingRef.eq(listing_ref))
+            .into_tuple::<i16>()
+            .all(db)
+            .await?;
+        let count = ratings.len() as u32;
+        let sum: u32 = ratings.iter().map(|&r| r.max(0) as u32).sum();
+        // Hundredths of a star, rounded half up.
+        let average = (count > 0).then(|| (sum * 100 + count / 2) / count);
+        listings::set_reviews(db, rules, id, count, average, now).await?;
+        out.listings.push(id);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_review_is_told_apart_by_listing_time_stars_and_text() {
+        let a = RemoteReview::new(7, 5, 1_800_000_000, Some("Harika")).unwrap();
+        let b = RemoteReview::new(7, 5, 1_800_000_000, Some("Çok güzel")).unwrap();
+        assert_ne!(a.key, b.key);
+        assert_eq!(
+            a,
+            RemoteReview::new(7, 5, 1_800_000_000, Some("Harika")).unwrap()
+        );
+        assert!(RemoteReview::new(7, 0, 1, None).is_none(), "no zero stars");
+        assert!(RemoteReview::new(7, 6, 1, None).is_none(), "no six stars");
+    }
+}
