@@ -103,7 +103,7 @@ async fn main() {
 
     let pages = orders.div_ceil(100) + listings.div_ceil(100);
     println!(
-        "sync, first pull of {orders} orders, {listings} listings: {:>4} calls (ceil(n/100)s = {pages}), {} orders and {} listings new, {} errors",
+        "sync, first pull of {orders} orders, {listings} listings: {:>4} calls (ceil(n/100)s = {pages}, + reviews: 60 in one page), {} orders and {} listings new, {} errors",
         first.api_calls,
         first.orders_new,
         first.listings_pulled,
@@ -114,7 +114,7 @@ async fn main() {
         wall.as_secs_f64()
     );
     println!(
-        "sync, nothing new:                     {:>7} calls (orders, listings), {} new",
+        "sync, nothing new:                     {:>7} calls (orders, listings, reviews), {} new",
         again.api_calls, again.orders_new
     );
 }
