@@ -176,20 +176,8 @@ impl Vefa {
             Ok(l) => l,
             Err(e) => return crate::store::abandon(txn, e).await,
         };
-        let change = self
-            .feed
-            .record(
-                &txn,
-                ChangeKind::Listings,
-                vec![listing_id.to_string()],
-                now,
-            )
-            .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
-        let saved = self.listing(listing_id).await?;
-        self.catalog.upsert(&saved).await;
-        Ok(saved)
+        self.commit_listings(txn, now, &[listing_id]).await?;
+        self.listing(listing_id).await
     }
 
     pub async fn marketplace_accounts(&self) -> Result<Vec<Account>> {
@@ -571,30 +559,7 @@ impl Vefa {
                 .chain(&applied.updated)
                 .copied()
                 .collect();
-            let change = if touched.is_empty() {
-                None
-            } else {
-                let ids = touched.iter().map(i32::to_string).collect();
-                Some(
-                    self.feed
-                        .record(&txn, ChangeKind::Listings, ids, now)
-                        .await?,
-                )
-            };
-            txn.commit().await?;
-            if touched.len() > CATALOG_UPSERTS {
-                // A page of new listings: the index reloads on its next use (as after an
-                // import) rather than reading each listing back one by one.
-                self.catalog.invalidate().await;
-            } else {
-                for &id in &touched {
-                    let saved = self.listing(id).await?;
-                    self.catalog.upsert(&saved).await;
-                }
-            }
-            if let Some(c) = change {
-                self.feed.publish(c);
-            }
+            self.commit_listings(txn, now, &touched).await?;
             report.listings_pulled += touched.len() as u32;
             report.listing_conflicts += applied.conflicts;
             report.errors.extend(applied.refused);
@@ -643,33 +608,46 @@ impl Vefa {
                 Ok(a) => a,
                 Err(e) => return crate::store::abandon(txn, e).await,
             };
-            let change = if applied.listings.is_empty() {
-                None
-            } else {
-                let ids = applied.listings.iter().map(i32::to_string).collect();
-                Some(
-                    self.feed
-                        .record(&txn, ChangeKind::Listings, ids, now)
-                        .await?,
-                )
-            };
-            txn.commit().await?;
-            if applied.listings.len() > CATALOG_UPSERTS {
-                self.catalog.invalidate().await;
-            } else {
-                for &id in &applied.listings {
-                    let saved = self.listing(id).await?;
-                    self.catalog.upsert(&saved).await;
-                }
-            }
-            if let Some(c) = change {
-                self.feed.publish(c);
-            }
+            self.commit_listings(txn, now, &applied.listings).await?;
             report.reviews_new += applied.new;
             if done {
                 return Ok(());
             }
         }
+    }
+
+    /// Records the change of listings `ids`, commits, tells listeners and brings the catalog
+    /// index up to date: listing by listing for a few, or a reload on its next use (as after an
+    /// import) for a page of them, rather than reading each back.
+    async fn commit_listings(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        now: chrono::DateTime<chrono::Utc>,
+        ids: &[i32],
+    ) -> Result<()> {
+        let change = if ids.is_empty() {
+            None
+        } else {
+            let names = ids.iter().map(i32::to_string).collect();
+            Some(
+                self.feed
+                    .record(&txn, ChangeKind::Listings, names, now)
+                    .await?,
+            )
+        };
+        txn.commit().await?;
+        if ids.len() > CATALOG_UPSERTS {
+            self.catalog.invalidate().await;
+        } else {
+            for &id in ids {
+                let saved = self.listing(id).await?;
+                self.catalog.upsert(&saved).await;
+            }
+        }
+        if let Some(c) = change {
+            self.feed.publish(c);
+        }
+        Ok(())
     }
 
     /// Reads the open orders again when the last time was an hour ago or more: Etsy moves no

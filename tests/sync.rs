@@ -56,6 +56,18 @@ async fn connect(v: &Vefa, sandbox: &Sandbox, keychain: &MemorySecrets) -> Accou
         .expect("connect the sandbox shop")
 }
 
+/// A fresh store connected to a fresh sandbox shop.
+async fn connected(
+    store: &TestStore,
+    config: SandboxConfig,
+) -> (Vefa, Sandbox, Arc<MemorySecrets>, Account) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config).await.unwrap();
+    let keychain = Arc::new(MemorySecrets::default());
+    let account = connect(&v, &sandbox, &keychain).await;
+    (v, sandbox, keychain, account)
+}
+
 async fn rows(v: &Vefa, sql: &str) -> Vec<String> {
     let db = v.connection();
     db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -152,10 +164,7 @@ fn assert_conforms(sandbox: &Sandbox) {
 }
 
 async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(250)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(250)).await;
     assert_eq!(account.shop_name, "Vefa Sandbox");
     assert_eq!(account.shop_id, sandbox.shop_id());
     // The tokens and secret are in the keychain, and nowhere in the store.
@@ -232,10 +241,7 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
 }
 
 async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(40)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(40)).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
         .unwrap();
@@ -347,10 +353,7 @@ async fn faults_on_a_fifth_of_calls_converge_to_the_clean_result(store: TestStor
 }
 
 async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(30)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(30)).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
         .unwrap();
@@ -543,10 +546,7 @@ async fn ship(v: &Vefa, id: i32, tracking: &str) {
 }
 
 async fn a_shipment_goes_back_to_the_marketplace_once(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(20)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(20)).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
         .unwrap();
@@ -645,10 +645,7 @@ async fn a_refused_tracking_is_told_on_the_order_and_not_retried(store: TestStor
 }
 
 async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(10)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(10)).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
         .unwrap();
@@ -709,10 +706,7 @@ async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
 }
 
 async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(150)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(150)).await;
     let first = v
         .sync_account(account.id, keychain.clone(), patience())
         .await
@@ -975,10 +969,7 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
 /// A sync stopped after Etsy took a shipment but before it was noted: the next sync sees the
 /// receipt shipped with that tracking and notes it, instead of sending it twice.
 async fn a_shipment_sent_but_not_noted_is_not_sent_again(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(10)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(10)).await;
     v.sync_account(account.id, keychain.clone(), patience())
         .await
         .unwrap();
@@ -1028,10 +1019,7 @@ fn expected_rating(sandbox: &Sandbox, listing_id: i64) -> (u32, Option<u32>) {
 }
 
 async fn reviews_set_each_listing_s_rating_and_count_once(store: TestStore) {
-    let v = store.open().await;
-    let sandbox = Sandbox::start(config(3)).await.unwrap();
-    let keychain = Arc::new(MemorySecrets::default());
-    let account = connect(&v, &sandbox, &keychain).await;
+    let (v, sandbox, keychain, account) = connected(&store, config(3)).await;
     let r = v
         .sync_account(account.id, keychain.clone(), patience())
         .await

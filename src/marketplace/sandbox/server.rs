@@ -791,6 +791,47 @@ enum SortOn {
     ReceiptId,
 }
 
+/// Opens a call on the shop's resource `path` (below `/v3/application/shops/{shop_id}`): runs the
+/// gate and answers 404 for another shop. `Err` is the answer already given.
+async fn shop_call(
+    inner: &Inner,
+    headers: &HeaderMap,
+    (operation, method, needs_token): (&'static str, &'static str, bool),
+    shop_id: &str,
+    path: &str,
+    q: &Query,
+    body: Option<Value>,
+) -> Result<(Call, Passed), Response> {
+    let mut c = call(
+        operation,
+        method,
+        format!("/v3/application/shops/{shop_id}{path}"),
+        q,
+    );
+    c.body = body;
+    let (c, g) = pass(inner, headers, needs_token, c).await?;
+    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
+        let body = json!({ "error": format!("Shop {shop_id} not found") });
+        return Err(inner.answer(c, g, StatusCode::NOT_FOUND, body));
+    }
+    Ok((c, g))
+}
+
+/// A page as JSON, or 400 with why the query was wrong.
+fn page_answer<T: serde::Serialize>(
+    inner: &Inner,
+    (c, g): (Call, Passed),
+    page: Result<T, String>,
+) -> Response {
+    match page {
+        Ok(page) => {
+            let body = serde_json::to_value(&page).unwrap_or(Value::Null);
+            inner.answer(c, g, StatusCode::OK, body)
+        }
+        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
+    }
+}
+
 async fn receipts_route(
     State(inner): State<Arc<Inner>>,
     Path(shop_id): Path<String>,
@@ -798,26 +839,10 @@ async fn receipts_route(
     headers: HeaderMap,
 ) -> Response {
     let q = Query::parse(raw);
-    let c = call(
-        "getShopReceipts",
-        "GET",
-        format!("/v3/application/shops/{shop_id}/receipts"),
-        &q,
-    );
-    let (c, g) = match pass(&inner, &headers, true, c).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
-        let body = json!({ "error": format!("Shop {shop_id} not found") });
-        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
-    }
-    match receipts_page(&inner, &q) {
-        Ok(page) => {
-            let body = serde_json::to_value(&page).unwrap_or(Value::Null);
-            inner.answer(c, g, StatusCode::OK, body)
-        }
-        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
+    let op = ("getShopReceipts", "GET", true);
+    match shop_call(&inner, &headers, op, &shop_id, "/receipts", &q, None).await {
+        Ok(call) => page_answer(&inner, call, receipts_page(&inner, &q)),
+        Err(r) => r,
     }
 }
 
@@ -864,40 +889,28 @@ async fn reviews_route(
     headers: HeaderMap,
 ) -> Response {
     let q = Query::parse(raw);
-    let c = call(
-        "getReviewsByShop",
-        "GET",
-        format!("/v3/application/shops/{shop_id}/reviews"),
-        &q,
-    );
-    let (c, g) = match pass(&inner, &headers, false, c).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
-        let body = json!({ "error": format!("Shop {shop_id} not found") });
-        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    let op = ("getReviewsByShop", "GET", false);
+    match shop_call(&inner, &headers, op, &shop_id, "/reviews", &q, None).await {
+        Ok(call) => page_answer(&inner, call, reviews_page(&inner, &q)),
+        Err(r) => r,
     }
-    let page = (|| -> Result<Value, String> {
-        const EARLIEST: i64 = 946_684_800;
-        let limit = q.int("limit", 1, 100)?.unwrap_or(25) as usize;
-        let offset = q.int("offset", 0, i64::MAX)?.unwrap_or(0) as usize;
-        let min = q.int("min_created", EARLIEST, i64::MAX)?;
-        let max = q.int("max_created", EARLIEST, i64::MAX)?;
-        let shop = lock(&inner.shop);
-        let hits: Vec<&SandboxReview> = shop
-            .reviews
-            .iter()
-            .filter(|r| min.is_none_or(|m| r.created_timestamp >= m))
-            .filter(|r| max.is_none_or(|m| r.created_timestamp <= m))
-            .collect();
-        let results: Vec<&SandboxReview> = hits.iter().skip(offset).take(limit).copied().collect();
-        Ok(json!({ "count": hits.len(), "results": results }))
-    })();
-    match page {
-        Ok(body) => inner.answer(c, g, StatusCode::OK, body),
-        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
-    }
+}
+
+fn reviews_page(inner: &Inner, q: &Query) -> Result<Value, String> {
+    const EARLIEST: i64 = 946_684_800;
+    let limit = q.int("limit", 1, 100)?.unwrap_or(25) as usize;
+    let offset = q.int("offset", 0, i64::MAX)?.unwrap_or(0) as usize;
+    let min = q.int("min_created", EARLIEST, i64::MAX)?;
+    let max = q.int("max_created", EARLIEST, i64::MAX)?;
+    let shop = lock(&inner.shop);
+    let hits: Vec<&SandboxReview> = shop
+        .reviews
+        .iter()
+        .filter(|r| min.is_none_or(|m| r.created_timestamp >= m))
+        .filter(|r| max.is_none_or(|m| r.created_timestamp <= m))
+        .collect();
+    let results: Vec<&SandboxReview> = hits.iter().skip(offset).take(limit).copied().collect();
+    Ok(json!({ "count": hits.len(), "results": results }))
 }
 
 /// `getListingsByShop`: the shop's listings (all active), by creation, price or update time.
@@ -908,26 +921,10 @@ async fn listings_route(
     headers: HeaderMap,
 ) -> Response {
     let q = Query::parse(raw);
-    let c = call(
-        "getListingsByShop",
-        "GET",
-        format!("/v3/application/shops/{shop_id}/listings"),
-        &q,
-    );
-    let (c, g) = match pass(&inner, &headers, true, c).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
-        let body = json!({ "error": format!("Shop {shop_id} not found") });
-        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
-    }
-    match listings_page(&inner, &q) {
-        Ok(page) => {
-            let body = serde_json::to_value(&page).unwrap_or(Value::Null);
-            inner.answer(c, g, StatusCode::OK, body)
-        }
-        Err(why) => inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why })),
+    let op = ("getListingsByShop", "GET", true);
+    match shop_call(&inner, &headers, op, &shop_id, "/listings", &q, None).await {
+        Ok(call) => page_answer(&inner, call, listings_page(&inner, &q)),
+        Err(r) => r,
     }
 }
 
@@ -987,27 +984,20 @@ async fn tracking_route(
     body: Bytes,
 ) -> Response {
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let mut c = call(
-        "createReceiptShipment",
-        "POST",
-        format!("/v3/application/shops/{shop_id}/receipts/{receipt_id}/tracking"),
-        &Query::parse(None),
-    );
-    c.body = Some(Value::Object(
+    let fields = Value::Object(
         form.iter()
             .map(|(k, v)| (k.clone(), Value::String(v.clone())))
             .collect(),
-    ));
-    let (c, g) = match pass(&inner, &headers, true, c).await {
+    );
+    let op = ("createReceiptShipment", "POST", true);
+    let path = format!("/receipts/{receipt_id}/tracking");
+    let q = Query::parse(None);
+    let (c, g) = match shop_call(&inner, &headers, op, &shop_id, &path, &q, Some(fields)).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let id = receipt_id.parse::<i64>().ok();
-    if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
-        let body = json!({ "error": format!("Shop {shop_id} not found") });
-        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
-    }
     if inner.refuse_tracking.load(Ordering::Relaxed) {
         let body = json!({ "error": "Tracking is not available for orders shipped from this country. Mark the order as shipped in Shop Manager." });
         return inner.answer(c, g, StatusCode::BAD_REQUEST, body);
