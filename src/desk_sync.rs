@@ -480,20 +480,8 @@ impl Vefa {
         loop {
             let pos = cursors::load(&self.db, account.id, ORDERS).await?;
             let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
-            let mut next = pos;
-            if next.window_high.is_none() {
-                // The newest change this pull covers; later pages are older.
-                next.window_high = page.orders.iter().map(|o| o.updated).max().or(pos.cursor);
-            }
-            next.next_offset += page.orders.len() as u64;
-            let done = page.orders.is_empty() || next.next_offset >= page.total;
-            if done {
-                next = cursors::Position {
-                    cursor: next.window_high.max(pos.cursor),
-                    window_high: None,
-                    next_offset: 0,
-                };
-            }
+            let newest = page.orders.iter().map(|o| o.updated).max();
+            let (next, done) = pos.advance(page.orders.len() as u64, page.total, newest, false);
             self.store_orders(&page_env, &page.orders, Some((ORDERS, next)), report)
                 .await?;
             if done {
@@ -518,21 +506,10 @@ impl Vefa {
                 .iter()
                 .take_while(|l| pos.cursor.is_none_or(|c| l.updated >= c))
                 .count();
-            let mut next = pos;
-            if next.window_high.is_none() {
-                next.window_high = page.listings.iter().map(|l| l.updated).max().or(pos.cursor);
-            }
-            next.next_offset += page.listings.len() as u64;
-            let done = fresh < page.listings.len()
-                || page.listings.is_empty()
-                || next.next_offset >= page.total;
-            if done {
-                next = cursors::Position {
-                    cursor: next.window_high.max(pos.cursor),
-                    window_high: None,
-                    next_offset: 0,
-                };
-            }
+            let newest = page.listings.iter().map(|l| l.updated).max();
+            let reached_home = fresh < page.listings.len();
+            let read = page.listings.len() as u64;
+            let (next, done) = pos.advance(read, page.total, newest, reached_home);
             let now = self.clock.now();
             let txn = self.db.begin().await?;
             let step: Result<ListingsApplied> = async {
@@ -581,18 +558,8 @@ impl Vefa {
         loop {
             let pos = cursors::load(&self.db, account.id, REVIEWS).await?;
             let page = m.reviews_since(pos.cursor, pos.next_offset).await?;
-            let mut next = pos;
             let newest = page.reviews.iter().map(|r| r.created).max();
-            next.window_high = next.window_high.max(newest).or(pos.cursor);
-            next.next_offset += page.read;
-            let done = page.read == 0 || next.next_offset >= page.total;
-            if done {
-                next = cursors::Position {
-                    cursor: next.window_high.max(pos.cursor),
-                    window_high: None,
-                    next_offset: 0,
-                };
-            }
+            let (next, done) = pos.advance(page.read, page.total, newest, false);
             let now = self.clock.now();
             let txn = self.db.begin().await?;
             let step: Result<crate::sync::reviews::ReviewsApplied> = async {

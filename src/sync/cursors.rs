@@ -18,6 +18,33 @@ pub struct Position {
     pub next_offset: u64,
 }
 
+impl Position {
+    /// Where a pull stands after a page of `read` items out of `total`, whose newest change is
+    /// `newest`; `reached_home` when the page came to items already brought home. When the pull
+    /// is done (the second value), the cursor moves to the newest change it saw and the next
+    /// pull starts afresh from there.
+    pub fn advance(
+        self,
+        read: u64,
+        total: u64,
+        newest: Option<i64>,
+        reached_home: bool,
+    ) -> (Self, bool) {
+        let mut next = self;
+        next.window_high = next.window_high.max(newest).or(self.cursor);
+        next.next_offset += read;
+        let done = reached_home || read == 0 || next.next_offset >= total;
+        if done {
+            next = Position {
+                cursor: next.window_high.max(self.cursor),
+                window_high: None,
+                next_offset: 0,
+            };
+        }
+        (next, done)
+    }
+}
+
 pub async fn load<C: ConnectionTrait>(db: &C, account: i32, resource: &str) -> Result<Position> {
     Ok(
         sync_cursor::Entity::find_by_id((account, resource.to_owned()))
@@ -78,4 +105,42 @@ pub async fn synced_at<C: ConnectionTrait>(
             .await?
             .and_then(|r| r.synced_at),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pull_pages_on_then_moves_its_cursor_to_the_newest_change() {
+        let start = Position {
+            cursor: Some(100),
+            ..Default::default()
+        };
+        let (p, done) = start.advance(100, 250, Some(180), false);
+        assert!(!done);
+        assert_eq!(
+            (p.cursor, p.window_high, p.next_offset),
+            (Some(100), Some(180), 100)
+        );
+        // Older pages do not lower the newest change.
+        let (p, done) = p.advance(100, 250, Some(150), false);
+        assert_eq!(
+            (done, p.window_high, p.next_offset),
+            (false, Some(180), 200)
+        );
+        let (p, done) = p.advance(50, 250, Some(120), false);
+        assert!(done);
+        assert_eq!(
+            p,
+            Position {
+                cursor: Some(180),
+                window_high: None,
+                next_offset: 0
+            }
+        );
+        // Nothing new: the cursor stays; an item already home ends the pull at once.
+        assert_eq!(start.advance(0, 0, None, false), (start, true));
+        assert_eq!(start.advance(3, 40, Some(100), true).0.cursor, Some(100));
+    }
 }
