@@ -1089,6 +1089,88 @@ on_both_stores!(
     a_hostile_answer_is_named_and_changes_nothing,
 );
 
+/// The client keeps to the calls a second it is allowed — by its own count (Etsy's ten by
+/// default) and by Etsy's `x-remaining-this-second` — so a sandbox enforcing the limit never
+/// has to refuse it. (Either alone keeps this test green; both gone, it fails.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_keeps_to_its_calls_a_second() {
+    let store = TestStore::sqlite().await;
+    let (v, sandbox, keychain, account) = connected(
+        &store,
+        SandboxConfig {
+            per_second: 1,
+            ..config(20)
+        },
+    )
+    .await;
+    // The first sync brings everything home; the one checked has nothing new, so its three
+    // calls would come within a few milliseconds if the client did not pace them.
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let paced = Patience {
+        per_second: 1,
+        ..patience()
+    };
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let seen = sandbox.exchanges().len();
+    let r = v
+        .sync_account(account.id, keychain.clone(), paced)
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    let refused = sandbox.exchanges()[seen..]
+        .iter()
+        .filter(|e| e.status == 429)
+        .count();
+    assert_eq!(refused, 0, "no call over the limit");
+    assert_eq!(r.api_calls, 3, "orders, listings, reviews: one call each");
+}
+
+/// When the day's quota is gone the sync stops and says so, keeping what came before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_up_daily_quota_stops_the_sync_and_says_so() {
+    let store = TestStore::sqlite().await;
+    let (v, sandbox, keychain, account) = connected(
+        &store,
+        SandboxConfig {
+            per_day: 4,
+            ..config(450)
+        },
+    )
+    .await;
+    // Connecting used two calls (getMe, getShop); two pages fit in what is left.
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        r.orders_new, 200,
+        "the pages before the quota ran out are kept"
+    );
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].contains("daily request quota"),
+        "{}",
+        r.errors[0]
+    );
+    let before = sandbox.calls();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert!(
+        r.errors[0].contains("daily request quota"),
+        "{:?}",
+        r.errors
+    );
+    assert_eq!(
+        sandbox.calls() - before,
+        1,
+        "one call learns it, then nothing more is sent"
+    );
+}
+
 /// Tokens expire; the client refreshes them before they do and keeps each new refresh token
 /// (the sandbox, like Etsy, accepts a refresh token once).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
