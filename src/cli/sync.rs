@@ -183,10 +183,14 @@ fn print(reports: &[SyncReport], json: bool) {
     }
     for r in reports {
         println!(
-            "account {}: {} new orders, {} updated, {} sent to the marketplace, {} waiting, {} API calls",
+            "account {}: {} new orders, {} updated; {} listings brought up to date, {} conflicts; \
+             {} new reviews; {} sent to the marketplace, {} waiting; {} API calls",
             r.account_id,
             r.orders_new,
             r.orders_updated,
+            r.listings_pulled,
+            r.listing_conflicts,
+            r.reviews_new,
             r.outbox_sent,
             r.outbox_waiting,
             r.api_calls
