@@ -15,7 +15,6 @@ use std::time::Instant;
 
 use vefa::marketplace::etsy::Patience;
 use vefa::secrets::MemorySecrets;
-use vefa::sync::accounts::MarketplaceKind;
 use vefa::{ConnectRequest, Location, OpenOptions, Vefa};
 
 /// This process's CPU time (all threads, user + system), from /proc: Linux only.
@@ -76,13 +75,7 @@ async fn main() {
     .await
     .unwrap();
     let keychain = Arc::new(MemorySecrets::default());
-    let req = ConnectRequest {
-        marketplace: MarketplaceKind::Sandbox,
-        base_url: url,
-        keystring: vefa::SANDBOX_KEYSTRING.into(),
-        secret: vefa::SANDBOX_SECRET.into(),
-        redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
-    };
+    let req = ConnectRequest::sandbox(url);
     let account = v
         .connect_marketplace(&req, keychain.as_ref(), vefa::approve_in_sandbox)
         .await

@@ -19,6 +19,9 @@ use crate::{Vefa, completeness};
 
 const SMTP_KEY: &str = "smtp";
 
+/// Above this many listings changed at once, the catalog index is reloaded instead.
+const CATALOG_UPSERTS: usize = 20;
+
 /// Queues a checked message to order `id`'s buyer in the step's transaction, if there is one.
 async fn queue_with(
     txn: &DatabaseTransaction,
@@ -130,12 +133,24 @@ impl Vefa {
             );
         }
         txn.commit().await?;
-        for &listing_id in &rescored {
-            let saved = self.listing(listing_id).await?;
-            self.catalog.upsert(&saved).await;
-        }
+        self.refresh_catalog(&rescored).await?;
         for c in changes {
             self.feed.publish(c);
+        }
+        Ok(())
+    }
+
+    /// Brings the catalog index up to date after listings `ids` changed and committed: listing
+    /// by listing for a few, or a reload on its next use (as after an import) for many, rather
+    /// than reading each back.
+    pub(crate) async fn refresh_catalog(&self, ids: &[i32]) -> Result<()> {
+        if ids.len() > CATALOG_UPSERTS {
+            self.catalog.invalidate().await;
+            return Ok(());
+        }
+        for &id in ids {
+            let saved = self.listing(id).await?;
+            self.catalog.upsert(&saved).await;
         }
         Ok(())
     }

@@ -40,6 +40,20 @@ pub struct ConnectRequest {
     pub redirect_uri: String,
 }
 
+impl ConnectRequest {
+    /// The sandbox marketplace at `url`: its app credentials, and any free loopback port for
+    /// the redirect (the sandbox takes whichever it is given).
+    pub fn sandbox(url: String) -> Self {
+        Self {
+            marketplace: MarketplaceKind::Sandbox,
+            base_url: url,
+            keystring: SANDBOX_KEYSTRING.into(),
+            secret: SANDBOX_SECRET.into(),
+            redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
+        }
+    }
+}
+
 impl std::fmt::Debug for ConnectRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectRequest")
@@ -102,8 +116,6 @@ impl SandboxShop {
 const ORDERS: &str = "orders";
 const LISTINGS: &str = "listings";
 const REVIEWS: &str = "reviews";
-/// Above this many listings changed by one page, the catalog index is reloaded instead.
-const CATALOG_UPSERTS: usize = 20;
 /// The last re-read of the open orders.
 const OPEN_ORDERS: &str = "open_orders";
 const REREAD_OPEN_EVERY: chrono::Duration = chrono::Duration::hours(1);
@@ -129,13 +141,7 @@ impl Vefa {
             .await
             .map_err(|e| Error::Login(format!("the sandbox shop cannot listen: {e}")))?;
         let secrets = Arc::new(MemorySecrets::default());
-        let req = ConnectRequest {
-            marketplace: MarketplaceKind::Sandbox,
-            base_url: sandbox.url(),
-            keystring: SANDBOX_KEYSTRING.into(),
-            secret: SANDBOX_SECRET.into(),
-            redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
-        };
+        let req = ConnectRequest::sandbox(sandbox.url());
         let account = self
             .connect_marketplace(&req, secrets.as_ref(), approve_in_sandbox)
             .await?;
@@ -214,10 +220,7 @@ impl Vefa {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = std::result::Result<(), ApiError>>,
     {
-        let endpoints = match req.marketplace {
-            MarketplaceKind::Etsy => crate::marketplace::etsy::Endpoints::etsy(),
-            MarketplaceKind::Sandbox => crate::marketplace::etsy::Endpoints::sandbox(&req.base_url),
-        };
+        let endpoints = req.marketplace.endpoints(&req.base_url);
         let pkce = Pkce::new();
         let listener = RedirectListener::bind(&req.redirect_uri)
             .await
@@ -333,26 +336,17 @@ impl Vefa {
             ..Default::default()
         };
         // Pulled first, so that what the marketplace did meanwhile is known before pushing.
-        let pulled = match self.pull_orders(&account, &etsy, &mut report).await {
-            Ok(first) => {
-                self.reread_open_orders(&account, &etsy, first, &mut report)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        let pulled = match pulled {
-            Ok(()) => self.pull_listings(&account, &etsy, &mut report).await,
-            Err(e) => Err(e),
-        };
-        let pulled = match pulled {
-            Ok(()) => self.pull_reviews(&account, &etsy, &mut report).await,
-            Err(e) => Err(e),
-        };
-        let pushed = match pulled {
-            Ok(()) => self.push_waiting(&account, &etsy, &mut report).await,
-            Err(e) => Err(e),
-        };
-        match pushed {
+        let done: Result<()> = async {
+            let env = PageEnv::new(self, &account).await?;
+            let first = self.pull_orders(&env, &account, &etsy, &mut report).await?;
+            self.reread_open_orders(&env, &account, &etsy, first, &mut report)
+                .await?;
+            self.pull_listings(&account, &etsy, &mut report).await?;
+            self.pull_reviews(&account, &etsy, &mut report).await?;
+            self.push_waiting(&account, &etsy, &mut report).await
+        }
+        .await;
+        match done {
             Ok(()) => {}
             Err(Error::Marketplace(e)) => report.errors.push(e.to_string()),
             Err(e) => return Err(e),
@@ -468,21 +462,19 @@ impl Vefa {
     /// Returns whether this was the account's first pull (everything came home).
     async fn pull_orders<M: Marketplace>(
         &self,
+        env: &PageEnv,
         account: &Account,
         m: &M,
         report: &mut SyncReport,
     ) -> Result<bool> {
-        let first = cursors::load(&self.db, account.id, ORDERS)
-            .await?
-            .cursor
-            .is_none();
-        let page_env = PageEnv::new(self, account).await?;
+        let mut first = None;
         loop {
             let pos = cursors::load(&self.db, account.id, ORDERS).await?;
+            let first = *first.get_or_insert(pos.cursor.is_none());
             let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
             let newest = page.orders.iter().map(|o| o.updated).max();
             let (next, done) = pos.advance(page.orders.len() as u64, page.total, newest, false);
-            self.store_orders(&page_env, &page.orders, Some((ORDERS, next)), report)
+            self.store_orders(env, &page.orders, Some((ORDERS, next)), report)
                 .await?;
             if done {
                 return Ok(first);
@@ -584,8 +576,7 @@ impl Vefa {
     }
 
     /// Records the change of listings `ids`, commits, tells listeners and brings the catalog
-    /// index up to date: listing by listing for a few, or a reload on its next use (as after an
-    /// import) for a page of them, rather than reading each back.
+    /// index up to date.
     async fn commit_listings(
         &self,
         txn: sea_orm::DatabaseTransaction,
@@ -603,14 +594,7 @@ impl Vefa {
             )
         };
         txn.commit().await?;
-        if ids.len() > CATALOG_UPSERTS {
-            self.catalog.invalidate().await;
-        } else {
-            for &id in ids {
-                let saved = self.listing(id).await?;
-                self.catalog.upsert(&saved).await;
-            }
-        }
+        self.refresh_catalog(ids).await?;
         if let Some(c) = change {
             self.feed.publish(c);
         }
@@ -621,6 +605,7 @@ impl Vefa {
     /// update time for a new ship-by date. Right after a first pull there is nothing to re-read.
     async fn reread_open_orders<M: Marketplace>(
         &self,
+        env: &PageEnv,
         account: &Account,
         m: &M,
         first_pull: bool,
@@ -635,15 +620,13 @@ impl Vefa {
         if last.is_some_and(|t| now - t < REREAD_OPEN_EVERY) {
             return Ok(());
         }
-        let page_env = PageEnv::new(self, account).await?;
         let mut offset = 0;
         loop {
             let page = m.open_orders(offset).await?;
             offset += page.orders.len() as u64;
             let done = page.orders.is_empty() || offset >= page.total;
             let mark = done.then_some((OPEN_ORDERS, cursors::Position::default()));
-            self.store_orders(&page_env, &page.orders, mark, report)
-                .await?;
+            self.store_orders(env, &page.orders, mark, report).await?;
             if done {
                 return Ok(());
             }

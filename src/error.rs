@@ -67,6 +67,15 @@ impl FieldError {
         format!("{}: {what}", self.field)
     }
 
+    /// Several errors in English, one after another: "price: must be above zero; title: …".
+    pub fn english_all(errors: &[FieldError]) -> String {
+        errors
+            .iter()
+            .map(FieldError::english)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     pub fn new(field: &str, code: &str) -> Self {
         Self {
             field: field.to_owned(),

@@ -16,7 +16,7 @@ use vefa::marketplace::etsy::Patience;
 use vefa::marketplace::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::orders::OrderStatus;
 use vefa::secrets::{MemorySecrets, Secrets};
-use vefa::sync::accounts::{Account, MarketplaceKind};
+use vefa::sync::accounts::Account;
 use vefa::{Clock, ConnectRequest, Vefa};
 
 fn config(orders: usize) -> SandboxConfig {
@@ -44,13 +44,7 @@ fn patience() -> Patience {
 }
 
 async fn connect(v: &Vefa, sandbox: &Sandbox, keychain: &MemorySecrets) -> Account {
-    let req = ConnectRequest {
-        marketplace: MarketplaceKind::Sandbox,
-        base_url: sandbox.url(),
-        keystring: vefa::SANDBOX_KEYSTRING.into(),
-        secret: vefa::SANDBOX_SECRET.into(),
-        redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
-    };
+    let req = ConnectRequest::sandbox(sandbox.url());
     v.connect_marketplace(&req, keychain, vefa::approve_in_sandbox)
         .await
         .expect("connect the sandbox shop")

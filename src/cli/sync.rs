@@ -114,13 +114,7 @@ pub async fn connect(vefa: &Vefa, command: ConnectCommand) -> Result<ExitCode, E
     let keychain = Keychain::new(vefa::APP_ID);
     let account = match command {
         ConnectCommand::Sandbox { url } => {
-            let req = ConnectRequest {
-                marketplace: MarketplaceKind::Sandbox,
-                base_url: url,
-                keystring: vefa::SANDBOX_KEYSTRING.into(),
-                secret: vefa::SANDBOX_SECRET.into(),
-                redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
-            };
+            let req = ConnectRequest::sandbox(url);
             vefa.connect_marketplace(&req, &keychain, vefa::approve_in_sandbox)
                 .await?
         }

@@ -28,6 +28,14 @@ impl MarketplaceKind {
         }
     }
 
+    /// Where it lives: Etsy's own addresses, or the sandbox at `base_url`.
+    pub fn endpoints(self, base_url: &str) -> Endpoints {
+        match self {
+            MarketplaceKind::Etsy => Endpoints::etsy(),
+            MarketplaceKind::Sandbox => Endpoints::sandbox(base_url),
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         [MarketplaceKind::Etsy, MarketplaceKind::Sandbox]
             .into_iter()
@@ -66,10 +74,7 @@ pub struct Credentials {
 
 impl Account {
     pub fn endpoints(&self) -> Endpoints {
-        match self.marketplace {
-            MarketplaceKind::Etsy => Endpoints::etsy(),
-            MarketplaceKind::Sandbox => Endpoints::sandbox(&self.base_url),
-        }
+        self.marketplace.endpoints(&self.base_url)
     }
 
     /// The keychain entry of this account's credentials.

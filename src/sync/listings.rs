@@ -16,7 +16,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::listings::{self, ListingInput, ListingState, RuleSets, Variant};
 use crate::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
 
@@ -199,8 +199,7 @@ fn new_input(remote: &RemoteListing, data: &RemoteListingData) -> ListingInput {
 fn refusal(remote: &RemoteListing, e: &Error) -> String {
     match e {
         Error::Validation(fields) => {
-            let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
-            format!("listing {}: {}", remote.id, what.join("; "))
+            format!("listing {}: {}", remote.id, FieldError::english_all(fields))
         }
         other => format!("listing {}: {other}", remote.id),
     }

@@ -75,9 +75,8 @@ pub async fn apply_page<C: ConnectionTrait>(
         order_store::add_marketplace_page(db, ctx, marketplace, &fresh_inputs, language).await?;
     out.rescored.extend(added.rescored);
     for (i, fields) in added.refused {
-        let what: Vec<String> = fields.iter().map(|f| f.english()).collect();
-        out.refused
-            .push(format!("order {}: {}", fresh[i].id, what.join("; ")));
+        let what = crate::error::FieldError::english_all(&fields);
+        out.refused.push(format!("order {}: {what}", fresh[i].id));
     }
     for (i, id) in added.added {
         let remote = fresh[i];
