@@ -97,7 +97,8 @@ pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<()
 /// its account. Its tokens are throwaway ones kept in memory (the sandbox starts afresh with the
 /// process), so a machine without a keychain can try Vefa too.
 pub struct SandboxShop {
-    sandbox: Sandbox,
+    /// Held so that the server runs as long as the shop does (dropping it stops the server).
+    _sandbox: Sandbox,
     secrets: Arc<MemorySecrets>,
     pub account: Account,
 }
@@ -106,10 +107,6 @@ impl SandboxShop {
     /// Where the sandbox account's tokens are.
     pub fn secrets(&self) -> Arc<dyn Secrets> {
         self.secrets.clone()
-    }
-
-    pub fn url(&self) -> String {
-        self.sandbox.url()
     }
 }
 
@@ -147,7 +144,7 @@ impl Vefa {
             .await?;
         crate::settings::set_value(&self.db, SANDBOX_SHOP, &true, self.clock.now()).await?;
         Ok(SandboxShop {
-            sandbox,
+            _sandbox: sandbox,
             secrets,
             account,
         })

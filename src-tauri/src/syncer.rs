@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, Manager};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::Mutex;
 use vefa::marketplace::etsy::Patience;
 use vefa::marketplace::sandbox::SandboxConfig;
 use vefa::secrets::{Keychain, Secrets};
@@ -31,7 +31,6 @@ pub struct Syncer {
     round: Mutex<()>,
     syncing: AtomicBool,
     last: std::sync::Mutex<Vec<SyncReport>>,
-    wake: Notify,
 }
 
 /// What the window shows of the marketplaces.
@@ -120,10 +119,6 @@ impl Syncer {
         }
         Ok(reports)
     }
-
-    pub fn nudge(&self) {
-        self.wake.notify_one();
-    }
 }
 
 pub fn run(app: AppHandle) {
@@ -151,10 +146,7 @@ pub fn run(app: AppHandle) {
             } else {
                 EVERY
             };
-            tokio::select! {
-                _ = syncer.wake.notified() => {}
-                _ = tokio::time::sleep(every) => {}
-            }
+            tokio::time::sleep(every).await;
         }
     });
 }

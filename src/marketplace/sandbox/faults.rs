@@ -95,10 +95,6 @@ impl Faults {
         Ok(Self { rates })
     }
 
-    pub fn is_none(&self) -> bool {
-        self.rates.iter().all(|&r| r == 0.0)
-    }
-
     /// The fault for a call, given a uniform draw in [0, 1).
     pub fn pick(&self, draw: f64) -> Option<Fault> {
         let mut edge = 0.0;
@@ -138,7 +134,7 @@ mod tests {
         let all = Faults::parse("all=0.2").unwrap();
         assert_eq!(all.pick(0.19), Some(Fault::Malformed));
         assert_eq!(all.pick(0.21), None);
-        assert!(Faults::parse("").unwrap().is_none());
+        assert_eq!(Faults::parse("").unwrap(), Faults::none());
     }
 
     #[test]

@@ -309,10 +309,6 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     pub fn shop_id(&self) -> i64 {
         SHOP_ID
     }
@@ -325,10 +321,6 @@ impl Sandbox {
     /// Every call so far, when recording.
     pub fn exchanges(&self) -> Vec<Exchange> {
         lock(&self.inner.log).clone()
-    }
-
-    pub fn set_refuse_tracking(&self, refuse: bool) {
-        self.inner.refuse_tracking.store(refuse, Ordering::Relaxed);
     }
 
     pub fn set_faults(&self, faults: Faults) {
@@ -558,51 +550,38 @@ impl Inner {
                 r.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 self.limit_headers(&mut r, 0, left_day);
-                Gate::Answer(r, fault)
+                return Gate::Answer(r, fault);
             }
-            Some(Fault::ServerError) => Gate::Answer(
-                error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
-                fault,
-            ),
+            Some(Fault::ServerError) => {
+                let r = error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+                return Gate::Answer(r, fault);
+            }
             Some(Fault::Timeout) => {
                 tokio::time::sleep(self.config.hold).await;
-                Gate::Answer(error(StatusCode::GATEWAY_TIMEOUT, "Gateway timeout"), fault)
+                let r = error(StatusCode::GATEWAY_TIMEOUT, "Gateway timeout");
+                return Gate::Answer(r, fault);
             }
-            Some(Fault::Slow) => {
-                tokio::time::sleep(self.config.slow).await;
-                Gate::Pass {
-                    left_second,
-                    left_day,
-                    malformed: false,
-                    fault,
-                }
-            }
-            Some(Fault::Malformed) => Gate::Pass {
-                left_second,
-                left_day,
-                malformed: true,
-                fault,
-            },
-            None => Gate::Pass {
-                left_second,
-                left_day,
-                malformed: false,
-                fault,
-            },
+            Some(Fault::Slow) => tokio::time::sleep(self.config.slow).await,
+            Some(Fault::Malformed) | None => {}
         }
+        Gate::Pass(Passed {
+            left_second,
+            left_day,
+            fault,
+        })
     }
 
     /// Answers an API call that passed the gate: its JSON (cut off for a malformed fault),
     /// Etsy's limit headers, and the exchange recorded.
     fn answer(&self, mut call: Call, gate: Passed, status: StatusCode, body: Value) -> Response {
         let mut bytes = serde_json::to_vec(&body).unwrap_or_default();
-        if gate.malformed {
+        if gate.malformed() {
             bytes.truncate(bytes.len() / 2);
         }
         let mut r = (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response();
         self.limit_headers(&mut r, gate.left_second, gate.left_day);
         call.status = status.as_u16();
-        call.response = (!gate.malformed).then_some(body);
+        call.response = (!gate.malformed()).then_some(body);
         call.fault = gate.fault;
         self.record(call);
         r
@@ -611,19 +590,20 @@ impl Inner {
 
 enum Gate {
     Answer(Response, Option<Fault>),
-    Pass {
-        left_second: u32,
-        left_day: u64,
-        malformed: bool,
-        fault: Option<Fault>,
-    },
+    Pass(Passed),
 }
 
 struct Passed {
     left_second: u32,
     left_day: u64,
-    malformed: bool,
+    /// A slow or malformed answer, if one was drawn.
     fault: Option<Fault>,
+}
+
+impl Passed {
+    fn malformed(&self) -> bool {
+        self.fault == Some(Fault::Malformed)
+    }
 }
 
 /// What is known of a call before it is answered.
@@ -654,20 +634,7 @@ async fn pass(
     mut call: Call,
 ) -> Result<(Call, Passed), Response> {
     match inner.gate(headers, needs_token, call.operation).await {
-        Gate::Pass {
-            left_second,
-            left_day,
-            malformed,
-            fault,
-        } => Ok((
-            call,
-            Passed {
-                left_second,
-                left_day,
-                malformed,
-                fault,
-            },
-        )),
+        Gate::Pass(passed) => Ok((call, passed)),
         Gate::Answer(r, fault) => {
             call.status = r.status().as_u16();
             call.fault = fault;
