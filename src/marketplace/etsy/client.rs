@@ -147,7 +147,9 @@ enum Outcome<T> {
 }
 
 /// Reads a body up to the size limit.
-async fn body(mut r: reqwest::Response) -> Result<Vec<u8>, Result<WireError, reqwest::Error>> {
+pub(super) async fn body(
+    mut r: reqwest::Response,
+) -> Result<Vec<u8>, Result<WireError, reqwest::Error>> {
     if r.content_length()
         .is_some_and(|n| n > MAX_BODY_BYTES as u64)
     {

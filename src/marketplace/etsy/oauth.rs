@@ -121,10 +121,22 @@ async fn token_call(
             reason: e.to_string(),
         })?;
     let status = r.status();
-    let bytes = r.bytes().await.map_err(|e| ApiError::Unreachable {
-        operation: OP,
-        reason: e.to_string(),
-    })?;
+    // Read as every other answer is: a hostile token endpoint cannot send gigabytes either.
+    let bytes = match super::client::body(r).await {
+        Ok(b) => b,
+        Err(Ok(wire)) => {
+            return Err(ApiError::Wire {
+                operation: OP,
+                source: wire,
+            });
+        }
+        Err(Err(e)) => {
+            return Err(ApiError::Unreachable {
+                operation: OP,
+                reason: e.to_string(),
+            });
+        }
+    };
     if !status.is_success() {
         let message = match serde_json::from_slice::<OAuthError>(&bytes) {
             Ok(e) => match e.error_description {
