@@ -18,8 +18,8 @@ use crate::secrets::{MemorySecrets, Secrets};
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
 use crate::sync::listings::{self as listing_sync, Choice, ListingConflict, ListingsApplied};
 use crate::sync::orders::{PageApplied, apply_page};
-use crate::sync::outbox::{self, PushStatus, ShipmentPush};
-use crate::sync::{Marketplace, Pushed, SyncReport, cursors};
+use crate::sync::outbox::{self, ListingPush, PushStatus, ShipmentPush};
+use crate::sync::{Marketplace, Pushed, StockPush, SyncReport, cursors};
 
 /// How long the seller has to approve in the browser.
 const LOGIN_WITHIN: Duration = Duration::from_secs(600);
@@ -353,47 +353,72 @@ impl Vefa {
         Ok(report)
     }
 
-    /// Sends the account's due outbox entries, oldest first. A refusal is told on the order
-    /// (the seller finishes it in the marketplace's own pages) and not tried again; a passing
-    /// failure waits for its backoff; a lost quota or login stops the round.
+    /// Sends the account's due outbox entries, oldest first, each once a round. A refusal is
+    /// told where the seller will see it and not tried again; a passing failure waits for its
+    /// backoff; a lost quota or login stops the round.
     async fn push_waiting<M: Marketplace>(
         &self,
         account: &Account,
         m: &M,
         report: &mut SyncReport,
     ) -> Result<()> {
+        let mut after = 0;
+        let mut pushed_listings = std::collections::HashSet::new();
         loop {
             let now = self.clock.now();
-            let due = outbox::due(&self.db, account.id, now, 50).await?;
-            if due.is_empty() {
+            let due = outbox::due(&self.db, account.id, now, after, 50).await?;
+            let Some(last) = due.last() else {
+                report.listings_pushed += pushed_listings.len() as u32;
                 return Ok(());
-            }
+            };
+            after = last.id;
             for entry in due {
-                let now = self.clock.now();
-                let pushed = match entry.kind.as_str() {
-                    outbox::SHIPMENT => {
-                        let Ok(s) = serde_json::from_str::<ShipmentPush>(&entry.payload) else {
-                            let why = "the stored shipment cannot be read".to_owned();
-                            outbox::settle(&self.db, &entry, PushStatus::Failed, Some(why), now)
-                                .await?;
-                            continue;
-                        };
-                        m.push_shipment(&s.remote_order_id, &s.carrier, &s.tracking)
-                            .await
+                let listing = serde_json::from_str::<ListingPush>(&entry.payload)
+                    .ok()
+                    .map(|p| p.listing_id);
+                let sent = match entry.kind.as_str() {
+                    outbox::SHIPMENT => self.send_shipment(m, &entry).await?,
+                    outbox::LISTING | outbox::STOCK if listing.is_some() => {
+                        self.send_listing(m, &entry, listing.unwrap_or_default())
+                            .await?
                     }
-                    other => {
-                        let why = format!("no marketplace push for \"{other}\"");
-                        outbox::settle(&self.db, &entry, PushStatus::Failed, Some(why), now)
-                            .await?;
-                        continue;
-                    }
+                    other => Ok(Sent::Refused(format!(
+                        "no marketplace push for \"{other}\""
+                    ))),
                 };
-                match pushed {
-                    Ok(Pushed::Done) => {
-                        outbox::settle(&self.db, &entry, PushStatus::Sent, None, now).await?;
+                let now = self.clock.now();
+                match sent {
+                    Ok(Sent::Nothing) => {}
+                    Ok(Sent::Done) => {
                         report.outbox_sent += 1;
+                        pushed_listings.extend(listing);
                     }
-                    Ok(Pushed::Refused(why)) => self.refused_push(account, &entry, why).await?,
+                    Ok(Sent::Partly { sent, note }) => {
+                        if sent {
+                            report.outbox_sent += 1;
+                            pushed_listings.extend(listing);
+                        }
+                        report
+                            .errors
+                            .push(format!("listing {}: {note}", listing.unwrap_or_default()));
+                    }
+                    Ok(Sent::Refused(why)) if entry.kind == outbox::SHIPMENT => {
+                        self.refused_push(account, &entry, why).await?
+                    }
+                    Ok(Sent::Refused(why)) => {
+                        outbox::settle(
+                            &self.db,
+                            &entry,
+                            PushStatus::Refused,
+                            Some(why.clone()),
+                            now,
+                        )
+                        .await?;
+                        report.errors.push(format!(
+                            "listing {}: the marketplace did not take it: {why}",
+                            listing.unwrap_or_default()
+                        ));
+                    }
                     Err(
                         e @ (ApiError::DailyQuota | ApiError::SignedOut(_) | ApiError::Secret(_)),
                     ) => {
@@ -412,6 +437,117 @@ impl Vefa {
                 }
             }
         }
+    }
+
+    /// Sends a shipment; settles the entry when it went.
+    async fn send_shipment<M: Marketplace>(
+        &self,
+        m: &M,
+        entry: &outbox::Due,
+    ) -> Result<std::result::Result<Sent, ApiError>> {
+        let Ok(s) = serde_json::from_str::<ShipmentPush>(&entry.payload) else {
+            return Ok(Ok(Sent::Refused(
+                "the stored shipment cannot be read".into(),
+            )));
+        };
+        match m
+            .push_shipment(&s.remote_order_id, &s.carrier, &s.tracking)
+            .await
+        {
+            Ok(Pushed::Done) => {
+                let now = self.clock.now();
+                outbox::settle(&self.db, entry, PushStatus::Sent, None, now).await?;
+                Ok(Ok(Sent::Done))
+            }
+            Ok(Pushed::Refused(why)) => Ok(Ok(Sent::Refused(why))),
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
+    /// Sends what listing `id` has that the marketplace lacks (its edits or its stock and
+    /// prices, as the entry's kind says), worked out from the listing as it is now; then, in
+    /// one transaction, moves its base and settles the entry — waiting again if the seller
+    /// changed it meanwhile.
+    async fn send_listing<M: Marketplace>(
+        &self,
+        m: &M,
+        entry: &outbox::Due,
+        id: i32,
+    ) -> Result<std::result::Result<Sent, ApiError>> {
+        let rules = crate::completeness::rule_sets::load_all(&self.db).await?;
+        let now = self.clock.now();
+        let settle_nothing = |why: Option<String>| async move {
+            outbox::settle(&self.db, entry, PushStatus::Sent, why, now).await
+        };
+        if entry.kind == outbox::LISTING {
+            let Some((remote, edit)) = listing_sync::plan_edit(&self.db, &rules, id, now).await?
+            else {
+                settle_nothing(None).await?;
+                return Ok(Ok(Sent::Nothing));
+            };
+            match m.push_listing(&remote, &edit).await {
+                Ok(Pushed::Done) => {}
+                Ok(Pushed::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
+                Err(e) => return Ok(Err(e)),
+            }
+            let txn = self.db.begin().await?;
+            let done = async {
+                let again = listing_sync::pushed_edit(&txn, &rules, id, &edit, now).await?;
+                outbox::sent(&txn, entry, again, None, now).await
+            }
+            .await;
+            return match done {
+                Ok(()) => {
+                    txn.commit().await?;
+                    Ok(Ok(Sent::Done))
+                }
+                Err(e) => crate::store::abandon(txn, e).await,
+            };
+        }
+        let Some((remote, plan)) = listing_sync::plan_stock(&self.db, &rules, id, now).await?
+        else {
+            settle_nothing(None).await?;
+            return Ok(Ok(Sent::Nothing));
+        };
+        let pushed = match m
+            .push_stock(&remote, &plan.want, plan.currency.as_deref())
+            .await
+        {
+            Ok(StockPush::Done(p)) => p,
+            Ok(StockPush::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
+            Err(e) => return Ok(Err(e)),
+        };
+        let mut notes = Vec::new();
+        if !pushed.unmatched.is_empty() {
+            notes.push(format!(
+                "not on the marketplace, so their stock was not sent: {}; add them there",
+                pushed.unmatched.join(", ")
+            ));
+        }
+        if let Some(c) = &pushed.other_currency {
+            notes.push(format!(
+                "the marketplace sells it in {c}, so its prices were left as they are there"
+            ));
+        }
+        let note = (!notes.is_empty()).then(|| notes.join("; "));
+        let txn = self.db.begin().await?;
+        let done = async {
+            let again = listing_sync::pushed_stock(&txn, &rules, id, &plan, &pushed, now).await?;
+            outbox::sent(&txn, entry, again, note.clone(), now).await
+        }
+        .await;
+        match done {
+            Ok(()) => txn.commit().await?,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        }
+        Ok(Ok(match note {
+            Some(note) => Sent::Partly {
+                sent: pushed.sent,
+                note,
+            },
+            None if pushed.sent => Sent::Done,
+            None => Sent::Nothing,
+        }))
     }
 
     /// The marketplace will not take a change: the entry is closed and the order gets a
@@ -671,6 +807,18 @@ impl Vefa {
         }
         Ok(())
     }
+}
+
+/// How sending one outbox entry went.
+enum Sent {
+    /// It reached the marketplace.
+    Done,
+    /// There was nothing left to send (the marketplace already agreed).
+    Nothing,
+    /// The marketplace will not take it; the seller has to act.
+    Refused(String),
+    /// Some of it could not be sent, which the seller has to finish; the entry is settled.
+    Partly { sent: bool, note: String },
 }
 
 /// What every page of one sync needs to know.

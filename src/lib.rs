@@ -240,8 +240,15 @@ impl Vefa {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let sets = completeness::rule_sets::load_all(&txn).await?;
-        let (id, _) = match listings::save(&txn, &sets, id, input, now).await {
-            Ok(saved) => saved,
+        let saved = async {
+            let (id, _) = listings::save(&txn, &sets, id, input, now).await?;
+            // A listing linked to a marketplace tells it, through the outbox.
+            sync::listings::queue_needed(&txn, &sets, &[id], now).await?;
+            Ok(id)
+        }
+        .await;
+        let id = match saved {
+            Ok(id) => id,
             Err(e) => return store::abandon(txn, e).await,
         };
         let change = self

@@ -130,9 +130,8 @@ fn assert_conforms(sandbox: &Sandbox) {
         if let Err(errors) = spec.check_query(e.operation, &e.query) {
             panic!("{} {} asked off the spec: {errors:#?}", e.method, e.path);
         }
-        if let Some(form) = &e.body
-            && let Err(errors) =
-                spec.check_body(e.operation, "application/x-www-form-urlencoded", form)
+        if let Some(body) = &e.body
+            && let Err(errors) = spec.check_body(e.operation, e.body_type, body)
         {
             panic!(
                 "{} {} sent a body off the spec: {errors:#?}",
@@ -479,9 +478,9 @@ async fn a_page_of_orders_is_stored_as_one_by_one_would_be(store: TestStore) {
         // Half the sandbox's SKUs are in the catalog, with little stock.
         for l in shop.iter().take(6) {
             let mut input = ListingInput::draft(&l.title, "TRY");
-            input.price.minor = l.price_minor;
+            input.price.minor = l.price_minor();
             input.variants = vec![Variant {
-                sku: l.sku.clone(),
+                sku: l.sku().to_owned(),
                 quantity: 2,
                 ..Default::default()
             }];
@@ -760,9 +759,9 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
     let shop = sandbox.listings();
     // A listing the seller already had (imported from an Etsy CSV), known by its SKU.
     let mut had = ListingInput::draft(&shop[3].title, "TRY");
-    had.price.minor = shop[3].price_minor;
+    had.price.minor = shop[3].price_minor();
     had.variants = vec![Variant {
-        sku: shop[3].sku.clone(),
+        sku: shop[3].sku().to_owned(),
         quantity: 4,
         ..Default::default()
     }];
@@ -785,19 +784,24 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
         linked.input.description, shop[3].description,
         "a blank here takes the marketplace's"
     );
-    assert_eq!(linked.input.variants[0].quantity, 4, "stock stays Vefa's");
+    assert_eq!(
+        linked.input.variants[0].quantity,
+        shop[3].quantity(),
+        "a first link takes the marketplace's stock"
+    );
     let created = listing(&v, shop[0].listing_id).await;
     assert_eq!(created.input.title, shop[0].title);
     assert_eq!(created.input.tags, shop[0].tags);
-    assert_eq!(created.input.variants[0].sku, shop[0].sku);
+    assert_eq!(created.input.variants[0].sku, shop[0].sku());
     assert_eq!(
-        created.input.variants[0].quantity, shop[0].quantity,
+        created.input.variants[0].quantity,
+        shop[0].quantity(),
         "a new listing starts with the marketplace's stock"
     );
 
     // There: a new price for listing 0. Here: a new title for 1, there a new description.
     // Both: listing 2's tags, differently.
-    sandbox.update_listing(shop[0].listing_id, |l| l.price_minor += 1_000);
+    sandbox.update_listing(shop[0].listing_id, |l| l.products[0].price_minor += 1_000);
     let mut one = listing(&v, shop[1].listing_id).await;
     one.input.title = "Əl işi fincan — yeni ad".into();
     v.update_listing(one.id, &one.input).await.unwrap();
@@ -817,7 +821,17 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
     assert_eq!((r.listings_pulled, r.listing_conflicts), (2, 1));
     assert_eq!(
         listing(&v, shop[0].listing_id).await.input.price.minor,
-        shop[0].price_minor + 1_000
+        shop[0].price_minor() + 1_000
+    );
+    // The seller's title went to the marketplace; the tags in conflict did not.
+    assert_eq!(r.listings_pushed, 1);
+    let there = sandbox.listings();
+    assert_eq!(there[1].title, "Əl işi fincan — yeni ad");
+    assert_eq!(there[1].description, "Yeni açıklama");
+    assert_eq!(
+        there[2].tags,
+        vec!["orada".to_owned()],
+        "a field in conflict is not sent"
     );
     let one = listing(&v, shop[1].listing_id).await;
     assert_eq!(
@@ -908,6 +922,11 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
         listing(&v, shop[4].listing_id).await.input.title,
         "Benim başlığım"
     );
+    assert_eq!(
+        sandbox.listings()[4].title,
+        "Benim başlığım",
+        "the value the seller kept goes to the marketplace"
+    );
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM listing_conflict").await, 0);
     assert_conforms(&sandbox);
 }
@@ -923,8 +942,8 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
         .unwrap();
     assert_eq!(before.total, 0);
     sandbox.update_listing(shop[5].listing_id, |l| l.title = "Ç".repeat(141));
-    let taken = shop[7].sku.clone();
-    sandbox.update_listing(shop[6].listing_id, |l| l.sku = taken);
+    let taken = shop[7].sku().to_owned();
+    sandbox.update_listing(shop[6].listing_id, |l| l.products[0].sku = taken);
     let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
     let r = v
@@ -943,7 +962,7 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
     assert!(
         r.errors
             .iter()
-            .any(|e| e.contains(&shop[7].sku) && e.contains("another listing")),
+            .any(|e| e.contains(shop[7].sku()) && e.contains("another listing")),
         "{:?}",
         r.errors
     );
@@ -1067,7 +1086,336 @@ async fn reviews_set_each_listing_s_rating_and_count_once(store: TestStore) {
     assert_conforms(&sandbox);
 }
 
+async fn outbox_rows(v: &Vefa) -> Vec<String> {
+    rows(
+        v,
+        "SELECT kind, source_key, status, COALESCE(last_error, '') FROM sync_outbox \
+         WHERE kind <> 'shipment' ORDER BY source_key",
+    )
+    .await
+}
+
+/// Stock and prices of the sandbox shop, by SKU.
+fn stock_there(sandbox: &Sandbox) -> Vec<(String, i64, i64)> {
+    let mut out: Vec<(String, i64, i64)> = sandbox
+        .listings()
+        .iter()
+        .flat_map(|l| {
+            l.products
+                .iter()
+                .map(|p| (p.sku.clone(), p.quantity, p.price_minor))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Stock and prices here of the listings linked to the sandbox, by SKU.
+async fn stock_here(v: &Vefa) -> Vec<(String, i64, i64)> {
+    let mut out = Vec::new();
+    for line in rows(
+        v,
+        "SELECT lv.sku, CAST(lv.quantity AS TEXT), \
+         CAST(COALESCE(lv.price_override_minor, l.price_minor) AS TEXT) \
+         FROM listing_variant lv JOIN listing l ON l.id = lv.listing_id \
+         WHERE l.etsy_listing_id IS NOT NULL",
+    )
+    .await
+    {
+        let f: Vec<&str> = line.split('|').collect();
+        out.push((
+            f[0].to_owned(),
+            f[1].parse().unwrap(),
+            f[2].parse().unwrap(),
+        ));
+    }
+    out.sort();
+    out
+}
+
+async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
+    use vefa::listings::Variant;
+    use vefa::orders::OrderChannel;
+    let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!((r.listings_pulled, r.listings_pushed), (30, 0));
+    assert_eq!(stock_here(&v).await, stock_there(&sandbox));
+    let shop = sandbox.listings();
+
+    // A new price for listing 0; five more of the middle size of listing 4 (sold in three
+    // sizes); two of listing 1 sold by phone.
+    let mut zero = listing(&v, shop[0].listing_id).await;
+    zero.input.price.minor += 250;
+    v.update_listing(zero.id, &zero.input).await.unwrap();
+    let mut four = listing(&v, shop[4].listing_id).await;
+    assert_eq!(four.input.variants.len(), 3);
+    let m = four
+        .input
+        .variants
+        .iter()
+        .position(|x| x.sku.ends_with("-M"))
+        .unwrap();
+    four.input.variants[m].quantity += 5;
+    v.update_listing(four.id, &four.input).await.unwrap();
+    let one_sku = shop[1].sku().to_owned();
+    v.update_listing(listing(&v, shop[1].listing_id).await.id, &{
+        let mut one = listing(&v, shop[1].listing_id).await.input;
+        one.variants[0].quantity = 10;
+        one
+    })
+    .await
+    .unwrap();
+    let phone = vefa::orders::NewOrder {
+        channel: OrderChannel::Phone,
+        marketplace: None,
+        marketplace_order_id: None,
+        buyer: vefa::orders::BuyerInput {
+            name: "Leyla Məmmədova".into(),
+            email: None,
+            phone: Some("+994 50 123 45 67".into()),
+            language: None,
+            marketplace_buyer_id: None,
+        },
+        lines: vec![vefa::orders::LineInput {
+            sku: Some(one_sku.clone()),
+            title: None,
+            quantity: 2,
+            unit_price: None,
+        }],
+        currency: "TRY".into(),
+        shipping: None,
+        vat: None,
+        discount: None,
+        coupon_code: None,
+        address: vefa::orders::Address {
+            name: "Leyla Məmmədova".into(),
+            line1: "Nizami küç. 10".into(),
+            city: "Bakı".into(),
+            country: "az".into(),
+            ..Default::default()
+        },
+        note: String::new(),
+        placed_at: None,
+        ship_by: None,
+        allow_oversell: false,
+    };
+    v.add_order(&phone).await.unwrap();
+    assert_eq!(
+        scalar(
+            &v,
+            "SELECT COUNT(*) FROM sync_outbox WHERE status = 'waiting'"
+        )
+        .await,
+        3,
+        "one stock push for each listing changed here, queued with the change"
+    );
+
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!(
+        (r.listings_pushed, r.outbox_sent, r.outbox_waiting),
+        (3, 3, 0)
+    );
+    assert_eq!(stock_here(&v).await, stock_there(&sandbox));
+    let there = sandbox.listings();
+    assert_eq!(there[0].price_minor(), shop[0].price_minor() + 250);
+    assert_eq!(
+        there[1].quantity(),
+        8,
+        "ten here, less the two sold by phone"
+    );
+    let sizes: Vec<(Option<String>, i64)> = there[4]
+        .products
+        .iter()
+        .map(|p| (p.size.clone(), p.quantity))
+        .collect();
+    let before: Vec<(Option<String>, i64)> = shop[4]
+        .products
+        .iter()
+        .map(|p| {
+            (
+                p.size.clone(),
+                p.quantity + if p.sku.ends_with("-M") { 5 } else { 0 },
+            )
+        })
+        .collect();
+    assert_eq!(
+        sizes, before,
+        "each size keeps its property and its own stock"
+    );
+
+    // A sale on the marketplace takes stock there and, as an order, here: nothing to send.
+    sandbox.add_receipts(3);
+    let before = sandbox.calls();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!((r.orders_new, r.listings_pushed), (3, 0));
+    assert_eq!(sandbox.calls() - before, 3, "one call per resource");
+    assert_eq!(stock_here(&v).await, stock_there(&sandbox));
+
+    // A variant the marketplace does not have: the others' stock is sent, and the seller told.
+    let mut two = listing(&v, shop[2].listing_id).await;
+    two.input.variants[0].quantity = 17;
+    two.input.variants.push(Variant {
+        sku: "YENI-1".into(),
+        quantity: 3,
+        ..Default::default()
+    });
+    v.update_listing(two.id, &two.input).await.unwrap();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.listings_pushed, 1);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(r.errors[0].contains("YENI-1"), "{:?}", r.errors);
+    assert_eq!(sandbox.listings()[2].quantity(), 17);
+    let entry = outbox_rows(&v).await;
+    assert!(
+        entry.iter().any(
+            |e| e.starts_with(&format!("stock|stock:{}|refused|", two.id)) && e.contains("YENI-1")
+        ),
+        "{entry:?}"
+    );
+    // Refused is settled: the next sync does not send it again.
+    let before = sandbox.calls();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!((r.listings_pushed, sandbox.calls() - before), (0, 3));
+    assert_conforms(&sandbox);
+}
+
+async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: TestStore) {
+    let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let shop = sandbox.listings();
+    // Etsy takes no pictographs in a title; the description goes in the same push.
+    let mut one = listing(&v, shop[1].listing_id).await;
+    one.input.title = "Fincan ☕ seti".into();
+    one.input.description = "Yeni".into();
+    v.update_listing(one.id, &one.input).await.unwrap();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(r.listings_pushed, 0);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].contains(&format!("listing {}", one.id)) && r.errors[0].contains("title"),
+        "{:?}",
+        r.errors
+    );
+    assert_eq!(
+        sandbox.listings()[1].title,
+        shop[1].title,
+        "nothing half-sent"
+    );
+    assert_eq!(
+        outbox_rows(&v).await,
+        vec![format!(
+            "listing|listing:{}|refused|title may not contain '☕'",
+            one.id
+        )]
+    );
+    assert_eq!(
+        listing(&v, shop[1].listing_id).await.input.title,
+        "Fincan ☕ seti",
+        "kept here"
+    );
+    let before = sandbox.calls();
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(sandbox.calls() - before, 3, "not sent again");
+    // The seller fixes the title: the push goes through with both fields.
+    one.input.title = "Fincan seti".into();
+    v.update_listing(one.id, &one.input).await.unwrap();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.listings_pushed, r.errors.len()),
+        (1, 0),
+        "{:?}",
+        r.errors
+    );
+    let there = &sandbox.listings()[1];
+    assert_eq!(
+        (there.title.as_str(), there.description.as_str()),
+        ("Fincan seti", "Yeni")
+    );
+    assert_conforms(&sandbox);
+}
+
+async fn pushes_under_faults_converge_to_the_clean_result(store: TestStore) {
+    let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    let shop = sandbox.listings();
+    for (i, l) in shop.iter().enumerate().take(12) {
+        let mut here = listing(&v, l.listing_id).await;
+        here.input.title = format!("Yeni ad {i}");
+        for x in &mut here.input.variants {
+            x.quantity += 1 + i as i64;
+        }
+        v.update_listing(here.id, &here.input).await.unwrap();
+    }
+    sandbox.set_faults(Faults::parse("all=0.2").unwrap());
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let r = v
+            .sync_account(account.id, keychain.clone(), patience())
+            .await
+            .unwrap();
+        if r.errors.is_empty() && r.outbox_waiting == 0 {
+            break;
+        }
+        // A push that failed waits for its backoff: the next round is after it.
+        store.clock.advance(chrono::Duration::hours(7));
+        assert!(rounds < 12, "the pushes never got through: {:?}", r.errors);
+    }
+    sandbox.set_faults(Faults::none());
+    assert_eq!(stock_here(&v).await, stock_there(&sandbox));
+    let titles: Vec<String> = sandbox
+        .listings()
+        .iter()
+        .take(12)
+        .map(|l| l.title.clone())
+        .collect();
+    let want: Vec<String> = (0..12).map(|i| format!("Yeni ad {i}")).collect();
+    assert_eq!(titles, want);
+    assert_eq!(
+        scalar(
+            &v,
+            "SELECT COUNT(*) FROM sync_outbox WHERE status <> 'sent'"
+        )
+        .await,
+        0
+    );
+    assert_conforms(&sandbox);
+}
+
 on_both_stores!(
+    stock_and_prices_made_here_reach_the_marketplace,
+    a_listing_edit_the_marketplace_refuses_is_told_and_not_retried,
+    pushes_under_faults_converge_to_the_clean_result,
     reviews_set_each_listing_s_rating_and_count_once,
     a_shipment_sent_but_not_noted_is_not_sent_again,
     a_listing_that_cannot_be_taken_is_named_and_the_others_come_home,

@@ -595,6 +595,15 @@ async fn write_chunk<C: ConnectionTrait>(
         .collect();
     // Replace first: a stored listing may give up a SKU that a new one takes.
     listings::update_checked(db, &replaced, now).await?;
+    // Listings linked to a marketplace tell it what the file changed; what exactly is worked
+    // out when the push is sent.
+    crate::sync::outbox::queue_listings(
+        db,
+        &replaced_ids,
+        &[crate::sync::outbox::LISTING, crate::sync::outbox::STOCK],
+        now,
+    )
+    .await?;
     listings::insert_checked(db, &created, now).await
 }
 

@@ -177,12 +177,13 @@ fn print(reports: &[SyncReport], json: bool) {
     }
     for r in reports {
         println!(
-            "account {}: {} new orders, {} updated; {} listings brought up to date, {} conflicts; \
-             {} new reviews; {} sent to the marketplace, {} waiting; {} API calls",
+            "account {}: {} new orders, {} updated; {} listings brought up to date, {} sent, \
+             {} conflicts; {} new reviews; {} sent to the marketplace, {} waiting; {} API calls",
             r.account_id,
             r.orders_new,
             r.orders_updated,
             r.listings_pulled,
+            r.listings_pushed,
             r.listing_conflicts,
             r.reviews_new,
             r.outbox_sent,

@@ -398,6 +398,10 @@ pub async fn add<C: ConnectionTrait>(
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
+    if r.order.channel != OrderChannel::Marketplace {
+        // A marketplace took its own sale off its stock; any other sale, it has to hear of.
+        crate::sync::listings::queue_needed(db, ctx.rules, &touched, ctx.now).await?;
+    }
     Ok(Added {
         id,
         created: true,
@@ -632,6 +636,8 @@ pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
+    // Stock given back here goes to the marketplace too.
+    crate::sync::listings::queue_needed(db, ctx.rules, &touched, ctx.now).await?;
     Ok(Moved {
         from,
         to,

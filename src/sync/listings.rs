@@ -3,12 +3,18 @@
 //! edit (title, description, tags, materials, price) are merged three ways with the values last
 //! synced as the base: a field changed only on the marketplace is taken, one changed only here
 //! is kept (to be sent), one changed on both sides is kept here and recorded as a conflict for
-//! the seller to decide — never silently overwritten. Stock is not taken from the marketplace
-//! for a linked listing: Vefa's ledger is the truth and the marketplace hears of it.
+//! the seller to decide — never silently overwritten. Stock is taken from the marketplace once,
+//! when a listing is first linked; after that Vefa's ledger is the truth and the marketplace
+//! hears of it (its own sales come home as orders and take stock here).
+//!
+//! What differs from the marketplace afterwards — a local edit kept by the merge, a price or
+//! stock figure — goes out through the outbox: [`plan_edit`] and [`plan_stock`] say what to
+//! send, compared with the base (the marketplace's values as last seen), and [`pushed_edit`] /
+//! [`pushed_stock`] move the base once it was sent. A field in conflict is never sent.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -19,6 +25,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, FieldError, Result};
 use crate::listings::{self, ListingInput, ListingState, RuleSets, Variant};
 use crate::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
+use crate::sync::outbox;
 
 /// A listing as the marketplace has it now.
 #[derive(Debug, Clone)]
@@ -49,6 +56,78 @@ pub struct SyncedFields {
 pub struct Price {
     pub minor: i64,
     pub currency: String,
+}
+
+/// One variant's offer as the marketplace sells it: stock, and price (its own or the
+/// listing's) in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub quantity: i64,
+    pub price_minor: i64,
+}
+
+/// The name a variant goes by on both sides: its SKU, else its option values
+/// ("Size=M; Colour=Red"), else nothing (a listing's only variant).
+pub fn variant_key(v: &Variant) -> String {
+    if !v.sku.trim().is_empty() {
+        return v.sku.clone();
+    }
+    v.options
+        .iter()
+        .map(|p| format!("{}={}", p.name, p.value))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Each variant's offer by key.
+pub fn offers_of(variants: &[Variant], listing_price: i64) -> BTreeMap<String, Offer> {
+    variants
+        .iter()
+        .map(|v| {
+            let offer = Offer {
+                quantity: v.quantity,
+                price_minor: v.price_override_minor.unwrap_or(listing_price),
+            };
+            (variant_key(v), offer)
+        })
+        .collect()
+}
+
+/// Which of `want` is which of `have`: the same key, or, when each side has exactly one, those
+/// two (a listing's only variant, whatever its SKU there).
+pub fn pair<'a>(want: &[&'a str], have: &[&'a str]) -> Vec<(usize, usize)> {
+    if want.len() == 1 && have.len() == 1 {
+        return vec![(0, 0)];
+    }
+    want.iter()
+        .enumerate()
+        .filter_map(|(i, w)| have.iter().position(|h| h == w).map(|j| (i, j)))
+        .collect()
+}
+
+/// The text fields to send to the marketplace; `None` leaves a field as it is there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListingEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub materials: Option<Vec<String>>,
+}
+
+impl ListingEdit {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The marketplace's side as last seen: the merged fields, and each variant's offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct SyncBase {
+    #[serde(flatten)]
+    fields: SyncedFields,
+    /// Missing in bases written before stock was pushed: then the marketplace is asked.
+    #[serde(default)]
+    offers: Option<BTreeMap<String, Offer>>,
 }
 
 impl SyncedFields {
@@ -209,13 +288,13 @@ async fn save_base<C: ConnectionTrait>(
     db: &C,
     listing_id: i32,
     account: i32,
-    fields: &SyncedFields,
+    base: &SyncBase,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let row = listing_sync_base::ActiveModel {
         listing_id: Set(listing_id),
         account_id: Set(account),
-        base: Set(serde_json::to_string(fields).unwrap_or_default()),
+        base: Set(serde_json::to_string(base).unwrap_or_default()),
         synced_at: Set(now),
     };
     listing_sync_base::Entity::insert(row)
@@ -231,6 +310,216 @@ async fn save_base<C: ConnectionTrait>(
         .exec_without_returning(db)
         .await?;
     Ok(())
+}
+
+/// The base of listing `id` and the account it is linked to, if it is linked.
+async fn load_base<C: ConnectionTrait>(db: &C, id: i32) -> Result<Option<(i32, SyncBase)>> {
+    let Some(row) = listing_sync_base::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let base = serde_json::from_str(&row.base)
+        .map_err(|_| Error::Corrupt(format!("the sync base of listing {id}")))?;
+    Ok(Some((row.account_id, base)))
+}
+
+/// The fields of listing `id` waiting for the seller to choose: they are not sent.
+async fn held_fields<C: ConnectionTrait>(db: &C, id: i32) -> Result<HashSet<String>> {
+    Ok(listing_conflict::Entity::find()
+        .select_only()
+        .column(listing_conflict::Column::Field)
+        .filter(listing_conflict::Column::ListingId.eq(id))
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The text fields that differ from the marketplace's and are not held.
+fn edit_of(input: &ListingInput, base: &SyncBase, held: &HashSet<String>) -> ListingEdit {
+    let local = SyncedFields::of(input);
+    let send = |field: &str| !held.contains(field);
+    let b = &base.fields;
+    ListingEdit {
+        title: (send("title") && local.title != b.title).then_some(local.title),
+        description: (send("description") && local.description != b.description)
+            .then_some(local.description),
+        tags: (send("tags") && local.tags != b.tags).then_some(local.tags),
+        materials: (send("materials") && local.materials != b.materials).then_some(local.materials),
+    }
+}
+
+/// What to send of stock and prices: every variant's offer, and the currency when prices go too
+/// (not while the price is in conflict, nor when the listing is priced here in another
+/// currency than the marketplace's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockPlan {
+    pub want: BTreeMap<String, Offer>,
+    pub currency: Option<String>,
+}
+
+fn stock_plan(input: &ListingInput, base: &SyncBase, held: &HashSet<String>) -> StockPlan {
+    let currency = (!held.contains("price") && input.price.currency == base.fields.price.currency)
+        .then(|| input.price.currency.clone());
+    StockPlan {
+        want: offers_of(&input.variants, input.price.minor),
+        currency,
+    }
+}
+
+/// Whether the plan would change anything the marketplace has, as last seen.
+fn stock_differs(plan: &StockPlan, base: &SyncBase) -> bool {
+    let Some(have) = &base.offers else {
+        return true;
+    };
+    let want: Vec<&str> = plan.want.keys().map(String::as_str).collect();
+    let keys: Vec<&str> = have.keys().map(String::as_str).collect();
+    let have: Vec<&Offer> = have.values().collect();
+    let offers: Vec<&Offer> = plan.want.values().collect();
+    pair(&want, &keys).into_iter().any(|(i, j)| {
+        offers[i].quantity != have[j].quantity
+            || (plan.currency.is_some() && offers[i].price_minor != have[j].price_minor)
+    })
+}
+
+/// The outbox kinds listing `input` needs, against `base`.
+fn pushes_needed(
+    input: &ListingInput,
+    base: &SyncBase,
+    held: &HashSet<String>,
+) -> Vec<&'static str> {
+    let mut kinds = Vec::new();
+    if !edit_of(input, base, held).is_empty() {
+        kinds.push(outbox::LISTING);
+    }
+    if stock_differs(&stock_plan(input, base, held), base) {
+        kinds.push(outbox::STOCK);
+    }
+    kinds
+}
+
+/// Queues what each of listings `ids` linked to a marketplace now lacks there, after a local
+/// change (an edit, a sale by hand, a restock). Runs in the caller's transaction.
+pub async fn queue_needed<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    ids: &[i32],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let linked: Vec<i32> = listing_sync_base::Entity::find()
+        .select_only()
+        .column(listing_sync_base::Column::ListingId)
+        .filter(listing_sync_base::Column::ListingId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in linked {
+        if let Some((input, _, base)) = linked_listing(db, rules, id, now).await? {
+            let kinds = pushes_needed(&input, &base, &held_fields(db, id).await?);
+            outbox::queue_listings(db, &[id], &kinds, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The edit to send for listing `id`, with its marketplace id; `None` when nothing is to be
+/// sent (it is no longer linked, or agrees with the marketplace).
+pub async fn plan_edit<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, ListingEdit)>> {
+    let Some((input, _, base)) = linked_listing(db, rules, id, now).await? else {
+        return Ok(None);
+    };
+    let edit = edit_of(&input, &base, &held_fields(db, id).await?);
+    Ok(input
+        .etsy_listing_id
+        .filter(|_| !edit.is_empty())
+        .map(|remote| (remote, edit)))
+}
+
+/// The stock and prices to send for listing `id`, with its marketplace id; `None` when
+/// nothing is to be sent.
+pub async fn plan_stock<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<(String, StockPlan)>> {
+    let Some((input, _, base)) = linked_listing(db, rules, id, now).await? else {
+        return Ok(None);
+    };
+    let plan = stock_plan(&input, &base, &held_fields(db, id).await?);
+    Ok(input
+        .etsy_listing_id
+        .filter(|_| stock_differs(&plan, &base))
+        .map(|remote| (remote, plan)))
+}
+
+async fn linked_listing<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<(ListingInput, i32, SyncBase)>> {
+    let Some((account, base)) = load_base(db, id).await? else {
+        return Ok(None);
+    };
+    match listings::get(db, rules, id, now).await {
+        Ok(l) if l.input.etsy_listing_id.is_some() => Ok(Some((l.input, account, base))),
+        Ok(_) | Err(Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `edit` reached the marketplace: the base takes its values. Returns whether the listing
+/// still has an edit to send (the seller changed it again meanwhile).
+pub async fn pushed_edit<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: i32,
+    edit: &ListingEdit,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some((input, account, mut base)) = linked_listing(db, rules, id, now).await? else {
+        return Ok(false);
+    };
+    let f = &mut base.fields;
+    let e = edit.clone();
+    f.title = e.title.unwrap_or(std::mem::take(&mut f.title));
+    f.description = e.description.unwrap_or(std::mem::take(&mut f.description));
+    f.tags = e.tags.unwrap_or(std::mem::take(&mut f.tags));
+    f.materials = e.materials.unwrap_or(std::mem::take(&mut f.materials));
+    save_base(db, id, account, &base, now).await?;
+    Ok(!edit_of(&input, &base, &held_fields(db, id).await?).is_empty())
+}
+
+/// Stock (and prices, if `plan` sent them) reached the marketplace, which now has `pushed`:
+/// the base takes it. Returns whether the listing still differs (changed again meanwhile).
+pub async fn pushed_stock<C: ConnectionTrait>(
+    db: &C,
+    rules: &RuleSets,
+    id: i32,
+    plan: &StockPlan,
+    pushed: &crate::sync::StockPushed,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some((input, account, mut base)) = linked_listing(db, rules, id, now).await? else {
+        return Ok(false);
+    };
+    base.offers = Some(pushed.offers.clone());
+    if plan.currency.is_some() && pushed.other_currency.is_none() {
+        base.fields.price.minor = input.price.minor;
+    }
+    save_base(db, id, account, &base, now).await?;
+    let again = stock_plan(&input, &base, &held_fields(db, id).await?);
+    // Variants the marketplace lacks cannot be sent; they do not keep the entry waiting.
+    Ok(stock_differs(&again, &base) && again != *plan)
 }
 
 /// Keeps the conflicts up to date: a field where the two sides now agree has none left; a new
@@ -359,7 +648,7 @@ pub async fn apply_page<C: ConnectionTrait>(
         .map(|(&id, (_, data, _))| listing_sync_base::ActiveModel {
             listing_id: Set(id),
             account_id: Set(account),
-            base: Set(serde_json::to_string(&data.fields).unwrap_or_default()),
+            base: Set(serde_json::to_string(&SyncBase::of(data)).unwrap_or_default()),
             synced_at: Set(now),
         });
     listing_sync_base::Entity::insert_many(bases)
@@ -375,7 +664,29 @@ enum Merged {
     Refused(String),
 }
 
-/// Merges a remote listing into linked listing `id`; records its conflicts and the new base.
+impl SyncBase {
+    fn of(data: &RemoteListingData) -> Self {
+        Self {
+            fields: data.fields.clone(),
+            offers: Some(offers_of(&data.variants, data.fields.price.minor)),
+        }
+    }
+}
+
+/// On a first link the marketplace's stock is taken: it is the live figure, where Vefa's may
+/// come from an old import. Variants are matched as pushes match them.
+fn take_stock(local: &mut [Variant], remote: &[Variant]) {
+    let keys: Vec<String> = local.iter().map(variant_key).collect();
+    let theirs: Vec<String> = remote.iter().map(variant_key).collect();
+    let want: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let have: Vec<&str> = theirs.iter().map(String::as_str).collect();
+    for (i, j) in pair(&want, &have) {
+        local[i].quantity = remote[j].quantity;
+    }
+}
+
+/// Merges a remote listing into linked listing `id`; records its conflicts and the new base,
+/// and queues what the marketplace still lacks.
 async fn merge_into<C: ConnectionTrait>(
     db: &C,
     rules: &RuleSets,
@@ -386,15 +697,19 @@ async fn merge_into<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Merged> {
     let existing = listings::get(db, rules, id, now).await?.input;
-    let base = listing_sync_base::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .and_then(|b| serde_json::from_str::<SyncedFields>(&b.base).ok());
-    let (merged, conflicts) = merge(base.as_ref(), &SyncedFields::of(&existing), &data.fields);
+    let base = load_base(db, id).await?.map(|(_, b)| b);
+    let (merged, conflicts) = merge(
+        base.as_ref().map(|b| &b.fields),
+        &SyncedFields::of(&existing),
+        &data.fields,
+    );
     record_conflicts(db, id, &merged, &data.fields, &conflicts, now).await?;
     let mut input = existing.clone();
     merged.apply_to(&mut input);
     input.etsy_listing_id = Some(remote.id.clone());
+    if base.is_none() {
+        take_stock(&mut input.variants, &data.variants);
+    }
     let n = conflicts.len() as u32;
     let result = if input == existing {
         Merged::Unchanged(n)
@@ -405,7 +720,10 @@ async fn merge_into<C: ConnectionTrait>(
             Err(e) => return Err(e),
         }
     };
-    save_base(db, id, account, &data.fields, now).await?;
+    let base = SyncBase::of(data);
+    save_base(db, id, account, &base, now).await?;
+    let kinds = pushes_needed(&input, &base, &held_fields(db, id).await?);
+    outbox::queue_listings(db, &[id], &kinds, now).await?;
     Ok(result)
 }
 
@@ -498,6 +816,12 @@ pub async fn resolve<C: ConnectionTrait>(
         listings::save(db, rules, Some(row.listing_id), &input, now).await?;
     }
     listing_conflict::Entity::delete_by_id(id).exec(db).await?;
+    // The seller's own value, now free of the conflict, goes to the marketplace.
+    if let Some((input, _, base)) = linked_listing(db, rules, row.listing_id, now).await? {
+        let held = held_fields(db, row.listing_id).await?;
+        let kinds = pushes_needed(&input, &base, &held);
+        outbox::queue_listings(db, &[row.listing_id], &kinds, now).await?;
+    }
     Ok(row.listing_id)
 }
 

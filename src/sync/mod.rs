@@ -26,6 +26,10 @@ pub struct Capabilities {
     pub pull_listings: bool,
     pub pull_reviews: bool,
     pub push_shipment: bool,
+    /// Title, description, tags and materials edited here.
+    pub push_listing: bool,
+    /// Stock and prices of a listing's variants.
+    pub push_stock: bool,
 }
 
 /// A page of reviews, oldest first.
@@ -50,6 +54,27 @@ pub enum Pushed {
     Done,
     /// The marketplace will not take it, and saying it again will not change that.
     Refused(String),
+}
+
+/// How a push of stock and prices went, when the marketplace answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockPush {
+    Done(StockPushed),
+    /// The marketplace will not take it, and saying it again will not change that.
+    Refused(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockPushed {
+    /// Whether anything was sent: nothing is when the marketplace already has these figures.
+    pub sent: bool,
+    /// Variants asked for that the listing does not have there.
+    pub unmatched: Vec<String>,
+    /// The marketplace's currency, when it is not the one asked for: prices were left as they
+    /// were, only stock was sent.
+    pub other_currency: Option<String>,
+    /// Every variant's offer there now, by variant key.
+    pub offers: std::collections::BTreeMap<String, listings::Offer>,
 }
 
 /// An order as the marketplace has it now.
@@ -117,6 +142,23 @@ pub trait Marketplace: Send + Sync {
         carrier: &str,
         tracking: &str,
     ) -> impl Future<Output = Result<Pushed, ApiError>> + Send;
+
+    /// Sends the fields of `edit` that are set to listing `remote_listing_id`.
+    fn push_listing(
+        &self,
+        remote_listing_id: &str,
+        edit: &listings::ListingEdit,
+    ) -> impl Future<Output = Result<Pushed, ApiError>> + Send;
+
+    /// Sets the stock of listing `remote_listing_id`'s variants to `want` (by variant key), and
+    /// their prices too when `currency` is given (in its minor units); variants not named keep
+    /// theirs.
+    fn push_stock(
+        &self,
+        remote_listing_id: &str,
+        want: &std::collections::BTreeMap<String, listings::Offer>,
+        currency: Option<&str>,
+    ) -> impl Future<Output = Result<StockPush, ApiError>> + Send;
 }
 
 /// What a sync did, for the window, the CLI's `--json` and the logs.
@@ -127,6 +169,8 @@ pub struct SyncReport {
     pub orders_updated: u32,
     /// Listings created or changed here from the marketplace.
     pub listings_pulled: u32,
+    /// Listings whose edits, stock or prices were sent to the marketplace.
+    pub listings_pushed: u32,
     /// Listing fields changed on both sides, waiting for the seller to choose.
     pub listing_conflicts: u32,
     /// Reviews new to Vefa.

@@ -11,9 +11,13 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::entity::{marketplace_account, sales_order, sync_outbox};
+use crate::store::entity::{listing_sync_base, marketplace_account, sales_order, sync_outbox};
 
 pub const SHIPMENT: &str = "shipment";
+/// A listing's title, description, tags or materials.
+pub const LISTING: &str = "listing";
+/// A listing's stock and prices.
+pub const STOCK: &str = "stock";
 
 /// Tries before an entry is given up (and shown as failed).
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -45,6 +49,13 @@ pub struct ShipmentPush {
     pub remote_order_id: String,
     pub carrier: String,
     pub tracking: String,
+}
+
+/// What a listing push names: the listing. What to send is worked out when it is sent, from
+/// the listing as it is then, so edits made while it waits go in the same push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingPush {
+    pub listing_id: i32,
 }
 
 /// An entry due to be sent.
@@ -117,6 +128,69 @@ pub async fn queue_shipment<C: ConnectionTrait>(
     Ok(true)
 }
 
+/// Queues pushes of `kinds` ([`LISTING`], [`STOCK`]) for each of listings `ids` that is linked
+/// to a marketplace account; others are left alone. One entry per listing and kind: one still
+/// waiting stays one, one already sent or refused waits again. Runs in the caller's
+/// transaction, the one that changed the listings.
+pub async fn queue_listings<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+    kinds: &[&str],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if ids.is_empty() || kinds.is_empty() {
+        return Ok(());
+    }
+    for chunk in ids.chunks(500) {
+        let linked: Vec<(i32, i32)> = listing_sync_base::Entity::find()
+            .select_only()
+            .column(listing_sync_base::Column::ListingId)
+            .column(listing_sync_base::Column::AccountId)
+            .filter(listing_sync_base::Column::ListingId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if linked.is_empty() {
+            continue;
+        }
+        let rows =
+            linked.iter().flat_map(|&(listing_id, account)| {
+                kinds.iter().map(move |kind| sync_outbox::ActiveModel {
+                    account_id: Set(account),
+                    kind: Set((*kind).to_owned()),
+                    source_key: Set(format!("{kind}:{listing_id}")),
+                    order_id: Set(None),
+                    payload: Set(
+                        serde_json::to_string(&ListingPush { listing_id }).unwrap_or_default()
+                    ),
+                    status: Set(PushStatus::Waiting.as_str().to_owned()),
+                    attempts: Set(0),
+                    next_attempt_at: Set(Some(now)),
+                    last_error: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                })
+            });
+        sync_outbox::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(sync_outbox::Column::SourceKey)
+                    .update_columns([
+                        sync_outbox::Column::AccountId,
+                        sync_outbox::Column::Status,
+                        sync_outbox::Column::Attempts,
+                        sync_outbox::Column::NextAttemptAt,
+                        sync_outbox::Column::LastError,
+                        sync_outbox::Column::UpdatedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The marketplace already shows order `order_id` shipped with `tracking`: a shipment still
 /// waiting for it was sent after all (a sync stopped between sending and noting it), so it is
 /// noted now instead of being sent twice. Returns whether one was.
@@ -151,17 +225,19 @@ pub async fn reconcile_shipment<C: ConnectionTrait>(
     Ok(true)
 }
 
-/// Entries of `account` due by `now`, oldest first.
+/// Entries of `account` due by `now` with an id above `after`, oldest first.
 pub async fn due<C: ConnectionTrait>(
     db: &C,
     account: i32,
     now: DateTime<Utc>,
+    after: i32,
     limit: u64,
 ) -> Result<Vec<Due>> {
     Ok(sync_outbox::Entity::find()
         .filter(sync_outbox::Column::AccountId.eq(account))
         .filter(sync_outbox::Column::Status.eq(PushStatus::Waiting.as_str()))
         .filter(sync_outbox::Column::NextAttemptAt.lte(now))
+        .filter(sync_outbox::Column::Id.gt(after))
         .order_by_asc(sync_outbox::Column::Id)
         .limit(limit)
         .all(db)
@@ -207,6 +283,38 @@ pub async fn settle<C: ConnectionTrait>(
         attempts: Set(entry.attempts + 1),
         next_attempt_at: Set(None),
         last_error: Set(error),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// A listing push reached the marketplace. The entry waits again at once when the listing
+/// changed meanwhile (`again`); else it is done, or refused with `note` when part of it could
+/// not be sent.
+pub async fn sent<C: ConnectionTrait>(
+    db: &C,
+    entry: &Due,
+    again: bool,
+    note: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !again {
+        let status = if note.is_some() {
+            PushStatus::Refused
+        } else {
+            PushStatus::Sent
+        };
+        return settle(db, entry, status, note, now).await;
+    }
+    sync_outbox::ActiveModel {
+        id: Set(entry.id),
+        status: Set(PushStatus::Waiting.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(Some(now)),
+        last_error: Set(note),
         updated_at: Set(now),
         ..Default::default()
     }

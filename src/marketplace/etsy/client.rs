@@ -298,6 +298,30 @@ impl EtsyClient {
             .await
     }
 
+    /// A PATCH of a form to `path`, the answer read as `T`.
+    pub async fn patch_form<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.endpoints.api);
+        self.call(operation, || self.http.patch(&url).form(form))
+            .await
+    }
+
+    /// A PUT of `body` as JSON to `path`, the answer read as `T`.
+    pub async fn put_json<B: serde::Serialize + Sync, T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.endpoints.api);
+        self.call(operation, || self.http.put(&url).json(body))
+            .await
+    }
+
     /// A call with everything around it: pacing, token, tries, limits.
     async fn call<T: DeserializeOwned>(
         &self,

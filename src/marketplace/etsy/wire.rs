@@ -251,11 +251,18 @@ impl ShopReceipt {
     }
 }
 
-/// A value of a product's property (its size, its colour).
+/// A value of a product's property (its size, its colour). The ids are kept so that an
+/// inventory sent back names the same properties.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingPropertyValue {
     #[serde(default)]
+    pub property_id: i64,
+    #[serde(default)]
     pub property_name: Option<String>,
+    #[serde(default)]
+    pub scale_id: Option<i64>,
+    #[serde(default)]
+    pub value_ids: Vec<i64>,
     #[serde(default)]
     pub values: Vec<String>,
 }
@@ -268,6 +275,8 @@ pub struct ListingInventoryProductOffering {
     #[serde(default)]
     pub is_deleted: bool,
     pub price: Money,
+    #[serde(default)]
+    pub readiness_state_id: Option<i64>,
 }
 
 /// One variant of a listing: its SKU, its offering (price and quantity), its property values.
@@ -283,9 +292,72 @@ pub struct ListingInventoryProduct {
     pub property_values: Vec<ListingPropertyValue>,
 }
 
+impl ListingInventoryProduct {
+    /// The offering buyers see: the first one not deleted.
+    pub fn live_offering(&self) -> Option<&ListingInventoryProductOffering> {
+        self.offerings.iter().find(|o| !o.is_deleted)
+    }
+
+    /// The product's name among its listing's: its property values, "Size=M; Colour=Red".
+    pub fn options_key(&self) -> String {
+        self.property_values
+            .iter()
+            .map(|v| {
+                format!(
+                    "{}={}",
+                    v.property_name.as_deref().unwrap_or_default(),
+                    v.values.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListingInventory {
     pub products: Vec<ListingInventoryProduct>,
+    #[serde(default)]
+    pub price_on_property: Vec<i64>,
+    #[serde(default)]
+    pub quantity_on_property: Vec<i64>,
+    #[serde(default)]
+    pub sku_on_property: Vec<i64>,
+}
+
+/// `updateListingInventory`'s body: every product of the listing, as Etsy wants it back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InventoryUpdate {
+    pub products: Vec<ProductUpdate>,
+    pub price_on_property: Vec<i64>,
+    pub quantity_on_property: Vec<i64>,
+    pub sku_on_property: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductUpdate {
+    pub sku: String,
+    pub property_values: Vec<PropertyValueUpdate>,
+    pub offerings: Vec<OfferingUpdate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PropertyValueUpdate {
+    pub property_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub property_name: Option<String>,
+    pub scale_id: Option<i64>,
+    pub value_ids: Vec<i64>,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferingUpdate {
+    /// In the currency's major units: the one place Etsy takes money as a number.
+    pub price: f64,
+    pub quantity: i64,
+    pub is_enabled: bool,
+    pub readiness_state_id: Option<i64>,
 }
 
 /// A listing with its inventory (`includes=Inventory`), the parts Vefa reads.

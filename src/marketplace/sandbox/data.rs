@@ -10,16 +10,50 @@ use crate::marketplace::etsy::wire::{Currency, Money, ShopReceipt, ShopReceiptTr
 pub struct SandboxListing {
     pub listing_id: i64,
     pub title: String,
-    pub sku: String,
-    /// In kuruş: the sandbox shop sells in Turkish lira.
-    pub price_minor: i64,
-    pub quantity: i64,
     pub description: String,
     pub tags: Vec<String>,
     pub materials: Vec<String>,
     /// When it last changed (Unix seconds); the server sets it.
     pub updated_timestamp: i64,
+    /// What it sells: one product, or one per size.
+    pub products: Vec<SandboxProduct>,
 }
+
+/// One product of a listing: a size of it, or the listing itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SandboxProduct {
+    pub product_id: i64,
+    pub sku: String,
+    /// Set for listings sold in sizes (Etsy's custom property 513, "Size").
+    pub size: Option<String>,
+    /// In kuruş: the sandbox shop sells in Turkish lira.
+    pub price_minor: i64,
+    pub quantity: i64,
+}
+
+impl SandboxListing {
+    /// The listing's price as Etsy shows it: its cheapest product's.
+    pub fn price_minor(&self) -> i64 {
+        self.products
+            .iter()
+            .map(|p| p.price_minor)
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// How many are for sale, all products together.
+    pub fn quantity(&self) -> i64 {
+        self.products.iter().map(|p| p.quantity).sum()
+    }
+
+    pub fn sku(&self) -> &str {
+        self.products.first().map_or("", |p| p.sku.as_str())
+    }
+}
+
+/// Etsy's first custom variation property.
+pub const SIZE_PROPERTY: i64 = 513;
+const SIZES: [&str; 3] = ["S", "M", "L"];
 
 pub const CURRENCY: &str = "TRY";
 
@@ -68,23 +102,48 @@ fn money(minor: i64) -> Money {
     }
 }
 
-/// `n` listings, ids from 1000.
+/// `n` listings, ids from 1000; every fifth is sold in three sizes.
 pub fn listings(seed: u64, n: usize) -> Vec<SandboxListing> {
     let mut rng = fastrand::Rng::with_seed(seed);
     (0..n)
-        .map(|i| SandboxListing {
-            listing_id: 1000 + i as i64,
-            title: format!("{} {}", TITLES[i % TITLES.len()], i + 1),
-            sku: format!("SBX-{:05}", i + 1),
-            price_minor: rng.i64(20..2_000) * 50,
-            quantity: rng.i64(0..40),
-            description: DESCRIPTIONS[i % DESCRIPTIONS.len()].to_owned(),
-            tags: TAGS[i % TAGS.len()].iter().map(|t| t.to_string()).collect(),
-            materials: MATERIALS[i % MATERIALS.len()]
-                .iter()
-                .map(|t| t.to_string())
-                .collect(),
-            updated_timestamp: 0,
+        .map(|i| {
+            let listing_id = 1000 + i as i64;
+            let sku = format!("SBX-{:05}", i + 1);
+            let price_minor = rng.i64(20..2_000) * 50;
+            let quantity = rng.i64(0..40);
+            let products = if i % 5 == 4 {
+                SIZES
+                    .iter()
+                    .enumerate()
+                    .map(|(j, size)| SandboxProduct {
+                        product_id: listing_id * 10 + j as i64,
+                        sku: format!("{sku}-{size}"),
+                        size: Some((*size).to_owned()),
+                        price_minor,
+                        quantity: quantity / 3 + (j as i64),
+                    })
+                    .collect()
+            } else {
+                vec![SandboxProduct {
+                    product_id: listing_id * 10,
+                    sku,
+                    size: None,
+                    price_minor,
+                    quantity,
+                }]
+            };
+            SandboxListing {
+                listing_id,
+                title: format!("{} {}", TITLES[i % TITLES.len()], i + 1),
+                description: DESCRIPTIONS[i % DESCRIPTIONS.len()].to_owned(),
+                tags: TAGS[i % TAGS.len()].iter().map(|t| t.to_string()).collect(),
+                materials: MATERIALS[i % MATERIALS.len()]
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect(),
+                updated_timestamp: 0,
+                products,
+            }
         })
         .collect()
 }
@@ -107,15 +166,18 @@ pub fn receipt(seed: u64, k: u64, at: i64, shop: &[SandboxListing]) -> ShopRecei
     let mut subtotal = 0;
     for j in 0..lines {
         let l = &shop[rng.usize(..shop.len())];
+        let Some(p) = l.products.get((k as usize + j) % l.products.len().max(1)) else {
+            continue;
+        };
         let quantity = rng.i64(1..3);
-        subtotal += l.price_minor * quantity;
+        subtotal += p.price_minor * quantity;
         transactions.push(ShopReceiptTransaction {
             transaction_id: receipt_id * 10 + j as i64,
             title: Some(l.title.clone()),
             quantity,
             listing_id: Some(l.listing_id),
-            sku: Some(l.sku.clone()),
-            price: money(l.price_minor),
+            sku: Some(p.sku.clone()),
+            price: money(p.price_minor),
             expected_ship_date: Some(at + 86_400 * rng.i64(1..4)),
         });
     }

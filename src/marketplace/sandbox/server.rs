@@ -14,15 +14,15 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::data::{self, SandboxListing};
 use super::faults::{Fault, Faults};
 use crate::marketplace::etsy::wire::{
-    Currency, ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering, Money,
-    Page, ShopListing, ShopReceipt,
+    Currency, ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering,
+    ListingPropertyValue, Money, Page, ShopListing, ShopReceipt,
 };
 
 /// How the sandbox shop starts and behaves.
@@ -81,8 +81,11 @@ pub struct Exchange {
     pub method: &'static str,
     pub path: String,
     pub query: Vec<(String, String)>,
-    /// A form body, as a JSON object of its fields.
+    /// The request's body as JSON: a form as an object of its fields (Etsy's comma-separated
+    /// lists as arrays), or the JSON sent.
     pub body: Option<Value>,
+    /// `application/x-www-form-urlencoded` or `application/json`, when there is a body.
+    pub body_type: &'static str,
     pub status: u16,
     /// The answer's JSON; `None` when a fault made it unreadable on purpose.
     pub response: Option<Value>,
@@ -275,6 +278,14 @@ impl Sandbox {
                 "/v3/application/shops/{shop_id}/reviews",
                 get(reviews_route),
             )
+            .route(
+                "/v3/application/shops/{shop_id}/listings/{listing_id}",
+                patch(update_listing_route),
+            )
+            .route(
+                "/v3/application/listings/{listing_id}/inventory",
+                get(inventory_route).put(update_inventory_route),
+            )
             .with_state(inner.clone());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let mut tasks = vec![tokio::spawn(async move {
@@ -445,8 +456,22 @@ impl Inner {
             // on every launch) never gives a new receipt the number of an older one.
             let k = shop.next_k.max(fresh_k());
             shop.next_k = k + 1;
-            let r = data::receipt(self.config.seed, k, unix_now(), &shop.listings);
+            let now = unix_now();
+            let r = data::receipt(self.config.seed, k, now, &shop.listings);
             last = r.receipt_id;
+            // A sale takes stock there, as on Etsy.
+            for t in &r.transactions {
+                for l in shop.listings.iter_mut() {
+                    if let Some(p) = l
+                        .products
+                        .iter_mut()
+                        .find(|p| Some(&p.sku) == t.sku.as_ref())
+                    {
+                        p.quantity = (p.quantity - t.quantity).max(0);
+                        l.updated_timestamp = now.max(l.updated_timestamp);
+                    }
+                }
+            }
             shop.receipts.insert(r.receipt_id, r);
         }
         last
@@ -614,6 +639,7 @@ fn call(operation: &'static str, method: &'static str, path: String, query: &Que
         path,
         query: query.pairs.clone(),
         body: None,
+        body_type: "",
         status: 0,
         response: None,
         fault: None,
@@ -775,6 +801,10 @@ async fn shop_call(
         format!("/v3/application/shops/{shop_id}{path}"),
         q,
     );
+    if body.is_some() {
+        // Every body below a shop is a form.
+        c.body_type = FORM;
+    }
     c.body = body;
     let (c, g) = pass(inner, headers, needs_token, c).await?;
     if shop_id.parse::<i64>().ok() != Some(SHOP_ID) {
@@ -813,39 +843,83 @@ async fn receipts_route(
     }
 }
 
-fn shop_listing(l: &SandboxListing, inventory: bool) -> ShopListing {
-    let price = Money {
-        amount: l.price_minor,
+fn money(minor: i64) -> Money {
+    Money {
+        amount: minor,
         divisor: 100,
         currency_code: Currency(*b"TRY"),
-    };
+    }
+}
+
+fn shop_listing(l: &SandboxListing, inventory: bool) -> ShopListing {
     ShopListing {
         listing_id: l.listing_id,
         title: l.title.clone(),
         description: l.description.clone(),
         state: "active".into(),
-        quantity: l.quantity,
-        price,
+        quantity: l.quantity(),
+        price: money(l.price_minor()),
         tags: l.tags.clone(),
         materials: l.materials.clone(),
-        skus: vec![l.sku.clone()],
+        skus: l.products.iter().map(|p| p.sku.clone()).collect(),
         updated_timestamp: l.updated_timestamp,
-        inventory: inventory.then(|| ListingInventory {
-            products: vec![ListingInventoryProduct {
-                product_id: l.listing_id * 10,
-                sku: l.sku.clone(),
+        inventory: inventory.then(|| listing_inventory(l)),
+    }
+}
+
+fn listing_inventory(l: &SandboxListing) -> ListingInventory {
+    let sized = l.products.iter().any(|p| p.size.is_some());
+    let on = |yes: bool| {
+        if yes {
+            vec![data::SIZE_PROPERTY]
+        } else {
+            vec![]
+        }
+    };
+    let prices_differ = l
+        .products
+        .windows(2)
+        .any(|w| w[0].price_minor != w[1].price_minor);
+    ListingInventory {
+        products: l
+            .products
+            .iter()
+            .map(|p| ListingInventoryProduct {
+                product_id: p.product_id,
+                sku: p.sku.clone(),
                 is_deleted: false,
                 offerings: vec![ListingInventoryProductOffering {
-                    offering_id: l.listing_id * 100,
-                    quantity: l.quantity,
+                    offering_id: p.product_id * 10,
+                    quantity: p.quantity,
                     is_enabled: true,
                     is_deleted: false,
-                    price,
+                    price: money(p.price_minor),
+                    readiness_state_id: Some(1),
                 }],
-                property_values: vec![],
-            }],
-        }),
+                property_values: p
+                    .size
+                    .iter()
+                    .map(|size| ListingPropertyValue {
+                        property_id: data::SIZE_PROPERTY,
+                        property_name: Some("Size".into()),
+                        scale_id: None,
+                        value_ids: vec![size_value_id(size)],
+                        values: vec![size.clone()],
+                    })
+                    .collect(),
+            })
+            .collect(),
+        price_on_property: on(sized && prices_differ),
+        quantity_on_property: on(sized),
+        sku_on_property: on(sized),
     }
+}
+
+/// A stable id for a custom property value, as Etsy gives one.
+fn size_value_id(size: &str) -> i64 {
+    1 + size
+        .bytes()
+        .fold(0i64, |h, b| (h * 131 + i64::from(b)) % 1_000_000_007)
 }
 
 /// `getReviewsByShop`: the shop's reviews, oldest first.
@@ -922,7 +996,7 @@ fn listings_page(inner: &Inner, q: &Query) -> Result<Page<ShopListing>, String> 
     match q.get("sort_on") {
         None | Some("created") | Some("score") => hits.sort_by_key(|l| l.listing_id),
         Some("updated") => hits.sort_by_key(|l| (l.updated_timestamp, l.listing_id)),
-        Some("price") => hits.sort_by_key(|l| (l.price_minor, l.listing_id)),
+        Some("price") => hits.sort_by_key(|l| (l.price_minor(), l.listing_id)),
         Some(v) => {
             return Err(format!(
                 "sort_on {v} is not one of created, price, updated, score"
@@ -941,6 +1015,323 @@ fn listings_page(inner: &Inner, q: &Query) -> Result<Page<ShopListing>, String> 
             .map(|l| shop_listing(l, inventory))
             .collect(),
     })
+}
+
+/// Etsy's comma-separated list fields of a listing form, read as arrays.
+const LIST_FIELDS: [&str; 3] = ["tags", "materials", "image_ids"];
+
+/// A form as a JSON object: each field a string, the list fields arrays.
+fn form_json(form: &[(String, String)]) -> Value {
+    Value::Object(
+        form.iter()
+            .map(|(k, v)| {
+                let value = if LIST_FIELDS.contains(&k.as_str()) {
+                    let items = v.split(',').map(|t| t.trim()).filter(|t| !t.is_empty());
+                    if k == "image_ids" {
+                        Value::Array(
+                            items
+                                .map(|t| {
+                                    t.parse::<i64>()
+                                        .map_or(Value::String(t.into()), Value::from)
+                                })
+                                .collect(),
+                        )
+                    } else {
+                        Value::Array(items.map(|t| Value::String(t.into())).collect())
+                    }
+                } else {
+                    Value::String(v.clone())
+                };
+                (k.clone(), value)
+            })
+            .collect(),
+    )
+}
+
+/// Etsy's rules for a listing's title, tags and materials, as far as the sandbox checks them.
+fn check_listing_form(form: &[(String, String)]) -> Result<(), String> {
+    let pictograph = |c: char| ('\u{2600}'..='\u{27BF}').contains(&c) || c >= '\u{1F000}';
+    for (k, v) in form {
+        match k.as_str() {
+            "title" => {
+                let n = v.chars().count();
+                if v.trim().is_empty() || n > 140 {
+                    return Err(format!("title must have 1 to 140 characters, not {n}"));
+                }
+                if let Some(c) = v.chars().find(|c| pictograph(*c) || c.is_control()) {
+                    return Err(format!("title may not contain {c:?}"));
+                }
+                if let Some(c) = ['%', ':', '&', '+']
+                    .into_iter()
+                    .find(|c| v.matches(*c).count() > 1)
+                {
+                    return Err(format!("title may use {c} only once"));
+                }
+            }
+            "description" if v.chars().count() > 100_000 => {
+                return Err("description is too long".into());
+            }
+            "tags" | "materials" => {
+                let items: Vec<&str> = v
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                if items.len() > 13 {
+                    return Err(format!("{k}: at most 13, not {}", items.len()));
+                }
+                let tag = k == "tags";
+                for t in items {
+                    let ok = t.chars().all(|c| {
+                        c.is_alphanumeric()
+                            || c.is_whitespace()
+                            || (tag && ['-', '\'', '™', '©', '®'].contains(&c))
+                    });
+                    if !ok || (tag && t.chars().count() > 20) {
+                        return Err(format!("{k}: \"{t}\" is not allowed"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `updateListing`: the fields sent replace the listing's, which changes now.
+async fn update_listing_route(
+    State(inner): State<Arc<Inner>>,
+    Path((shop_id, listing_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let op = ("updateListing", "PATCH", true);
+    let path = format!("/listings/{listing_id}");
+    let q = Query::parse(None);
+    let (c, g) = match shop_call(
+        &inner,
+        &headers,
+        op,
+        &shop_id,
+        &path,
+        &q,
+        Some(form_json(&form)),
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    if let Err(why) = check_listing_form(&form) {
+        return inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why }));
+    }
+    let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let list = |k: &str| {
+        field(k).map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+    };
+    let mut shop = lock(&inner.shop);
+    let id = listing_id.parse::<i64>().ok();
+    let Some(l) = shop.listings.iter_mut().find(|l| Some(l.listing_id) == id) else {
+        drop(shop);
+        let body = json!({ "error": format!("Listing {listing_id} not found") });
+        return inner.answer(c, g, StatusCode::NOT_FOUND, body);
+    };
+    if let Some(t) = field("title") {
+        l.title = t;
+    }
+    if let Some(d) = field("description") {
+        l.description = d;
+    }
+    if let Some(t) = list("tags") {
+        l.tags = t;
+    }
+    if let Some(m) = list("materials") {
+        l.materials = m;
+    }
+    l.updated_timestamp = unix_now().max(l.updated_timestamp);
+    let body = serde_json::to_value(shop_listing(l, false)).unwrap_or(Value::Null);
+    drop(shop);
+    inner.answer(c, g, StatusCode::OK, body)
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Opens a call on listing `listing_id` (below `/v3/application/listings/{listing_id}`): runs
+/// the gate and answers 404 for a listing the shop does not have.
+async fn listing_call(
+    inner: &Inner,
+    headers: &HeaderMap,
+    (operation, method): (&'static str, &'static str),
+    listing_id: &str,
+    body: Option<Value>,
+) -> Result<(Call, Passed, i64), Response> {
+    let path = format!("/v3/application/listings/{listing_id}/inventory");
+    let mut c = call(operation, method, path, &Query::parse(None));
+    if body.is_some() {
+        c.body_type = "application/json";
+    }
+    c.body = body;
+    let (c, g) = pass(inner, headers, true, c).await?;
+    let id = listing_id.parse::<i64>().ok();
+    match id.filter(|id| {
+        lock(&inner.shop)
+            .listings
+            .iter()
+            .any(|l| l.listing_id == *id)
+    }) {
+        Some(id) => Ok((c, g, id)),
+        None => {
+            let body = json!({ "error": format!("Listing {listing_id} not found") });
+            Err(inner.answer(c, g, StatusCode::NOT_FOUND, body))
+        }
+    }
+}
+
+/// `getListingInventory`.
+async fn inventory_route(
+    State(inner): State<Arc<Inner>>,
+    Path(listing_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let op = ("getListingInventory", "GET");
+    let (c, g, id) = match listing_call(&inner, &headers, op, &listing_id, None).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let shop = lock(&inner.shop);
+    let inventory = shop
+        .listings
+        .iter()
+        .find(|l| l.listing_id == id)
+        .map(listing_inventory);
+    drop(shop);
+    let body = serde_json::to_value(inventory).unwrap_or(Value::Null);
+    inner.answer(c, g, StatusCode::OK, body)
+}
+
+#[derive(serde::Deserialize)]
+struct InventoryBody {
+    products: Vec<ProductBody>,
+}
+
+#[derive(serde::Deserialize)]
+struct ProductBody {
+    #[serde(default)]
+    sku: Option<String>,
+    #[serde(default)]
+    property_values: Vec<PropertyBody>,
+    offerings: Vec<OfferingBody>,
+}
+
+#[derive(serde::Deserialize)]
+struct PropertyBody {
+    property_id: i64,
+    #[serde(default)]
+    values: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct OfferingBody {
+    price: f64,
+    quantity: i64,
+    is_enabled: bool,
+}
+
+/// The products an inventory body describes, checked as Etsy checks them.
+fn products_of(
+    body: &InventoryBody,
+    l: &SandboxListing,
+) -> Result<Vec<data::SandboxProduct>, String> {
+    if body.products.is_empty() {
+        return Err("products must not be empty".into());
+    }
+    let mut out = Vec::with_capacity(body.products.len());
+    for (i, p) in body.products.iter().enumerate() {
+        let [o] = p.offerings.as_slice() else {
+            return Err(format!("products[{i}]: exactly one offering is needed"));
+        };
+        if !(0..=999).contains(&o.quantity) {
+            return Err(format!("products[{i}]: quantity must be from 0 to 999"));
+        }
+        let cents = o.price * 100.0;
+        if !(0.2..=50_000.0).contains(&o.price) || (cents - cents.round()).abs() > 1e-6 {
+            return Err(format!(
+                "products[{i}]: price {} is not a price in TRY",
+                o.price
+            ));
+        }
+        let size = p
+            .property_values
+            .iter()
+            .find(|v| v.property_id == data::SIZE_PROPERTY)
+            .and_then(|v| v.values.first().cloned());
+        let sku = p.sku.clone().unwrap_or_default();
+        let product_id = l
+            .products
+            .iter()
+            .find(|old| old.sku == sku && old.size == size)
+            .map_or(l.listing_id * 10 + 5 + i as i64, |old| old.product_id);
+        out.push(data::SandboxProduct {
+            product_id,
+            sku,
+            size,
+            price_minor: cents.round() as i64,
+            quantity: if o.is_enabled { o.quantity } else { 0 },
+        });
+    }
+    Ok(out)
+}
+
+/// `updateListingInventory`: the products sent replace the listing's, which changes now.
+async fn update_inventory_route(
+    State(inner): State<Arc<Inner>>,
+    Path(listing_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let json_body = serde_json::from_slice::<Value>(&body).ok();
+    let op = ("updateListingInventory", "PUT");
+    let (c, g, id) = match listing_call(&inner, &headers, op, &listing_id, json_body).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let parsed = match serde_json::from_slice::<InventoryBody>(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            let body = json!({ "error": format!("products: {e}") });
+            return inner.answer(c, g, StatusCode::BAD_REQUEST, body);
+        }
+    };
+    let mut shop = lock(&inner.shop);
+    let Some(l) = shop.listings.iter_mut().find(|l| l.listing_id == id) else {
+        drop(shop);
+        return inner.answer(
+            c,
+            g,
+            StatusCode::NOT_FOUND,
+            json!({ "error": "Listing not found" }),
+        );
+    };
+    match products_of(&parsed, l) {
+        Ok(products) => {
+            l.products = products;
+            l.updated_timestamp = unix_now().max(l.updated_timestamp);
+            let body = serde_json::to_value(listing_inventory(l)).unwrap_or(Value::Null);
+            drop(shop);
+            inner.answer(c, g, StatusCode::OK, body)
+        }
+        Err(why) => {
+            drop(shop);
+            inner.answer(c, g, StatusCode::BAD_REQUEST, json!({ "error": why }))
+        }
+    }
 }
 
 /// `createReceiptShipment`: the receipt is shipped, with this tracking, and changes now.

@@ -716,6 +716,8 @@ export type SyncReport = {
 	orders_updated: number,
 	/**  Listings created or changed here from the marketplace. */
 	listings_pulled: number,
+	/**  Listings whose edits, stock or prices were sent to the marketplace. */
+	listings_pushed: number,
 	/**  Listing fields changed on both sides, waiting for the seller to choose. */
 	listing_conflicts: number,
 	/**  Reviews new to Vefa. */
