@@ -38,6 +38,8 @@ const COMMANDS: &[&str] = &[
     "marketplaces",
     "start_sandbox_shop",
     "sync_now",
+    "retry_push",
+    "connect_etsy",
     "listing_conflicts",
     "resolve_listing_conflict",
 ];

@@ -125,6 +125,8 @@ pub struct AccountStatus {
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Changes waiting to be sent to it.
     pub waiting: u32,
+    /// Changes it did not take, or that ran out of tries, newest first.
+    pub problems: Vec<outbox::PushProblem>,
 }
 
 /// The setting that remembers the seller chose to try the sandbox shop.
@@ -183,6 +185,12 @@ impl Vefa {
         self.listing(listing_id).await
     }
 
+    /// Tries a refused or failed change again with the next sync (the seller fixed the
+    /// listing, or the marketplace's trouble is over).
+    pub async fn retry_push(&self, id: i32) -> Result<()> {
+        outbox::retry(&self.db, id, self.clock.now()).await
+    }
+
     pub async fn marketplace_accounts(&self) -> Result<Vec<Account>> {
         accounts::list(&self.db).await
     }
@@ -194,10 +202,12 @@ impl Vefa {
         for account in accounts::list(&self.db).await? {
             let synced_at = cursors::synced_at(&self.db, account.id, ORDERS).await?;
             let waiting = outbox::waiting(&self.db, account.id).await? as u32;
+            let problems = outbox::problems(&self.db, account.id).await?;
             out.push(AccountStatus {
                 account,
                 synced_at,
                 waiting,
+                problems,
             });
         }
         Ok(out)
@@ -217,6 +227,19 @@ impl Vefa {
         F: FnOnce(String) -> Fut,
         Fut: Future<Output = std::result::Result<(), ApiError>>,
     {
+        let mut missing = Vec::new();
+        for (field, value) in [
+            ("keystring", &req.keystring),
+            ("secret", &req.secret),
+            ("redirect_uri", &req.redirect_uri),
+        ] {
+            if value.trim().is_empty() {
+                missing.push(crate::error::FieldError::new(field, "required"));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Validation(missing));
+        }
         let endpoints = req.marketplace.endpoints(&req.base_url);
         let pkce = Pkce::new();
         let listener = RedirectListener::bind(&req.redirect_uri)

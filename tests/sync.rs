@@ -1341,6 +1341,36 @@ async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: T
         .await
         .unwrap();
     assert_eq!(sandbox.calls() - before, 3, "not sent again");
+    // The window lists it by the listing's title, and the seller may ask for another try.
+    let status = v.marketplace_status().await.unwrap();
+    let problems = &status[0].problems;
+    assert_eq!(problems.len(), 1);
+    assert_eq!(
+        (
+            problems[0].kind.as_str(),
+            problems[0].listing_id,
+            problems[0].subject.as_str()
+        ),
+        ("listing", Some(one.id), "Fincan ☕ seti")
+    );
+    v.retry_push(problems[0].id).await.unwrap();
+    assert!(
+        matches!(
+            v.retry_push(problems[0].id).await,
+            Err(vefa::Error::NotFound { .. })
+        ),
+        "only a refused or failed change is tried again"
+    );
+    let before = sandbox.calls();
+    let r = v
+        .sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap();
+    assert_eq!(
+        (sandbox.calls() - before, r.errors.len()),
+        (4, 1),
+        "tried once more"
+    );
     // The seller fixes the title: the push goes through with both fields.
     one.input.title = "Fincan seti".into();
     v.update_listing(one.id, &one.input).await.unwrap();
@@ -1540,4 +1570,33 @@ async fn tokens_are_refreshed_and_each_new_refresh_token_is_kept() {
         seen[0] != seen[1] && seen[1] != seen[2],
         "each sync refreshed (30 s tokens) and kept the new pair"
     );
+}
+
+/// A connection form without its keystring, secret or redirect address is refused field by
+/// field, before any browser opens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connecting_without_the_app_s_credentials_names_the_missing_fields() {
+    let store = TestStore::sqlite().await;
+    let v = store.open().await;
+    let req = ConnectRequest {
+        marketplace: vefa::sync::accounts::MarketplaceKind::Etsy,
+        base_url: String::new(),
+        keystring: " ".into(),
+        secret: String::new(),
+        redirect_uri: "http://localhost:3003/vefa/etsy".into(),
+    };
+    let opened = std::sync::atomic::AtomicBool::new(false);
+    let r = v
+        .connect_marketplace(&req, &MemorySecrets::default(), |_| async {
+            opened.store(true, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        })
+        .await;
+    let Err(vefa::Error::Validation(fields)) = r else {
+        panic!("refused: {r:?}");
+    };
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(named, vec!["keystring", "secret"]);
+    assert!(!opened.load(std::sync::atomic::Ordering::Relaxed));
+    assert!(v.marketplace_accounts().await.unwrap().is_empty());
 }

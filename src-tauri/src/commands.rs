@@ -21,7 +21,7 @@ use vefa::secrets::Keychain;
 use vefa::{ErrorView, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;
-use crate::syncer::Marketplaces;
+use crate::syncer::{EtsyLogin, Marketplaces};
 use vefa::sync::listings::{Choice, ListingConflict};
 
 type Reply<T> = Result<T, ErrorView>;
@@ -385,11 +385,32 @@ pub async fn start_sandbox_shop(state: State<'_, AppState>) -> Reply<Marketplace
     state.syncer.view(vefa).await
 }
 
+/// "Connect an Etsy shop": the consent page in the system browser, the approval back on the
+/// loopback address, then a first sync.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_etsy(state: State<'_, AppState>, login: EtsyLogin) -> Reply<Marketplaces> {
+    let vefa = state.vefa().await?;
+    state.syncer.connect_etsy(vefa, login).await?;
+    state.syncer.view(vefa).await
+}
+
 /// "Sync now".
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> Reply<Marketplaces> {
     let vefa = state.vefa().await?;
+    state.syncer.round(vefa).await?;
+    state.syncer.view(vefa).await
+}
+
+/// "Try again" on a change the marketplace did not take: it goes with the next sync, which
+/// runs now.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_push(state: State<'_, AppState>, id: i32) -> Reply<Marketplaces> {
+    let vefa = state.vefa().await?;
+    vefa.retry_push(id).await?;
     state.syncer.round(vefa).await?;
     state.syncer.view(vefa).await
 }

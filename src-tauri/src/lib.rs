@@ -56,6 +56,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::marketplaces,
             commands::start_sandbox_shop,
             commands::sync_now,
+            commands::retry_push,
+            commands::connect_etsy,
             commands::listing_conflicts,
             commands::resolve_listing_conflict,
         ])

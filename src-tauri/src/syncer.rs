@@ -7,15 +7,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::{AppHandle, Manager};
 use tokio::sync::Mutex;
-use vefa::marketplace::etsy::Patience;
+use vefa::marketplace::etsy::{ApiError, Patience};
 use vefa::marketplace::sandbox::SandboxConfig;
 use vefa::secrets::{Keychain, Secrets};
 use vefa::sync::SyncReport;
-use vefa::{AccountStatus, ErrorView, SandboxShop, Vefa};
+use vefa::sync::accounts::MarketplaceKind;
+use vefa::{AccountStatus, ConnectRequest, ErrorView, SandboxShop, Vefa};
 
 use crate::AppState;
 
@@ -31,6 +32,24 @@ pub struct Syncer {
     round: Mutex<()>,
     syncing: AtomicBool,
     last: std::sync::Mutex<Vec<SyncReport>>,
+}
+
+/// What the seller types to connect an Etsy shop: the keystring and shared secret of their Etsy
+/// app, and the redirect address registered with it (a loopback one).
+#[derive(Clone, Deserialize, Type)]
+pub struct EtsyLogin {
+    pub keystring: String,
+    pub secret: String,
+    pub redirect_uri: String,
+}
+
+impl std::fmt::Debug for EtsyLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EtsyLogin")
+            .field("keystring", &self.keystring)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the window shows of the marketplaces.
@@ -72,6 +91,28 @@ impl Syncer {
                 *shop = Some(vefa.start_sandbox_shop(sandbox_config()).await?);
             }
         }
+        self.round(vefa).await
+    }
+
+    /// Connects an Etsy shop: Etsy's consent page opens in the system browser, and the
+    /// seller's approval comes back to the registered loopback address (waited for up to ten
+    /// minutes). The tokens and the shared secret go to the OS keychain. Then a first sync.
+    pub async fn connect_etsy(&self, vefa: &Vefa, login: EtsyLogin) -> Result<(), ErrorView> {
+        let req = ConnectRequest {
+            marketplace: MarketplaceKind::Etsy,
+            base_url: String::new(),
+            keystring: login.keystring.trim().to_owned(),
+            secret: login.secret.trim().to_owned(),
+            redirect_uri: login.redirect_uri.trim().to_owned(),
+        };
+        let keychain = Keychain::new(vefa::APP_ID);
+        vefa.connect_marketplace(&req, &keychain, |url| async move {
+            open::that_detached(&url).map_err(|e| ApiError::Unreachable {
+                operation: "opening the system browser",
+                reason: e.to_string(),
+            })
+        })
+        .await?;
         self.round(vefa).await
     }
 

@@ -11,7 +11,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::entity::{listing_sync_base, marketplace_account, sales_order, sync_outbox};
+use crate::store::entity::{
+    listing, listing_sync_base, marketplace_account, sales_order, sync_outbox,
+};
 
 pub const SHIPMENT: &str = "shipment";
 /// A listing's title, description, tags or materials.
@@ -153,9 +155,8 @@ pub async fn queue_listings<C: ConnectionTrait>(
         if linked.is_empty() {
             continue;
         }
-        let rows =
-            linked.iter().flat_map(|&(listing_id, account)| {
-                kinds.iter().map(move |kind| sync_outbox::ActiveModel {
+        let rows = linked.iter().flat_map(|&(listing_id, account)| {
+            kinds.iter().map(move |kind| sync_outbox::ActiveModel {
                     account_id: Set(account),
                     kind: Set((*kind).to_owned()),
                     source_key: Set(format!("{kind}:{listing_id}")),
@@ -171,7 +172,7 @@ pub async fn queue_listings<C: ConnectionTrait>(
                     updated_at: Set(now),
                     ..Default::default()
                 })
-            });
+        });
         sync_outbox::Entity::insert_many(rows)
             .on_conflict(
                 OnConflict::column(sync_outbox::Column::SourceKey)
@@ -251,6 +252,105 @@ pub async fn due<C: ConnectionTrait>(
             attempts: r.attempts,
         })
         .collect())
+}
+
+/// A change the marketplace did not take, or that ran out of tries: the seller has to look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct PushProblem {
+    pub id: i32,
+    /// `shipment`, `listing` or `stock`.
+    pub kind: String,
+    pub status: String,
+    pub listing_id: Option<i32>,
+    pub order_id: Option<i32>,
+    /// What it is about, as the seller knows it: the listing's title, or the order's number on
+    /// the marketplace.
+    pub subject: String,
+    pub error: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The account's refused and failed changes, newest first (at most 50).
+pub async fn problems<C: ConnectionTrait>(db: &C, account: i32) -> Result<Vec<PushProblem>> {
+    let rows = sync_outbox::Entity::find()
+        .filter(sync_outbox::Column::AccountId.eq(account))
+        .filter(
+            sync_outbox::Column::Status
+                .is_in([PushStatus::Refused.as_str(), PushStatus::Failed.as_str()]),
+        )
+        .order_by_desc(sync_outbox::Column::UpdatedAt)
+        .order_by_desc(sync_outbox::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let listing_id = serde_json::from_str::<ListingPush>(&r.payload)
+            .ok()
+            .map(|p| p.listing_id)
+            .filter(|_| r.kind != SHIPMENT);
+        let subject = match (listing_id, r.order_id) {
+            (Some(l), _) => listing::Entity::find_by_id(l)
+                .select_only()
+                .column(listing::Column::Title)
+                .into_tuple::<String>()
+                .one(db)
+                .await?
+                .unwrap_or_default(),
+            (None, Some(o)) => sales_order::Entity::find_by_id(o)
+                .one(db)
+                .await?
+                .and_then(|o| o.marketplace_order_id)
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        out.push(PushProblem {
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            listing_id,
+            order_id: r.order_id,
+            subject,
+            error: r.last_error.unwrap_or_default(),
+            at: r.updated_at,
+        });
+    }
+    Ok(out)
+}
+
+/// The seller asks for a refused or failed change to be tried again with the next sync.
+pub async fn retry<C: ConnectionTrait>(db: &C, id: i32, now: DateTime<Utc>) -> Result<()> {
+    let res = sync_outbox::Entity::update_many()
+        .col_expr(
+            sync_outbox::Column::Status,
+            sea_orm::sea_query::Expr::value(PushStatus::Waiting.as_str()),
+        )
+        .col_expr(
+            sync_outbox::Column::Attempts,
+            sea_orm::sea_query::Expr::value(0),
+        )
+        .col_expr(
+            sync_outbox::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .col_expr(
+            sync_outbox::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(sync_outbox::Column::Id.eq(id))
+        .filter(
+            sync_outbox::Column::Status
+                .is_in([PushStatus::Refused.as_str(), PushStatus::Failed.as_str()]),
+        )
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        return Err(Error::NotFound {
+            what: "change to try again",
+            id: id.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// How many of `account`'s entries wait to be sent.

@@ -4,6 +4,17 @@
 
 use vefa_e2e::{Desktop, cli_binary};
 
+/// The editor fills its fields once the listing has loaded: typing before would be lost.
+async fn editor_loaded(app: &vefa_e2e::App) {
+    for _ in 0..100 {
+        if !app.value("#listing-title").await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the listing never loaded in the editor");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_run_tries_the_sandbox_shop_and_its_orders_arrive() {
     let desktop = Desktop::start();
@@ -61,5 +72,50 @@ async fn a_first_run_tries_the_sandbox_shop_and_its_orders_arrive() {
             .unwrap(),
         "no second offer once the sandbox shop runs"
     );
+
+    // An edit the marketplace refuses (Etsy takes no pictographs in a title) is shown there and
+    // opens the listing; once the seller has fixed it, it goes with the next sync.
+    app.click("#nav-listings").await;
+    app.wait_for_text("#listings-count", "40 listings").await;
+    app.click(".listing-open").await;
+    editor_loaded(&app).await;
+    app.fill("#listing-title", "Fincan ☕ seti").await;
+    app.click("#save-listing").await;
+    app.wait_for_text("#listing-status", "Saved").await;
+    app.click("#editor-back").await;
+    app.click("#nav-settings").await;
+    app.click("#tab-marketplaces").await;
+    app.click("#sync-now").await;
+    app.wait_for_text("[data-kind='listing']", "title may not contain")
+        .await;
+    app.wait_for_text("[data-kind='listing']", "Edits of “Fincan ☕ seti”")
+        .await;
+    app.screenshot("marketplaces-refused-edit").await;
+    app.click("[data-kind='listing'] .problem-open").await;
+    editor_loaded(&app).await;
+    app.fill("#listing-title", "Fincan seti").await;
+    app.click("#save-listing").await;
+    app.wait_for_text("#listing-status", "Saved").await;
+    app.click("#editor-back").await;
+    app.click("#nav-settings").await;
+    app.click("#tab-marketplaces").await;
+    // The fixed listing waits to be sent again, no longer refused.
+    let mut gone = false;
+    for _ in 0..100 {
+        gone = app
+            .js("return document.querySelector('[data-kind=\"listing\"]') === null")
+            .await
+            .as_bool()
+            .unwrap();
+        if gone {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "a fixed listing is no longer shown as refused");
+    // Sent by "Sync now", or already by the automatic sync: either way nothing is left.
+    app.click("#sync-now").await;
+    app.wait_for_text("#marketplace-accounts", "Nothing waiting to be sent")
+        .await;
     app.quit().await;
 }

@@ -58,6 +58,16 @@ export const commands = {
 	startSandboxShop: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("start_sandbox_shop")),
 	/**  "Sync now". */
 	syncNow: () => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("sync_now")),
+	/**
+	 *  "Try again" on a change the marketplace did not take: it goes with the next sync, which
+	 *  runs now.
+	 */
+	retryPush: (id: number) => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("retry_push", { id })),
+	/**
+	 *  "Connect an Etsy shop": the consent page in the system browser, the approval back on the
+	 *  loopback address, then a first sync.
+	 */
+	connectEtsy: (login: EtsyLogin) => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("connect_etsy", { login })),
 	/**  Listing fields changed both here and on a marketplace (of one listing, or all). */
 	listingConflicts: (listingId: number | null) => typedError<ListingConflict[], ErrorView>(__TAURI_INVOKE("listing_conflicts", { listingId })),
 	/**  The seller's side of a conflict; returns the listing as it now is. */
@@ -90,6 +100,8 @@ export type AccountStatus = {
 	synced_at: string | null,
 	/**  Changes waiting to be sent to it. */
 	waiting: number,
+	/**  Changes it did not take, or that ran out of tries, newest first. */
+	problems: PushProblem[],
 };
 
 /**  What the seller does to an order, with what the move needs. */
@@ -244,6 +256,16 @@ export type ErrorView = {
 	message: string,
 	/**  Field-level errors of a validation failure; empty otherwise. */
 	fields: FieldError[],
+};
+
+/**
+ *  What the seller types to connect an Etsy shop: the keystring and shared secret of their Etsy
+ *  app, and the redirect address registered with it (a loopback one).
+ */
+export type EtsyLogin = {
+	keystring: string,
+	secret: string,
+	redirect_uri: string,
 };
 
 export type Event = {
@@ -612,6 +634,23 @@ export type ProfileInput = {
 	languages: string[],
 	/**  ISO 4217 code of the shop's currency. */
 	currency: string,
+};
+
+/**  A change the marketplace did not take, or that ran out of tries: the seller has to look. */
+export type PushProblem = {
+	id: number,
+	/**  `shipment`, `listing` or `stock`. */
+	kind: string,
+	status: string,
+	listing_id: number | null,
+	order_id: number | null,
+	/**
+	 *  What it is about, as the seller knows it: the listing's title, or the order's number on
+	 *  the marketplace.
+	 */
+	subject: string,
+	error: string,
+	at: string,
 };
 
 export type Rejected = {
