@@ -62,6 +62,17 @@ async fn connected(
     (v, sandbox, keychain, account)
 }
 
+/// One sync of `account`, which must not fail outright (its report may hold errors).
+async fn sync(
+    v: &Vefa,
+    account: &Account,
+    keychain: &Arc<MemorySecrets>,
+) -> vefa::sync::SyncReport {
+    v.sync_account(account.id, keychain.clone(), patience())
+        .await
+        .unwrap()
+}
+
 async fn rows(v: &Vefa, sql: &str) -> Vec<String> {
     let db = v.connection();
     db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -190,10 +201,7 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
         );
     }
 
-    let report = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let report = sync(&v, &account, &keychain).await;
     assert_eq!(report.errors, Vec::<String>::new());
     assert_eq!(report.orders_new, 250);
     assert_eq!(report.listings_pulled, 30);
@@ -215,10 +223,7 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
     let first = shop_state(&v).await;
 
     let calls_before = sandbox.calls();
-    let again = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let again = sync(&v, &account, &keychain).await;
     assert_eq!(
         (again.orders_new, again.orders_updated),
         (0, 0),
@@ -235,9 +240,7 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
 
 async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(40)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
 
     let fresh = sandbox.add_receipts(3);
     let ids = sandbox.receipt_ids();
@@ -254,10 +257,7 @@ async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
     });
     sandbox.update_receipt(cancelled, |r| r.status = "canceled".into());
 
-    let report = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let report = sync(&v, &account, &keychain).await;
     assert_eq!(report.errors, Vec::<String>::new());
     assert_eq!(report.orders_new, 3, "the new receipts: {fresh:?}");
     assert_eq!(report.orders_updated, 2);
@@ -292,10 +292,7 @@ async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
         )
         .await
         .unwrap();
-    let replay = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let replay = sync(&v, &account, &keychain).await;
     assert_eq!((replay.orders_new, replay.orders_updated), (0, 0));
     assert_eq!(
         shop_state(&v).await,
@@ -324,10 +321,7 @@ async fn faults_on_a_fifth_of_calls_converge_to_the_clean_result(store: TestStor
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let r = v
-            .sync_account(account.id, keychain.clone(), patience())
-            .await
-            .unwrap();
+        let r = sync(&v, &account, &keychain).await;
         if r.errors.is_empty() {
             break;
         }
@@ -347,9 +341,7 @@ async fn faults_on_a_fifth_of_calls_converge_to_the_clean_result(store: TestStor
 
 async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(30)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     sandbox.add_receipts(2);
     let before = shop_state(&v).await;
     let cursor = rows(&v, "SELECT CAST(cursor AS TEXT) FROM sync_cursor").await;
@@ -378,10 +370,7 @@ async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
     ];
     for (status, body, says) in hostile {
         sandbox.plant(status, body);
-        let r = v
-            .sync_account(account.id, keychain.clone(), patience())
-            .await
-            .unwrap();
+        let r = sync(&v, &account, &keychain).await;
         assert_eq!(r.errors.len(), 1, "one clear error: {:?}", r.errors);
         assert!(
             r.errors[0].contains("getShopReceipts") && r.errors[0].contains(says),
@@ -400,20 +389,14 @@ async fn a_hostile_answer_is_named_and_changes_nothing(store: TestStore) {
     }
     // A refusal that retrying cannot help is reported as the marketplace put it.
     sandbox.plant(403, br#"{"error": "This shop is on vacation"}"#.to_vec());
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert!(
         r.errors[0].contains("403") && r.errors[0].contains("vacation"),
         "{:?}",
         r.errors
     );
     // And the next honest answer brings the new orders home.
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.orders_new, r.errors.len()), (2, 0));
 }
 
@@ -540,9 +523,7 @@ async fn ship(v: &Vefa, id: i32, tracking: &str) {
 
 async fn a_shipment_goes_back_to_the_marketplace_once(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(20)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let receipt = sandbox.receipt_ids()[4];
     let id = local(&v, receipt).await;
     ship(&v, id, "YK-0042").await;
@@ -555,10 +536,7 @@ async fn a_shipment_goes_back_to_the_marketplace_once(store: TestStore) {
         .await,
         1
     );
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!((r.outbox_sent, r.outbox_waiting), (1, 0));
     let remote = sandbox.receipt(receipt).unwrap();
@@ -567,10 +545,7 @@ async fn a_shipment_goes_back_to_the_marketplace_once(store: TestStore) {
     assert_eq!(remote.shipments[0].tracking_code, "YK-0042");
     assert_eq!(remote.shipments[0].carrier_name, "Yurtiçi Kargo");
     // The pull sees the receipt changed; nothing moves twice and nothing is sent again.
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.orders_updated, r.errors.len()), (0, 0, 0));
     assert_eq!(sandbox.receipt(receipt).unwrap().shipments.len(), 1);
     assert_eq!(v.order(id).await.unwrap().status, OrderStatus::Shipped);
@@ -587,16 +562,11 @@ async fn a_refused_tracking_is_told_on_the_order_and_not_retried(store: TestStor
     .unwrap();
     let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let receipt = sandbox.receipt_ids()[2];
     let id = local(&v, receipt).await;
     ship(&v, id, "AZ123456789").await;
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.outbox_waiting), (0, 0));
     assert_eq!(
         r.errors,
@@ -622,12 +592,8 @@ async fn a_refused_tracking_is_told_on_the_order_and_not_retried(store: TestStor
         .iter()
         .filter(|e| e.operation == "createReceiptShipment")
         .count();
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
+    sync(&v, &account, &keychain).await;
     let again = sandbox
         .exchanges()
         .iter()
@@ -639,24 +605,16 @@ async fn a_refused_tracking_is_told_on_the_order_and_not_retried(store: TestStor
 
 async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(10)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let receipt = sandbox.receipt_ids()[1];
     let id = local(&v, receipt).await;
     ship(&v, id, "PTT-1").await;
     sandbox.set_faults(Faults::parse("500=1").unwrap());
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors.len(), 1, "the pull fails first: {:?}", r.errors);
     // The marketplace answers again; the pull passes, the push is due and goes.
     sandbox.set_faults(Faults::none());
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.errors.len()), (1, 0), "{:?}", r.errors);
     assert!(sandbox.receipt(receipt).unwrap().is_shipped);
     // A push that fails (six tries) after the pull passed waits for its backoff, then goes.
@@ -670,10 +628,7 @@ async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
             br#"{"error": "busy"}"#.to_vec(),
         );
     }
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.outbox_waiting), (0, 1));
     assert!(
         r.errors
@@ -684,26 +639,17 @@ async fn a_failing_push_waits_and_is_sent_later(store: TestStore) {
     );
     assert!(!sandbox.receipt(receipt).unwrap().is_shipped);
     // Not yet due: the next sync leaves it.
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.outbox_waiting), (0, 1));
     store.clock.advance(chrono::Duration::minutes(10));
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.outbox_waiting), (1, 0), "{:?}", r.errors);
     assert!(sandbox.receipt(receipt).unwrap().is_shipped);
 }
 
 async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(150)).await;
-    let first = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let first = sync(&v, &account, &keychain).await;
     assert_eq!(
         first.api_calls,
         2 + 1 + 1,
@@ -721,10 +667,7 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     });
     let id = local(&v, receipt).await;
     let ship_by = |o: vefa::orders::Order| o.ship_by.map(|t| t.timestamp());
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(
         (r.api_calls, r.orders_updated),
         (3, 0),
@@ -732,10 +675,7 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     );
     assert_ne!(ship_by(v.order(id).await.unwrap()), Some(later));
     store.clock.advance(chrono::Duration::minutes(61));
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!(
         r.api_calls,
@@ -768,10 +708,7 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
     let had = v.create_listing(&had).await.unwrap();
     let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!(
         scalar(&v, "SELECT COUNT(*) FROM listing").await,
@@ -813,10 +750,7 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
     v.update_listing(two.id, &two.input).await.unwrap();
     sandbox.update_listing(shop[2].listing_id, |l| l.tags = vec!["orada".into()]);
 
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!((r.listings_pulled, r.listing_conflicts), (2, 1));
     assert_eq!(
@@ -865,10 +799,7 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
 
     // Nothing new: one call each, nothing changes, the conflict still waits.
     let before = sandbox.calls();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(
         (
             r.listings_pulled,
@@ -896,10 +827,7 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
     four.input.title = "Benim başlığım".into();
     v.update_listing(four.id, &four.input).await.unwrap();
     sandbox.update_listing(shop[4].listing_id, |l| l.title = "Onların başlığı".into());
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.listing_conflicts, 1);
     let c = v.listing_conflicts(Some(four.id)).await.unwrap();
     v.resolve_listing_conflict(c[0].id, Choice::Mine)
@@ -910,10 +838,7 @@ async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(st
         Err(vefa::Error::NotFound { .. })
     ));
     sandbox.update_listing(shop[4].listing_id, |_| {});
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(
         r.listing_conflicts, 0,
         "a settled conflict does not come back"
@@ -946,10 +871,7 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
     sandbox.update_listing(shop[6].listing_id, |l| l.products[0].sku = taken);
     let keychain = Arc::new(MemorySecrets::default());
     let account = connect(&v, &sandbox, &keychain).await;
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.listings_pulled, 28);
     assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
     assert!(
@@ -983,9 +905,7 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
 /// receipt shipped with that tracking and notes it, instead of sending it twice.
 async fn a_shipment_sent_but_not_noted_is_not_sent_again(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(10)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let receipt = sandbox.receipt_ids()[3];
     let id = local(&v, receipt).await;
     ship(&v, id, "YK-77").await;
@@ -1000,10 +920,7 @@ async fn a_shipment_sent_but_not_noted_is_not_sent_again(store: TestStore) {
                 tracking_code: "YK-77".into(),
             });
     });
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.outbox_sent, r.outbox_waiting, r.errors.len()), (0, 0, 0));
     assert_eq!(
         scalar(&v, "SELECT COUNT(*) FROM sync_outbox WHERE status = 'sent'").await,
@@ -1033,10 +950,7 @@ fn expected_rating(sandbox: &Sandbox, listing_id: i64) -> (u32, Option<u32>) {
 
 async fn reviews_set_each_listing_s_rating_and_count_once(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(3)).await;
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.reviews_new, r.errors.len()), (60, 0));
     let shop = sandbox.listings();
     for l in &shop[..8] {
@@ -1051,10 +965,7 @@ async fn reviews_set_each_listing_s_rating_and_count_once(store: TestStore) {
     // A new review: one more, the average moves; the listing's completeness sees reviews.
     let target = shop[1].listing_id;
     sandbox.add_review(target, 1);
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.reviews_new, 1);
     let got = listing(&v, target).await;
     assert_eq!(
@@ -1069,10 +980,7 @@ async fn reviews_set_each_listing_s_rating_and_count_once(store: TestStore) {
         )
         .await
         .unwrap();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.reviews_new, 0);
     assert_eq!(
         scalar(&v, "SELECT COUNT(*) FROM marketplace_review").await,
@@ -1137,10 +1045,7 @@ async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
     use vefa::listings::Variant;
     use vefa::orders::OrderChannel;
     let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!((r.listings_pulled, r.listings_pushed), (30, 0));
     assert_eq!(stock_here(&v).await, stock_there(&sandbox));
@@ -1214,10 +1119,7 @@ async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
         "one stock push for each listing changed here, queued with the change"
     );
 
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!(
         (r.listings_pushed, r.outbox_sent, r.outbox_waiting),
@@ -1254,10 +1156,7 @@ async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
     // A sale on the marketplace takes stock there and, as an order, here: nothing to send.
     sandbox.add_receipts(3);
     let before = sandbox.calls();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!((r.orders_new, r.listings_pushed), (3, 0));
     assert_eq!(sandbox.calls() - before, 3, "one call per resource");
@@ -1272,10 +1171,7 @@ async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
         ..Default::default()
     });
     v.update_listing(two.id, &two.input).await.unwrap();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.listings_pushed, 1);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert!(r.errors[0].contains("YENI-1"), "{:?}", r.errors);
@@ -1289,29 +1185,21 @@ async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
     );
     // Refused is settled: the next sync does not send it again.
     let before = sandbox.calls();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!((r.listings_pushed, sandbox.calls() - before), (0, 3));
     assert_conforms(&sandbox);
 }
 
 async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let shop = sandbox.listings();
     // Etsy takes no pictographs in a title; the description goes in the same push.
     let mut one = listing(&v, shop[1].listing_id).await;
     one.input.title = "Fincan ☕ seti".into();
     one.input.description = "Yeni".into();
     v.update_listing(one.id, &one.input).await.unwrap();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(r.listings_pushed, 0);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     assert!(
@@ -1337,9 +1225,7 @@ async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: T
         "kept here"
     );
     let before = sandbox.calls();
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     assert_eq!(sandbox.calls() - before, 3, "not sent again");
     // The window lists it by the listing's title, and the seller may ask for another try.
     let status = v.marketplace_status().await.unwrap();
@@ -1362,10 +1248,7 @@ async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: T
         "only a refused or failed change is tried again"
     );
     let before = sandbox.calls();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(
         (sandbox.calls() - before, r.errors.len()),
         (4, 1),
@@ -1374,10 +1257,7 @@ async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: T
     // The seller fixes the title: the push goes through with both fields.
     one.input.title = "Fincan seti".into();
     v.update_listing(one.id, &one.input).await.unwrap();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(
         (r.listings_pushed, r.errors.len()),
         (1, 0),
@@ -1394,9 +1274,7 @@ async fn a_listing_edit_the_marketplace_refuses_is_told_and_not_retried(store: T
 
 async fn pushes_under_faults_converge_to_the_clean_result(store: TestStore) {
     let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let shop = sandbox.listings();
     for (i, l) in shop.iter().enumerate().take(12) {
         let mut here = listing(&v, l.listing_id).await;
@@ -1410,10 +1288,7 @@ async fn pushes_under_faults_converge_to_the_clean_result(store: TestStore) {
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let r = v
-            .sync_account(account.id, keychain.clone(), patience())
-            .await
-            .unwrap();
+        let r = sync(&v, &account, &keychain).await;
         if r.errors.is_empty() && r.outbox_waiting == 0 {
             break;
         }
@@ -1477,9 +1352,7 @@ async fn the_client_keeps_to_its_calls_a_second() {
     .await;
     // The first sync brings everything home; the one checked has nothing new, so its three
     // calls would come within a few milliseconds if the client did not pace them.
-    v.sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    sync(&v, &account, &keychain).await;
     let paced = Patience {
         per_second: 1,
         ..patience()
@@ -1512,10 +1385,7 @@ async fn a_used_up_daily_quota_stops_the_sync_and_says_so() {
     )
     .await;
     // Connecting used two calls (getMe, getShop); two pages fit in what is left.
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert_eq!(
         r.orders_new, 200,
         "the pages before the quota ran out are kept"
@@ -1527,10 +1397,7 @@ async fn a_used_up_daily_quota_stops_the_sync_and_says_so() {
         r.errors[0]
     );
     let before = sandbox.calls();
-    let r = v
-        .sync_account(account.id, keychain.clone(), patience())
-        .await
-        .unwrap();
+    let r = sync(&v, &account, &keychain).await;
     assert!(
         r.errors[0].contains("daily request quota"),
         "{:?}",
@@ -1559,10 +1426,7 @@ async fn tokens_are_refreshed_and_each_new_refresh_token_is_kept() {
     let account = connect(&v, &sandbox, &keychain).await;
     let mut seen = Vec::new();
     for _ in 0..3 {
-        let r = v
-            .sync_account(account.id, keychain.clone(), patience())
-            .await
-            .unwrap();
+        let r = sync(&v, &account, &keychain).await;
         assert_eq!(r.errors, Vec::<String>::new(), "a refreshed token works");
         seen.push(keychain.get(&account.secret_key()).unwrap().unwrap());
     }

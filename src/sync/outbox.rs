@@ -70,6 +70,31 @@ pub struct Due {
     pub attempts: i32,
 }
 
+/// A new entry, due now.
+fn waiting_row(
+    account: i32,
+    kind: &str,
+    source_key: String,
+    order_id: Option<i32>,
+    payload: String,
+    now: DateTime<Utc>,
+) -> sync_outbox::ActiveModel {
+    sync_outbox::ActiveModel {
+        account_id: Set(account),
+        kind: Set(kind.to_owned()),
+        source_key: Set(source_key),
+        order_id: Set(order_id),
+        payload: Set(payload),
+        status: Set(PushStatus::Waiting.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(Some(now)),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 /// Queues the shipment of order `order_id` for the marketplace it came from, when a connected
 /// account sells there; returns whether it did. Runs in the caller's transaction.
 pub async fn queue_shipment<C: ConnectionTrait>(
@@ -105,20 +130,14 @@ pub async fn queue_shipment<C: ConnectionTrait>(
         carrier,
         tracking,
     };
-    let row = sync_outbox::ActiveModel {
-        account_id: Set(account.id),
-        kind: Set(SHIPMENT.to_owned()),
-        source_key: Set(format!("{SHIPMENT}:{order_id}")),
-        order_id: Set(Some(order_id)),
-        payload: Set(serde_json::to_string(&payload).unwrap_or_default()),
-        status: Set(PushStatus::Waiting.as_str().to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(Some(now)),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let row = waiting_row(
+        account.id,
+        SHIPMENT,
+        format!("{SHIPMENT}:{order_id}"),
+        Some(order_id),
+        serde_json::to_string(&payload).unwrap_or_default(),
+        now,
+    );
     sync_outbox::Entity::insert(row)
         .on_conflict(
             OnConflict::column(sync_outbox::Column::SourceKey)
@@ -156,22 +175,16 @@ pub async fn queue_listings<C: ConnectionTrait>(
             continue;
         }
         let rows = linked.iter().flat_map(|&(listing_id, account)| {
-            kinds.iter().map(move |kind| sync_outbox::ActiveModel {
-                    account_id: Set(account),
-                    kind: Set((*kind).to_owned()),
-                    source_key: Set(format!("{kind}:{listing_id}")),
-                    order_id: Set(None),
-                    payload: Set(
-                        serde_json::to_string(&ListingPush { listing_id }).unwrap_or_default()
-                    ),
-                    status: Set(PushStatus::Waiting.as_str().to_owned()),
-                    attempts: Set(0),
-                    next_attempt_at: Set(Some(now)),
-                    last_error: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                })
+            kinds.iter().map(move |kind| {
+                waiting_row(
+                    account,
+                    kind,
+                    format!("{kind}:{listing_id}"),
+                    None,
+                    serde_json::to_string(&ListingPush { listing_id }).unwrap_or_default(),
+                    now,
+                )
+            })
         });
         sync_outbox::Entity::insert_many(rows)
             .on_conflict(

@@ -293,8 +293,7 @@ impl EtsyClient {
         path: &str,
         form: &[(&str, &str)],
     ) -> Result<T, ApiError> {
-        let url = format!("{}{path}", self.endpoints.api);
-        self.call(operation, || self.http.post(&url).form(form))
+        self.send_form(reqwest::Method::POST, operation, path, form)
             .await
     }
 
@@ -305,9 +304,22 @@ impl EtsyClient {
         path: &str,
         form: &[(&str, &str)],
     ) -> Result<T, ApiError> {
-        let url = format!("{}{path}", self.endpoints.api);
-        self.call(operation, || self.http.patch(&url).form(form))
+        self.send_form(reqwest::Method::PATCH, operation, path, form)
             .await
+    }
+
+    async fn send_form<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        operation: &'static str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.endpoints.api);
+        self.call(operation, || {
+            self.http.request(method.clone(), &url).form(form)
+        })
+        .await
     }
 
     /// A PUT of `body` as JSON to `path`, the answer read as `T`.
