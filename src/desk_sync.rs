@@ -16,10 +16,12 @@ use crate::marketplace::sandbox::{Sandbox, SandboxConfig};
 use crate::orders::{self, ProblemKind};
 use crate::secrets::{MemorySecrets, Secrets};
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
-use crate::sync::listings::{self as listing_sync, Choice, ListingConflict, ListingsApplied};
+use crate::sync::listings::{
+    self as listing_sync, Choice, ListingConflict, ListingEdit, ListingsApplied, StockPlan,
+};
 use crate::sync::orders::{PageApplied, apply_page};
 use crate::sync::outbox::{self, ListingPush, PushStatus, ShipmentPush};
-use crate::sync::{Marketplace, Pushed, StockPush, SyncReport, cursors};
+use crate::sync::{Marketplace, Pushed, StockPush, StockPushed, SyncReport, cursors};
 
 /// How long the seller has to approve in the browser.
 const LOGIN_WITHIN: Duration = Duration::from_secs(600);
@@ -499,63 +501,44 @@ impl Vefa {
     ) -> Result<std::result::Result<Sent, ApiError>> {
         let rules = crate::completeness::rule_sets::load_all(&self.db).await?;
         let now = self.clock.now();
-        let settle_nothing = |why: Option<String>| async move {
-            outbox::settle(&self.db, entry, PushStatus::Sent, why, now).await
+        let planned = if entry.kind == outbox::LISTING {
+            listing_sync::plan_edit(&self.db, &rules, id, now)
+                .await?
+                .map(|(remote, edit)| (remote, Planned::Edit(edit)))
+        } else {
+            listing_sync::plan_stock(&self.db, &rules, id, now)
+                .await?
+                .map(|(remote, plan)| (remote, Planned::Stock(plan)))
         };
-        if entry.kind == outbox::LISTING {
-            let Some((remote, edit)) = listing_sync::plan_edit(&self.db, &rules, id, now).await?
-            else {
-                settle_nothing(None).await?;
-                return Ok(Ok(Sent::Nothing));
-            };
-            match m.push_listing(&remote, &edit).await {
-                Ok(Pushed::Done) => {}
-                Ok(Pushed::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
-                Err(e) => return Ok(Err(e)),
-            }
-            let txn = self.db.begin().await?;
-            let done = async {
-                let again = listing_sync::pushed_edit(&txn, &rules, id, &edit, now).await?;
-                outbox::sent(&txn, entry, again, None, now).await
-            }
-            .await;
-            return match done {
-                Ok(()) => {
-                    txn.commit().await?;
-                    Ok(Ok(Sent::Done))
-                }
-                Err(e) => crate::store::abandon(txn, e).await,
-            };
-        }
-        let Some((remote, plan)) = listing_sync::plan_stock(&self.db, &rules, id, now).await?
-        else {
-            settle_nothing(None).await?;
+        let Some((remote, planned)) = planned else {
+            // The marketplace already agrees: nothing to send.
+            outbox::settle(&self.db, entry, PushStatus::Sent, None, now).await?;
             return Ok(Ok(Sent::Nothing));
         };
-        let pushed = match m
-            .push_stock(&remote, &plan.want, plan.currency.as_deref())
-            .await
-        {
-            Ok(StockPush::Done(p)) => p,
-            Ok(StockPush::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
-            Err(e) => return Ok(Err(e)),
+        let went = match planned {
+            Planned::Edit(edit) => match m.push_listing(&remote, &edit).await {
+                Ok(Pushed::Done) => Went::Edit(edit),
+                Ok(Pushed::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
+                Err(e) => return Ok(Err(e)),
+            },
+            Planned::Stock(plan) => match m
+                .push_stock(&remote, &plan.want, plan.currency.as_deref())
+                .await
+            {
+                Ok(StockPush::Done(pushed)) => Went::Stock(plan, pushed),
+                Ok(StockPush::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
+                Err(e) => return Ok(Err(e)),
+            },
         };
-        let mut notes = Vec::new();
-        if !pushed.unmatched.is_empty() {
-            notes.push(format!(
-                "not on the marketplace, so their stock was not sent: {}; add them there",
-                pushed.unmatched.join(", ")
-            ));
-        }
-        if let Some(c) = &pushed.other_currency {
-            notes.push(format!(
-                "the marketplace sells it in {c}, so its prices were left as they are there"
-            ));
-        }
-        let note = (!notes.is_empty()).then(|| notes.join("; "));
+        let note = went.note();
         let txn = self.db.begin().await?;
         let done = async {
-            let again = listing_sync::pushed_stock(&txn, &rules, id, &plan, &pushed, now).await?;
+            let again = match &went {
+                Went::Edit(edit) => listing_sync::pushed_edit(&txn, &rules, id, edit, now).await?,
+                Went::Stock(plan, pushed) => {
+                    listing_sync::pushed_stock(&txn, &rules, id, plan, pushed, now).await?
+                }
+            };
             outbox::sent(&txn, entry, again, note.clone(), now).await
         }
         .await;
@@ -563,12 +546,13 @@ impl Vefa {
             Ok(()) => txn.commit().await?,
             Err(e) => return crate::store::abandon(txn, e).await,
         }
+        let sent = match &went {
+            Went::Edit(_) => true,
+            Went::Stock(_, pushed) => pushed.sent,
+        };
         Ok(Ok(match note {
-            Some(note) => Sent::Partly {
-                sent: pushed.sent,
-                note,
-            },
-            None if pushed.sent => Sent::Done,
+            Some(note) => Sent::Partly { sent, note },
+            None if sent => Sent::Done,
             None => Sent::Nothing,
         }))
     }
@@ -842,6 +826,41 @@ enum Sent {
     Refused(String),
     /// Some of it could not be sent, which the seller has to finish; the entry is settled.
     Partly { sent: bool, note: String },
+}
+
+/// A listing push worked out, before it is sent.
+enum Planned {
+    Edit(ListingEdit),
+    Stock(StockPlan),
+}
+
+/// A listing push the marketplace took, with what it now has.
+enum Went {
+    Edit(ListingEdit),
+    Stock(StockPlan, StockPushed),
+}
+
+impl Went {
+    /// What the seller has to finish by hand: variants the marketplace lacks, prices left in
+    /// its other currency.
+    fn note(&self) -> Option<String> {
+        let Went::Stock(_, pushed) = self else {
+            return None;
+        };
+        let mut notes = Vec::new();
+        if !pushed.unmatched.is_empty() {
+            notes.push(format!(
+                "not on the marketplace, so their stock was not sent: {}; add them there",
+                pushed.unmatched.join(", ")
+            ));
+        }
+        if let Some(c) = &pushed.other_currency {
+            notes.push(format!(
+                "the marketplace sells it in {c}, so its prices were left as they are there"
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
 }
 
 /// What every page of one sync needs to know.

@@ -94,7 +94,8 @@ const BUYERS: [&str; 8] = [
     "İsmail Çelik",
 ];
 
-fn money(minor: i64) -> Money {
+/// An amount in the shop's currency.
+pub(super) fn money(minor: i64) -> Money {
     Money {
         amount: minor,
         divisor: 100,

@@ -18,11 +18,11 @@ use axum::routing::{get, patch, post};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::data::{self, SandboxListing};
+use super::data::{self, SandboxListing, money};
 use super::faults::{Fault, Faults};
 use crate::marketplace::etsy::wire::{
-    Currency, ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering,
-    ListingPropertyValue, Money, Page, ShopListing, ShopReceipt,
+    ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering,
+    ListingPropertyValue, Page, ShopListing, ShopReceipt,
 };
 
 /// How the sandbox shop starts and behaves.
@@ -814,13 +814,23 @@ async fn shop_call(
     Ok((c, g))
 }
 
-/// A page as JSON, or 400 with why the query was wrong.
-fn page_answer<T: serde::Serialize>(
+/// A paged read of the shop's resource `path`: the gate, then the page as JSON, or 400 with why
+/// the query was wrong.
+async fn page_route<T: serde::Serialize>(
     inner: &Inner,
-    (c, g): (Call, Passed),
-    page: Result<T, String>,
+    headers: &HeaderMap,
+    op: (&'static str, &'static str, bool),
+    shop_id: &str,
+    path: &str,
+    raw: Option<String>,
+    page: fn(&Inner, &Query) -> Result<T, String>,
 ) -> Response {
-    match page {
+    let q = Query::parse(raw);
+    let (c, g) = match shop_call(inner, headers, op, shop_id, path, &q, None).await {
+        Ok(call) => call,
+        Err(r) => return r,
+    };
+    match page(inner, &q) {
         Ok(page) => {
             let body = serde_json::to_value(&page).unwrap_or(Value::Null);
             inner.answer(c, g, StatusCode::OK, body)
@@ -835,20 +845,17 @@ async fn receipts_route(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let q = Query::parse(raw);
     let op = ("getShopReceipts", "GET", true);
-    match shop_call(&inner, &headers, op, &shop_id, "/receipts", &q, None).await {
-        Ok(call) => page_answer(&inner, call, receipts_page(&inner, &q)),
-        Err(r) => r,
-    }
-}
-
-fn money(minor: i64) -> Money {
-    Money {
-        amount: minor,
-        divisor: 100,
-        currency_code: Currency(*b"TRY"),
-    }
+    page_route(
+        &inner,
+        &headers,
+        op,
+        &shop_id,
+        "/receipts",
+        raw,
+        receipts_page,
+    )
+    .await
 }
 
 fn shop_listing(l: &SandboxListing, inventory: bool) -> ShopListing {
@@ -929,12 +936,17 @@ async fn reviews_route(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let q = Query::parse(raw);
     let op = ("getReviewsByShop", "GET", false);
-    match shop_call(&inner, &headers, op, &shop_id, "/reviews", &q, None).await {
-        Ok(call) => page_answer(&inner, call, reviews_page(&inner, &q)),
-        Err(r) => r,
-    }
+    page_route(
+        &inner,
+        &headers,
+        op,
+        &shop_id,
+        "/reviews",
+        raw,
+        reviews_page,
+    )
+    .await
 }
 
 fn reviews_page(inner: &Inner, q: &Query) -> Result<Value, String> {
@@ -961,12 +973,17 @@ async fn listings_route(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let q = Query::parse(raw);
     let op = ("getListingsByShop", "GET", true);
-    match shop_call(&inner, &headers, op, &shop_id, "/listings", &q, None).await {
-        Ok(call) => page_answer(&inner, call, listings_page(&inner, &q)),
-        Err(r) => r,
-    }
+    page_route(
+        &inner,
+        &headers,
+        op,
+        &shop_id,
+        "/listings",
+        raw,
+        listings_page,
+    )
+    .await
 }
 
 fn listings_page(inner: &Inner, q: &Query) -> Result<Page<ShopListing>, String> {
@@ -1342,11 +1359,7 @@ async fn tracking_route(
     body: Bytes,
 ) -> Response {
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
-    let fields = Value::Object(
-        form.iter()
-            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-            .collect(),
-    );
+    let fields = form_json(&form);
     let op = ("createReceiptShipment", "POST", true);
     let path = format!("/receipts/{receipt_id}/tracking");
     let q = Query::parse(None);
