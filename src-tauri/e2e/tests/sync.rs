@@ -15,6 +15,17 @@ async fn editor_loaded(app: &vefa_e2e::App) {
     panic!("the listing never loaded in the editor");
 }
 
+/// In the open editor: a new title, saved; then Settings → Marketplaces.
+async fn retitle_and_go_to_marketplaces(app: &vefa_e2e::App, title: &str) {
+    editor_loaded(app).await;
+    app.fill("#listing-title", title).await;
+    app.click("#save-listing").await;
+    app.wait_for_text("#listing-status", "Saved").await;
+    app.click("#editor-back").await;
+    app.click("#nav-settings").await;
+    app.click("#tab-marketplaces").await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_first_run_tries_the_sandbox_shop_and_its_orders_arrive() {
     let desktop = Desktop::start();
@@ -78,13 +89,7 @@ async fn a_first_run_tries_the_sandbox_shop_and_its_orders_arrive() {
     app.click("#nav-listings").await;
     app.wait_for_text("#listings-count", "40 listings").await;
     app.click(".listing-open").await;
-    editor_loaded(&app).await;
-    app.fill("#listing-title", "Fincan ☕ seti").await;
-    app.click("#save-listing").await;
-    app.wait_for_text("#listing-status", "Saved").await;
-    app.click("#editor-back").await;
-    app.click("#nav-settings").await;
-    app.click("#tab-marketplaces").await;
+    retitle_and_go_to_marketplaces(&app, "Fincan ☕ seti").await;
     app.click("#sync-now").await;
     app.wait_for_text("[data-kind='listing']", "title may not contain")
         .await;
@@ -92,13 +97,7 @@ async fn a_first_run_tries_the_sandbox_shop_and_its_orders_arrive() {
         .await;
     app.screenshot("marketplaces-refused-edit").await;
     app.click("[data-kind='listing'] .problem-open").await;
-    editor_loaded(&app).await;
-    app.fill("#listing-title", "Fincan seti").await;
-    app.click("#save-listing").await;
-    app.wait_for_text("#listing-status", "Saved").await;
-    app.click("#editor-back").await;
-    app.click("#nav-settings").await;
-    app.click("#tab-marketplaces").await;
+    retitle_and_go_to_marketplaces(&app, "Fincan seti").await;
     // The fixed listing waits to be sent again, no longer refused.
     let mut gone = false;
     for _ in 0..100 {
