@@ -1,7 +1,9 @@
 //! The sync figures of issue 5: the first sync of a shop with 10 000 orders and 5 000 listings
 //! from the sandbox marketplace over loopback (the figure: at most ceil(10k/100) + ceil(5k/100)
 //! calls plus a small constant, and ≤ 2 s of CPU in Vefa), then a sync with nothing new (the
-//! figure: one call per resource). The sandbox
+//! figure: one call per resource). Listings come from each of Etsy's five listing states (one
+//! page at least each), and their pictures are fetched too: those are not API calls (they come
+//! from the file host), but their CPU time is counted. The sandbox
 //! runs as its own process (`vefa sandbox serve`), so the CPU time measured here is Vefa's
 //! alone. `cargo xtask bench` runs it in the release build; it prints, never asserts.
 //!
@@ -28,31 +30,34 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-#[tokio::main]
-async fn main() {
-    let orders: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000);
-    let listings: usize = std::env::args()
-        .nth(2)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5_000);
+/// One first sync and one with nothing new against a fresh sandbox process.
+struct Run {
+    first: vefa::sync::SyncReport,
+    again: vefa::sync::SyncReport,
+    cpu: f64,
+    wall: std::time::Duration,
+}
+
+async fn run(orders: usize, listings: usize, pictures: bool) -> Run {
     let exe = std::env::current_exe().unwrap();
     let vefa_bin = exe
         .parent()
         .and_then(|p| p.parent())
         .map(|p| p.join("vefa"))
         .unwrap();
+    let mut args = vec![
+        "sandbox".to_owned(),
+        "serve".into(),
+        "--orders".into(),
+        orders.to_string(),
+        "--listings".into(),
+        listings.to_string(),
+    ];
+    if !pictures {
+        args.push("--no-pictures".into());
+    }
     let mut sandbox = Command::new(&vefa_bin)
-        .args([
-            "sandbox",
-            "serve",
-            "--orders",
-            &orders.to_string(),
-            "--listings",
-            &listings.to_string(),
-        ])
+        .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -93,21 +98,49 @@ async fn main() {
         .unwrap();
     let _ = sandbox.kill();
     let _ = sandbox.wait();
+    Run {
+        first,
+        again,
+        cpu,
+        wall,
+    }
+}
 
+#[tokio::main]
+async fn main() {
+    let orders: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let listings: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5_000);
+    let bare = run(orders, listings, false).await;
+    let full = run(orders, listings, true).await;
     let pages = orders.div_ceil(100) + listings.div_ceil(100);
+    let first = &full.first;
     println!(
-        "sync, first pull of {orders} orders, {listings} listings: {:>4} calls (ceil(n/100)s = {pages}, + reviews: 60 in one page), {} orders and {} listings new, {} errors",
+        "sync, first pull of {orders} orders, {listings} listings: {:>4} calls (ceil(n/100)s = {pages}, + 4 other listing states, + reviews: 60 in one page), {} orders and {} listings new, {} pictures fetched, {} errors",
         first.api_calls,
         first.orders_new,
         first.listings_pulled,
+        first.photos_fetched,
         first.errors.len()
     );
     println!(
-        "sync, first pull CPU in Vefa:          {cpu:>7.2} s (wall {:.1} s, paced at 10 calls/s)",
-        wall.as_secs_f64()
+        "sync, first pull CPU in Vefa:          {:>7.2} s without pictures (wall {:.1} s, paced at 10 calls/s)",
+        bare.cpu,
+        bare.wall.as_secs_f64()
+    );
+    println!(
+        "sync, first pull CPU in Vefa:          {:>7.2} s with {} pictures fetched and written (wall {:.1} s)",
+        full.cpu,
+        first.photos_fetched,
+        full.wall.as_secs_f64()
     );
     println!(
         "sync, nothing new:                     {:>7} calls (orders, listings, reviews), {} new",
-        again.api_calls, again.orders_new
+        full.again.api_calls, full.again.orders_new
     );
 }

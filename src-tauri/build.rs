@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "retry_push",
     "connect_etsy",
+    "cancel_connect",
     "listing_conflicts",
     "resolve_listing_conflict",
 ];

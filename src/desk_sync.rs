@@ -17,11 +17,13 @@ use crate::orders::{self, ProblemKind};
 use crate::secrets::{MemorySecrets, Secrets};
 use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
 use crate::sync::listings::{
-    self as listing_sync, Choice, ListingConflict, ListingEdit, ListingsApplied, StockPlan,
+    self as listing_sync, Choice, ListingConflict, ListingEdit, StockPlan,
 };
 use crate::sync::orders::{PageApplied, apply_page};
 use crate::sync::outbox::{self, ListingPush, PushStatus, ShipmentPush};
-use crate::sync::{Marketplace, Pushed, StockPush, StockPushed, SyncReport, cursors};
+use crate::sync::{
+    Marketplace, Pushed, StockPush, StockPushed, SyncProgress, SyncReport, SyncStage, cursors,
+};
 
 /// How long the seller has to approve in the browser.
 const LOGIN_WITHIN: Duration = Duration::from_secs(600);
@@ -113,7 +115,6 @@ impl SandboxShop {
 }
 
 const ORDERS: &str = "orders";
-const LISTINGS: &str = "listings";
 const REVIEWS: &str = "reviews";
 /// The last re-read of the open orders.
 const OPEN_ORDERS: &str = "open_orders";
@@ -129,6 +130,8 @@ pub struct AccountStatus {
     pub waiting: u32,
     /// Changes it did not take, or that ran out of tries, newest first.
     pub problems: Vec<outbox::PushProblem>,
+    /// What Vefa does with it.
+    pub capabilities: crate::sync::Capabilities,
 }
 
 /// The setting that remembers the seller chose to try the sandbox shop.
@@ -206,6 +209,7 @@ impl Vefa {
             let waiting = outbox::waiting(&self.db, account.id).await? as u32;
             let problems = outbox::problems(&self.db, account.id).await?;
             out.push(AccountStatus {
+                capabilities: account.marketplace.capabilities(),
                 account,
                 synced_at,
                 waiting,
@@ -250,9 +254,16 @@ impl Vefa {
         let redirect_uri = listener.uri().to_owned();
         let url = oauth::authorize_url(&endpoints.authorize, &req.keystring, &redirect_uri, &pkce)
             .map_err(|e| Error::Login(format!("the consent page address: {e}")))?;
-        let (opened, code) = tokio::join!(open(url), listener.code(&pkce.state, LOGIN_WITHIN));
-        opened?;
-        let code = code.map_err(|e| Error::Login(e.to_string()))?;
+        let waited = async {
+            let (opened, code) = tokio::join!(open(url), listener.code(&pkce.state, LOGIN_WITHIN));
+            opened?;
+            code.map_err(|e| Error::Login(e.to_string()))
+        };
+        // Cancelling drops the wait, and with it the loopback listener.
+        let code = tokio::select! {
+            code = waited => code?,
+            _ = self.login_cancel.notified() => return Err(Error::LoginCancelled),
+        };
         let http = crate::marketplace::etsy::client::http_client(Duration::from_secs(30));
         let tokens = oauth::exchange(
             &http,
@@ -316,6 +327,27 @@ impl Vefa {
         Ok(account)
     }
 
+    /// Stops every wait for a marketplace login in progress ([`Vefa::connect_marketplace`]
+    /// returns [`Error::LoginCancelled`], having stored nothing).
+    pub fn cancel_login(&self) {
+        self.login_cancel.notify_waiters();
+    }
+
+    /// Where the running sync stands; `None` when none runs.
+    pub fn sync_progress(&self) -> Option<SyncProgress> {
+        *self.sync_progress.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn progress(&self, account: i32, stage: SyncStage, done: u64, total: u64) {
+        let clamp = |n: u64| n.min(u64::from(u32::MAX)) as u32;
+        *self.sync_progress.lock().unwrap_or_else(|p| p.into_inner()) = Some(SyncProgress {
+            account_id: account,
+            stage,
+            done: clamp(done.min(total)),
+            total: clamp(total),
+        });
+    }
+
     /// Pulls account `id`'s changes home. A call that fails for good ends the sync there, with
     /// the reason in the report's errors; what was already brought home is kept, and the next
     /// sync goes on from there.
@@ -363,11 +395,14 @@ impl Vefa {
             let first = self.pull_orders(&env, &account, &etsy, &mut report).await?;
             self.reread_open_orders(&env, &account, &etsy, first, &mut report)
                 .await?;
+            self.fetch_pending_photos(&account, &etsy, &mut report)
+                .await?;
             self.pull_listings(&account, &etsy, &mut report).await?;
             self.pull_reviews(&account, &etsy, &mut report).await?;
             self.push_waiting(&account, &etsy, &mut report).await
         }
         .await;
+        *self.sync_progress.lock().unwrap_or_else(|p| p.into_inner()) = None;
         match done {
             Ok(()) => {}
             Err(Error::Marketplace(e)) => report.errors.push(e.to_string()),
@@ -389,6 +424,8 @@ impl Vefa {
     ) -> Result<()> {
         let mut after = 0;
         let mut pushed_listings = std::collections::HashSet::new();
+        let waiting = outbox::waiting(&self.db, account.id).await?;
+        let mut tried = 0;
         loop {
             let now = self.clock.now();
             let due = outbox::due(&self.db, account.id, now, after, 50).await?;
@@ -398,6 +435,8 @@ impl Vefa {
             };
             after = last.id;
             for entry in due {
+                self.progress(account.id, SyncStage::Sending, tried, waiting);
+                tried += 1;
                 let listing = serde_json::from_str::<ListingPush>(&entry.payload)
                     .ok()
                     .map(|p| p.listing_id);
@@ -428,7 +467,7 @@ impl Vefa {
                             .push(format!("listing {}: {note}", listing.unwrap_or_default()));
                     }
                     Ok(Sent::Refused(why)) if entry.kind == outbox::SHIPMENT => {
-                        self.refused_push(account, &entry, why).await?
+                        self.refused_push(&entry, why).await?
                     }
                     Ok(Sent::Refused(why)) => {
                         outbox::settle(
@@ -559,31 +598,20 @@ impl Vefa {
 
     /// The marketplace will not take a change: the entry is closed and the order gets a
     /// problem that says what to do instead, in one transaction.
-    async fn refused_push(
-        &self,
-        account: &Account,
-        entry: &outbox::Due,
-        why: String,
-    ) -> Result<()> {
+    async fn refused_push(&self, entry: &outbox::Due, why: String) -> Result<()> {
         let (txn, rules, now) = self.order_begin(false).await?;
         let done = async {
             outbox::settle(&txn, entry, PushStatus::Refused, Some(why.clone()), now).await?;
             let Some(order) = entry.order_id else {
                 return Ok(None);
             };
-            let place = match account.marketplace {
-                MarketplaceKind::Etsy | MarketplaceKind::Sandbox => "Etsy Shop Manager",
-            };
-            let note = format!(
-                "The marketplace did not take the tracking code ({why}). The order stays shipped \
-                 here: mark it as shipped in {place}."
-            );
-            let note: String = note.chars().take(1000).collect();
+            // The window says what to do (the kind); the note keeps the marketplace's reason.
+            let note: String = why.chars().take(1000).collect();
             orders::store::open_problem(
                 &txn,
                 self.ctx(&rules, now),
                 order,
-                ProblemKind::Other,
+                ProblemKind::TrackingRefused,
                 &note,
             )
             .await?;
@@ -613,67 +641,18 @@ impl Vefa {
             let first = *first.get_or_insert(pos.cursor.is_none());
             let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
             let newest = page.orders.iter().map(|o| o.updated).max();
-            let (next, done) = pos.advance(page.orders.len() as u64, page.total, newest, false);
+            let read = page.orders.len() as u64;
+            self.progress(
+                account.id,
+                SyncStage::Orders,
+                pos.next_offset + read,
+                page.total,
+            );
+            let (next, done) = pos.advance(read, page.total, newest, false);
             self.store_orders(env, &page.orders, Some((ORDERS, next)), report)
                 .await?;
             if done {
                 return Ok(first);
-            }
-        }
-    }
-
-    /// Pages through the active listings newest change first and stops at the first one older
-    /// than the cursor; each page is one transaction with the cursor's position.
-    async fn pull_listings<M: Marketplace>(
-        &self,
-        account: &Account,
-        m: &M,
-        report: &mut SyncReport,
-    ) -> Result<()> {
-        loop {
-            let pos = cursors::load(&self.db, account.id, LISTINGS).await?;
-            let page = m.listings_changed(pos.next_offset).await?;
-            let fresh = page
-                .listings
-                .iter()
-                .take_while(|l| pos.cursor.is_none_or(|c| l.updated >= c))
-                .count();
-            let newest = page.listings.iter().map(|l| l.updated).max();
-            let reached_home = fresh < page.listings.len();
-            let read = page.listings.len() as u64;
-            let (next, done) = pos.advance(read, page.total, newest, reached_home);
-            let now = self.clock.now();
-            let txn = self.db.begin().await?;
-            let step: Result<ListingsApplied> = async {
-                let rules = crate::completeness::rule_sets::load_all(&txn).await?;
-                let applied = listing_sync::apply_page(
-                    &txn,
-                    &rules,
-                    account.id,
-                    &page.listings[..fresh],
-                    now,
-                )
-                .await?;
-                cursors::save(&txn, account.id, LISTINGS, next, now).await?;
-                Ok(applied)
-            }
-            .await;
-            let applied = match step {
-                Ok(a) => a,
-                Err(e) => return crate::store::abandon(txn, e).await,
-            };
-            let touched: Vec<i32> = applied
-                .created
-                .iter()
-                .chain(&applied.updated)
-                .copied()
-                .collect();
-            self.commit_listings(txn, now, &touched).await?;
-            report.listings_pulled += touched.len() as u32;
-            report.listing_conflicts += applied.conflicts;
-            report.errors.extend(applied.refused);
-            if done {
-                return Ok(());
             }
         }
     }
@@ -690,6 +669,8 @@ impl Vefa {
         loop {
             let pos = cursors::load(&self.db, account.id, REVIEWS).await?;
             let page = m.reviews_since(pos.cursor, pos.next_offset).await?;
+            let done = pos.next_offset + page.read;
+            self.progress(account.id, SyncStage::Reviews, done, page.total);
             let newest = page.reviews.iter().map(|r| r.created).max();
             let (next, done) = pos.advance(page.read, page.total, newest, false);
             let now = self.clock.now();
@@ -717,7 +698,7 @@ impl Vefa {
 
     /// Records the change of listings `ids`, commits, tells listeners and brings the catalog
     /// index up to date.
-    async fn commit_listings(
+    pub(crate) async fn commit_listings(
         &self,
         txn: sea_orm::DatabaseTransaction,
         now: chrono::DateTime<chrono::Utc>,
@@ -764,6 +745,7 @@ impl Vefa {
         loop {
             let page = m.open_orders(offset).await?;
             offset += page.orders.len() as u64;
+            self.progress(account.id, SyncStage::OpenOrders, offset, page.total);
             let done = page.orders.is_empty() || offset >= page.total;
             let mark = done.then_some((OPEN_ORDERS, cursors::Position::default()));
             self.store_orders(env, &page.orders, mark, report).await?;

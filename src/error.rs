@@ -140,6 +140,9 @@ pub enum Error {
     #[error("the marketplace login did not complete: {0}")]
     Login(String),
 
+    #[error("connecting the shop was cancelled; nothing was stored")]
+    LoginCancelled,
+
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
     Oversell(Vec<crate::orders::Shortage>),
@@ -173,6 +176,7 @@ impl Error {
             Error::Secret(e) => e.code(),
             Error::Marketplace(e) => e.code(),
             Error::Login(_) => "marketplace_login",
+            Error::LoginCancelled => "marketplace_login_cancelled",
         }
     }
 

@@ -5,6 +5,7 @@ pub mod catalog_csv;
 pub mod changes;
 pub mod clock;
 pub mod completeness;
+mod desk_listings;
 mod desk_orders;
 mod desk_sync;
 pub use desk_orders::{SendReport, SmtpView};
@@ -77,6 +78,10 @@ pub struct Vefa {
     feed: ChangeFeed,
     catalog: listings::CatalogIndex,
     import_chunk_rows: usize,
+    /// Where the running sync stands, if one runs.
+    sync_progress: std::sync::Mutex<Option<sync::SyncProgress>>,
+    /// Told when the seller gives up waiting for a marketplace login.
+    login_cancel: tokio::sync::Notify,
 }
 
 impl Vefa {
@@ -113,6 +118,8 @@ impl Vefa {
             feed,
             catalog: listings::CatalogIndex::default(),
             import_chunk_rows: options.import_chunk_rows,
+            sync_progress: std::sync::Mutex::new(None),
+            login_cancel: tokio::sync::Notify::new(),
         })
     }
 

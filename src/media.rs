@@ -70,8 +70,41 @@ pub fn decode_upload(
     Ok((bytes, facts))
 }
 
+#[derive(Debug, Clone)]
 pub struct MediaStore {
     dir: PathBuf,
+}
+
+/// A picture written to the media folder, not yet recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub hash: String,
+    pub facts: ImageFacts,
+    pub bytes: i64,
+}
+
+/// Records a written picture (once).
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    stored: &Stored,
+    now: DateTime<Utc>,
+) -> Result<media::Model> {
+    if let Some(existing) = media::Entity::find_by_id(stored.hash.clone())
+        .one(db)
+        .await?
+    {
+        return Ok(existing);
+    }
+    Ok(media::ActiveModel {
+        hash: Set(stored.hash.clone()),
+        mime: Set(stored.facts.mime.to_owned()),
+        bytes: Set(stored.bytes),
+        width: Set(stored.facts.width as i32),
+        height: Set(stored.facts.height as i32),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?)
 }
 
 impl MediaStore {
@@ -102,25 +135,27 @@ impl MediaStore {
         {
             return Ok(existing);
         }
+        let stored = self.write(bytes, facts)?;
+        record(db, &stored, now).await
+    }
+
+    /// Writes the bytes to their file (once), without recording them: for pictures fetched
+    /// outside a transaction, recorded with [`record`] inside it.
+    pub fn write(&self, bytes: &[u8], facts: &ImageFacts) -> Result<Stored> {
+        let hash = hex::encode(Sha256::digest(bytes));
         let path = self.path_of(&hash);
-        let dir = path.parent().unwrap_or(&self.dir).to_path_buf();
-        std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
-        let tmp = dir.join(format!(".{hash}.tmp-{}", uuid::Uuid::new_v4()));
-        std::fs::write(&tmp, bytes).map_err(|e| Error::file(&tmp, e))?;
-        std::fs::rename(&tmp, &path).map_err(|e| Error::file(&path, e))?;
-        if let Some(existing) = media::Entity::find_by_id(hash.clone()).one(db).await? {
-            return Ok(existing);
+        if !path.exists() {
+            let dir = path.parent().unwrap_or(&self.dir).to_path_buf();
+            std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
+            let tmp = dir.join(format!(".{hash}.tmp-{}", uuid::Uuid::new_v4()));
+            std::fs::write(&tmp, bytes).map_err(|e| Error::file(&tmp, e))?;
+            std::fs::rename(&tmp, &path).map_err(|e| Error::file(&path, e))?;
         }
-        Ok(media::ActiveModel {
-            hash: Set(hash),
-            mime: Set(facts.mime.to_owned()),
-            bytes: Set(bytes.len() as i64),
-            width: Set(facts.width as i32),
-            height: Set(facts.height as i32),
-            created_at: Set(now),
-        }
-        .insert(db)
-        .await?)
+        Ok(Stored {
+            hash,
+            facts: facts.clone(),
+            bytes: bytes.len() as i64,
+        })
     }
 
     pub fn read(&self, hash: &str) -> Result<Vec<u8>> {

@@ -84,6 +84,15 @@ pub fn smtp_key(username: &str, host: &str) -> String {
 pub struct MemorySecrets(std::sync::Mutex<std::collections::HashMap<String, String>>);
 
 impl MemorySecrets {
+    /// How many secrets are kept.
+    pub fn len(&self) -> usize {
+        self.map().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map().is_empty()
+    }
+
     fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, String>> {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -35,6 +35,8 @@ pub struct Settings {
     pub confirm_within_minutes: u32,
     /// Confirm marketplace orders as they arrive, with the confirmation message queued.
     pub auto_confirm: bool,
+    /// Minutes between automatic syncs with the connected marketplaces.
+    pub sync_every_minutes: u32,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             notify_ship_by: true,
             confirm_within_minutes: 30,
             auto_confirm: false,
+            sync_every_minutes: 2,
         }
     }
 }
@@ -56,6 +59,9 @@ const NOTIFY_UNCONFIRMED: &str = "notify_unconfirmed";
 const NOTIFY_SHIP_BY: &str = "notify_ship_by";
 const CONFIRM_WITHIN_MINUTES: &str = "confirm_within_minutes";
 const AUTO_CONFIRM: &str = "auto_confirm";
+const SYNC_EVERY_MINUTES: &str = "sync_every_minutes";
+/// A day: a shop synced less often than that would miss its orders' confirm times.
+pub const MAX_SYNC_MINUTES: u32 = 24 * 60;
 /// Written by earlier versions, in hours; read once into minutes.
 const CONFIRM_WITHIN_HOURS: &str = "confirm_within_hours";
 /// A week.
@@ -68,6 +74,13 @@ pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
             FieldError::new("confirm_within_minutes", "out_of_range")
                 .with("min", 5)
                 .with("max", MAX_CONFIRM_MINUTES),
+        );
+    }
+    if !(1..=MAX_SYNC_MINUTES).contains(&s.sync_every_minutes) {
+        errors.push(
+            FieldError::new("sync_every_minutes", "out_of_range")
+                .with("min", 1)
+                .with("max", MAX_SYNC_MINUTES),
         );
     }
     if errors.is_empty() {
@@ -90,6 +103,9 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
             NOTIFY_UNCONFIRMED => s.notify_unconfirmed = flag()?,
             NOTIFY_SHIP_BY => s.notify_ship_by = flag()?,
             AUTO_CONFIRM => s.auto_confirm = flag()?,
+            SYNC_EVERY_MINUTES => {
+                s.sync_every_minutes = serde_json::from_str(&row.value).map_err(|_| bad())?
+            }
             CONFIRM_WITHIN_MINUTES => {
                 s.confirm_within_minutes = serde_json::from_str(&row.value).map_err(|_| bad())?;
                 minutes_set = true;
@@ -129,6 +145,10 @@ pub async fn save(
         (
             CONFIRM_WITHIN_MINUTES,
             serde_json::to_string(&s.confirm_within_minutes),
+        ),
+        (
+            SYNC_EVERY_MINUTES,
+            serde_json::to_string(&s.sync_every_minutes),
         ),
     ];
     let txn = db.begin().await?;

@@ -5,7 +5,7 @@ mod common;
 
 use common::TestStore;
 use vefa::locale::UiLanguage;
-use vefa::{Actor, ChangeKind, ProfileInput, Settings};
+use vefa::{Actor, ChangeKind, Error, ProfileInput, Settings};
 
 fn profile() -> ProfileInput {
     ProfileInput {
@@ -71,6 +71,7 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
         notify_ship_by: false,
         confirm_within_minutes: 90,
         auto_confirm: true,
+        sync_every_minutes: 15,
     };
     assert_eq!(vefa.save_settings(&s).await.unwrap(), s);
     let err = vefa
@@ -81,6 +82,19 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "validation");
+    for minutes in [0, vefa::settings::MAX_SYNC_MINUTES + 1] {
+        let err = vefa
+            .save_settings(&Settings {
+                sync_every_minutes: minutes,
+                ..s.clone()
+            })
+            .await
+            .unwrap_err();
+        let Error::Validation(fields) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(fields[0].field, "sync_every_minutes", "{minutes} minutes");
+    }
     assert_eq!(
         vefa.settings().await.unwrap(),
         s,

@@ -44,8 +44,11 @@ fn patience() -> Patience {
 }
 
 async fn connect(v: &Vefa, sandbox: &Sandbox, keychain: &MemorySecrets) -> Account {
-    let req = ConnectRequest::sandbox(sandbox.url());
-    v.connect_marketplace(&req, keychain, vefa::approve_in_sandbox)
+    connect_with(v, &ConnectRequest::sandbox(sandbox.url()), keychain).await
+}
+
+async fn connect_with(v: &Vefa, req: &ConnectRequest, keychain: &MemorySecrets) -> Account {
+    v.connect_marketplace(req, keychain, vefa::approve_in_sandbox)
         .await
         .expect("connect the sandbox shop")
 }
@@ -101,7 +104,8 @@ async fn rows(v: &Vefa, sql: &str) -> Vec<String> {
 }
 
 /// What a seller would see of the synced shop: every order with its status, money, buyer and
-/// lines, the buyers, the stock ledger and the kept counts — ids left out.
+/// lines, the buyers, the stock ledger, the kept counts and the listings' pictures — ids left
+/// out.
 async fn shop_state(v: &Vefa) -> Vec<String> {
     let mut out = rows(
         v,
@@ -126,6 +130,16 @@ async fn shop_state(v: &Vefa) -> Vec<String> {
         rows(
             v,
             "SELECT status, CAST(orders AS TEXT) FROM order_status_count ORDER BY status",
+        )
+        .await,
+    );
+    // The listings' pictures, by content.
+    out.extend(
+        rows(
+            v,
+            "SELECT l.etsy_listing_id, CAST(p.position AS TEXT), p.media_hash \
+             FROM listing_photo p JOIN listing l ON l.id = p.listing_id \
+             ORDER BY l.etsy_listing_id, p.position",
         )
         .await,
     );
@@ -208,8 +222,9 @@ async fn first_sync_brings_every_order_home_and_nothing_new_costs_one_call(store
     assert_eq!(report.reviews_new, 60);
     assert_eq!(
         report.api_calls,
-        3 + 1 + 1,
-        "250 orders in ceil(250/100) pages, 30 listings in one, 60 reviews in one"
+        3 + 5 + 1,
+        "250 orders in ceil(250/100) pages, 30 listings in one page per state (active, sold \
+         out, inactive, draft, expired), 60 reviews in one"
     );
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, 250);
     assert_eq!(
@@ -580,11 +595,12 @@ async fn a_refused_tracking_is_told_on_the_order_and_not_retried(store: TestStor
         .iter()
         .find(|p| p.resolved_at.is_none())
         .expect("a problem says what to do");
+    assert_eq!(problem.kind, vefa::orders::ProblemKind::TrackingRefused);
     assert!(
         problem
             .note
-            .contains("mark it as shipped in Etsy Shop Manager"),
-        "{}",
+            .contains("Mark the order as shipped in Shop Manager"),
+        "the marketplace's reason is kept: {}",
         problem.note
     );
     let calls = sandbox
@@ -652,8 +668,9 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     let first = sync(&v, &account, &keychain).await;
     assert_eq!(
         first.api_calls,
-        2 + 1 + 1,
-        "orders, listings, reviews; a first pull is not followed by a re-read"
+        2 + 5 + 1,
+        "orders, listings (one page per state), reviews; a first pull is not followed by a \
+         re-read"
     );
     let receipt = sandbox.receipt_ids()[10];
     let later = sandbox.receipt(receipt).unwrap().transactions[0]
@@ -679,8 +696,9 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     assert_eq!(r.errors, Vec::<String>::new());
     assert_eq!(
         r.api_calls,
-        1 + 2 + 1 + 1,
-        "the changes, the 150 open orders in two pages, the listings, the reviews"
+        1 + 2 + 5 + 1,
+        "the changes, the 150 open orders in two pages, the listings (the other states are \
+         due again too), the reviews"
     );
     assert_eq!(r.orders_updated, 1, "only the order whose date moved");
     assert_eq!(ship_by(v.order(id).await.unwrap()), Some(later));
@@ -1317,7 +1335,274 @@ async fn pushes_under_faults_converge_to_the_clean_result(store: TestStore) {
     assert_conforms(&sandbox);
 }
 
+/// A listing's photos as the completeness rules see them: pixel sizes, in order.
+fn photo_sizes(l: &vefa::listings::Listing) -> Vec<(u32, u32)> {
+    l.photos.iter().map(|p| (p.width, p.height)).collect()
+}
+
+fn picture_sizes(l: &vefa::marketplace::sandbox::data::SandboxListing) -> Vec<(u32, u32)> {
+    l.images.iter().map(|i| (i.width, i.height)).collect()
+}
+
+fn sandbox_listing(sandbox: &Sandbox, id: i64) -> vefa::marketplace::sandbox::data::SandboxListing {
+    sandbox
+        .listings()
+        .into_iter()
+        .find(|l| l.listing_id == id)
+        .unwrap()
+}
+
+async fn listings_come_home_in_every_state_with_their_pictures(store: TestStore) {
+    use vefa::marketplace::sandbox::data::{SandboxImage, picture};
+    let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
+    let shop = sandbox.listings();
+    let states: std::collections::BTreeSet<&str> = shop.iter().map(|l| l.state.as_str()).collect();
+    assert!(
+        states.len() >= 4,
+        "the seeded shop is in several states: {states:?}"
+    );
+    let r = sync(&v, &account, &keychain).await;
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!(r.listings_pulled, 30, "every state, not only the active");
+    let pictures: usize = shop.iter().map(|l| l.images.len()).sum();
+    assert_eq!(r.photos_fetched as usize, pictures);
+    for l in &shop {
+        let here = listing(&v, l.listing_id).await;
+        assert_eq!(
+            here.input.state.as_str(),
+            l.state,
+            "listing {}",
+            l.listing_id
+        );
+        assert_eq!(
+            photo_sizes(&here),
+            picture_sizes(l),
+            "listing {}",
+            l.listing_id
+        );
+    }
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM media").await as usize,
+        pictures,
+        "each picture is stored once, by content"
+    );
+    // The default rules ask for three photos of at least 1000 px a side.
+    let photos_rule_met =
+        |l: vefa::listings::Listing| !l.completeness.unmet.iter().any(|u| u.rule == "photos");
+    let three = |big: bool| {
+        shop.iter()
+            .find(|l| l.images.len() == 3 && l.images.iter().all(|i| (i.height >= 1000) == big))
+            .unwrap()
+            .listing_id
+    };
+    assert!(photos_rule_met(listing(&v, three(true)).await));
+    assert!(!photos_rule_met(listing(&v, three(false)).await));
+
+    let before = sandbox.calls();
+    let r = sync(&v, &account, &keychain).await;
+    assert_eq!(
+        (sandbox.calls() - before, r.photos_fetched),
+        (3, 0),
+        "within the hour the other states are not read again, and no picture is fetched twice"
+    );
+
+    // On Etsy one listing sells out and another's pictures change; here a picture is added to
+    // the second.
+    let active: Vec<_> = shop
+        .iter()
+        .filter(|l| l.state == "active" && l.images.len() >= 2)
+        .collect();
+    let (gone, changed) = (active[0].listing_id, active[1].listing_id);
+    let mine = v
+        .add_listing_photo(&vefa::profile::PhotoUpload {
+            file_name: "mine.png".into(),
+            data_base64: base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                picture(7, 1000, 1000),
+            ),
+        })
+        .await
+        .unwrap();
+    let mut input = listing(&v, changed).await.input;
+    input.photos.push(mine.hash.clone());
+    v.update_listing(listing(&v, changed).await.id, &input)
+        .await
+        .unwrap();
+    sandbox.update_listing(gone, |l| {
+        for p in &mut l.products {
+            p.quantity = 0;
+        }
+        l.state = "sold_out".into();
+    });
+    sandbox.update_listing(changed, |l| {
+        l.images.remove(0);
+        l.images.push(SandboxImage {
+            id: 99_999,
+            width: 2000,
+            height: 1500,
+        });
+    });
+    store.clock.advance(chrono::Duration::minutes(61));
+    let r = sync(&v, &account, &keychain).await;
+    assert_eq!(r.errors, Vec::<String>::new());
+    assert_eq!(r.photos_fetched, 1, "only the new picture");
+    assert_eq!(
+        listing(&v, gone).await.input.state,
+        vefa::listings::ListingState::SoldOut
+    );
+    let here = listing(&v, changed).await;
+    let mut want = picture_sizes(&sandbox_listing(&sandbox, changed));
+    want.push((1000, 1000));
+    assert_eq!(
+        photo_sizes(&here),
+        want,
+        "Etsy's pictures as they are now, then the seller's own"
+    );
+
+    // A broken picture host does not hold the listing back; the picture comes later.
+    let late = active[2].listing_id;
+    sandbox.break_pictures(true);
+    sandbox.update_listing(late, |l| {
+        l.title = "Yeni başlık".into();
+        l.images.insert(
+            0,
+            SandboxImage {
+                id: 88_888,
+                width: 1500,
+                height: 1500,
+            },
+        );
+    });
+    let r = sync(&v, &account, &keychain).await;
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].contains(&format!("listing {late}, picture 88888"))
+            && r.errors[0].contains("not a PNG, JPEG or WebP"),
+        "{}",
+        r.errors[0]
+    );
+    let here = listing(&v, late).await;
+    assert_eq!(here.input.title, "Yeni başlık");
+    assert_eq!(
+        photo_sizes(&here),
+        picture_sizes(&sandbox_listing(&sandbox, late))[1..]
+    );
+    sandbox.break_pictures(false);
+    let r = sync(&v, &account, &keychain).await;
+    assert_eq!((r.errors.len(), r.photos_fetched), (0, 1), "{:?}", r.errors);
+    assert_eq!(
+        photo_sizes(&listing(&v, late).await),
+        picture_sizes(&sandbox_listing(&sandbox, late))
+    );
+    assert_conforms(&sandbox);
+}
+
+async fn a_picture_address_that_is_not_https_is_not_fetched(store: TestStore) {
+    let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
+    sync(&v, &account, &keychain).await;
+    let now = chrono::Utc::now().timestamp();
+    let page = serde_json::json!({ "count": 1, "results": [{
+        "listing_id": 777, "title": "Şüpheli resimler", "state": "active", "quantity": 2,
+        "price": { "amount": 1000, "divisor": 100, "currency_code": "TRY" },
+        "updated_timestamp": now,
+        "images": [
+            { "listing_image_id": 1, "rank": 1, "url_fullxfull": "file:///etc/passwd" },
+            { "listing_image_id": 2, "rank": 2,
+              "url_fullxfull": "http://169.254.169.254/latest/meta-data" }
+        ]
+    }]});
+    sandbox.plant_for("getListingsByShop", 200, serde_json::to_vec(&page).unwrap());
+    let r = sync(&v, &account, &keychain).await;
+    assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
+    assert!(
+        r.errors
+            .iter()
+            .all(|e| e.contains("is not an https address")),
+        "{:?}",
+        r.errors
+    );
+    let here = listing(&v, 777).await;
+    assert_eq!(here.input.title, "Şüpheli resimler");
+    assert!(here.photos.is_empty());
+}
+
+async fn a_long_sync_says_where_it_stands(store: TestStore) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use vefa::sync::SyncStage;
+    let (v, sandbox, keychain, account) = connected(&store, config(250)).await;
+    // Every call answers late, so that each stage lasts long enough to be seen.
+    sandbox.set_faults(Faults::parse("slow=1").unwrap());
+    let finished = AtomicBool::new(false);
+    let (report, seen) = tokio::join!(
+        async {
+            let r = sync(&v, &account, &keychain).await;
+            finished.store(true, Ordering::SeqCst);
+            r
+        },
+        async {
+            let mut seen = Vec::new();
+            while !finished.load(Ordering::SeqCst) {
+                if let Some(p) = v.sync_progress() {
+                    seen.push(p);
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            seen
+        }
+    );
+    assert_eq!(report.errors, Vec::<String>::new());
+    assert!(
+        seen.iter()
+            .any(|p| p.stage == SyncStage::Orders && (p.done, p.total) == (100, 250)),
+        "the first page of orders is shown as 100 of 250: {seen:?}"
+    );
+    assert!(seen.iter().any(|p| p.stage == SyncStage::Listings));
+    assert!(seen.iter().any(|p| p.stage == SyncStage::Reviews));
+    assert!(
+        seen.iter()
+            .all(|p| p.account_id == account.id && p.done <= p.total)
+    );
+    let orders: Vec<u32> = seen
+        .iter()
+        .filter(|p| p.stage == SyncStage::Orders)
+        .map(|p| p.done)
+        .collect();
+    assert!(orders.windows(2).all(|w| w[0] <= w[1]), "{orders:?}");
+    assert_eq!(
+        v.sync_progress(),
+        None,
+        "nothing runs once the sync is over"
+    );
+}
+
+async fn waiting_for_a_login_can_be_cancelled(store: TestStore) {
+    let v = store.open().await;
+    let sandbox = Sandbox::start(config(0)).await.unwrap();
+    let keychain = MemorySecrets::default();
+    let req = ConnectRequest::sandbox(sandbox.url());
+    // The seller opens the consent page and never approves, then gives up waiting.
+    let connect = v.connect_marketplace(&req, &keychain, |_url| async { Ok(()) });
+    tokio::pin!(connect);
+    let result = loop {
+        tokio::select! {
+            r = &mut connect => break r,
+            // Said again until heard: a cancel before the wait begins is not kept.
+            _ = tokio::time::sleep(Duration::from_millis(50)) => v.cancel_login(),
+        }
+    };
+    assert_eq!(result.unwrap_err().code(), "marketplace_login_cancelled");
+    assert!(v.marketplace_accounts().await.unwrap().is_empty());
+    assert!(keychain.is_empty(), "nothing reached the keychain");
+    // The loopback address is free again: connecting once more works.
+    let account = connect_with(&v, &req, &keychain).await;
+    assert_eq!(v.marketplace_accounts().await.unwrap(), vec![account]);
+}
+
 on_both_stores!(
+    waiting_for_a_login_can_be_cancelled,
+    a_long_sync_says_where_it_stands,
+    listings_come_home_in_every_state_with_their_pictures,
+    a_picture_address_that_is_not_https_is_not_fetched,
     stock_and_prices_made_here_reach_the_marketplace,
     a_listing_edit_the_marketplace_refuses_is_told_and_not_retried,
     pushes_under_faults_converge_to_the_clean_result,

@@ -13,6 +13,7 @@ mod m20261124_000007_sync;
 mod m20261124_000008_sync_outbox;
 mod m20261124_000009_listing_sync;
 mod m20261124_000010_marketplace_review;
+mod m20261125_000011_marketplace_image;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_sync_outbox::Migration),
             Box::new(m20261124_000009_listing_sync::Migration),
             Box::new(m20261124_000010_marketplace_review::Migration),
+            Box::new(m20261125_000011_marketplace_image::Migration),
         ]
     }
 }

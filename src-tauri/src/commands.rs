@@ -74,7 +74,10 @@ pub async fn get_settings(state: State<'_, AppState>) -> Reply<Settings> {
 #[tauri::command]
 #[specta::specta]
 pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Reply<Settings> {
-    Ok(state.vefa().await?.save_settings(&settings).await?)
+    let saved = state.vefa().await?.save_settings(&settings).await?;
+    // A new sync interval counts from the last sync, not after the old interval ran out.
+    state.syncer.wake();
+    Ok(saved)
 }
 
 #[tauri::command]
@@ -393,6 +396,15 @@ pub async fn connect_etsy(state: State<'_, AppState>, login: EtsyLogin) -> Reply
     let vefa = state.vefa().await?;
     state.syncer.connect_etsy(vefa, login).await?;
     state.syncer.view(vefa).await
+}
+
+/// Gives up waiting for the seller's approval on Etsy: the waiting `connect_etsy` ends with
+/// `marketplace_login_cancelled`, having stored nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_connect(state: State<'_, AppState>) -> Reply<()> {
+    state.vefa().await?.cancel_login();
+    Ok(())
 }
 
 /// "Sync now".

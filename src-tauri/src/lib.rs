@@ -58,6 +58,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::sync_now,
             commands::retry_push,
             commands::connect_etsy,
+            commands::cancel_connect,
             commands::listing_conflicts,
             commands::resolve_listing_conflict,
         ])

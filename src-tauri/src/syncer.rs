@@ -1,5 +1,5 @@
 //! Keeps the connected shops in sync: the sandbox shop started again if the seller chose it, a
-//! sync of every account at start, every few minutes and on "Sync now". The syncing itself is
+//! sync of every account at start, every few minutes (the seller's setting) and on "Sync now". The syncing itself is
 //! the core's (`Vefa::sync_account`); new orders reach the window and the notifications through
 //! the change feed like any other change.
 
@@ -14,15 +14,14 @@ use tokio::sync::Mutex;
 use vefa::marketplace::etsy::{ApiError, Patience};
 use vefa::marketplace::sandbox::SandboxConfig;
 use vefa::secrets::{Keychain, Secrets};
-use vefa::sync::SyncReport;
 use vefa::sync::accounts::MarketplaceKind;
+use vefa::sync::{SyncProgress, SyncReport};
 use vefa::{AccountStatus, ConnectRequest, ErrorView, SandboxShop, Vefa};
 
 use crate::AppState;
 
-/// Etsy's pace: a sync every two minutes. The sandbox shop makes an order every 20 seconds and
-/// is synced every 20 seconds, so that a first look shows orders arriving within a minute.
-const EVERY: Duration = Duration::from_secs(120);
+/// The sandbox shop makes an order every 20 seconds and is synced every 20 seconds (whatever
+/// the setting), so that a first look shows orders arriving within a minute.
 const SANDBOX_EVERY: Duration = Duration::from_secs(20);
 
 #[derive(Default)]
@@ -32,6 +31,8 @@ pub struct Syncer {
     round: Mutex<()>,
     syncing: AtomicBool,
     last: std::sync::Mutex<Vec<SyncReport>>,
+    /// Told when the sync interval may have changed.
+    wake: tokio::sync::Notify,
 }
 
 /// What the seller types to connect an Etsy shop: the keystring and shared secret of their Etsy
@@ -59,6 +60,8 @@ pub struct Marketplaces {
     /// The sandbox shop runs inside the app.
     pub sandbox_running: bool,
     pub syncing: bool,
+    /// Where the running sync stands.
+    pub progress: Option<SyncProgress>,
     /// The last round, one report per account.
     pub last: Vec<SyncReport>,
 }
@@ -79,6 +82,7 @@ impl Syncer {
             accounts: vefa.marketplace_status().await?,
             sandbox_running: self.shop.lock().await.is_some(),
             syncing: self.syncing.load(Ordering::Relaxed),
+            progress: vefa.sync_progress(),
             last: self.last.lock().unwrap_or_else(|p| p.into_inner()).clone(),
         })
     }
@@ -114,6 +118,26 @@ impl Syncer {
         })
         .await?;
         self.round(vefa).await
+    }
+
+    /// The wait until the next automatic sync may have changed.
+    pub fn wake(&self) {
+        self.wake.notify_waiters();
+    }
+
+    /// How long after a sync the next one starts.
+    async fn interval(&self, vefa: &Vefa) -> Duration {
+        if self.shop.lock().await.is_some() {
+            return SANDBOX_EVERY;
+        }
+        let minutes = match vefa.settings().await {
+            Ok(s) => s.sync_every_minutes,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the sync interval");
+                vefa::Settings::default().sync_every_minutes
+            }
+        };
+        Duration::from_secs(u64::from(minutes.max(1)) * 60)
     }
 
     /// Syncs every account, one after the other.
@@ -182,12 +206,15 @@ pub fn run(app: AppHandle) {
             if let Err(e) = syncer.round(vefa).await {
                 tracing::warn!(error = %e, "sync");
             }
-            let every = if syncer.shop.lock().await.is_some() {
-                SANDBOX_EVERY
-            } else {
-                EVERY
-            };
-            tokio::time::sleep(every).await;
+            let synced = tokio::time::Instant::now();
+            // Waits out the interval, measured again whenever the settings change.
+            loop {
+                let due = synced + syncer.interval(vefa).await;
+                tokio::select! {
+                    _ = tokio::time::sleep_until(due) => break,
+                    _ = syncer.wake.notified() => {}
+                }
+            }
         }
     });
 }

@@ -39,6 +39,9 @@ pub enum SandboxCommand {
         /// Calls allowed a day (Etsy's default: 10 000).
         #[arg(long, default_value_t = 10_000)]
         per_day: u64,
+        /// Listings without pictures (to measure a sync without fetching them).
+        #[arg(long)]
+        no_pictures: bool,
     },
 }
 
@@ -75,6 +78,7 @@ pub async fn sandbox(command: SandboxCommand) -> Result<ExitCode, Error> {
         faults,
         seed,
         per_day,
+        no_pictures,
     } = command;
     let order_every = match order_every {
         Some(s) if !(s.is_finite() && s > 0.0) => {
@@ -92,6 +96,7 @@ pub async fn sandbox(command: SandboxCommand) -> Result<ExitCode, Error> {
         faults: faults.unwrap_or_default(),
         seed,
         per_day,
+        pictures: !no_pictures,
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config)
@@ -178,13 +183,15 @@ fn print(reports: &[SyncReport], json: bool) {
     for r in reports {
         println!(
             "account {}: {} new orders, {} updated; {} listings brought up to date, {} sent, \
-             {} conflicts; {} new reviews; {} sent to the marketplace, {} waiting; {} API calls",
+             {} conflicts; {} pictures fetched; {} new reviews; {} sent to the marketplace, \
+             {} waiting; {} API calls",
             r.account_id,
             r.orders_new,
             r.orders_updated,
             r.listings_pulled,
             r.listings_pushed,
             r.listing_conflicts,
+            r.photos_fetched,
             r.reviews_new,
             r.outbox_sent,
             r.outbox_waiting,

@@ -191,16 +191,20 @@ pub enum ProblemKind {
     Damaged,
     WrongItem,
     Other,
+    /// The marketplace would not take the tracking code: the order stays shipped here and the
+    /// seller marks it shipped in the marketplace's own tool (the note holds its reason).
+    TrackingRefused,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 6] = [
+    pub const ALL: [ProblemKind; 7] = [
         ProblemKind::OutOfStock,
         ProblemKind::Delayed,
         ProblemKind::WrongAddress,
         ProblemKind::Damaged,
         ProblemKind::WrongItem,
         ProblemKind::Other,
+        ProblemKind::TrackingRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -211,6 +215,7 @@ impl ProblemKind {
             ProblemKind::Damaged => "damaged",
             ProblemKind::WrongItem => "wrong_item",
             ProblemKind::Other => "other",
+            ProblemKind::TrackingRefused => "tracking_refused",
         }
     }
 

@@ -22,6 +22,8 @@ pub enum OnConflict<'a> {
         key: &'a str,
         columns: &'a [&'a str],
     },
+    /// Keep the row already there with the same `key`.
+    Keep { key: &'a str },
 }
 
 /// How many rows of `columns` columns one statement takes.
@@ -88,6 +90,7 @@ impl<'a> Builder<'a> {
         );
         let tail = match on_conflict {
             OnConflict::Fail => String::new(),
+            OnConflict::Keep { key } => format!(" ON CONFLICT ({}) DO NOTHING", quote(key)),
             OnConflict::Update { key, columns } => {
                 let set: Vec<String> = columns
                     .iter()

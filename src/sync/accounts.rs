@@ -36,6 +36,15 @@ impl MarketplaceKind {
         }
     }
 
+    /// What Vefa does with a shop there.
+    pub fn capabilities(self) -> crate::sync::Capabilities {
+        match self {
+            MarketplaceKind::Etsy | MarketplaceKind::Sandbox => {
+                crate::marketplace::etsy::Etsy::CAPABILITIES
+            }
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
         [MarketplaceKind::Etsy, MarketplaceKind::Sandbox]
             .into_iter()

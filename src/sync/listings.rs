@@ -26,6 +26,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::listings::{self, ListingInput, ListingState, RuleSets, Variant};
 use crate::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
 use crate::sync::outbox;
+use crate::sync::photos::{self, PagePhotos, RemoteImage};
 
 /// A listing as the marketplace has it now.
 #[derive(Debug, Clone)]
@@ -40,6 +41,8 @@ pub struct RemoteListingData {
     pub fields: SyncedFields,
     pub state: ListingState,
     pub variants: Vec<Variant>,
+    /// Its pictures, in display order.
+    pub images: Vec<RemoteImage>,
 }
 
 /// The fields both sides edit, merged three ways.
@@ -128,6 +131,13 @@ struct SyncBase {
     /// Missing in bases written before stock was pushed: then the marketplace is asked.
     #[serde(default)]
     offers: Option<BTreeMap<String, Offer>>,
+    /// The marketplace's picture ids, in order; missing in bases written before pictures came
+    /// home.
+    #[serde(default)]
+    images: Option<Vec<String>>,
+    /// The listing's state there; missing in bases written before states were followed.
+    #[serde(default)]
+    state: Option<ListingState>,
 }
 
 impl SyncedFields {
@@ -266,11 +276,20 @@ async fn linked<C: ConnectionTrait>(
         .collect())
 }
 
-fn new_input(remote: &RemoteListing, data: &RemoteListingData) -> ListingInput {
+fn new_input(
+    remote: &RemoteListing,
+    data: &RemoteListingData,
+    photos: &PagePhotos,
+) -> ListingInput {
     let mut input = ListingInput::draft(&data.fields.title, &data.fields.price.currency);
     data.fields.clone().apply_to(&mut input);
     input.state = data.state;
     input.variants = data.variants.clone();
+    input.photos = photos
+        .of(&data.images)
+        .into_iter()
+        .map(|p| p.hash)
+        .collect();
     input.etsy_listing_id = Some(remote.id.clone());
     input
 }
@@ -568,9 +587,11 @@ pub async fn apply_page<C: ConnectionTrait>(
     rules: &RuleSets,
     account: i32,
     page: &[RemoteListing],
+    photos: &PagePhotos,
     now: DateTime<Utc>,
 ) -> Result<ListingsApplied> {
     let mut out = ListingsApplied::default();
+    photos::record_written(db, photos, now).await?;
     let mut readable = Vec::with_capacity(page.len());
     let mut seen = HashSet::new();
     for remote in page {
@@ -587,7 +608,7 @@ pub async fn apply_page<C: ConnectionTrait>(
     for ((remote, data), link) in readable.iter().zip(links) {
         match link {
             None => {
-                let input = match listings::validate(&new_input(remote, data)) {
+                let input = match listings::validate(&new_input(remote, data, photos)) {
                     Ok(i) => i,
                     Err(fields) => {
                         out.refused
@@ -611,14 +632,16 @@ pub async fn apply_page<C: ConnectionTrait>(
                 fresh_skus.extend(skus.into_iter().map(str::to_owned));
                 fresh.push((remote, data, input));
             }
-            Some(id) => match merge_into(db, rules, account, id, remote, data, now).await? {
-                Merged::Updated(conflicts) => {
-                    out.updated.push(id);
-                    out.conflicts += conflicts;
+            Some(id) => {
+                match merge_into(db, rules, account, id, (remote, data), photos, now).await? {
+                    Merged::Updated(conflicts) => {
+                        out.updated.push(id);
+                        out.conflicts += conflicts;
+                    }
+                    Merged::Unchanged(conflicts) => out.conflicts += conflicts,
+                    Merged::Refused(why) => out.refused.push(why),
                 }
-                Merged::Unchanged(conflicts) => out.conflicts += conflicts,
-                Merged::Refused(why) => out.refused.push(why),
-            },
+            }
         }
     }
     if fresh.is_empty() {
@@ -629,8 +652,8 @@ pub async fn apply_page<C: ConnectionTrait>(
     let checked: Vec<listings::Checked> = ids
         .iter()
         .zip(&fresh)
-        .map(|(&id, (_, _, input))| {
-            let facts = input.facts(&[], 0, now);
+        .map(|(&id, (_, data, input))| {
+            let facts = input.facts(&photos.of(&data.images), 0, now);
             let family = rules.get(&input.family).map(Vec::as_slice).unwrap_or(&[]);
             let score = crate::completeness::score(family, &facts, now);
             listings::Checked {
@@ -654,6 +677,12 @@ pub async fn apply_page<C: ConnectionTrait>(
     listing_sync_base::Entity::insert_many(bases)
         .exec_without_returning(db)
         .await?;
+    let pictures: Vec<(i32, &[RemoteImage])> = ids
+        .iter()
+        .zip(&fresh)
+        .map(|(&id, (_, data, _))| (id, data.images.as_slice()))
+        .collect();
+    photos::remember(db, account, &pictures, photos).await?;
     out.created.extend(ids);
     Ok(out)
 }
@@ -669,6 +698,8 @@ impl SyncBase {
         Self {
             fields: data.fields.clone(),
             offers: Some(offers_of(&data.variants, data.fields.price.minor)),
+            images: Some(data.images.iter().map(|i| i.id.clone()).collect()),
+            state: Some(data.state),
         }
     }
 }
@@ -692,8 +723,8 @@ async fn merge_into<C: ConnectionTrait>(
     rules: &RuleSets,
     account: i32,
     id: i32,
-    remote: &RemoteListing,
-    data: &RemoteListingData,
+    (remote, data): (&RemoteListing, &RemoteListingData),
+    photos: &PagePhotos,
     now: DateTime<Utc>,
 ) -> Result<Merged> {
     let existing = listings::get(db, rules, id, now).await?.input;
@@ -710,6 +741,12 @@ async fn merge_into<C: ConnectionTrait>(
     if base.is_none() {
         take_stock(&mut input.variants, &data.variants);
     }
+    // The state is the marketplace's to change: Vefa does not send it.
+    if base.as_ref().and_then(|b| b.state) != Some(data.state) {
+        input.state = data.state;
+    }
+    input.photos = merged_photos(db, id, &existing.photos, base.as_ref(), data, photos).await?;
+    photos::remember(db, account, &[(id, &data.images)], photos).await?;
     let n = conflicts.len() as u32;
     let result = if input == existing {
         Merged::Unchanged(n)
@@ -725,6 +762,32 @@ async fn merge_into<C: ConnectionTrait>(
     let kinds = pushes_needed(&input, &base, &held_fields(db, id).await?);
     outbox::queue_listings(db, &[id], &kinds, now).await?;
     Ok(result)
+}
+
+/// Listing `id`'s photos after a pull: when the marketplace's pictures changed (or more of them
+/// came home), theirs lead and those added here follow; otherwise the seller's stay as they
+/// are. On a first link a listing that has photos here keeps them.
+async fn merged_photos<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    current: &[String],
+    base: Option<&SyncBase>,
+    data: &RemoteListingData,
+    photos: &PagePhotos,
+) -> Result<Vec<String>> {
+    let old = photos::listing_hashes(db, id).await?;
+    let new: Vec<String> = photos
+        .of(&data.images)
+        .into_iter()
+        .map(|p| p.hash)
+        .collect();
+    let ids: Vec<String> = data.images.iter().map(|i| i.id.clone()).collect();
+    let changed = base.and_then(|b| b.images.as_ref()) != Some(&ids) || new != old;
+    Ok(if !changed || (base.is_none() && !current.is_empty()) {
+        current.to_vec()
+    } else {
+        photos::combine(current, &old, &new)
+    })
 }
 
 /// A listing field waiting for the seller to choose, as the window shows it.

@@ -10,6 +10,7 @@ pub mod cursors;
 pub mod listings;
 pub mod orders;
 pub mod outbox;
+pub mod photos;
 pub mod reviews;
 
 use std::future::Future;
@@ -30,6 +31,8 @@ pub struct Capabilities {
     pub push_listing: bool,
     /// Stock and prices of a listing's variants.
     pub push_stock: bool,
+    /// Messages to a buyer through the marketplace (Vefa's own mail goes out either way).
+    pub buyer_messages: bool,
 }
 
 /// A page of reviews, oldest first.
@@ -114,11 +117,23 @@ pub trait Marketplace: Send + Sync {
         offset: u64,
     ) -> impl Future<Output = Result<RemoteOrders, ApiError>> + Send;
 
-    /// The shop's active listings, newest change first, skipping `offset`.
+    /// The shelves the marketplace lists a shop's listings on, each read on its own (Etsy's
+    /// listing states): the first is read on every sync, the others now and then.
+    fn listing_shelves(&self) -> &'static [&'static str];
+
+    /// The listings on `shelf`, with their variants and pictures, newest change first,
+    /// skipping `offset`.
     fn listings_changed(
         &self,
+        shelf: &str,
         offset: u64,
     ) -> impl Future<Output = Result<RemoteListings, ApiError>> + Send;
+
+    /// The bytes of a picture a listing names; the error says why it could not be had.
+    fn fetch_image(
+        &self,
+        url: &str,
+    ) -> impl Future<Output = Result<Vec<u8>, photos::FetchError>> + Send;
 
     /// Reviews left at or after `since` (all when `None`), oldest first, skipping `offset`; a
     /// review that cannot be read (a rating outside 1–5) is left out.
@@ -143,6 +158,14 @@ pub trait Marketplace: Send + Sync {
         tracking: &str,
     ) -> impl Future<Output = Result<Pushed, ApiError>> + Send;
 
+    /// Sends `text` to the buyer of order `remote_order_id`, where the marketplace has a way
+    /// to (see [`Capabilities::buyer_messages`]).
+    fn send_message(
+        &self,
+        remote_order_id: &str,
+        text: &str,
+    ) -> impl Future<Output = Result<Pushed, ApiError>> + Send;
+
     /// Sends the fields of `edit` that are set to listing `remote_listing_id`.
     fn push_listing(
         &self,
@@ -161,6 +184,27 @@ pub trait Marketplace: Send + Sync {
     ) -> impl Future<Output = Result<StockPush, ApiError>> + Send;
 }
 
+/// Where a running sync stands, for the window's progress line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+pub struct SyncProgress {
+    pub account_id: i32,
+    pub stage: SyncStage,
+    /// Items of the stage done so far, out of `total` (as the marketplace counts them; a pull
+    /// that reaches what is already home stops early).
+    pub done: u32,
+    pub total: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStage {
+    Orders,
+    OpenOrders,
+    Listings,
+    Reviews,
+    Sending,
+}
+
 /// What a sync did, for the window, the CLI's `--json` and the logs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct SyncReport {
@@ -175,6 +219,9 @@ pub struct SyncReport {
     pub listing_conflicts: u32,
     /// Reviews new to Vefa.
     pub reviews_new: u32,
+    /// Listing pictures brought into the media folder (not API calls: they come from the
+    /// marketplace's file host).
+    pub photos_fetched: u32,
     /// Changes sent to the marketplace (shipments so far), and those still waiting.
     pub outbox_sent: u32,
     pub outbox_waiting: u32,

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use super::oauth::{self, TokenSet};
 use super::wire::{self, MAX_BODY_BYTES, WireError};
 use crate::secrets::SecretError;
+use crate::sync::photos::FetchError;
 
 /// Where an Etsy-speaking marketplace lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,6 +273,52 @@ impl EtsyClient {
         let base = self.patience.backoff.saturating_mul(1 << attempt.min(10));
         // Full jitter over the upper half, so many desks do not retry in step.
         base.mul_f64(0.5 + fastrand::f64() * 0.5)
+    }
+
+    /// Whether a file the API points to may be fetched: over https, or from the API's own
+    /// origin (the sandbox on loopback). Anything else (another scheme, a plain-http host a
+    /// hostile answer names) is not asked.
+    fn file_allowed(&self, url: &str) -> bool {
+        let (Ok(file), Ok(api)) = (url::Url::parse(url), url::Url::parse(&self.endpoints.api))
+        else {
+            return false;
+        };
+        file.scheme() == "https" || file.origin() == api.origin()
+    }
+
+    /// Fetches a file the API pointed to (a listing's picture), without the API key or token
+    /// (it lives on another host), up to the size limit; a passing failure is tried twice more.
+    /// Not an API call: it is not paced or counted. The error says why, for the seller.
+    pub async fn fetch_file(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        if !self.file_allowed(url) {
+            return Err(FetchError {
+                why: format!("{url:?} is not an https address"),
+                again: false,
+            });
+        }
+        let mut attempt = 0;
+        loop {
+            let why = match self.http.get(url).send().await {
+                Ok(r) if r.status().is_success() => match body(r).await {
+                    Ok(bytes) => return Ok(bytes),
+                    Err(Ok(e)) => return Err(FetchError::passing(e.to_string())),
+                    Err(Err(e)) => format!("cut off: {e}"),
+                },
+                Ok(r) if r.status().is_server_error() || r.status() == 429 => {
+                    format!("answered {}", r.status().as_u16())
+                }
+                Ok(r) => {
+                    let why = format!("answered {}", r.status().as_u16());
+                    return Err(FetchError::passing(why));
+                }
+                Err(e) => format!("cannot be reached: {e}"),
+            };
+            attempt += 1;
+            if attempt >= 3 {
+                return Err(FetchError::passing(why));
+            }
+            tokio::time::sleep(self.backoff(attempt)).await;
+        }
     }
 
     /// A GET of `path` (from `/v3/…`) with `query`, read as `T`.

@@ -16,6 +16,7 @@ use crate::listings::{ListingState, Pair, Variant};
 use crate::sync::listings::{
     ListingEdit, Offer, Price, RemoteListing, RemoteListingData, SyncedFields,
 };
+use crate::sync::photos::{FetchError, RemoteImage};
 use crate::sync::reviews::RemoteReview;
 use crate::sync::{
     Capabilities, Marketplace, Pushed, RemoteListings, RemoteOrder, RemoteOrders, RemoteReviews,
@@ -62,14 +63,7 @@ impl Etsy {
 
 impl Marketplace for Etsy {
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            pull_orders: true,
-            pull_listings: true,
-            pull_reviews: true,
-            push_shipment: true,
-            push_listing: true,
-            push_stock: true,
-        }
+        Self::CAPABILITIES
     }
 
     fn calls(&self) -> u32 {
@@ -95,14 +89,20 @@ impl Marketplace for Etsy {
         self.receipts(&query).await
     }
 
-    /// `getListingsByShop` with their inventory, newest change first; the engine stops at the
-    /// first one older than its cursor, so a sync with nothing new costs one call.
-    async fn listings_changed(&self, offset: u64) -> Result<RemoteListings, ApiError> {
+    fn listing_shelves(&self) -> &'static [&'static str] {
+        &["active", "sold_out", "inactive", "draft", "expired"]
+    }
+
+    /// `getListingsByShop` in state `shelf`, with their inventory and images, newest change
+    /// first; the engine stops at the first one older than its cursor, so a sync with nothing
+    /// new costs one call.
+    async fn listings_changed(&self, shelf: &str, offset: u64) -> Result<RemoteListings, ApiError> {
         let query = [
-            ("state", "active".to_owned()),
+            ("state", shelf.to_owned()),
             ("sort_on", "updated".to_owned()),
             ("sort_order", "desc".to_owned()),
             ("includes", "Inventory".to_owned()),
+            ("includes", "Images".to_owned()),
             ("limit", PAGE.to_string()),
             ("offset", offset.to_string()),
         ];
@@ -168,6 +168,16 @@ impl Marketplace for Etsy {
             ("offset", offset.to_string()),
         ];
         self.receipts(&query).await
+    }
+
+    async fn fetch_image(&self, url: &str) -> Result<Vec<u8>, FetchError> {
+        self.client.fetch_file(url).await
+    }
+
+    async fn send_message(&self, _order: &str, _text: &str) -> Result<Pushed, ApiError> {
+        Ok(Pushed::Refused(
+            "Etsy's Open API has no way to message a buyer".to_owned(),
+        ))
     }
 
     async fn push_shipment(
@@ -445,6 +455,19 @@ impl Etsy {
 }
 
 impl Etsy {
+    /// What Vefa does with an Etsy shop (and the sandbox, which speaks Etsy).
+    pub const CAPABILITIES: Capabilities = Capabilities {
+        pull_orders: true,
+        pull_listings: true,
+        pull_reviews: true,
+        push_shipment: true,
+        push_listing: true,
+        push_stock: true,
+        // Etsy's Open API v3 has no conversations endpoint: buyers hear from the seller by
+        // mail (the messages module) or in Etsy's own inbox.
+        buyer_messages: false,
+    };
+
     async fn receipts(&self, query: &[(&str, String)]) -> Result<RemoteOrders, ApiError> {
         let page: wire::Page<wire::ShopReceipt> = self
             .client
@@ -563,7 +586,26 @@ fn listing_data(l: &wire::ShopListing) -> Result<RemoteListingData, String> {
         },
         state,
         variants,
+        images: images_of(l),
     })
+}
+
+/// A listing's pictures in Etsy's order; one without an address is left out.
+fn images_of(l: &wire::ShopListing) -> Vec<RemoteImage> {
+    let mut images: Vec<&wire::ListingImage> = l
+        .images
+        .iter()
+        .flatten()
+        .filter(|i| !i.url_fullxfull.is_empty())
+        .collect();
+    images.sort_by_key(|i| (i.rank, i.listing_image_id));
+    images
+        .into_iter()
+        .map(|i| RemoteImage {
+            id: i.listing_image_id.to_string(),
+            url: i.url_fullxfull.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

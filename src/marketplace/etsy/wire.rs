@@ -360,7 +360,8 @@ pub struct OfferingUpdate {
     pub readiness_state_id: Option<i64>,
 }
 
-/// A listing with its inventory (`includes=Inventory`), the parts Vefa reads.
+/// A listing with its inventory and pictures (`includes=Inventory,Images`), the parts Vefa
+/// reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShopListing {
     pub listing_id: i64,
@@ -379,6 +380,23 @@ pub struct ShopListing {
     pub updated_timestamp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<ListingInventory>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ListingImage>>,
+}
+
+/// One of a listing's pictures (`includes=Images`), the parts Vefa reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingImage {
+    pub listing_image_id: i64,
+    #[serde(default)]
+    pub rank: i64,
+    /// The full-size file, up to 3000 pixels a side.
+    #[serde(default)]
+    pub url_fullxfull: String,
+    #[serde(default)]
+    pub full_width: Option<i64>,
+    #[serde(default)]
+    pub full_height: Option<i64>,
 }
 
 /// A buyer's review of a listing, the parts Vefa reads.

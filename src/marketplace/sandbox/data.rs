@@ -17,6 +17,19 @@ pub struct SandboxListing {
     pub updated_timestamp: i64,
     /// What it sells: one product, or one per size.
     pub products: Vec<SandboxProduct>,
+    /// Etsy's listing state: `active`, `sold_out` (nothing left), `inactive`, `draft`,
+    /// `expired`.
+    pub state: String,
+    /// Its pictures, in display order.
+    pub images: Vec<SandboxImage>,
+}
+
+/// One of a listing's pictures: the sandbox draws it on request at this size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SandboxImage {
+    pub id: i64,
+    pub width: u32,
+    pub height: u32,
 }
 
 /// One product of a listing: a size of it, or the listing itself.
@@ -111,7 +124,8 @@ pub fn listings(seed: u64, n: usize) -> Vec<SandboxListing> {
             let listing_id = 1000 + i as i64;
             let sku = format!("SBX-{:05}", i + 1);
             let price_minor = rng.i64(20..2_000) * 50;
-            let quantity = rng.i64(0..40);
+            // Every eleventh has sold out.
+            let quantity = if i % 11 == 10 { 0 } else { rng.i64(0..40) };
             let products = if i % 5 == 4 {
                 SIZES
                     .iter()
@@ -143,10 +157,61 @@ pub fn listings(seed: u64, n: usize) -> Vec<SandboxListing> {
                     .map(|t| t.to_string())
                     .collect(),
                 updated_timestamp: 0,
+                state: seeded_state(i, &products).to_owned(),
+                images: seeded_images(listing_id, i),
                 products,
             }
         })
         .collect()
+}
+
+/// Most listings are for sale; one with nothing left is sold out, and a few were taken off
+/// sale or never finished, as in a real shop.
+fn seeded_state(i: usize, products: &[SandboxProduct]) -> &'static str {
+    if products.iter().all(|p| p.quantity == 0) {
+        "sold_out"
+    } else if i % 23 == 22 {
+        "inactive"
+    } else if i % 29 == 28 {
+        "draft"
+    } else {
+        "active"
+    }
+}
+
+/// Up to three pictures a listing; every seventh has none, and every sixth only small ones
+/// (under the 1000 px the default completeness rules ask for).
+fn seeded_images(listing_id: i64, i: usize) -> Vec<SandboxImage> {
+    let n = if i % 7 == 6 { 0 } else { 1 + i % 3 };
+    let (width, height) = if i % 6 == 5 { (640, 480) } else { (1200, 1200) };
+    (0..n)
+        .map(|k| SandboxImage {
+            id: listing_id * 10 + k as i64,
+            width: width + 200 * k as u32,
+            height,
+        })
+        .collect()
+}
+
+/// A picture `width`×`height` of one flat colour made from `id` (so each picture's bytes, and
+/// so its media hash, are its own), as a 1-bit PNG: small and quick to draw at any size.
+pub fn picture(id: i64, width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Indexed);
+    encoder.set_depth(png::BitDepth::One);
+    let [_, _, _, _, _, r, g, b] = id.to_be_bytes();
+    encoder.set_palette(vec![r, g, b, 255, 255, 255]);
+    let row = width.div_ceil(8) as usize;
+    let drawn = encoder.write_header().and_then(|mut w| {
+        w.write_image_data(&vec![0; row * height as usize])?;
+        w.finish()
+    });
+    match drawn {
+        Ok(()) => out,
+        // Only a size of 0 or beyond PNG's limit fails; the route checks sizes first.
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Receipt number `k` of the shop, placed at `at` (Unix seconds), buying from `shop`.

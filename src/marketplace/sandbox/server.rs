@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use super::data::{self, SandboxListing, money};
 use super::faults::{Fault, Faults};
 use crate::marketplace::etsy::wire::{
-    ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering,
+    ListingImage, ListingInventory, ListingInventoryProduct, ListingInventoryProductOffering,
     ListingPropertyValue, Page, ShopListing, ShopReceipt,
 };
 
@@ -50,6 +50,8 @@ pub struct SandboxConfig {
     pub refuse_tracking: bool,
     /// Reviews left on the shop's listings.
     pub reviews: usize,
+    /// Listings have pictures (up to three each).
+    pub pictures: bool,
 }
 
 impl Default for SandboxConfig {
@@ -70,6 +72,7 @@ impl Default for SandboxConfig {
             hold: Duration::from_secs(30),
             refuse_tracking: false,
             reviews: 60,
+            pictures: true,
         }
     }
 }
@@ -171,6 +174,10 @@ struct Inner {
     /// call or for one operation.
     planted: Mutex<VecDeque<Planted>>,
     refuse_tracking: AtomicBool,
+    /// Pictures are answered with an error page (a broken file host), for tests.
+    pictures_broken: AtomicBool,
+    /// `http://127.0.0.1:PORT`, known once bound: pictures are served from there.
+    base: std::sync::OnceLock<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -210,6 +217,9 @@ impl Sandbox {
     /// Seeds the shop and starts serving on 127.0.0.1.
     pub async fn start(config: SandboxConfig) -> std::io::Result<Sandbox> {
         let mut listings = data::listings(config.seed, config.listings);
+        if !config.pictures {
+            listings.iter_mut().for_each(|l| l.images.clear());
+        }
         let now = unix_now();
         // Listings were last edited over the last 60 days, the newest last.
         let n = listings.len().max(1) as i64;
@@ -237,25 +247,16 @@ impl Sandbox {
                 })
                 .collect()
         };
-        let inner = Arc::new(Inner {
-            shop: Mutex::new(Shop {
-                reviews,
-                listings,
-                receipts,
-                next_k: config.orders as u64,
-            }),
-            faults: Mutex::new(config.faults),
-            rng: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5eed)),
-            tokens: Mutex::new(Tokens::default()),
-            log: Mutex::new(Vec::new()),
-            calls: AtomicU64::new(0),
-            second: Mutex::new((0, 0)),
-            planted: Mutex::new(VecDeque::new()),
-            refuse_tracking: AtomicBool::new(config.refuse_tracking),
-            config,
-        });
+        let seeded = Shop {
+            reviews,
+            listings,
+            receipts,
+            next_k: config.orders as u64,
+        };
+        let inner = Arc::new(Inner::new(config, seeded));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", inner.config.port)).await?;
         let addr = listener.local_addr()?;
+        let _ = inner.base.set(format!("http://{addr}"));
         let app = Router::new()
             .route("/oauth/connect", get(authorize))
             .route("/v3/public/oauth/token", post(token_endpoint))
@@ -282,6 +283,7 @@ impl Sandbox {
                 "/v3/application/shops/{shop_id}/listings/{listing_id}",
                 patch(update_listing_route),
             )
+            .route("/images/{id}/{file}", get(picture_route))
             .route(
                 "/v3/application/listings/{listing_id}/inventory",
                 get(inventory_route).put(update_inventory_route),
@@ -383,6 +385,11 @@ impl Sandbox {
         true
     }
 
+    /// Breaks the picture host (every picture answers an error page) or mends it.
+    pub fn break_pictures(&self, broken: bool) {
+        self.inner.pictures_broken.store(broken, Ordering::Relaxed);
+    }
+
     /// Changes a listing as the seller would on the marketplace (its update time moves to now);
     /// false when there is no such listing.
     pub fn update_listing(&self, id: i64, change: impl FnOnce(&mut SandboxListing)) -> bool {
@@ -448,6 +455,23 @@ impl Drop for Sandbox {
 }
 
 impl Inner {
+    fn new(config: SandboxConfig, shop: Shop) -> Self {
+        Inner {
+            shop: Mutex::new(shop),
+            faults: Mutex::new(config.faults),
+            rng: Mutex::new(fastrand::Rng::with_seed(config.seed ^ 0x5eed)),
+            tokens: Mutex::new(Tokens::default()),
+            log: Mutex::new(Vec::new()),
+            calls: AtomicU64::new(0),
+            second: Mutex::new((0, 0)),
+            planted: Mutex::new(VecDeque::new()),
+            refuse_tracking: AtomicBool::new(config.refuse_tracking),
+            pictures_broken: AtomicBool::new(false),
+            base: std::sync::OnceLock::new(),
+            config,
+        }
+    }
+
     fn add_receipts(&self, n: usize) -> i64 {
         let mut shop = lock(&self.shop);
         let mut last = 0;
@@ -469,6 +493,10 @@ impl Inner {
                     {
                         p.quantity = (p.quantity - t.quantity).max(0);
                         l.updated_timestamp = now.max(l.updated_timestamp);
+                        // Etsy takes a listing off sale when its last one sells.
+                        if l.state == "active" && l.quantity() == 0 {
+                            l.state = "sold_out".into();
+                        }
                     }
                 }
             }
@@ -858,20 +886,81 @@ async fn receipts_route(
     .await
 }
 
-fn shop_listing(l: &SandboxListing, inventory: bool) -> ShopListing {
+/// What a listings call asked to have attached.
+#[derive(Debug, Clone, Copy)]
+struct Includes<'a> {
+    inventory: bool,
+    /// The base of the pictures' addresses, when they were asked for.
+    images: Option<&'a str>,
+}
+
+fn shop_listing(l: &SandboxListing, with: Includes<'_>) -> ShopListing {
     ShopListing {
         listing_id: l.listing_id,
         title: l.title.clone(),
         description: l.description.clone(),
-        state: "active".into(),
+        state: l.state.clone(),
         quantity: l.quantity(),
         price: money(l.price_minor()),
         tags: l.tags.clone(),
         materials: l.materials.clone(),
         skus: l.products.iter().map(|p| p.sku.clone()).collect(),
         updated_timestamp: l.updated_timestamp,
-        inventory: inventory.then(|| listing_inventory(l)),
+        inventory: with.inventory.then(|| listing_inventory(l)),
+        images: with.images.map(|base| {
+            l.images
+                .iter()
+                .enumerate()
+                .map(|(rank, i)| ListingImage {
+                    listing_image_id: i.id,
+                    rank: rank as i64 + 1,
+                    url_fullxfull: format!("{base}/images/{}/{}x{}.png", i.id, i.width, i.height),
+                    full_width: Some(i64::from(i.width)),
+                    full_height: Some(i64::from(i.height)),
+                })
+                .collect()
+        }),
     }
+}
+
+/// A listing picture, as Etsy's file host serves it: no key needed, not an API call (not
+/// metered or recorded), but faults are drawn for it as for one. A 200 that is not a picture
+/// (a host's error page) stands for a malformed answer.
+async fn picture_route(
+    State(inner): State<Arc<Inner>>,
+    Path((id, file)): Path<(i64, String)>,
+) -> Response {
+    let size = file
+        .strip_suffix(".png")
+        .and_then(|s| s.split_once('x'))
+        .and_then(|(w, h)| Some((w.parse::<u32>().ok()?, h.parse::<u32>().ok()?)))
+        .filter(|&(w, h)| (1..=4000).contains(&w) && (1..=4000).contains(&h));
+    let Some((width, height)) = size else {
+        return error(StatusCode::NOT_FOUND, "no such picture");
+    };
+    let draw = lock(&inner.rng).f64();
+    let mut fault = lock(&inner.faults).pick(draw);
+    if inner.pictures_broken.load(Ordering::Relaxed) {
+        fault = Some(Fault::Malformed);
+    }
+    match fault {
+        Some(Fault::TooMany) => return error(StatusCode::SERVICE_UNAVAILABLE, "Busy"),
+        Some(Fault::ServerError) => {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
+        }
+        Some(Fault::Timeout) => {
+            tokio::time::sleep(inner.config.hold).await;
+            return error(StatusCode::GATEWAY_TIMEOUT, "Gateway timeout");
+        }
+        Some(Fault::Slow) => tokio::time::sleep(inner.config.slow).await,
+        Some(Fault::Malformed) => {
+            let page = "<html><body>Something went wrong</body></html>";
+            return ([(header::CONTENT_TYPE, "text/html")], page).into_response();
+        }
+        None => {}
+    }
+    let bytes = data::picture(id, width, height);
+    ([(header::CONTENT_TYPE, "image/png")], bytes).into_response()
 }
 
 fn listing_inventory(l: &SandboxListing) -> ListingInventory {
@@ -966,7 +1055,7 @@ fn reviews_page(inner: &Inner, q: &Query) -> Result<Value, String> {
     Ok(json!({ "count": hits.len(), "results": results }))
 }
 
-/// `getListingsByShop`: the shop's listings (all active), by creation, price or update time.
+/// `getListingsByShop`: the shop's listings in one state, by creation, price or update time.
 async fn listings_route(
     State(inner): State<Arc<Inner>>,
     Path(shop_id): Path<String>,
@@ -998,18 +1087,20 @@ fn listings_page(inner: &Inner, q: &Query) -> Result<Page<ShopListing>, String> 
         Some("asc" | "ascending" | "up") => false,
         Some(v) => return Err(format!("sort_order {v} is not asc or desc")),
     };
-    let inventory = q
-        .pairs
-        .iter()
-        .filter(|(k, _)| k == "includes")
-        .flat_map(|(_, v)| v.split(','))
-        .any(|v| v.trim() == "Inventory");
-    let shop = lock(&inner.shop);
-    let mut hits: Vec<&SandboxListing> = if state == "active" {
-        shop.listings.iter().collect()
-    } else {
-        vec![]
+    let included = |what: &str| {
+        q.pairs
+            .iter()
+            .filter(|(k, _)| k == "includes")
+            .flat_map(|(_, v)| v.split(','))
+            .any(|v| v.trim() == what)
     };
+    let with = Includes {
+        inventory: included("Inventory"),
+        images: included("Images").then(|| inner.base.get().map_or("", String::as_str)),
+    };
+    let shop = lock(&inner.shop);
+    let mut hits: Vec<&SandboxListing> =
+        shop.listings.iter().filter(|l| l.state == state).collect();
     match q.get("sort_on") {
         None | Some("created") | Some("score") => hits.sort_by_key(|l| l.listing_id),
         Some("updated") => hits.sort_by_key(|l| (l.updated_timestamp, l.listing_id)),
@@ -1029,7 +1120,7 @@ fn listings_page(inner: &Inner, q: &Query) -> Result<Page<ShopListing>, String> 
             .into_iter()
             .skip(offset)
             .take(limit)
-            .map(|l| shop_listing(l, inventory))
+            .map(|l| shop_listing(l, with))
             .collect(),
     })
 }
@@ -1173,7 +1264,14 @@ async fn update_listing_route(
         l.materials = m;
     }
     l.updated_timestamp = unix_now().max(l.updated_timestamp);
-    let body = serde_json::to_value(shop_listing(l, false)).unwrap_or(Value::Null);
+    let body = serde_json::to_value(shop_listing(
+        l,
+        Includes {
+            inventory: false,
+            images: None,
+        },
+    ))
+    .unwrap_or(Value::Null);
     drop(shop);
     inner.answer(c, g, StatusCode::OK, body)
 }
@@ -1565,23 +1663,13 @@ mod tests {
             let r = data::receipt(1, k, 1_800_000_000 + (k as i64 % 3), &listings);
             receipts.insert(r.receipt_id, r);
         }
-        let inner = Inner {
-            config: SandboxConfig::default(),
-            shop: Mutex::new(Shop {
-                reviews: vec![],
-                listings,
-                receipts,
-                next_k: 5,
-            }),
-            faults: Mutex::new(Faults::none()),
-            rng: Mutex::new(fastrand::Rng::with_seed(1)),
-            tokens: Mutex::new(Tokens::default()),
-            log: Mutex::new(vec![]),
-            calls: AtomicU64::new(0),
-            second: Mutex::new((0, 0)),
-            planted: Mutex::new(VecDeque::new()),
-            refuse_tracking: AtomicBool::new(false),
+        let shop = Shop {
+            reviews: vec![],
+            listings,
+            receipts,
+            next_k: 5,
         };
+        let inner = Inner::new(SandboxConfig::default(), shop);
         let q = |s: &str| Query::parse(Some(s.to_owned()));
         let page = receipts_page(&inner, &q("sort_on=updated&limit=2&offset=1")).unwrap();
         assert_eq!(page.count, 5);

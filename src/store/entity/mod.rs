@@ -11,6 +11,7 @@ pub mod listing_score;
 pub mod listing_sync_base;
 pub mod listing_variant;
 pub mod marketplace_account;
+pub mod marketplace_image;
 pub mod marketplace_review;
 pub mod media;
 pub mod order_event;

@@ -68,6 +68,11 @@ export const commands = {
 	 *  loopback address, then a first sync.
 	 */
 	connectEtsy: (login: EtsyLogin) => typedError<Marketplaces, ErrorView>(__TAURI_INVOKE("connect_etsy", { login })),
+	/**
+	 *  Gives up waiting for the seller's approval on Etsy: the waiting `connect_etsy` ends with
+	 *  `marketplace_login_cancelled`, having stored nothing.
+	 */
+	cancelConnect: () => typedError<null, ErrorView>(__TAURI_INVOKE("cancel_connect")),
 	/**  Listing fields changed both here and on a marketplace (of one listing, or all). */
 	listingConflicts: (listingId: number | null) => typedError<ListingConflict[], ErrorView>(__TAURI_INVOKE("listing_conflicts", { listingId })),
 	/**  The seller's side of a conflict; returns the listing as it now is. */
@@ -102,6 +107,8 @@ export type AccountStatus = {
 	waiting: number,
 	/**  Changes it did not take, or that ran out of tries, newest first. */
 	problems: PushProblem[],
+	/**  What Vefa does with it. */
+	capabilities: Capabilities,
 };
 
 /**  What the seller does to an order, with what the move needs. */
@@ -154,6 +161,20 @@ export type BuyerTotal = {
 	/**  Processing plus delivery, in days; `None` while the delivery time is not set. */
 	days_min: number | null,
 	days_max: number | null,
+};
+
+/**  What a connector can do. Each flag is a part built and tested end to end. */
+export type Capabilities = {
+	pull_orders: boolean,
+	pull_listings: boolean,
+	pull_reviews: boolean,
+	push_shipment: boolean,
+	/**  Title, description, tags and materials edited here. */
+	push_listing: boolean,
+	/**  Stock and prices of a listing's variants. */
+	push_stock: boolean,
+	/**  Messages to a buyer through the marketplace (Vefa's own mail goes out either way). */
+	buyer_messages: boolean,
 };
 
 /**
@@ -448,6 +469,8 @@ export type Marketplaces = {
 	/**  The sandbox shop runs inside the app. */
 	sandbox_running: boolean,
 	syncing: boolean,
+	/**  Where the running sync stands. */
+	progress: SyncProgress | null,
 	/**  The last round, one report per account. */
 	last: SyncReport[],
 };
@@ -607,7 +630,12 @@ export type Problem = {
 	resolution: string | null,
 };
 
-export type ProblemKind = "out_of_stock" | "delayed" | "wrong_address" | "damaged" | "wrong_item" | "other";
+export type ProblemKind = "out_of_stock" | "delayed" | "wrong_address" | "damaged" | "wrong_item" | "other" | 
+/**
+ *  The marketplace would not take the tracking code: the order stays shipped here and the
+ *  seller marks it shipped in the marketplace's own tool (the note holds its reason).
+ */
+"tracking_refused";
 
 /**  The profile as the window shows it. */
 export type Profile = {
@@ -696,6 +724,8 @@ export type Settings = {
 	confirm_within_minutes: number,
 	/**  Confirm marketplace orders as they arrive, with the confirmation message queued. */
 	auto_confirm: boolean,
+	/**  Minutes between automatic syncs with the connected marketplaces. */
+	sync_every_minutes: number,
 };
 
 export type Shipping = {
@@ -748,6 +778,18 @@ export type StoreInfo = {
 	backup: string | null,
 };
 
+/**  Where a running sync stands, for the window's progress line. */
+export type SyncProgress = {
+	account_id: number,
+	stage: SyncStage,
+	/**
+	 *  Items of the stage done so far, out of `total` (as the marketplace counts them; a pull
+	 *  that reaches what is already home stops early).
+	 */
+	done: number,
+	total: number,
+};
+
 /**  What a sync did, for the window, the CLI's `--json` and the logs. */
 export type SyncReport = {
 	account_id: number,
@@ -761,6 +803,11 @@ export type SyncReport = {
 	listing_conflicts: number,
 	/**  Reviews new to Vefa. */
 	reviews_new: number,
+	/**
+	 *  Listing pictures brought into the media folder (not API calls: they come from the
+	 *  marketplace's file host).
+	 */
+	photos_fetched: number,
 	/**  Changes sent to the marketplace (shipments so far), and those still waiting. */
 	outbox_sent: number,
 	outbox_waiting: number,
@@ -772,6 +819,8 @@ export type SyncReport = {
 	 */
 	errors: string[],
 };
+
+export type SyncStage = "orders" | "open_orders" | "listings" | "reviews" | "sending";
 
 /**  The long texts a rule can require. */
 export type TextField = "usage" | "safety" | "warranty" | "return_policy";
