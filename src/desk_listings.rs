@@ -101,12 +101,7 @@ impl Vefa {
                 Ok(a) => a,
                 Err(e) => return crate::store::abandon(txn, e).await,
             };
-            let touched: Vec<i32> = applied
-                .created
-                .iter()
-                .chain(&applied.updated)
-                .copied()
-                .collect();
+            let touched = applied.touched();
             self.commit_listings(txn, now, &touched).await?;
             report.listings_pulled += touched.len() as u32;
             report.listing_conflicts += applied.conflicts;

@@ -778,12 +778,7 @@ impl Vefa {
             Ok(a) => a,
             Err(e) => return crate::store::abandon(txn, e).await,
         };
-        let touched: Vec<i32> = applied
-            .created
-            .iter()
-            .chain(&applied.updated)
-            .copied()
-            .collect();
+        let touched = applied.touched();
         self.commit_orders(txn, now, &touched, applied.rescored)
             .await?;
         report.orders_new += applied.created.len() as u32;

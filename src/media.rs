@@ -95,7 +95,12 @@ pub async fn record<C: ConnectionTrait>(
     {
         return Ok(existing);
     }
-    Ok(media::ActiveModel {
+    Ok(row(stored, now).insert(db).await?)
+}
+
+/// The `media` row of a written picture.
+pub fn row(stored: &Stored, now: DateTime<Utc>) -> media::ActiveModel {
+    media::ActiveModel {
         hash: Set(stored.hash.clone()),
         mime: Set(stored.facts.mime.to_owned()),
         bytes: Set(stored.bytes),
@@ -103,8 +108,6 @@ pub async fn record<C: ConnectionTrait>(
         height: Set(stored.facts.height as i32),
         created_at: Set(now),
     }
-    .insert(db)
-    .await?)
 }
 
 impl MediaStore {

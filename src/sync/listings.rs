@@ -231,6 +231,13 @@ pub struct ListingsApplied {
     pub refused: Vec<String>,
 }
 
+impl ListingsApplied {
+    /// The listings created or changed.
+    pub fn touched(&self) -> Vec<i32> {
+        self.created.iter().chain(&self.updated).copied().collect()
+    }
+}
+
 /// The local listings a page's remote ones are: by marketplace id, else by one of their SKUs.
 /// Two queries for the page.
 async fn linked<C: ConnectionTrait>(

@@ -28,6 +28,13 @@ pub struct PageApplied {
     pub rescored: Vec<i32>,
 }
 
+impl PageApplied {
+    /// The orders created or changed.
+    pub fn touched(&self) -> Vec<i32> {
+        self.created.iter().chain(&self.updated).copied().collect()
+    }
+}
+
 pub async fn apply_page<C: ConnectionTrait>(
     db: &C,
     ctx: Ctx<'_>,

@@ -152,14 +152,7 @@ pub async fn record_written<C: ConnectionTrait>(
     let rows: Vec<media::ActiveModel> = photos
         .written
         .iter()
-        .map(|s| media::ActiveModel {
-            hash: Set(s.hash.clone()),
-            mime: Set(s.facts.mime.to_owned()),
-            bytes: Set(s.bytes),
-            width: Set(s.facts.width as i32),
-            height: Set(s.facts.height as i32),
-            created_at: Set(now),
-        })
+        .map(|s| crate::media::row(s, now))
         .collect();
     crate::store::bulk::insert_models(db, rows, bulk::OnConflict::Keep { key: "hash" }).await?;
     Ok(())
