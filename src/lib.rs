@@ -14,6 +14,7 @@ pub use desk_sync::{
     approve_in_sandbox,
 };
 pub mod error;
+pub mod inspection;
 pub mod listings;
 pub mod locale;
 pub mod marketplace;
