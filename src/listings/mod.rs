@@ -17,5 +17,5 @@ pub use model::{
 pub use query::{ListingPage, ListingQuery, ListingRow, SortBy};
 pub use store::{
     Checked, ListingPreview, RuleSets, backfill_facts, get, insert_checked, preview, refresh_stock,
-    reserve_ids, save, set_archived, set_reviews, update_checked, write_scores,
+    reserve_ids, save, set_archived, set_reviews, titles, update_checked, write_scores,
 };

@@ -521,6 +521,20 @@ fn input_from(
     })
 }
 
+/// The titles of listings `ids` (those that exist), in one query.
+pub async fn titles<C: ConnectionTrait>(db: &C, ids: Vec<i32>) -> Result<HashMap<i32, String>> {
+    Ok(listing::Entity::find()
+        .select_only()
+        .column(listing::Column::Id)
+        .column(listing::Column::Title)
+        .filter(listing::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// A listing with its completeness as of `now` (staleness moves with the clock).
 pub async fn get<C: ConnectionTrait>(
     db: &C,

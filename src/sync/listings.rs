@@ -833,16 +833,7 @@ pub async fn conflicts<C: ConnectionTrait>(
     }
     let rows = q.order_by_asc(listing_conflict::Column::Id).all(db).await?;
     let ids: Vec<i32> = rows.iter().map(|r| r.listing_id).collect();
-    let titles: HashMap<i32, String> = listing::Entity::find()
-        .select_only()
-        .column(listing::Column::Id)
-        .column(listing::Column::Title)
-        .filter(listing::Column::Id.is_in(ids))
-        .into_tuple::<(i32, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let titles = listings::titles(db, ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| ListingConflict {

@@ -11,9 +11,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::entity::{
-    listing, listing_sync_base, marketplace_account, sales_order, sync_outbox,
-};
+use crate::store::entity::{listing_sync_base, marketplace_account, sales_order, sync_outbox};
 
 pub const SHIPMENT: &str = "shipment";
 /// A listing's title, description, tags or materials.
@@ -296,39 +294,47 @@ pub async fn problems<C: ConnectionTrait>(db: &C, account: i32) -> Result<Vec<Pu
         .limit(50)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let listing_id = serde_json::from_str::<ListingPush>(&r.payload)
+    let listing_of = |r: &sync_outbox::Model| {
+        serde_json::from_str::<ListingPush>(&r.payload)
             .ok()
             .map(|p| p.listing_id)
-            .filter(|_| r.kind != SHIPMENT);
-        let subject = match (listing_id, r.order_id) {
-            (Some(l), _) => listing::Entity::find_by_id(l)
-                .select_only()
-                .column(listing::Column::Title)
-                .into_tuple::<String>()
-                .one(db)
-                .await?
-                .unwrap_or_default(),
-            (None, Some(o)) => sales_order::Entity::find_by_id(o)
-                .one(db)
-                .await?
-                .and_then(|o| o.marketplace_order_id)
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
-        out.push(PushProblem {
-            id: r.id,
-            kind: r.kind,
-            status: r.status,
-            listing_id,
-            order_id: r.order_id,
-            subject,
-            error: r.last_error.unwrap_or_default(),
-            at: r.updated_at,
-        });
-    }
-    Ok(out)
+            .filter(|_| r.kind != SHIPMENT)
+    };
+    // Two queries for the subjects, not one a row: the window reads this every second while a
+    // sync runs.
+    let titles = crate::listings::titles(db, rows.iter().filter_map(listing_of).collect()).await?;
+    let numbers: std::collections::HashMap<i32, String> = sales_order::Entity::find()
+        .select_only()
+        .column(sales_order::Column::Id)
+        .column(sales_order::Column::MarketplaceOrderId)
+        .filter(sales_order::Column::Id.is_in(rows.iter().filter_map(|r| r.order_id)))
+        .into_tuple::<(i32, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, n)| Some((id, n?)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let listing_id = listing_of(&r);
+            let subject = match (listing_id, r.order_id) {
+                (Some(l), _) => titles.get(&l).cloned(),
+                (None, Some(o)) => numbers.get(&o).cloned(),
+                _ => None,
+            };
+            PushProblem {
+                id: r.id,
+                kind: r.kind,
+                status: r.status,
+                listing_id,
+                order_id: r.order_id,
+                subject: subject.unwrap_or_default(),
+                error: r.last_error.unwrap_or_default(),
+                at: r.updated_at,
+            }
+        })
+        .collect())
 }
 
 /// The seller asks for a refused or failed change to be tried again with the next sync.
