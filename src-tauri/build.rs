@@ -43,6 +43,14 @@ const COMMANDS: &[&str] = &[
     "cancel_connect",
     "listing_conflicts",
     "resolve_listing_conflict",
+    "get_team",
+    "save_team",
+    "inspection_templates",
+    "save_inspection_template",
+    "reset_inspection_template",
+    "get_inspection",
+    "inspect",
+    "inspection_photo",
 ];
 
 fn main() {

@@ -221,6 +221,13 @@ impl Vefa {
         let (txn, rules, now) = self.order_begin(moves_stock).await?;
         let done = async {
             let moved = orders::store::act(&txn, self.ctx(&rules, now), id, act).await?;
+            if matches!(act, Act::MarkReady | Act::Ship { .. }) {
+                // Nothing leaves for the courier unchecked: a passed inspection, or the
+                // seller's written override (sync follows the marketplace without this gate).
+                // Checked after the move, so a move the order cannot make says so first; the
+                // transaction is rolled back either way.
+                crate::inspection::store::gate(&txn, id).await?;
+            }
             queue_with(&txn, id, message.as_ref(), now).await?;
             if let Act::Ship { .. } = act {
                 // A marketplace order's shipment goes back to the marketplace with the move.

@@ -62,6 +62,9 @@ impl FieldError {
             "already_resolved" => format!("problem {} is already resolved", p("id")),
             "message_state" => format!("not possible for a message that is {}", p("status")),
             "smtp_invalid" => format!("cannot be used: {}", p("reason")),
+            "pair_invalid" => format!("“{}” is not KEY=VALUE", p("value")),
+            "yes_no" => format!("“{}” is not yes or no", p("value")),
+            "not_answerable" => "only a yes/no or scan step can open a problem".to_owned(),
             other => other.replace('_', " "),
         };
         format!("{}: {what}", self.field)
@@ -143,6 +146,9 @@ pub enum Error {
     #[error("connecting the shop was cancelled; nothing was stored")]
     LoginCancelled,
 
+    #[error("{0}")]
+    Inspection(#[from] crate::inspection::InspectionError),
+
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
     Oversell(Vec<crate::orders::Shortage>),
@@ -173,6 +179,7 @@ impl Error {
             Error::CsvFile { .. } => "csv_file",
             Error::Transition(_) => "order_transition",
             Error::Oversell(_) => "oversell",
+            Error::Inspection(e) => e.code(),
             Error::Secret(e) => e.code(),
             Error::Marketplace(e) => e.code(),
             Error::Login(_) => "marketplace_login",
@@ -209,6 +216,7 @@ impl Error {
             Error::Login(reason) => {
                 params.insert("reason".into(), reason.clone());
             }
+            Error::Inspection(e) => params.extend(e.params()),
             Error::Oversell(lines) => {
                 let skus: Vec<&str> = lines.iter().map(|s| s.sku.as_str()).collect();
                 params.insert("skus".into(), skus.join(", "));

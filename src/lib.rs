@@ -5,6 +5,7 @@ pub mod catalog_csv;
 pub mod changes;
 pub mod clock;
 pub mod completeness;
+mod desk_inspection;
 mod desk_listings;
 mod desk_orders;
 mod desk_sync;
@@ -36,6 +37,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 
 pub use changes::{Actor, Change, ChangeFeed, ChangeKind};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use desk_inspection::Inspected;
 pub use error::{Error, ErrorView, FieldError, Result};
 use media::MediaStore;
 use notifications::{Notification, Notifier};

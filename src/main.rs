@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 mod cli {
+    pub mod inspect;
     pub mod orders;
     pub mod outbox;
     pub mod sync;
@@ -58,6 +59,8 @@ enum Command {
         #[command(subcommand)]
         command: cli::orders::OrdersCommand,
     },
+    /// Check a parcel before the courier: scans, yes/no steps, the run's state.
+    Inspect(cli::inspect::InspectArgs),
     /// Messages to buyers.
     Outbox {
         #[command(subcommand)]
@@ -310,6 +313,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(code);
         }
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
+        Command::Inspect(args) => {
+            let code = cli::inspect::run(&vefa, args).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
         Command::Orders { command } => {
             let code = cli::orders::run(&vefa, command).await?;
             vefa.close().await?;

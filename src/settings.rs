@@ -206,3 +206,55 @@ pub async fn set_value<C: ConnectionTrait, T: Serialize>(
     let json = serde_json::to_string(value).map_err(|e| Error::Corrupt(e.to_string()))?;
     put(db, key, json, now).await
 }
+
+/// The team list: who packs and checks parcels. Kept apart from [`Settings`] as its own key.
+const TEAM: &str = "team";
+pub const MAX_TEAM: usize = 50;
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Checks a team list: names trimmed, one line each, none twice (in any case), none empty.
+pub fn check_team(names: &[String]) -> Result<Vec<String>, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if names.len() > MAX_TEAM {
+        errors.push(FieldError::new("team", "too_many").with("max", MAX_TEAM));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for (i, n) in names.iter().enumerate() {
+        let field = format!("team[{i}]");
+        let n = n.trim();
+        if n.is_empty() {
+            errors.push(FieldError::new(&field, "required"));
+        } else if n.chars().count() > MAX_NAME_CHARS {
+            errors.push(FieldError::new(&field, "too_long").with("max", MAX_NAME_CHARS));
+        } else if n.chars().any(char::is_control) {
+            errors.push(FieldError::new(&field, "control_characters"));
+        } else if out.iter().any(|o| o.to_lowercase() == n.to_lowercase()) {
+            errors.push(FieldError::new(&field, "duplicate").with("value", n));
+        } else {
+            out.push(n.to_owned());
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+pub async fn team<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
+    Ok(get_value(db, TEAM).await?.unwrap_or_default())
+}
+
+pub async fn save_team(
+    db: &DatabaseConnection,
+    feed: &ChangeFeed,
+    names: &[String],
+    now: DateTime<Utc>,
+) -> Result<(Vec<String>, Change)> {
+    let names = check_team(names).map_err(Error::Validation)?;
+    let txn = db.begin().await?;
+    set_value(&txn, TEAM, &names, now).await?;
+    let change = feed.record(&txn, ChangeKind::Settings, vec![], now).await?;
+    txn.commit().await?;
+    Ok((names, change))
+}

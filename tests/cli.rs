@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261125_000011_marketplace_image");
+    assert_eq!(info["schema_version"], "m20261126_000012_inspection");
 }
 
 #[tokio::test]
@@ -237,7 +237,61 @@ async fn cli_orders_add_confirm_ship_and_show() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "vefa: an order that is confirmed cannot ship"
     );
-    vefa_cli(db, &["orders", "ready", "1"]);
+    // Nothing is packed unchecked: the parcel goes through `vefa inspect` first.
+    let out = vefa_cli(db, &["orders", "ready", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("has not passed its inspection"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vefa_cli(
+        db,
+        &[
+            "inspect", "1", "--scan", "KLM-9", "--scan", "klm-1", "--json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "a wrong item was scanned");
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["scans"][0]["kind"], "wrong_item");
+    assert_eq!(run["scans"][1]["kind"], "counted");
+    assert_eq!(run["inspection"]["outcome"], "open");
+    assert_eq!(run["inspection"]["wrong_scans"], 1);
+    let out = vefa_cli(db, &["inspect", "1", "--finish"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not_damaged"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vefa_cli(
+        db,
+        &[
+            "inspect",
+            "1",
+            "--check",
+            "not_damaged=yes",
+            "--check",
+            "accessories_included=y",
+            "--check",
+            "packaging_fits=YES",
+            "--check",
+            "label_matches=yes",
+            "--finish",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(
+            "order 1: inspection passed (attempt 1, default checklist); the order is ready_to_ship"
+        ),
+        "{text}"
+    );
     let out = vefa_cli(
         db,
         &[

@@ -333,6 +333,22 @@ async fn the_lifecycle_and_its_timeline(store: TestStore) {
     let o = v.act_on_order(id, &Act::Confirm).await.unwrap();
     assert_eq!(o.status, OrderStatus::Confirmed);
     assert_eq!(o.confirmed_at, Some(store.clock.now()));
+    let err = v.act_on_order(id, &Act::MarkReady).await.unwrap_err();
+    assert_eq!(
+        err.view().code,
+        "inspection_required",
+        "not packed unchecked"
+    );
+    v.inspect(
+        id,
+        &vefa::inspection::InspectionOp::Override {
+            reason: "Checked by phone with the buyer".into(),
+        },
+        None,
+        None,
+    )
+    .await
+    .unwrap();
     v.act_on_order(id, &Act::MarkReady).await.unwrap();
     // A shipment needs its carrier and tracking.
     let err = v

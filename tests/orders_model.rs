@@ -1,11 +1,14 @@
 //! A model test of orders on a real SQLite store: random sequences of new orders and moves,
 //! allowed or not, checked after every step against a plain model — each order's status, the
 //! shelf figure, the stock ledger, the kept counts, and that a refused step wrote nothing.
+//! Inspections are among the steps: no order reaches "ready to ship" or "shipped" without a
+//! passed inspection or an override with a reason, and a damaged unit is written off.
 
 mod common;
 
 use proptest::prelude::*;
 use sea_orm::{ConnectionTrait, Statement};
+use vefa::inspection::{Answer, Damaged, InspectionError, InspectionOp, Outcome};
 use vefa::listings::{ListingInput, Variant};
 use vefa::orders::{Act, NewOrder, OrderChannel, OrderQuery, OrderStatus, transition};
 use vefa::{Error, Vefa};
@@ -22,6 +25,21 @@ enum Step {
     Act {
         order: usize,
         act: Act,
+    },
+    Inspect {
+        order: usize,
+        how: Inspect,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Inspect {
+    /// Scan everything, answer every required check yes.
+    Pass,
+    /// Find a unit damaged.
+    Damaged,
+    Override {
+        with_reason: bool,
     },
 }
 
@@ -47,6 +65,11 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         1 => (1u32..4, any::<bool>(), any::<bool>()).prop_map(|(quantity, marketplace, allow_oversell)| Step::Add { quantity, marketplace, allow_oversell }),
         3 => (0usize..6, act()).prop_map(|(order, act)| Step::Act { order, act }),
+        1 => (0usize..6, prop_oneof![
+            2 => Just(Inspect::Pass),
+            1 => Just(Inspect::Damaged),
+            1 => any::<bool>().prop_map(|with_reason| Inspect::Override { with_reason }),
+        ]).prop_map(|(order, how)| Step::Inspect { order, how }),
     ]
 }
 
@@ -77,6 +100,78 @@ struct Model {
     shelf: i64,
     /// Per order: id, status, quantity wanted, quantity the sale took.
     orders: Vec<(i32, OrderStatus, i64, i64)>,
+    /// Per order: how its latest inspection ended (open when none).
+    runs: Vec<Outcome>,
+}
+
+fn packable(s: OrderStatus) -> bool {
+    matches!(
+        s,
+        OrderStatus::New | OrderStatus::Confirmed | OrderStatus::ReadyToShip
+    )
+}
+
+/// What the store says to an inspection step, as the model expects it: Ok(outcome settled).
+async fn inspect(v: &Vefa, id: i32, how: Inspect, want: i64) -> Result<Outcome, Error> {
+    let op = |op| async move { v.inspect(id, &op, None, None).await };
+    match how {
+        Inspect::Override { with_reason } => {
+            let reason = if with_reason {
+                "Buyer collects in person"
+            } else {
+                " "
+            };
+            let r = op(InspectionOp::Override {
+                reason: reason.into(),
+            })
+            .await?;
+            Ok(r.settled.unwrap())
+        }
+        Inspect::Damaged => {
+            let r = op(InspectionOp::Answer {
+                key: "not_damaged".into(),
+                answer: Answer::No {
+                    note: "dented".into(),
+                    damaged: vec![Damaged {
+                        sku: "SKU-1".into(),
+                        quantity: 1,
+                    }],
+                },
+            })
+            .await?;
+            Ok(r.settled.unwrap())
+        }
+        Inspect::Pass => {
+            if v.inspection(id).await?.outcome == Outcome::Failed {
+                op(InspectionOp::Restart).await?;
+            }
+            let mut last = None;
+            for _ in 0..want {
+                last = op(InspectionOp::Scan {
+                    code: "sku-1".into(),
+                })
+                .await?
+                .settled;
+            }
+            for key in [
+                "not_damaged",
+                "accessories_included",
+                "packaging_fits",
+                "label_matches",
+            ] {
+                last = op(InspectionOp::Answer {
+                    key: key.into(),
+                    answer: Answer::Yes,
+                })
+                .await?
+                .settled;
+            }
+            match last {
+                Some(o) => Ok(o),
+                None => Ok(op(InspectionOp::Finish).await?.settled.unwrap()),
+            }
+        }
+    }
 }
 
 async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
@@ -93,6 +188,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let mut m = Model {
         shelf: START,
         orders: vec![],
+        runs: vec![],
     };
     for (n, s) in steps.into_iter().enumerate() {
         let events_before = scalar(&v, "SELECT COUNT(*) FROM order_event").await;
@@ -113,6 +209,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                         let taken = want.min(m.shelf);
                         m.shelf -= taken;
                         m.orders.push((added.id, OrderStatus::New, want, taken));
+                        m.runs.push(Outcome::Open);
                     }
                     Err(Error::Oversell(_)) => {
                         prop_assert!(!marketplace && !allow_oversell && want > m.shelf);
@@ -125,24 +222,81 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 let Some(&(id, status, want, taken)) = m.orders.get(order) else {
                     continue;
                 };
+                let gated = matches!(act, Act::MarkReady | Act::Ship { .. });
                 let expected = transition(status, act.action());
-                match (v.act_on_order(id, &act).await, expected) {
-                    (Ok(o), Ok(to)) => {
-                        prop_assert_eq!(o.status, to);
-                        m.orders[order].1 = to;
-                        match act {
-                            Act::Cancel { .. } => m.shelf += taken,
-                            Act::ReceiveReturn { restock: true } => m.shelf += want,
-                            _ => {}
+                if gated && expected.is_ok() && !m.runs[order].clears_gate() {
+                    let got = v.act_on_order(id, &act).await;
+                    prop_assert!(
+                        matches!(
+                            got,
+                            Err(Error::Inspection(InspectionError::Required { .. }))
+                        ),
+                        "{act:?} of an order not inspected: {got:?}"
+                    );
+                    refused = true;
+                } else {
+                    match (v.act_on_order(id, &act).await, expected) {
+                        (Ok(o), Ok(to)) => {
+                            prop_assert_eq!(o.status, to);
+                            m.orders[order].1 = to;
+                            match act {
+                                Act::Cancel { .. } => m.shelf += taken,
+                                Act::ReceiveReturn { restock: true } => m.shelf += want,
+                                _ => {}
+                            }
+                        }
+                        (Err(Error::Transition(e)), Err(want_e)) => {
+                            prop_assert_eq!(e, want_e);
+                            refused = true;
+                        }
+                        (got, want) => {
+                            return Err(TestCaseError::fail(format!(
+                                "{act:?} on {status}: got {got:?}, the machine says {want:?}"
+                            )));
                         }
                     }
-                    (Err(Error::Transition(e)), Err(want_e)) => {
-                        prop_assert_eq!(e, want_e);
+                }
+            }
+            Step::Inspect { order, how } => {
+                let Some(&(id, status, want, _)) = m.orders.get(order) else {
+                    continue;
+                };
+                let run = m.runs[order];
+                let got = inspect(&v, id, how, want).await;
+                match (how, got) {
+                    (_, Err(Error::Inspection(InspectionError::NotPackable { .. }))) => {
+                        prop_assert!(!packable(status));
                         refused = true;
                     }
-                    (got, want) => {
+                    (Inspect::Override { with_reason: false }, Err(Error::Validation(_))) => {
+                        refused = true;
+                    }
+                    (_, Err(Error::Inspection(InspectionError::Decided { .. }))) => {
+                        prop_assert!(run != Outcome::Open, "{how:?} on an open run refused");
+                        refused = true;
+                    }
+                    (Inspect::Override { with_reason: true }, Ok(o)) => {
+                        prop_assert!(packable(status) && !run.clears_gate());
+                        prop_assert_eq!(o, Outcome::Overridden);
+                        m.runs[order] = o;
+                    }
+                    (Inspect::Damaged, Ok(o)) => {
+                        prop_assert!(packable(status) && run == Outcome::Open);
+                        prop_assert_eq!(o, Outcome::Failed);
+                        m.runs[order] = o;
+                        m.shelf -= m.shelf.min(1);
+                    }
+                    (Inspect::Pass, Ok(o)) => {
+                        prop_assert!(packable(status) && !run.clears_gate());
+                        prop_assert_eq!(o, Outcome::Passed);
+                        m.runs[order] = o;
+                        if status == OrderStatus::Confirmed {
+                            m.orders[order].1 = OrderStatus::ReadyToShip;
+                        }
+                    }
+                    (how, got) => {
                         return Err(TestCaseError::fail(format!(
-                            "{act:?} on {status}: got {got:?}, the machine says {want:?}"
+                            "{how:?} on {status} with a run {run:?}: got {got:?}"
                         )));
                     }
                 }

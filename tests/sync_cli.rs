@@ -131,6 +131,12 @@ async fn a_sync_killed_at_random_moments_loses_and_duplicates_nothing() {
             OrderStatus::Confirmed => vec![Act::MarkReady],
             _ => vec![],
         };
+        if status.before_dispatch() {
+            let checked = vefa::inspection::InspectionOp::Override {
+                reason: "Packed in a hurry".into(),
+            };
+            v.inspect(id, &checked, None, None).await.unwrap();
+        }
         for a in steps {
             v.act_on_order(id, &a).await.unwrap();
         }

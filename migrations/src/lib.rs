@@ -14,6 +14,7 @@ mod m20261124_000008_sync_outbox;
 mod m20261124_000009_listing_sync;
 mod m20261124_000010_marketplace_review;
 mod m20261125_000011_marketplace_image;
+mod m20261126_000012_inspection;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_listing_sync::Migration),
             Box::new(m20261124_000010_marketplace_review::Migration),
             Box::new(m20261125_000011_marketplace_image::Migration),
+            Box::new(m20261126_000012_inspection::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::completeness::Rule;
+use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
@@ -18,7 +19,7 @@ use vefa::notifications::Notification;
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::profile::PhotoUpload;
 use vefa::secrets::Keychain;
-use vefa::{ErrorView, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
+use vefa::{ErrorView, Inspected, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;
 use crate::syncer::{EtsyLogin, Marketplaces};
@@ -449,5 +450,89 @@ pub async fn resolve_listing_conflict(
         .vefa()
         .await?
         .resolve_listing_conflict(id, choice)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_team(state: State<'_, AppState>) -> Reply<Vec<String>> {
+    Ok(state.vefa().await?.team().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_team(state: State<'_, AppState>, names: Vec<String>) -> Reply<Vec<String>> {
+    Ok(state.vefa().await?.save_team(&names).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inspection_templates(state: State<'_, AppState>) -> Reply<Vec<Template>> {
+    Ok(state.vefa().await?.inspection_templates().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_inspection_template(
+    state: State<'_, AppState>,
+    family: String,
+    steps: Vec<Step>,
+) -> Reply<Template> {
+    Ok(state
+        .vefa()
+        .await?
+        .save_inspection_template(&family, &steps)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_inspection_template(state: State<'_, AppState>, family: String) -> Reply<()> {
+    Ok(state
+        .vefa()
+        .await?
+        .reset_inspection_template(&family)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_inspection(state: State<'_, AppState>, order_id: i32) -> Reply<Inspection> {
+    Ok(state.vefa().await?.inspection(order_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inspect(
+    state: State<'_, AppState>,
+    order_id: i32,
+    op: InspectionOp,
+    packer: Option<String>,
+    message: Option<Draft>,
+) -> Reply<Inspected> {
+    let done = state
+        .vefa()
+        .await?
+        .inspect(order_id, &op, packer.as_deref(), message.as_ref())
+        .await?;
+    if message.is_some() {
+        state.sender.nudge();
+    }
+    Ok(done)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inspection_photo(
+    state: State<'_, AppState>,
+    order_id: i32,
+    key: String,
+    upload: PhotoUpload,
+    packer: Option<String>,
+) -> Reply<Inspected> {
+    Ok(state
+        .vefa()
+        .await?
+        .inspection_photo(order_id, &key, &upload, packer.as_deref())
         .await?)
 }

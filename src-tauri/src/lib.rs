@@ -61,6 +61,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::cancel_connect,
             commands::listing_conflicts,
             commands::resolve_listing_conflict,
+            commands::get_team,
+            commands::save_team,
+            commands::inspection_templates,
+            commands::save_inspection_template,
+            commands::reset_inspection_template,
+            commands::get_inspection,
+            commands::inspect,
+            commands::inspection_photo,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

@@ -25,6 +25,7 @@ pub struct PackLine {
 pub enum ScanOutcome {
     /// Counted toward line `line` (its index), which now has `scanned` of `wanted`.
     Counted {
+        #[specta(type = u32)]
         line: usize,
         scanned: u32,
         wanted: u32,
@@ -32,7 +33,11 @@ pub enum ScanOutcome {
     /// Nothing on this order has that code: the wrong item.
     WrongItem { code: String },
     /// The item is on the order, but every line it belongs to is already complete.
-    OverScan { line: usize, wanted: u32 },
+    OverScan {
+        #[specta(type = u32)]
+        line: usize,
+        wanted: u32,
+    },
     /// The barcode belongs to several lines still short, of different SKUs.
     Ambiguous { skus: Vec<String> },
     /// The scan held nothing readable.

@@ -194,10 +194,12 @@ pub enum ProblemKind {
     /// The marketplace would not take the tracking code: the order stays shipped here and the
     /// seller marks it shipped in the marketplace's own tool (the note holds its reason).
     TrackingRefused,
+    /// Found at inspection: a part, an accessory or a unit of the order is not there to pack.
+    MissingPart,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 7] = [
+    pub const ALL: [ProblemKind; 8] = [
         ProblemKind::OutOfStock,
         ProblemKind::Delayed,
         ProblemKind::WrongAddress,
@@ -205,6 +207,7 @@ impl ProblemKind {
         ProblemKind::WrongItem,
         ProblemKind::Other,
         ProblemKind::TrackingRefused,
+        ProblemKind::MissingPart,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -216,6 +219,7 @@ impl ProblemKind {
             ProblemKind::WrongItem => "wrong_item",
             ProblemKind::Other => "other",
             ProblemKind::TrackingRefused => "tracking_refused",
+            ProblemKind::MissingPart => "missing_part",
         }
     }
 
@@ -235,6 +239,8 @@ pub enum EventKind {
     ProblemResolved,
     /// Sold beyond the stock, with the seller's consent or from a marketplace.
     Oversold,
+    /// An inspection ended: passed, failed or overridden (with the seller's reason).
+    Inspection,
 }
 
 impl EventKind {
@@ -246,6 +252,7 @@ impl EventKind {
             EventKind::ProblemOpened => "problem_opened",
             EventKind::ProblemResolved => "problem_resolved",
             EventKind::Oversold => "oversold",
+            EventKind::Inspection => "inspection",
         }
     }
 
@@ -257,6 +264,7 @@ impl EventKind {
             EventKind::ProblemOpened,
             EventKind::ProblemResolved,
             EventKind::Oversold,
+            EventKind::Inspection,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -272,7 +280,8 @@ pub struct Event {
     pub status_from: Option<OrderStatus>,
     pub status_to: Option<OrderStatus>,
     /// By kind: a note's `text`, a problem's `kind` and `problem`, a shipment's `carrier` and
-    /// `tracking`, a cancellation's `reason`, an oversell's `sku` and `short`.
+    /// `tracking`, a cancellation's `reason`, an oversell's `sku` and `short`, an inspection's
+    /// `outcome`, `attempt`, `packer`, and the `reason` of an override or the `failure` kind.
     pub detail: BTreeMap<String, String>,
 }
 

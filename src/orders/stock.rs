@@ -18,6 +18,8 @@ pub enum Reason {
     Sale,
     Cancel,
     Return,
+    /// A unit found damaged before dispatch: the order needs another from the shelf.
+    WriteOff,
 }
 
 impl Reason {
@@ -26,6 +28,7 @@ impl Reason {
             Reason::Sale => "sale",
             Reason::Cancel => "cancel",
             Reason::Return => "return",
+            Reason::WriteOff => "write_off",
         }
     }
 }
@@ -150,6 +153,57 @@ pub async fn give_back<C: ConnectionTrait>(
     Ok(Some(listing_id))
 }
 
+/// Writes off up to `qty` damaged units of `sku` under `source_key` (once: a second write-off
+/// under the same key moves nothing). Returns the listing and how many were on the shelf to
+/// write off, or `None` when the SKU is not in the catalog.
+pub async fn write_off<C: ConnectionTrait>(
+    db: &C,
+    sku: &str,
+    qty: i64,
+    source_key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(i32, i64)>> {
+    if stock_movement::Entity::find()
+        .filter(stock_movement::Column::SourceKey.eq(source_key))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(on_hand(db, sku).await?.map(|(l, _)| (l, 0)));
+    }
+    loop {
+        let Some((listing_id, in_stock)) = on_hand(db, sku).await? else {
+            return Ok(None);
+        };
+        let gone = Ord::max(Ord::min(qty, in_stock), 0);
+        if gone == 0 {
+            return Ok(Some((listing_id, 0)));
+        }
+        let res = listing_variant::Entity::update_many()
+            .col_expr(
+                listing_variant::Column::Quantity,
+                Expr::col(listing_variant::Column::Quantity).sub(gone),
+            )
+            .filter(listing_variant::Column::Sku.eq(sku))
+            .filter(listing_variant::Column::Quantity.gte(gone))
+            .exec(db)
+            .await?;
+        if res.rows_affected == 1 {
+            insert(
+                db,
+                Some(listing_id),
+                sku,
+                -gone,
+                Reason::WriteOff,
+                source_key,
+                now,
+            )
+            .await?;
+            return Ok(Some((listing_id, gone)));
+        }
+    }
+}
+
 /// How much a line's sale took from the shelf (what a cancellation gives back).
 pub async fn taken_by<C: ConnectionTrait>(db: &C, order_id: i32, position: i32) -> Result<i64> {
     let row = stock_movement::Entity::find()
@@ -170,12 +224,25 @@ async fn record<C: ConnectionTrait>(
     reason: Reason,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let key = source_key(order_id, position, reason);
+    insert(db, listing_id, sku, delta, reason, &key, now).await
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    listing_id: Option<i32>,
+    sku: &str,
+    delta: i64,
+    reason: Reason,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     stock_movement::ActiveModel {
         listing_id: Set(listing_id),
         sku: Set(sku.to_owned()),
         delta: Set(delta as i32),
         reason: Set(reason.as_str().to_owned()),
-        source_key: Set(source_key(order_id, position, reason)),
+        source_key: Set(key.to_owned()),
         at: Set(now),
         ..Default::default()
     }

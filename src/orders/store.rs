@@ -764,6 +764,17 @@ pub async fn add_note<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, text: &
     event(db, ctx, id, EventKind::Note, None, None, d).await
 }
 
+/// Adds an entry to an order's timeline (another domain's step on the order, an inspection).
+pub async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    order_id: i32,
+    kind: EventKind,
+    detail: BTreeMap<String, String>,
+) -> Result<()> {
+    event(db, ctx, order_id, kind, None, None, detail).await
+}
+
 async fn event<C: ConnectionTrait>(
     db: &C,
     ctx: Ctx<'_>,

@@ -204,6 +204,8 @@ fn e2e() -> Result {
             "orders",
             "--test",
             "sync",
+            "--test",
+            "packing",
             "--",
             "--test-threads=1",
         ])

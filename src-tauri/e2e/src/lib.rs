@@ -339,6 +339,22 @@ impl App {
         self.wait(css).await.select_by_value(value).await.unwrap();
     }
 
+    /// Types `text` as a barcode scanner does: key by key into whatever has the focus (no
+    /// field is clicked first), then Enter.
+    pub async fn scan(&self, text: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut keys = KeyActions::new("scanner".into());
+        for c in text
+            .chars()
+            .chain([char::from(fantoccini::key::Key::Enter)])
+        {
+            keys = keys
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(keys).await.unwrap();
+    }
+
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.unwrap()
     }

@@ -4,6 +4,8 @@ pub mod change_log;
 pub mod completeness_rule;
 pub mod customer;
 pub mod customer_token;
+pub mod inspection_run;
+pub mod inspection_template;
 pub mod listing;
 pub mod listing_conflict;
 pub mod listing_photo;

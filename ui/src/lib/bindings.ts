@@ -77,6 +77,14 @@ export const commands = {
 	listingConflicts: (listingId: number | null) => typedError<ListingConflict[], ErrorView>(__TAURI_INVOKE("listing_conflicts", { listingId })),
 	/**  The seller's side of a conflict; returns the listing as it now is. */
 	resolveListingConflict: (id: number, choice: Choice) => typedError<Listing, ErrorView>(__TAURI_INVOKE("resolve_listing_conflict", { id, choice })),
+	getTeam: () => typedError<string[], ErrorView>(__TAURI_INVOKE("get_team")),
+	saveTeam: (names: string[]) => typedError<string[], ErrorView>(__TAURI_INVOKE("save_team", { names })),
+	inspectionTemplates: () => typedError<Template[], ErrorView>(__TAURI_INVOKE("inspection_templates")),
+	saveInspectionTemplate: (family: string, steps: Step[]) => typedError<Template, ErrorView>(__TAURI_INVOKE("save_inspection_template", { family, steps })),
+	resetInspectionTemplate: (family: string) => typedError<null, ErrorView>(__TAURI_INVOKE("reset_inspection_template", { family })),
+	getInspection: (orderId: number) => typedError<Inspection, ErrorView>(__TAURI_INVOKE("get_inspection", { orderId })),
+	inspect: (orderId: number, op: InspectionOp, packer: string | null, message: Draft | null) => typedError<Inspected, ErrorView>(__TAURI_INVOKE("inspect", { orderId, op, packer, message })),
+	inspectionPhoto: (orderId: number, key: string, upload: PhotoUpload, packer: string | null) => typedError<Inspected, ErrorView>(__TAURI_INVOKE("inspection_photo", { orderId, key, upload, packer })),
 };
 
 /** Events */
@@ -130,6 +138,18 @@ export type Address = {
 	postcode?: string,
 	/**  ISO 3166-1 alpha-2, such as "AZ". */
 	country?: string,
+};
+
+export type Answer = { answer: "yes" } | { answer: "no"; note?: string; 
+/**  For a step that fails as damaged: which units. */
+damaged?: Damaged[] } | 
+/**  A picture in the media store, by its hash. */
+{ answer: "photo"; media: string } | { answer: "note"; text: string };
+
+export type Answered = {
+	answer: Answer,
+	by: string | null,
+	at: string,
 };
 
 export type AppInfo = {
@@ -253,6 +273,12 @@ export type Cursor = {
 	id: number,
 };
 
+/**  Units found damaged at inspection: written off the shelf, since the order needs others. */
+export type Damaged = {
+	sku: string,
+	quantity: number,
+};
+
 export type Dimensions = {
 	length_mm: number,
 	width_mm: number,
@@ -298,7 +324,8 @@ export type Event = {
 	status_to: OrderStatus | null,
 	/**
 	 *  By kind: a note's `text`, a problem's `kind` and `problem`, a shipment's `carrier` and
-	 *  `tracking`, a cancellation's `reason`, an oversell's `sku` and `short`.
+	 *  `tracking`, a cancellation's `reason`, an oversell's `sku` and `short`, an inspection's
+	 *  `outcome`, `attempt`, `packer`, and the `reason` of an override or the `failure` kind.
 	 */
 	detail: { [key in string]: string },
 };
@@ -306,7 +333,9 @@ export type Event = {
 /**  What a timeline entry records. */
 export type EventKind = "created" | "status" | "note" | "problem_opened" | "problem_resolved" | 
 /**  Sold beyond the stock, with the seller's consent or from a marketplace. */
-"oversold";
+"oversold" | 
+/**  An inspection ended: passed, failed or overridden (with the seller's reason). */
+"inspection";
 
 /**
  *  One field that failed validation: which field, why (a stable code), and the values the message
@@ -335,6 +364,47 @@ export type ImportSummary = {
 	dry_run: boolean,
 };
 
+/**  What a packer's step did, and the inspection as it now stands. */
+export type Inspected = {
+	scan: ScanOutcome | null,
+	/**  Set when this step ended the run (passed, failed) or overrode it. */
+	settled: Outcome | null,
+	inspection: Inspection,
+};
+
+/**  An order's inspection as it stands. */
+export type Inspection = {
+	order_id: number,
+	order_status: OrderStatus,
+	/**  None until the first scan or answer starts a run. */
+	run_id: number | null,
+	attempt: number,
+	family: string,
+	packer: string | null,
+	outcome: Outcome,
+	failure: ProblemKind | null,
+	override_reason: string | null,
+	started_at: string | null,
+	finished_at: string | null,
+	lines: LineView[],
+	steps: StepView[],
+	wrong_scans: number,
+	over_scans: number,
+	/**  Every required step is done: "Finish" passes the run. */
+	can_finish: boolean,
+};
+
+/**  One step of a packer's work on an order. */
+export type InspectionOp = 
+/**  What the scanner typed. */
+{ op: "scan"; code: string } | { op: "answer"; key: string; answer: Answer } | 
+/**  Ends a run whose required steps are done, leaving optional ones unanswered. */
+{ op: "finish" } | 
+/**  Starts a new run after a failed one. */
+{ op: "restart" } | 
+/**  Lets the order through without a pass; the reason stays on the timeline. */
+{ op: "override"; reason: string };
+
 export type Line = {
 	position: number,
 	listing_id: number | null,
@@ -342,6 +412,18 @@ export type Line = {
 	title: string,
 	quantity: number,
 	unit_price_minor: number,
+};
+
+/**  An order line as the packing screen shows it. */
+export type LineView = {
+	position: number,
+	sku: string | null,
+	title: string,
+	barcode: string | null,
+	wanted: number,
+	scanned: number,
+	/**  A custom line without a SKU cannot be scanned; the checks cover it. */
+	scannable: boolean,
 };
 
 /**  A stored listing with its completeness. */
@@ -600,6 +682,10 @@ export type OutboxEntry = {
 	sent_at: string | null,
 };
 
+export type Outcome = "open" | "passed" | "failed" | 
+/**  Not passed, let through by the seller with a written reason. */
+"overridden";
+
 /**  A name/value pair: a technical specification or a variant option (size: M). */
 export type Pair = {
 	name: string,
@@ -635,7 +721,9 @@ export type ProblemKind = "out_of_stock" | "delayed" | "wrong_address" | "damage
  *  The marketplace would not take the tracking code: the order stays shipped here and the
  *  seller marks it shipped in the marketplace's own tool (the note holds its reason).
  */
-"tracking_refused";
+"tracking_refused" | 
+/**  Found at inspection: a part, an accessory or a unit of the order is not there to pack. */
+"missing_part";
 
 /**  The profile as the window shows it. */
 export type Profile = {
@@ -700,6 +788,19 @@ export type RuleCount = {
 	rule: string,
 	listings: number,
 };
+
+/**  What one scan did. */
+export type ScanOutcome = 
+/**  Counted toward line `line` (its index), which now has `scanned` of `wanted`. */
+{ kind: "counted"; line: number; scanned: number; wanted: number } | 
+/**  Nothing on this order has that code: the wrong item. */
+{ kind: "wrong_item"; code: string } | 
+/**  The item is on the order, but every line it belongs to is already complete. */
+{ kind: "over_scan"; line: number; wanted: number } | 
+/**  The barcode belongs to several lines still short, of different SKUs. */
+{ kind: "ambiguous"; skus: string[] } | 
+/**  The scan held nothing readable. */
+{ kind: "empty" };
 
 export type Security = 
 /**  TLS from the first byte (port 465). */
@@ -767,6 +868,40 @@ export type StatusCount = {
 	orders: number,
 };
 
+export type Step = {
+	/**  Stable within the template: `vefa inspect --check KEY=yes` names a step by it. */
+	key: string,
+	kind: StepKind,
+	/**  The seller's words. Empty for a shipped step, which the window names in its language. */
+	label?: string,
+	required: boolean,
+	/**
+	 *  The problem a "no" opens on the order. None: the packer puts it right there and then
+	 *  (repacks, adds the invoice) and answers again.
+	 */
+	fails_as?: ProblemKind | null,
+};
+
+export type StepKind = 
+/**  Scan every line item: each code must be on the order, each count must match. */
+"scan" | 
+/**  A yes/no check (not damaged, manual included…). */
+"check" | 
+/**  A photo of the packed parcel, kept with the order. */
+"photo" | 
+/**  A free note. */
+"note";
+
+export type StepState = "pending" | "done" | 
+/**  Answered "no" on a step that opens a problem: the run has failed. */
+"failed";
+
+export type StepView = {
+	step: Step,
+	state: StepState,
+	answered: Answered | null,
+};
+
 /**  What `vefa info` and the settings page show about the store. */
 export type StoreInfo = {
 	location: string,
@@ -821,6 +956,14 @@ export type SyncReport = {
 };
 
 export type SyncStage = "orders" | "open_orders" | "listings" | "reviews" | "sending";
+
+/**  A family's checklist as the window shows and edits it. */
+export type Template = {
+	family: string,
+	steps: Step[],
+	/**  Still the one that ships with the app (never edited, or reset). */
+	shipped?: boolean,
+};
 
 /**  The long texts a rule can require. */
 export type TextField = "usage" | "safety" | "warranty" | "return_policy";

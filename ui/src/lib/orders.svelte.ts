@@ -33,7 +33,7 @@ export const statuses: OrderStatus[] = [
 
 export const channels: OrderChannel[] = ["marketplace", "phone", "shop", "other"];
 
-export const problemKinds: ProblemKind[] = ["out_of_stock", "delayed", "wrong_address", "damaged", "wrong_item", "other"];
+export const problemKinds: ProblemKind[] = ["out_of_stock", "delayed", "wrong_address", "damaged", "wrong_item", "missing_part", "other"];
 
 /** The steps an order in `status` can take, the usual one first (as `orders::status`). */
 export function actionsFor(status: OrderStatus): Action[] {

@@ -62,7 +62,7 @@ export function t(key: MessageKey, params?: Params): string {
   return translate(current, key, params);
 }
 
-function isKey(key: string): key is MessageKey {
+export function isKey(key: string): key is MessageKey {
   return key in en;
 }
 

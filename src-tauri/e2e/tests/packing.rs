@@ -1,0 +1,129 @@
+//! Packing in the real window: a confirmed order waits on the packing screen, a scanner types
+//! its codes without any field being clicked, a wrong item is refused with a red warning, the
+//! right items are counted, the checklist is answered, and the order moves to ready to ship.
+
+use vefa_e2e::{App, Desktop, cli_binary};
+
+fn cli(data: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(cli_binary())
+        .args(["--db", data.join("vefa.sqlite").to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "vefa {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+async fn banner(app: &App) -> (String, String) {
+    let v = app
+        .js("const b = document.querySelector('#packing-banner'); \
+             return b ? [b.dataset.kind, b.textContent] : ['', ''];")
+        .await;
+    (
+        v[0].as_str().unwrap_or_default().to_owned(),
+        v[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scans_typed_by_a_scanner_pack_an_order_and_a_wrong_item_is_refused() {
+    let desktop = Desktop::start();
+    let data = tempfile::tempdir().unwrap();
+    cli(
+        data.path(),
+        &[
+            "profile",
+            "set",
+            "--shop-name",
+            "Mis Evi",
+            "--contact-name",
+            "Aysel",
+            "--email",
+            "aysel@misevi.az",
+            "--languages",
+            "az",
+            "--currency",
+            "AZN",
+        ],
+    );
+    let csv = data.path().join("etsy.csv");
+    std::fs::write(
+        &csv,
+        "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,SKU\n\
+         Mis cezvə,Əl işi,35,AZN,5,CEZVE-1\n\
+         Yun kilim,Əl toxuması,120,AZN,3,KILIM-1\n",
+    )
+    .unwrap();
+    cli(data.path(), &["listings", "import", csv.to_str().unwrap()]);
+    let order = data.path().join("order.json");
+    std::fs::write(
+        &order,
+        r#"{"channel": "phone",
+            "buyer": {"name": "Leyla Məmmədova", "email": "leyla@example.az", "language": "az"},
+            "lines": [{"sku": "CEZVE-1", "quantity": 2}, {"sku": "KILIM-1", "quantity": 1}],
+            "currency": "AZN", "shipping": "7"}"#,
+    )
+    .unwrap();
+    cli(
+        data.path(),
+        &["orders", "add", "--file", order.to_str().unwrap()],
+    );
+    cli(data.path(), &["orders", "confirm", "1", "--no-message"]);
+
+    let app = desktop.launch(data.path()).await;
+    app.click("#nav-packing").await;
+    app.wait("#packing-order[data-order='1'][data-outcome='open']")
+        .await;
+
+    // A yes/no step first: its button keeps the focus, and the scanner's Enter is not a press.
+    app.click("#step-not_damaged-yes").await;
+    app.wait("li[data-step='not_damaged'][data-state='done']")
+        .await;
+
+    // The wrong item: a red warning, nothing counted.
+    app.scan("TEAPOT-9").await;
+    app.wait("#packing-banner[data-kind='error']").await;
+    let (_, text) = banner(&app).await;
+    assert!(text.contains("TEAPOT-9"), "{text}");
+    app.screenshot("packing-wrong-item").await;
+    app.wait("tr[data-sku='CEZVE-1'][data-done='false']").await;
+
+    // The right items, one scan each, in any case.
+    app.scan("CEZVE-1").await;
+    app.wait("#packing-banner[data-kind='ok']").await;
+    app.scan("cezve-1").await;
+    app.wait("tr[data-sku='CEZVE-1'][data-done='true']").await;
+    // One too many is refused as well.
+    app.scan("CEZVE-1").await;
+    app.wait("#packing-banner[data-kind='error']").await;
+    app.scan("KILIM-1").await;
+    app.wait("tr[data-sku='KILIM-1'][data-done='true']").await;
+    app.wait("li[data-step='scan_items'][data-state='done']")
+        .await;
+
+    for step in ["accessories_included", "packaging_fits", "label_matches"] {
+        app.click(&format!("#step-{step}-yes")).await;
+        app.wait(&format!("li[data-step='{step}'][data-state='done']"))
+            .await;
+    }
+    app.screenshot("packing-ready").await;
+    app.click("#packing-finish").await;
+    app.wait("#packing-empty").await;
+    let (kind, text) = banner(&app).await;
+    assert_eq!(kind, "ok", "{text}");
+    assert!(text.contains("#1"), "{text}");
+
+    let shown = cli(data.path(), &["orders", "show", "1", "--json"]);
+    let o: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    assert_eq!(o["status"], "ready_to_ship");
+    let inspection = cli(data.path(), &["inspect", "1", "--json"]);
+    let i: serde_json::Value = serde_json::from_str(&inspection).unwrap();
+    assert_eq!(i["inspection"]["outcome"], "passed");
+    assert_eq!(i["inspection"]["wrong_scans"], 1);
+    assert_eq!(i["inspection"]["over_scans"], 1);
+    app.quit().await;
+}

@@ -1,0 +1,180 @@
+//! The [`Vefa`] facade's inspection methods: the team list, the checklists, and each packer's
+//! scan or answer as one transaction with what its outcome does to the order (the move to
+//! "ready to ship", the problem and its message to the buyer, the write-off).
+
+use chrono::{DateTime, Utc};
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+use specta::Type;
+
+use crate::changes::ChangeKind;
+use crate::error::{Error, Result};
+use crate::inspection::scan::ScanOutcome;
+use crate::inspection::store::{self as runs, Inspection, InspectionOp};
+use crate::inspection::{Outcome, Step, Template, template};
+use crate::messages::outbox::{self, Draft};
+use crate::profile::PhotoUpload;
+use crate::{Vefa, completeness, media, settings};
+
+/// A parcel photo is a phone picture at most.
+pub const MAX_PARCEL_PHOTO_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a packer's step did, and the inspection as it now stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct Inspected {
+    pub scan: Option<ScanOutcome>,
+    /// Set when this step ended the run (passed, failed) or overrode it.
+    pub settled: Option<Outcome>,
+    pub inspection: Inspection,
+}
+
+impl Vefa {
+    pub async fn team(&self) -> Result<Vec<String>> {
+        settings::team(&self.db).await
+    }
+
+    pub async fn save_team(&self, names: &[String]) -> Result<Vec<String>> {
+        let (names, change) =
+            settings::save_team(&self.db, &self.feed, names, self.clock.now()).await?;
+        self.feed.publish(change);
+        Ok(names)
+    }
+
+    /// Every family's checklist (the shipped ones, and the seller's edits over them).
+    pub async fn inspection_templates(&self) -> Result<Vec<Template>> {
+        Ok(template::load_all(&self.db).await?.into_values().collect())
+    }
+
+    /// Replaces a family's checklist. Runs already begun keep the steps they began with.
+    pub async fn save_inspection_template(&self, family: &str, steps: &[Step]) -> Result<Template> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let steps = match template::save(&txn, family, steps, now).await {
+            Ok(s) => s,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Settings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(Template {
+            family: family.to_owned(),
+            steps,
+            shipped: false,
+        })
+    }
+
+    /// Puts a family's checklist back as it shipped (or, for the seller's own family, removes
+    /// it: its orders use the default checklist).
+    pub async fn reset_inspection_template(&self, family: &str) -> Result<()> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        template::reset(&txn, family).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Settings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(())
+    }
+
+    /// An order's inspection: its latest run, or the checklist it would follow.
+    pub async fn inspection(&self, order_id: i32) -> Result<Inspection> {
+        let templates = template::load_all(&self.db).await?;
+        runs::get(&self.db, order_id, &templates).await
+    }
+
+    /// Applies a packer's step to an order's inspection. When it fails the run, `message` (the
+    /// delay apology, edited or not) is queued to the buyer with the problem it opens.
+    pub async fn inspect(
+        &self,
+        order_id: i32,
+        op: &InspectionOp,
+        packer: Option<&str>,
+        message: Option<&Draft>,
+    ) -> Result<Inspected> {
+        let message = message
+            .map(outbox::check)
+            .transpose()
+            .map_err(Error::Validation)?;
+        let team = settings::team(&self.db).await?;
+        let packer = runs::check_packer(&team, packer)?;
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = async {
+            let templates = template::load_all(&txn).await?;
+            let ctx = self.ctx(&rules, now);
+            let applied =
+                runs::apply(&txn, ctx, order_id, op, packer.as_deref(), &templates).await?;
+            let mut rescored = Vec::new();
+            if !applied.touched.is_empty() {
+                // A write-off moved stock: rescore the listings and tell the marketplace.
+                let rules = completeness::rule_sets::load_all(&txn).await?;
+                rescored =
+                    crate::listings::refresh_stock(&txn, &rules, &applied.touched, now).await?;
+                crate::sync::listings::queue_needed(&txn, &rules, &applied.touched, now).await?;
+            }
+            if applied.settled == Some(Outcome::Failed)
+                && let Some(m) = &message
+            {
+                let buyer = crate::orders::store::buyer_of(&txn, order_id).await?;
+                outbox::queue(&txn, Some(order_id), buyer, m, now).await?;
+            }
+            Ok::<_, Error>((applied, rescored))
+        }
+        .await;
+        let (applied, rescored) = match done {
+            Ok(d) => d,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        let announce = applied.settled.is_some() || matches!(op, InspectionOp::Restart);
+        self.finish_inspection(txn, now, order_id, announce, rescored)
+            .await?;
+        Ok(Inspected {
+            scan: applied.scan,
+            settled: applied.settled,
+            inspection: self.inspection(order_id).await?,
+        })
+    }
+
+    /// Stores the packed parcel's photo and answers photo step `key` with it.
+    pub async fn inspection_photo(
+        &self,
+        order_id: i32,
+        key: &str,
+        upload: &PhotoUpload,
+        packer: Option<&str>,
+    ) -> Result<Inspected> {
+        let (bytes, facts) =
+            media::decode_upload(&upload.data_base64, MAX_PARCEL_PHOTO_BYTES, "photo")?;
+        let stored = self
+            .media
+            .put(&self.db, &bytes, &facts, self.clock.now())
+            .await?;
+        let op = InspectionOp::Answer {
+            key: key.to_owned(),
+            answer: crate::inspection::Answer::Photo { media: stored.hash },
+        };
+        self.inspect(order_id, &op, packer, None).await
+    }
+
+    /// Commits a packer's step. A scan that settles nothing is not announced: the packing
+    /// screen has its answer, and the inbox would only reload for it.
+    async fn finish_inspection(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        now: DateTime<Utc>,
+        order_id: i32,
+        announce: bool,
+        rescored: Vec<i32>,
+    ) -> Result<()> {
+        if announce || !rescored.is_empty() {
+            self.commit_orders(txn, now, &[order_id], rescored).await
+        } else {
+            txn.commit().await?;
+            Ok(())
+        }
+    }
+}
