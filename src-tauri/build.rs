@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "get_inspection",
     "inspect",
     "inspection_photo",
+    "print_packing",
+    "inspection_week",
 ];
 
 fn main() {

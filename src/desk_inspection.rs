@@ -9,6 +9,7 @@ use specta::Type;
 
 use crate::changes::ChangeKind;
 use crate::error::{Error, Result};
+use crate::inspection::paperwork::{self, PickList};
 use crate::inspection::scan::ScanOutcome;
 use crate::inspection::store::{self as runs, Inspection, InspectionOp};
 use crate::inspection::{Outcome, Step, Template, template};
@@ -18,6 +19,14 @@ use crate::{Vefa, completeness, media, settings};
 
 /// A parcel photo is a phone picture at most.
 pub const MAX_PARCEL_PHOTO_BYTES: usize = 16 * 1024 * 1024;
+
+/// The batch's paperwork, written as printable pages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct Printed {
+    pub pick_list_file: String,
+    pub slips_file: String,
+    pub pick_list: PickList,
+}
 
 /// What a packer's step did, and the inspection as it now stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -160,6 +169,60 @@ impl Vefa {
         self.inspect(order_id, &op, packer, None).await
     }
 
+    /// The inspection figures of the week holding `day` (this week by default).
+    pub async fn inspection_week(
+        &self,
+        day: Option<chrono::NaiveDate>,
+    ) -> Result<crate::inspection::figures::Week> {
+        let day = day.unwrap_or_else(|| self.clock.now().date_naive());
+        let (from, to) = crate::inspection::figures::week_of(day);
+        crate::inspection::figures::week(&self.db, from, to).await
+    }
+
+    /// The pick list for a batch of orders.
+    pub async fn pick_list(&self, order_ids: &[i32]) -> Result<PickList> {
+        let ids = batch(order_ids)?;
+        paperwork::pick_list(&self.db, &ids).await
+    }
+
+    /// Writes the batch's pick list and packing slips as printable pages into `dir` (by
+    /// default the `print` folder beside the media), and says where.
+    pub async fn print_packing(
+        &self,
+        order_ids: &[i32],
+        dir: Option<&std::path::Path>,
+    ) -> Result<Printed> {
+        let ids = batch(order_ids)?;
+        let list = paperwork::pick_list(&self.db, &ids).await?;
+        let shop = self.seller().await?;
+        let mut orders = Vec::with_capacity(ids.len());
+        for &id in &ids {
+            orders.push(self.order(id).await?);
+        }
+        let dir = match dir {
+            Some(d) => d.to_path_buf(),
+            None => self
+                .media
+                .dir()
+                .parent()
+                .unwrap_or(self.media.dir())
+                .join("print"),
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
+        let stamp = self.clock.now().format("%Y%m%d-%H%M%S");
+        let pick = dir.join(format!("pick-list-{stamp}.html"));
+        let slips = dir.join(format!("packing-slips-{stamp}.html"));
+        std::fs::write(&pick, paperwork::pick_list_html(&list, &shop))
+            .map_err(|e| Error::file(&pick, e))?;
+        std::fs::write(&slips, paperwork::packing_slips_html(&orders, &shop))
+            .map_err(|e| Error::file(&slips, e))?;
+        Ok(Printed {
+            pick_list_file: pick.display().to_string(),
+            slips_file: slips.display().to_string(),
+            pick_list: list,
+        })
+    }
+
     /// Commits a packer's step. A scan that settles nothing is not announced: the packing
     /// screen has its answer, and the inbox would only reload for it.
     async fn finish_inspection(
@@ -177,4 +240,25 @@ impl Vefa {
             Ok(())
         }
     }
+}
+
+/// A batch's order ids, each once, in the order given; at least one, at most a day's packing.
+fn batch(order_ids: &[i32]) -> Result<Vec<i32>> {
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<i32> = order_ids
+        .iter()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    if ids.is_empty() {
+        return Err(Error::Validation(vec![crate::FieldError::new(
+            "orders", "required",
+        )]));
+    }
+    if ids.len() > paperwork::MAX_BATCH {
+        return Err(Error::Validation(vec![
+            crate::FieldError::new("orders", "too_many").with("max", paperwork::MAX_BATCH),
+        ]));
+    }
+    Ok(ids)
 }

@@ -371,7 +371,7 @@ impl Vefa {
     }
 
     /// The seller's name, contacts and languages, without reading the photo file.
-    async fn seller(&self) -> Result<crate::Profile> {
+    pub(crate) async fn seller(&self) -> Result<crate::Profile> {
         crate::profile::get_without_photo(&self.db).await
     }
 

@@ -37,7 +37,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 
 pub use changes::{Actor, Change, ChangeFeed, ChangeKind};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use desk_inspection::Inspected;
+pub use desk_inspection::{Inspected, Printed};
 pub use error::{Error, ErrorView, FieldError, Result};
 use media::MediaStore;
 use notifications::{Notification, Notifier};

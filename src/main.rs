@@ -61,6 +61,8 @@ enum Command {
     },
     /// Check a parcel before the courier: scans, yes/no steps, the run's state.
     Inspect(cli::inspect::InspectArgs),
+    /// Print a batch's pick list and packing slips (HTML pages for the browser to print).
+    Pack(cli::inspect::PackArgs),
     /// Messages to buyers.
     Outbox {
         #[command(subcommand)]
@@ -313,6 +315,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(code);
         }
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
+        Command::Pack(args) => {
+            let code = cli::inspect::pack(&vefa, args).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
         Command::Inspect(args) => {
             let code = cli::inspect::run(&vefa, args).await?;
             vefa.close().await?;

@@ -298,6 +298,7 @@ fn rich(sku: &str) -> ListingInput {
     l.tags = vec!["kilim".into(), "فرش".into(), "a,b".into()];
     l.materials = vec!["yün".into()];
     l.maker = "Ustad Əli".into();
+    l.location = "Rəf B-3 · قفسه ۲".into();
     l.specs = vec![Pair {
         name: "Ölçü".into(),
         value: "120 × 80 cm".into(),

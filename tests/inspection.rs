@@ -477,7 +477,164 @@ async fn variants_sharing_a_barcode_ask_for_the_sku_label(store: TestStore) {
     );
 }
 
+async fn the_pick_list_groups_a_batch_by_location_and_each_slip_speaks_the_buyers_language(
+    store: TestStore,
+) {
+    let v = store.open().await;
+    v.save_profile(&vefa::ProfileInput {
+        shop_name: "Kilim <Evi>".into(),
+        contact_name: "Rəna".into(),
+        phone: String::new(),
+        email: "rena@kilimevi.az".into(),
+        ui_language: vefa::locale::UiLanguage::En,
+        languages: vec!["az".into()],
+        currency: "AZN".into(),
+    })
+    .await
+    .unwrap();
+    let shirts = listing(&v, "clothing", &[("SHIRT-S", "", 9), ("SHIRT-M", "", 9)]).await;
+    let cezve = listing(&v, "default", &[("CEZVE-S", "", 9)]).await;
+    for (id, location) in [(shirts, "A-1"), (cezve, "")] {
+        let mut l = v.listing(id).await.unwrap().input;
+        l.location = location.into();
+        l.title = format!("<b>{}</b> {id}", l.title);
+        v.update_listing(id, &l).await.unwrap();
+    }
+    let a = confirmed(&v, &[("CEZVE-S", 1), ("SHIRT-M", 2)]).await;
+    let mut fa = NewOrder::new(OrderChannel::Phone, "مریم احمدی", "AZN").with_sku("SHIRT-M", 1);
+    fa.buyer.language = Some("fa".into());
+    fa.lines.push(vefa::orders::LineInput {
+        sku: None,
+        title: Some("Hədiyyə qablaşdırması".into()),
+        quantity: 1,
+        unit_price: Some("2".into()),
+    });
+    let b = v.add_order(&fa).await.unwrap().id;
+
+    let list = v.pick_list(&[a, b, a]).await.unwrap();
+    assert_eq!((list.orders, list.units), (2, 5));
+    let order: Vec<(&str, u32)> = list
+        .groups
+        .iter()
+        .map(|g| (g.location.as_str(), g.quantity))
+        .collect();
+    // The located shelf first; the unlocated listing and the custom line after it.
+    assert_eq!(order[0], ("A-1", 3));
+    assert_eq!(list.groups[0].items[0].sku.as_deref(), Some("SHIRT-M"));
+    assert_eq!(list.groups[0].items[0].options, "size: SHIRT-M");
+    assert_eq!(
+        list.groups[0].items[0].orders,
+        vec![(format!("#{a}"), 2), (format!("#{b}"), 1)]
+    );
+    assert!(
+        list.groups
+            .iter()
+            .any(|g| g.listing_id.is_none() && g.title == "Hədiyyə qablaşdırması")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let printed = v.print_packing(&[a, b], Some(dir.path())).await.unwrap();
+    let pick = std::fs::read_to_string(&printed.pick_list_file).unwrap();
+    assert!(pick.contains("Pick list"), "the seller's language");
+    assert!(
+        pick.contains("Kilim &lt;Evi&gt;") && !pick.contains("<b>"),
+        "HTML prints as text"
+    );
+    let slips = std::fs::read_to_string(&printed.slips_file).unwrap();
+    assert_eq!(slips.matches("<section class=\"slip\"").count(), 2);
+    // Each slip in its buyer's language: Azerbaijani (the shop's) and Persian, right to left.
+    assert!(slips.contains("lang=\"az\" dir=\"ltr\"") && slips.contains("Qablaşdırma vərəqi"));
+    assert!(slips.contains("lang=\"fa\" dir=\"rtl\"") && slips.contains("برگهٔ بسته"));
+    assert!(slips.contains("مریم احمدی"));
+
+    let err = v.pick_list(&[]).await.unwrap_err();
+    assert_eq!(err.view().code, "validation");
+    let err = v.pick_list(&[a, 999_999]).await.unwrap_err();
+    assert_eq!(err.view().code, "not_found");
+}
+
+async fn the_weeks_figures_count_by_packer(store: TestStore) {
+    let v = store.open().await;
+    v.save_team(&["Murad".into(), "Aysel".into()])
+        .await
+        .unwrap();
+    listing(&v, "default", &[("CEZVE-S", "", 20)]).await;
+    let pass = |id: i32, who: &'static str| {
+        let v = &v;
+        async move {
+            op(v, id, scan("CEZVE-S"), Some(who)).await.unwrap();
+            for key in REQUIRED_CHECKS {
+                op(v, id, yes(key), Some(who)).await.unwrap();
+            }
+            let r = op(v, id, InspectionOp::Finish, Some(who)).await.unwrap();
+            assert_eq!(r.settled, Some(Outcome::Passed));
+        }
+    };
+    let a = confirmed(&v, &[("CEZVE-S", 1)]).await;
+    op(&v, a, scan("TEAPOT"), Some("Aysel")).await.unwrap();
+    pass(a, "Aysel").await;
+    let b = confirmed(&v, &[("CEZVE-S", 1)]).await;
+    let dented = InspectionOp::Answer {
+        key: "not_damaged".into(),
+        answer: Answer::No {
+            note: String::new(),
+            damaged: vec![],
+        },
+    };
+    op(&v, b, dented, Some("Murad")).await.unwrap();
+    op(&v, b, InspectionOp::Restart, Some("Murad"))
+        .await
+        .unwrap();
+    pass(b, "Murad").await;
+    let c = confirmed(&v, &[("CEZVE-S", 1)]).await;
+    let by_hand = InspectionOp::Override {
+        reason: "Sealed by the maker".into(),
+    };
+    op(&v, c, by_hand, None).await.unwrap();
+    // Still open: not counted.
+    let d = confirmed(&v, &[("CEZVE-S", 2)]).await;
+    op(&v, d, scan("CEZVE-S"), Some("Aysel")).await.unwrap();
+
+    let week = v.inspection_week(None).await.unwrap();
+    let o = &week.overall;
+    assert_eq!(
+        (
+            o.orders_inspected,
+            o.first_runs,
+            o.first_pass,
+            o.wrong_items_caught,
+            o.damages_caught,
+            o.overrides
+        ),
+        (2, 2, 1, 1, 1, 1)
+    );
+    let by: Vec<(Option<&str>, u32, u32, u32, u32)> = week
+        .by_packer
+        .iter()
+        .map(|f| {
+            (
+                f.packer.as_deref(),
+                f.first_runs,
+                f.first_pass,
+                f.wrong_items_caught,
+                f.damages_caught,
+            )
+        })
+        .collect();
+    assert_eq!(
+        by,
+        vec![(Some("Aysel"), 1, 1, 1, 0), (Some("Murad"), 1, 0, 0, 1)]
+    );
+    // Next week starts empty.
+    store.clock.advance(chrono::Duration::days(7));
+    let next = v.inspection_week(None).await.unwrap();
+    assert_eq!(next.overall, vefa::inspection::figures::Figures::default());
+    assert!(next.by_packer.is_empty());
+}
+
 on_both_stores!(
+    the_weeks_figures_count_by_packer,
+    the_pick_list_groups_a_batch_by_location_and_each_slip_speaks_the_buyers_language,
     a_parcel_passes_only_when_every_item_is_scanned_and_checked,
     a_damaged_unit_opens_a_problem_tells_the_buyer_and_is_written_off,
     an_override_needs_a_written_reason_that_stays_on_the_timeline,

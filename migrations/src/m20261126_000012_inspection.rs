@@ -1,5 +1,6 @@
-//! Pre-dispatch inspection (issue 6): the seller's checklist templates, and each order's
-//! inspection runs (what was scanned and answered, by whom, and how it ended).
+//! Pre-dispatch inspection (issue 6): the seller's checklist templates, each order's inspection
+//! runs (what was scanned and answered, by whom, and how it ended), and a listing's stockroom
+//! location for the pick list.
 
 use sea_orm_migration::prelude::*;
 
@@ -37,6 +38,12 @@ enum InspectionRun {
 }
 
 #[derive(DeriveIden)]
+enum Listing {
+    Table,
+    Location,
+}
+
+#[derive(DeriveIden)]
 enum SalesOrder {
     Table,
     Id,
@@ -45,6 +52,20 @@ enum SalesOrder {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Where a listing's goods sit (a bin, a shelf): the pick list is grouped and sorted by it.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Listing::Table)
+                    .add_column(
+                        ColumnDef::new(Listing::Location)
+                            .string_len(64)
+                            .not_null()
+                            .default(""),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -172,6 +193,14 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .drop_table(Table::drop().table(InspectionTemplate::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Listing::Table)
+                    .drop_column(Listing::Location)
+                    .to_owned(),
+            )
             .await
     }
 }

@@ -9,6 +9,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::completeness::Rule;
+use vefa::inspection::figures::Week;
 use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
@@ -19,7 +20,7 @@ use vefa::notifications::Notification;
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::profile::PhotoUpload;
 use vefa::secrets::Keychain;
-use vefa::{ErrorView, Inspected, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
+use vefa::{ErrorView, Inspected, Printed, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;
 use crate::syncer::{EtsyLogin, Marketplaces};
@@ -535,4 +536,29 @@ pub async fn inspection_photo(
         .await?
         .inspection_photo(order_id, &key, &upload, packer.as_deref())
         .await?)
+}
+
+/// The batch's paperwork, written to the app's `print` folder and opened in the system browser,
+/// which prints it (or saves a PDF). `opened` is false when no browser could be started: the
+/// window then shows where the files are.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PrintReply {
+    pub printed: Printed,
+    pub opened: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn print_packing(state: State<'_, AppState>, order_ids: Vec<i32>) -> Reply<PrintReply> {
+    let printed = state.vefa().await?.print_packing(&order_ids, None).await?;
+    let opened = [&printed.pick_list_file, &printed.slips_file]
+        .iter()
+        .all(|f| open::that_detached(f.as_str()).is_ok());
+    Ok(PrintReply { printed, opened })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inspection_week(state: State<'_, AppState>) -> Reply<Week> {
+    Ok(state.vefa().await?.inspection_week(None).await?)
 }

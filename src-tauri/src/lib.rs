@@ -69,6 +69,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::get_inspection,
             commands::inspect,
             commands::inspection_photo,
+            commands::print_packing,
+            commands::inspection_week,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

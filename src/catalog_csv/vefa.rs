@@ -10,7 +10,7 @@ use crate::error::FieldError;
 use crate::listings::{Dimensions, Listing, ListingInput, ListingState, Pair, Variant};
 use crate::money::{format_fixed, format_minor, parse_fixed, parse_minor};
 
-pub const COLUMNS: [&str; 31] = [
+pub const COLUMNS: [&str; 32] = [
     "title",
     "description",
     "category",
@@ -42,6 +42,7 @@ pub const COLUMNS: [&str; 31] = [
     "variants",
     "photos",
     "etsy_listing_id",
+    "location",
 ];
 
 pub fn looks_like(t: &Table) -> bool {
@@ -182,6 +183,7 @@ pub fn to_listing(
     let photos: Vec<String> = c.json("photos");
     let etsy = c.text("etsy_listing_id");
     l.etsy_listing_id = Some(etsy.trim().to_owned()).filter(|s| !s.is_empty());
+    l.location = c.text("location");
     if c.errors.is_empty() {
         Ok((l, photos.iter().map(|p| photo_source(p)).collect()))
     } else {
@@ -231,6 +233,7 @@ pub fn to_row(l: &Listing) -> Vec<String> {
         json(&i.variants),
         json(&i.photos),
         i.etsy_listing_id.clone().unwrap_or_default(),
+        i.location.clone(),
     ]
 }
 

@@ -282,3 +282,34 @@ pub async fn run(vefa: &Vefa, a: InspectArgs) -> Result<ExitCode, Error> {
         ExitCode::SUCCESS
     })
 }
+
+#[derive(Args)]
+pub struct PackArgs {
+    /// The orders packed in this batch.
+    #[arg(required = true)]
+    pub ids: Vec<i32>,
+    /// Where the printable pages go (default: the `print` folder beside the store's media).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print the pick list as JSON instead of the file names.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `vefa pack ID…`: the batch's pick list and packing slips, as printable HTML pages.
+pub async fn pack(vefa: &Vefa, a: PackArgs) -> Result<ExitCode, Error> {
+    let printed = vefa.print_packing(&a.ids, a.out.as_deref()).await?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&printed).unwrap_or_default()
+        );
+    } else {
+        println!(
+            "pick list for {} orders ({} items): {}",
+            printed.pick_list.orders, printed.pick_list.units, printed.pick_list_file
+        );
+        println!("packing slips: {}", printed.slips_file);
+    }
+    Ok(ExitCode::SUCCESS)
+}

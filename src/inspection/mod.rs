@@ -1,8 +1,11 @@
 //! Pre-dispatch inspection (issue 6): checking every parcel before it goes to the courier.
 //! [`scan`] matches what a scanner reads against the order's lines, [`template`] holds the
 //! checklists, [`run`] works out a run's verdict, [`store`] keeps the runs and acts on their
-//! outcome (the gate, problems, write-offs).
+//! outcome (the gate, problems, write-offs), [`paperwork`] prints the batch's pick list and
+//! packing slips, [`figures`] counts the week by packer.
 
+pub mod figures;
+pub mod paperwork;
 pub mod run;
 pub mod scan;
 pub mod store;

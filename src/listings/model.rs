@@ -24,6 +24,8 @@ pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 const MAX_DESCRIPTION_CHARS: usize = 100_000;
 const MAX_TEXT_CHARS: usize = 20_000;
 const MAX_SHORT_CHARS: usize = 200;
+/// A bin or shelf name, as printed on the pick list.
+pub const MAX_LOCATION_CHARS: usize = 64;
 const MAX_SPECS: usize = 100;
 const MAX_VARIANTS: usize = 500;
 const MAX_DAYS: u32 = 365;
@@ -139,6 +141,9 @@ pub struct ListingInput {
     /// Media hashes of the photos, in order.
     pub photos: Vec<String>,
     pub etsy_listing_id: Option<String>,
+    /// Where the goods sit in the stockroom (a bin, a shelf): the pick list is sorted by it.
+    #[serde(default)]
+    pub location: String,
 }
 
 impl ListingInput {
@@ -171,6 +176,7 @@ impl ListingInput {
             variants: vec![Variant::default()],
             photos: vec![],
             etsy_listing_id: None,
+            location: String::new(),
         }
     }
 }
@@ -319,6 +325,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     clean.materials = trim_all(&input.materials);
     clean.price.currency = input.price.currency.trim().to_ascii_uppercase();
     clean.shipping.profile = input.shipping.profile.trim().to_owned();
+    clean.location = input.location.trim().to_owned();
     clean.etsy_listing_id = input
         .etsy_listing_id
         .as_ref()
@@ -338,6 +345,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     );
     c.line("category", &clean.category, MAX_SHORT_CHARS, false);
     c.line("maker", &clean.maker, MAX_SHORT_CHARS, false);
+    c.line("location", &clean.location, MAX_LOCATION_CHARS, false);
     if clean.family.is_empty() {
         c.0.push(FieldError::new("family", "required"));
     }

@@ -344,7 +344,7 @@ fn saved_values(
     clean: &ListingInput,
     facts: &Facts,
     now: DateTime<Utc>,
-) -> [(listing::Column, Value); 31] {
+) -> [(listing::Column, Value); 32] {
     use listing::Column as C;
     let s = &clean.shipping;
     let d = clean.dimensions.as_ref();
@@ -378,6 +378,7 @@ fn saved_values(
         (C::HeightMm, opt_i32(d.map(|d| d.height_mm)).into()),
         (C::State, clean.state.as_str().to_owned().into()),
         (C::EtsyListingId, clean.etsy_listing_id.clone().into()),
+        (C::Location, clean.location.clone().into()),
         (C::Facts, json(facts).into()),
         (C::UpdatedAt, now.into()),
     ]
@@ -518,6 +519,7 @@ fn input_from(
         variants,
         photos,
         etsy_listing_id: row.etsy_listing_id.clone(),
+        location: row.location.clone(),
     })
 }
 

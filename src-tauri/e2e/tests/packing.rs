@@ -1,6 +1,7 @@
 //! Packing in the real window: a confirmed order waits on the packing screen, a scanner types
 //! its codes without any field being clicked, a wrong item is refused with a red warning, the
 //! right items are counted, the checklist is answered, and the order moves to ready to ship.
+//! Before that, the order is picked for today's batch and its pick list and slip are printed.
 
 use vefa_e2e::{App, Desktop, cli_binary};
 
@@ -78,6 +79,25 @@ async fn scans_typed_by_a_scanner_pack_an_order_and_a_wrong_item_is_refused() {
     app.click("#nav-packing").await;
     app.wait("#packing-order[data-order='1'][data-outcome='open']")
         .await;
+
+    // Today's batch: the pick list and the packing slips, written as printable pages.
+    app.click("input[data-pick='1']").await;
+    app.click("#packing-print").await;
+    app.wait("#packing-printed").await;
+    let printed: Vec<_> = std::fs::read_dir(data.path().join("print"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(printed.len(), 2, "{printed:?}");
+    let pick = printed
+        .iter()
+        .find(|p| p.to_string_lossy().contains("pick-list"))
+        .unwrap();
+    let html = std::fs::read_to_string(pick).unwrap();
+    assert!(
+        html.contains("CEZVE-1") && html.contains("KILIM-1"),
+        "{html}"
+    );
 
     // A yes/no step first: its button keeps the focus, and the scanner's Enter is not a press.
     app.click("#step-not_damaged-yes").await;

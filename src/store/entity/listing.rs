@@ -28,6 +28,8 @@ pub struct Model {
     pub price_includes_vat: bool,
     pub shipping_cost_minor: Option<i64>,
     pub shipping_profile: String,
+    /// Where the goods sit in the stockroom (bin, shelf); empty when not set.
+    pub location: String,
     pub processing_min: Option<i32>,
     pub processing_max: Option<i32>,
     pub delivery_min: Option<i32>,

@@ -85,6 +85,8 @@ export const commands = {
 	getInspection: (orderId: number) => typedError<Inspection, ErrorView>(__TAURI_INVOKE("get_inspection", { orderId })),
 	inspect: (orderId: number, op: InspectionOp, packer: string | null, message: Draft | null) => typedError<Inspected, ErrorView>(__TAURI_INVOKE("inspect", { orderId, op, packer, message })),
 	inspectionPhoto: (orderId: number, key: string, upload: PhotoUpload, packer: string | null) => typedError<Inspected, ErrorView>(__TAURI_INVOKE("inspection_photo", { orderId, key, upload, packer })),
+	printPacking: (orderIds: number[]) => typedError<PrintReply, ErrorView>(__TAURI_INVOKE("print_packing", { orderIds })),
+	inspectionWeek: () => typedError<Week, ErrorView>(__TAURI_INVOKE("inspection_week")),
 };
 
 /** Events */
@@ -347,6 +349,22 @@ export type FieldError = {
 	params: { [key in string]: string },
 };
 
+export type Figures = {
+	/**  The packer's name; None for the overall figures and for runs nobody was named on. */
+	packer: string | null,
+	/**  Orders with a run that passed or failed in the week. */
+	orders_inspected: number,
+	/**  First runs (attempt 1) that ended in the week… */
+	first_runs: number,
+	/**  …and those of them that passed. */
+	first_pass: number,
+	/**  Wrong items scanned and refused, and runs failed as a wrong item. */
+	wrong_items_caught: number,
+	/**  Runs failed as damaged. */
+	damages_caught: number,
+	overrides: number,
+};
+
 export type Format = "etsy" | "vefa";
 
 /**  How far an import is, sent as it goes. */
@@ -483,6 +501,8 @@ export type ListingInput = {
 	/**  Media hashes of the photos, in order. */
 	photos: string[],
 	etsy_listing_id: string | null,
+	/**  Where the goods sit in the stockroom (a bin, a shelf): the pick list is sorted by it. */
+	location?: string,
 };
 
 export type ListingPage = {
@@ -705,6 +725,47 @@ export type Photo = {
 export type PhotoUpload = {
 	file_name: string,
 	data_base64: string,
+};
+
+export type PickGroup = {
+	/**  None for items sold outside the catalog (a custom line). */
+	listing_id: number | null,
+	title: string,
+	location: string,
+	quantity: number,
+	items: PickItem[],
+};
+
+export type PickItem = {
+	sku: string | null,
+	/**  The variant's options ("size: M, colour: red"); empty for a listing without any. */
+	options: string,
+	quantity: number,
+	/**  The orders that want it, by number, each with how many. */
+	orders: ([string, number])[],
+};
+
+export type PickList = {
+	orders: number,
+	units: number,
+	groups: PickGroup[],
+};
+
+/**
+ *  The batch's paperwork, written to the app's `print` folder and opened in the system browser,
+ *  which prints it (or saves a PDF). `opened` is false when no browser could be started: the
+ *  window then shows where the files are.
+ */
+export type PrintReply = {
+	printed: Printed,
+	opened: boolean,
+};
+
+/**  The batch's paperwork, written as printable pages. */
+export type Printed = {
+	pick_list_file: string,
+	slips_file: string,
+	pick_list: PickList,
 };
 
 export type Problem = {
@@ -1021,6 +1082,16 @@ export type Waiting = {
 	ship_by: string | null,
 	/**  Since it was placed. */
 	minutes: number,
+};
+
+export type Week = {
+	/**  Monday 00:00 UTC. */
+	from: string,
+	/**  The next Monday (exclusive). */
+	to: string,
+	overall: Figures,
+	/**  The named packers, most orders inspected first. */
+	by_packer: Figures[],
 };
 
 /* Tauri Specta runtime */

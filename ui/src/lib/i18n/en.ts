@@ -587,6 +587,22 @@ export const en = {
   "team.remove": "Remove",
   "team.saved": "Team saved.",
   "errors.field.sku_unknown": "No listing has SKU “{value}”.",
+  "editor.location": "Bin / location",
+  "editor.location_hint": "Where the goods sit in the stockroom; the pick list is sorted by it.",
+  "packweek.title": "Packing this week",
+  "packweek.inspected": "orders checked",
+  "packweek.first_pass": "passed at the first check",
+  "packweek.wrong_items": "wrong items caught",
+  "packweek.damages": "damages caught",
+  "packweek.overrides": "let through unchecked",
+  "packweek.by_packer": "Thank you, team",
+  "packweek.praise": "{count, plural, one {# order checked} other {# orders checked}}, {rate} right first time, {caught} caught before the courier",
+  "packing.pick_all": "Pick all",
+  "packing.pick_none": "Pick none",
+  "packing.pick_one": "Pack {number} in today's batch",
+  "packing.print": "Print pick list and slips ({count})",
+  "packing.printed": "The pick list and the packing slips for {count, plural, one {# order} other {# orders}} are open in your browser: print them from there.",
+  "packing.printed_files": "No browser could be opened. The pages are saved: {pick} and {slips}",
 } as const;
 
 export type MessageKey = keyof typeof en;
