@@ -54,6 +54,17 @@ pub fn bench() -> Result {
         "--",
         "1000000",
     ]))?;
+    // The inspection figures: a scan with its re-evaluation, the pick list of 500 orders
+    // (examples/inspection_bench.rs).
+    run(cargo().args([
+        "run",
+        "-q",
+        "--release",
+        "--example",
+        "inspection_bench",
+        "--",
+        "500",
+    ]))?;
     // The sync figures: a first pull of 10k orders and 5k listings from the sandbox, then nothing new
     // (examples/sync_bench.rs; the sandbox runs as the release `vefa` binary).
     run(cargo().args(["build", "-q", "--release", "--bin", "vefa"]))?;

@@ -145,5 +145,38 @@ async fn scans_typed_by_a_scanner_pack_an_order_and_a_wrong_item_is_refused() {
     assert_eq!(i["inspection"]["outcome"], "passed");
     assert_eq!(i["inspection"]["wrong_scans"], 1);
     assert_eq!(i["inspection"]["over_scans"], 1);
+
+    // The seller adds a step of their own to the default checklist.
+    app.click("#nav-settings").await;
+    app.click("#tab-checklists").await;
+    app.wait("#checklist-shipped").await;
+    app.click("#checklist-add").await;
+    app.click("#checklist-save").await;
+    app.wait("#checklist-status[role='alert']").await;
+    let last = app
+        .js("return document.querySelectorAll('#checklist-steps li').length - 1")
+        .await
+        .as_i64()
+        .unwrap();
+    app.fill(
+        &format!("#checklist-{last}-label"),
+        "Hədiyyə kartı — کارت هدیه",
+    )
+    .await;
+    app.click("#checklist-save").await;
+    app.wait("#checklist-status[role='status']").await;
+    let next = data.path().join("order2.json");
+    std::fs::write(
+        &next,
+        r#"{"channel": "phone", "buyer": {"name": "Murad"},
+            "lines": [{"sku": "KILIM-1", "quantity": 1}], "currency": "AZN"}"#,
+    )
+    .unwrap();
+    cli(
+        data.path(),
+        &["orders", "add", "--file", next.to_str().unwrap()],
+    );
+    let shown = cli(data.path(), &["inspect", "2", "--json"]);
+    assert!(shown.contains("Hədiyyə kartı — کارت هدیه"), "{shown}");
     app.quit().await;
 }
