@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::inspection::paperwork::{self, PickList};
 use crate::inspection::scan::ScanOutcome;
 use crate::inspection::store::{self as runs, Inspection, InspectionOp};
-use crate::inspection::{Outcome, Step, Template, template};
+use crate::inspection::{InspectionError, Outcome, Step, Template, template};
 use crate::messages::outbox::{self, Draft};
 use crate::profile::PhotoUpload;
 use crate::{Vefa, completeness, media, settings};
@@ -97,7 +97,9 @@ impl Vefa {
     }
 
     /// Applies a packer's step to an order's inspection. When it fails the run, `message` (the
-    /// delay apology, edited or not) is queued to the buyer with the problem it opens.
+    /// delay apology, edited or not) is queued to the buyer with the problem it opens. A step
+    /// that meets another one changing the same run (two quick scans, two desks) is applied
+    /// again on the run as the other left it.
     pub async fn inspect(
         &self,
         order_id: i32,
@@ -111,12 +113,32 @@ impl Vefa {
             .map_err(Error::Validation)?;
         let team = settings::team(&self.db).await?;
         let packer = runs::check_packer(&team, packer)?;
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self
+                .inspect_once(order_id, op, packer.as_deref(), message.as_ref())
+                .await
+            {
+                // Each round one of the racing steps wins, so a few desks settle in as many.
+                Err(Error::Inspection(InspectionError::Conflict { .. })) if tries < 20 => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn inspect_once(
+        &self,
+        order_id: i32,
+        op: &InspectionOp,
+        packer: Option<&str>,
+        message: Option<&Draft>,
+    ) -> Result<Inspected> {
         let (txn, rules, now) = self.order_begin(false).await?;
         let done = async {
             let templates = template::load_all(&txn).await?;
             let ctx = self.ctx(&rules, now);
-            let applied =
-                runs::apply(&txn, ctx, order_id, op, packer.as_deref(), &templates).await?;
+            let applied = runs::apply(&txn, ctx, order_id, op, packer, &templates).await?;
             let mut rescored = Vec::new();
             if !applied.touched.is_empty() {
                 // A write-off moved stock: rescore the listings and tell the marketplace.
@@ -126,7 +148,7 @@ impl Vefa {
                 crate::sync::listings::queue_needed(&txn, &rules, &applied.touched, now).await?;
             }
             if applied.settled == Some(Outcome::Failed)
-                && let Some(m) = &message
+                && let Some(m) = message
             {
                 let buyer = crate::orders::store::buyer_of(&txn, order_id).await?;
                 outbox::queue(&txn, Some(order_id), buyer, m, now).await?;

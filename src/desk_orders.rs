@@ -68,13 +68,21 @@ impl Vefa {
     }
 
     /// Starts an order write: its transaction, the completeness rules when stock may move (a
-    /// listing that runs out is rescored), and the moment it happens.
+    /// listing that runs out is rescored), and the moment it happens. On SQLite the transaction
+    /// takes the write lock at once: an order write reads before it writes, and a deferred one
+    /// that another desk's commit overtook between its read and its write could not commit.
     pub(crate) async fn order_begin(
         &self,
         load_rules: bool,
     ) -> Result<(DatabaseTransaction, RuleSets, DateTime<Utc>)> {
         let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let txn = self
+            .db
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
         let rules = if load_rules {
             completeness::rule_sets::load_all(&txn).await?
         } else {

@@ -632,7 +632,23 @@ async fn the_weeks_figures_count_by_packer(store: TestStore) {
     assert!(next.by_packer.is_empty());
 }
 
+async fn quick_scans_at_once_are_all_counted(store: TestStore) {
+    let v = store.open().await;
+    listing(&v, "default", &[("BEAD-1", "", 50)]).await;
+    let id = confirmed(&v, &[("BEAD-1", 8)]).await;
+    // A scanner faster than the store, or two desks at once: no scan is lost, none counts twice.
+    let scans = (0..8).map(|_| op(&v, id, scan("BEAD-1"), None));
+    for r in futures_util::future::join_all(scans).await {
+        assert!(matches!(r.unwrap().scan, Some(ScanOutcome::Counted { .. })));
+    }
+    let i = v.inspection(id).await.unwrap();
+    assert_eq!(i.lines[0].scanned, 8);
+    let r = op(&v, id, scan("BEAD-1"), None).await.unwrap();
+    assert!(matches!(r.scan, Some(ScanOutcome::OverScan { .. })));
+}
+
 on_both_stores!(
+    quick_scans_at_once_are_all_counted,
     the_weeks_figures_count_by_packer,
     the_pick_list_groups_a_batch_by_location_and_each_slip_speaks_the_buyers_language,
     a_parcel_passes_only_when_every_item_is_scanned_and_checked,

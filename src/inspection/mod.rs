@@ -36,6 +36,9 @@ pub enum InspectionError {
     UnknownPacker { name: String },
     #[error("the checklist has no step “{key}”")]
     UnknownStep { key: String },
+    /// Another desk (or another scan) changed the run between this step's read and its write.
+    #[error("order {order}'s inspection changed meanwhile; try again")]
+    Conflict { order: i32 },
     #[error("required steps are still to do: {}", .steps.join(", "))]
     Incomplete { steps: Vec<String> },
     #[error("that answer does not fit step “{key}”, which is a {kind} step")]
@@ -52,13 +55,14 @@ impl InspectionError {
             InspectionError::UnknownStep { .. } => "inspection_step_unknown",
             InspectionError::AnswerUnfit { .. } => "inspection_answer_unfit",
             InspectionError::Incomplete { .. } => "inspection_incomplete",
+            InspectionError::Conflict { .. } => "inspection_conflict",
         }
     }
 
     pub fn params(&self) -> BTreeMap<String, String> {
         let mut p = BTreeMap::new();
         match self {
-            InspectionError::Required { order } => {
+            InspectionError::Required { order } | InspectionError::Conflict { order } => {
                 p.insert("order".into(), order.to_string());
             }
             InspectionError::Decided { order, outcome } => {

@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -554,7 +554,7 @@ async fn start<C: ConnectionTrait>(
     templates: &BTreeMap<String, Template>,
 ) -> Result<inspection_run::Model> {
     let (family, steps) = template::for_families(templates, &p.families);
-    Ok(inspection_run::ActiveModel {
+    let row = inspection_run::ActiveModel {
         order_id: Set(order_id),
         attempt: Set(attempt),
         family: Set(family),
@@ -572,9 +572,24 @@ async fn start<C: ConnectionTrait>(
         updated_at: Set(now),
         finished_at: Set(None),
         ..Default::default()
+    };
+    // Two desks (or two quick scans) may start the same run at once: the second takes the
+    // first one's row instead of failing on the unique attempt.
+    inspection_run::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                inspection_run::Column::OrderId,
+                inspection_run::Column::Attempt,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    match latest(db, order_id).await? {
+        Some(r) if r.attempt == attempt => Ok(r),
+        _ => Err(InspectionError::Conflict { order: order_id }.into()),
     }
-    .insert(db)
-    .await?)
 }
 
 /// Writes a run's changes, guarded by the version read: a second desk that changed the run
@@ -591,10 +606,10 @@ async fn save<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if res.rows_affected != 1 {
-        return Err(Error::Corrupt(format!(
-            "order {}'s inspection changed on another desk meanwhile; try again",
-            row.order_id
-        )));
+        return Err(InspectionError::Conflict {
+            order: row.order_id,
+        }
+        .into());
     }
     Ok(())
 }

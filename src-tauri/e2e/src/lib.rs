@@ -43,6 +43,22 @@ pub fn cli_binary() -> PathBuf {
     cli
 }
 
+/// Runs the `vefa` CLI on the store in `data` (as a script would while the window is open) and
+/// returns what it printed; fails the test when it fails.
+pub fn cli(data: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(cli_binary())
+        .args(["--db", data.join("vefa.sqlite").to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "vefa {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn screenshots_dir() -> PathBuf {
     let dir = std::env::var_os("VEFA_E2E_SCREENSHOTS")
         .map(PathBuf::from)

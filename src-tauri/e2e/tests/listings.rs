@@ -2,7 +2,7 @@
 //! keystroke, a save reaches the table, a CLI import reaches the open table, and the dashboard
 //! sums it all up and links back into the editor; an import in the window reports its rows.
 
-use vefa_e2e::{App, Desktop, cli_binary};
+use vefa_e2e::{App, Desktop, cli};
 
 async fn score(app: &App) -> i64 {
     app.js("return Number(document.querySelector('#completeness-score')?.dataset.score ?? -1)")
@@ -22,16 +22,7 @@ async fn has_unmet(app: &App, rule: &str) -> bool {
 
 /// Imports a CSV file into the store in `data` with the `vefa` CLI, as a script would.
 fn cli_import(data: &std::path::Path, csv: &std::path::Path) {
-    let out = std::process::Command::new(cli_binary())
-        .args(["--db", data.join("vefa.sqlite").to_str().unwrap()])
-        .args(["listings", "import", csv.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "the CLI imported: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    cli(data, &["listings", "import", csv.to_str().unwrap()]);
 }
 
 /// Waits until `check` holds, re-reading the window; the panel updates a moment after typing.

@@ -4,21 +4,7 @@
 //! notification (seen by a real daemon), a click on it opens the order, and confirming it there
 //! sends the buyer's confirmation.
 
-use vefa_e2e::{App, Desktop, SmtpServer, cli_binary};
-
-fn cli(data: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(cli_binary())
-        .args(["--db", data.join("vefa.sqlite").to_str().unwrap()])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "vefa {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use vefa_e2e::{App, Desktop, SmtpServer, cli};
 
 async fn status(app: &App) -> String {
     app.js("return document.querySelector('#order-status')?.dataset.status ?? ''")

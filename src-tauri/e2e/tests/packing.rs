@@ -3,21 +3,7 @@
 //! right items are counted, the checklist is answered, and the order moves to ready to ship.
 //! Before that, the order is picked for today's batch and its pick list and slip are printed.
 
-use vefa_e2e::{App, Desktop, cli_binary};
-
-fn cli(data: &std::path::Path, args: &[&str]) -> String {
-    let out = std::process::Command::new(cli_binary())
-        .args(["--db", data.join("vefa.sqlite").to_str().unwrap()])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "vefa {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use vefa_e2e::{App, Desktop, cli};
 
 async fn banner(app: &App) -> (String, String) {
     let v = app
