@@ -62,7 +62,10 @@ async fn scans_typed_by_a_scanner_pack_an_order_and_a_wrong_item_is_refused() {
     cli(data.path(), &["orders", "confirm", "1", "--no-message"]);
 
     let app = desktop.launch(data.path()).await;
-    app.click("#nav-packing").await;
+    // From the order's page: "Check the parcel" opens it on the packing screen.
+    app.click("#nav-orders").await;
+    app.click("#orders-table tr[data-order='1'] button").await;
+    app.click("#order-inspect").await;
     app.wait("#packing-order[data-order='1'][data-outcome='open']")
         .await;
 

@@ -10,6 +10,14 @@ class Nav {
   /** An order the orders page should open once shown. */
   openOrder = $state<number | null>(null);
 
+  /** An order the packing page should open once shown. */
+  openPacking = $state<number | null>(null);
+
+  packOrder(id: number): void {
+    this.openPacking = id;
+    this.section = "packing";
+  }
+
   showOrder(id: number): void {
     this.openOrder = id;
     this.section = "orders";

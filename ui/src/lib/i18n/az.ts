@@ -626,4 +626,5 @@ export const az: Messages = {
   "checklists.reset_done": "Yoxlama Vefa-nınkına qaytarıldı.",
   "errors.field.not_answerable": "Yalnız bəli/xeyr və ya skan addımı problem aça bilər.",
   "errors.inspection_conflict": "Bu sifarişin yoxlaması eyni anda başqa yerdə dəyişdi; yenidən cəhd edin.",
+  "order.inspect": "Bağlamanı yoxla",
 };

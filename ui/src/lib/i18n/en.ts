@@ -625,6 +625,7 @@ export const en = {
   "checklists.reset_done": "The checklist is back to Vefa's.",
   "errors.field.not_answerable": "Only a yes/no or scan step can open a problem.",
   "errors.inspection_conflict": "This order's inspection changed on another desk at the same moment; try again.",
+  "order.inspect": "Check the parcel",
 } as const;
 
 export type MessageKey = keyof typeof en;

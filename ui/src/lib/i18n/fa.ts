@@ -626,4 +626,5 @@ export const fa: Messages = {
   "checklists.reset_done": "فهرست به نسخهٔ Vefa برگشت.",
   "errors.field.not_answerable": "فقط مرحلهٔ بله/نه یا اسکن می‌تواند مشکل باز کند.",
   "errors.inspection_conflict": "بازرسی این سفارش هم‌زمان جای دیگری تغییر کرد؛ دوباره تلاش کنید.",
+  "order.inspect": "بررسی بسته",
 };

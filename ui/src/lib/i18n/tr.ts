@@ -626,4 +626,5 @@ export const tr: Messages = {
   "checklists.reset_done": "Liste Vefa'nınkine döndü.",
   "errors.field.not_answerable": "Yalnızca evet/hayır ya da okutma adımı sorun açabilir.",
   "errors.inspection_conflict": "Bu siparişin kontrolü aynı anda başka bir yerde değişti; yeniden deneyin.",
+  "order.inspect": "Koliyi kontrol et",
 };
