@@ -149,6 +149,9 @@ pub enum Error {
     #[error("{0}")]
     Inspection(#[from] crate::inspection::InspectionError),
 
+    #[error("{0}")]
+    Loyalty(#[from] crate::loyalty::LoyaltyError),
+
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
     Oversell(Vec<crate::orders::Shortage>),
@@ -180,6 +183,7 @@ impl Error {
             Error::Transition(_) => "order_transition",
             Error::Oversell(_) => "oversell",
             Error::Inspection(e) => e.code(),
+            Error::Loyalty(e) => e.code(),
             Error::Secret(e) => e.code(),
             Error::Marketplace(e) => e.code(),
             Error::Login(_) => "marketplace_login",
@@ -217,6 +221,7 @@ impl Error {
                 params.insert("reason".into(), reason.clone());
             }
             Error::Inspection(e) => params.extend(e.params()),
+            Error::Loyalty(e) => params.extend(e.params()),
             Error::Oversell(lines) => {
                 let skus: Vec<&str> = lines.iter().map(|s| s.sku.as_str()).collect();
                 params.insert("skus".into(), skus.join(", "));

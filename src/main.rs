@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod cli {
     pub mod inspect;
+    pub mod loyalty;
     pub mod orders;
     pub mod outbox;
     pub mod sync;
@@ -61,6 +62,11 @@ enum Command {
     },
     /// Check a parcel before the courier: scans, yes/no steps, the run's state.
     Inspect(cli::inspect::InspectArgs),
+    /// Buyers' loyalty points: balance and tier, the ledger, corrections.
+    Loyalty {
+        #[command(subcommand)]
+        command: cli::loyalty::LoyaltyCommand,
+    },
     /// Print a batch's pick list and packing slips (HTML pages for the browser to print).
     Pack(cli::inspect::PackArgs),
     /// Messages to buyers.
@@ -315,6 +321,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(code);
         }
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
+        Command::Loyalty { command } => {
+            let code = cli::loyalty::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
         Command::Pack(args) => {
             let code = cli::inspect::pack(&vefa, args).await?;
             vefa.close().await?;

@@ -15,6 +15,7 @@ mod m20261124_000009_listing_sync;
 mod m20261124_000010_marketplace_review;
 mod m20261125_000011_marketplace_image;
 mod m20261126_000012_inspection;
+mod m20261127_000013_loyalty;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_marketplace_review::Migration),
             Box::new(m20261125_000011_marketplace_image::Migration),
             Box::new(m20261126_000012_inspection::Migration),
+            Box::new(m20261127_000013_loyalty::Migration),
         ]
     }
 }

@@ -65,6 +65,17 @@ pub fn bench() -> Result {
         "--",
         "500",
     ]))?;
+    // The loyalty figure: a buyer's balance and tier over a 1M-entry ledger
+    // (examples/loyalty_bench.rs).
+    run(cargo().args([
+        "run",
+        "-q",
+        "--release",
+        "--example",
+        "loyalty_bench",
+        "--",
+        "1000000",
+    ]))?;
     // The sync figures: a first pull of 10k orders and 5k listings from the sandbox, then nothing new
     // (examples/sync_bench.rs; the sandbox runs as the release `vefa` binary).
     run(cargo().args(["build", "-q", "--release", "--bin", "vefa"]))?;

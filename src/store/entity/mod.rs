@@ -12,6 +12,7 @@ pub mod listing_photo;
 pub mod listing_score;
 pub mod listing_sync_base;
 pub mod listing_variant;
+pub mod loyalty_entry;
 pub mod marketplace_account;
 pub mod marketplace_image;
 pub mod marketplace_review;

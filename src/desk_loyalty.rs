@@ -1,0 +1,96 @@
+//! The [`Vefa`] facade's loyalty methods: the rules, a buyer's standing and ledger, the
+//! seller's corrections, and expiring idle points. Each write is one transaction.
+
+use crate::changes::ChangeKind;
+use crate::error::{Error, Result};
+use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger};
+use crate::{Vefa, settings};
+
+impl Vefa {
+    pub async fn loyalty_rules(&self) -> Result<LoyaltyRules> {
+        loyalty::rules(&self.db).await
+    }
+
+    pub async fn save_loyalty_rules(&self, rules: &LoyaltyRules) -> Result<LoyaltyRules> {
+        let rules = loyalty::rules::check(rules).map_err(Error::Validation)?;
+        let now = self.clock.now();
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        settings::set_value(&txn, loyalty::rules::SETTINGS_KEY, &rules, now).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Settings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(rules)
+    }
+
+    /// A buyer's balance, twelve-month spend and tier.
+    pub async fn loyalty_standing(&self, customer_id: i32) -> Result<Standing> {
+        let rules = loyalty::rules(&self.db).await?;
+        let currency = self.seller().await?.currency;
+        ledger::standing(&self.db, &rules, customer_id, &currency, self.clock.now()).await
+    }
+
+    /// A buyer's ledger, oldest first.
+    pub async fn loyalty_ledger(&self, customer_id: i32) -> Result<Vec<Entry>> {
+        ledger::entries(&self.db, customer_id).await
+    }
+
+    /// The seller adds (`points` > 0) or takes away (`points` < 0) points by hand, with a reason;
+    /// taking more than the balance holds is refused.
+    pub async fn adjust_points(
+        &self,
+        customer_id: i32,
+        points: i64,
+        reason: &str,
+    ) -> Result<Standing> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        let key = format!("manual:{}", uuid::Uuid::new_v4());
+        let done = if points >= 0 {
+            ledger::credit(
+                &txn,
+                customer_id,
+                points,
+                EntryKind::Manual,
+                reason,
+                &key,
+                now,
+            )
+            .await
+        } else {
+            ledger::take(
+                &txn,
+                customer_id,
+                -points,
+                EntryKind::Manual,
+                reason,
+                &key,
+                now,
+            )
+            .await
+        };
+        if let Err(e) = done {
+            return crate::store::abandon(txn, e).await;
+        }
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Orders, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        self.loyalty_standing(customer_id).await
+    }
+
+    /// Expires the points of buyers idle past the rules' months; returns how many.
+    pub async fn expire_points(&self) -> Result<u32> {
+        let rules = loyalty::rules(&self.db).await?;
+        let (txn, _, now) = self.order_begin(false).await?;
+        let n = match ledger::expire(&txn, &rules, now).await {
+            Ok(n) => n,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        txn.commit().await?;
+        Ok(n)
+    }
+}

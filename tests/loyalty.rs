@@ -1,0 +1,202 @@
+//! Loyalty points on a real store: a delivered order credits its buyer once (however often it
+//! is synced again), the first order brings the welcome bonus, a refund takes the points back
+//! (never below zero), corrections and expiry are ledger entries, and the tier follows the
+//! twelve-month spend.
+
+mod common;
+
+use chrono::Duration;
+use common::{TestStore, scalar};
+use vefa::inspection::InspectionOp;
+use vefa::listings::{ListingInput, Variant};
+use vefa::loyalty::{EntryKind, LoyaltyError};
+use vefa::orders::{Act, NewOrder, OrderChannel, OrderStatus};
+use vefa::{Clock, Error, Vefa};
+
+async fn shop(v: &Vefa) {
+    v.save_profile(&vefa::ProfileInput {
+        shop_name: "Kilim Evi".into(),
+        contact_name: "Rəna".into(),
+        phone: String::new(),
+        email: "rena@kilimevi.az".into(),
+        ui_language: vefa::locale::UiLanguage::Az,
+        languages: vec!["az".into()],
+        currency: "AZN".into(),
+    })
+    .await
+    .unwrap();
+    let mut l = ListingInput::draft("Yun kilim", "AZN");
+    l.price.minor = 12_550;
+    l.variants = vec![Variant {
+        sku: "KILIM-1".into(),
+        quantity: 100,
+        ..Default::default()
+    }];
+    v.create_listing(&l).await.unwrap();
+}
+
+async fn order(v: &Vefa, email: &str, qty: u32) -> i32 {
+    let mut o = NewOrder::new(OrderChannel::Phone, "Leyla", "AZN").with_sku("KILIM-1", qty);
+    o.buyer.email = Some(email.into());
+    v.add_order(&o).await.unwrap().id
+}
+
+async fn deliver(v: &Vefa, id: i32) {
+    v.act_on_order(id, &Act::Confirm).await.unwrap();
+    let through = InspectionOp::Override {
+        reason: "checked at the counter".into(),
+    };
+    v.inspect(id, &through, None, None).await.unwrap();
+    for act in [
+        Act::MarkReady,
+        Act::Ship {
+            carrier: "AzərPoçt".into(),
+            tracking: format!("RR{id}"),
+        },
+        Act::Deliver,
+    ] {
+        v.act_on_order(id, &act).await.unwrap();
+    }
+}
+
+async fn refund(v: &Vefa, id: i32) {
+    for act in [
+        Act::RequestReturn {
+            reason: "too small".into(),
+        },
+        Act::ReceiveReturn { restock: true },
+        Act::Refund,
+    ] {
+        v.act_on_order(id, &act).await.unwrap();
+    }
+}
+
+async fn buyer(v: &Vefa, order: i32) -> i32 {
+    v.order(order).await.unwrap().buyer.id
+}
+
+async fn a_delivered_order_credits_once_and_a_refund_takes_it_back(store: TestStore) {
+    let v = store.open().await;
+    shop(&v).await;
+    let a = order(&v, "leyla@example.az", 2).await;
+    let c = buyer(&v, a).await;
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 0);
+    deliver(&v, a).await;
+    // 2 × 125.50 AZN = 251 whole manats: 251 points, and 50 for a first order.
+    let s = v.loyalty_standing(c).await.unwrap();
+    assert_eq!(s.balance, 301);
+    let kinds: Vec<EntryKind> = v
+        .loyalty_ledger(c)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, [EntryKind::Order, EntryKind::FirstPurchase]);
+
+    // The marketplace says it again (a re-sync): nothing more.
+    let now = store.clock.now();
+    vefa::loyalty::ledger::on_order_moved(
+        v.connection(),
+        a,
+        OrderStatus::Delivered,
+        &vefa::loyalty::LoyaltyRules::default(),
+        "AZN",
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 301);
+
+    // A second order: its points, no second welcome.
+    let b = order(&v, "leyla@example.az", 1).await;
+    deliver(&v, b).await;
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 301 + 125);
+
+    // The seller takes 400 away by hand (a gift given instead): 26 left.
+    v.adjust_points(c, -400, "Gift instead of points")
+        .await
+        .unwrap();
+    // A refund of the first order would take 251, but only 26 are there: never below zero.
+    refund(&v, a).await;
+    let s = v.loyalty_standing(c).await.unwrap();
+    assert_eq!(s.balance, 0);
+    let ledger = v.loyalty_ledger(c).await.unwrap();
+    let reversal = ledger.last().unwrap();
+    assert_eq!((reversal.kind, reversal.points), (EntryKind::Reversal, -26));
+    assert_eq!(reversal.reverses, Some(ledger[0].id));
+    assert_eq!(
+        ledger.iter().map(|e| e.points).sum::<i64>(),
+        s.balance,
+        "the balance is the ledger's sum"
+    );
+    // Refunded once only: the unique source key holds.
+    assert_eq!(
+        scalar(
+            &v,
+            &format!("SELECT COUNT(*) FROM loyalty_entry WHERE source_key = 'reverse:order:{a}'")
+        )
+        .await,
+        1
+    );
+}
+
+async fn taking_more_than_the_balance_is_refused_and_writes_nothing(store: TestStore) {
+    let v = store.open().await;
+    shop(&v).await;
+    let a = order(&v, "murad@example.az", 1).await;
+    let c = buyer(&v, a).await;
+    v.adjust_points(c, 30, "Welcome gift").await.unwrap();
+    let err = v.adjust_points(c, -31, "Too much").await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Loyalty(LoyaltyError::NotEnoughPoints { have: 30, want: 31 })
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.view().code, "loyalty_not_enough_points");
+    let err = v.adjust_points(c, 10, "  ").await.unwrap_err();
+    assert_eq!(err.view().code, "validation");
+    let err = v.adjust_points(999, 10, "nobody").await.unwrap_err();
+    assert_eq!(err.view().code, "not_found");
+    assert_eq!(v.loyalty_ledger(c).await.unwrap().len(), 1);
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 30);
+}
+
+async fn idle_points_expire_once_and_the_tier_follows_the_years_spend(store: TestStore) {
+    let v = store.open().await;
+    shop(&v).await;
+    let a = order(&v, "aysel@example.az", 4).await;
+    let c = buyer(&v, a).await;
+    deliver(&v, a).await;
+    let s = v.loyalty_standing(c).await.unwrap();
+    // 4 × 125.50 = 502 AZN: Silver from 500.
+    assert_eq!(s.spend_12m_minor, 50_200);
+    assert_eq!(s.tier.unwrap().name, "Silver");
+    assert_eq!(s.next_tier.unwrap().name, "Gold");
+    assert_eq!(s.to_next_minor, Some(150_000 - 50_200));
+    assert_eq!(s.balance, 502 + 50);
+
+    // Eleven months on, nothing expires; thirteen, everything does, once.
+    store.clock.advance(Duration::days(335));
+    assert_eq!(v.expire_points().await.unwrap(), 0);
+    store.clock.advance(Duration::days(60));
+    assert_eq!(v.expire_points().await.unwrap(), 1);
+    assert_eq!(v.expire_points().await.unwrap(), 0);
+    let s = v.loyalty_standing(c).await.unwrap();
+    assert_eq!(s.balance, 0);
+    assert_eq!(
+        s.tier.unwrap().name,
+        "Bronze",
+        "last year's spend no longer counts"
+    );
+    let last = v.loyalty_ledger(c).await.unwrap().pop().unwrap();
+    assert_eq!((last.kind, last.points), (EntryKind::Expiry, -552));
+}
+
+on_both_stores!(
+    a_delivered_order_credits_once_and_a_refund_takes_it_back,
+    taking_more_than_the_balance_is_refused_and_writes_nothing,
+    idle_points_expire_once_and_the_tier_follows_the_years_spend,
+);
