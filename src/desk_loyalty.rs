@@ -1,12 +1,26 @@
-//! The [`Vefa`] facade's loyalty methods: the rules, a buyer's standing and ledger, the
-//! seller's corrections, and expiring idle points. Each write is one transaction.
+//! The [`Vefa`] facade's customer and loyalty methods: the buyers list and profile, the rules,
+//! a buyer's standing and ledger, the seller's corrections, and expiring idle points. Each
+//! write is one transaction.
 
 use crate::changes::ChangeKind;
+use crate::customers::{self, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
 use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger};
 use crate::{Vefa, settings};
 
 impl Vefa {
+    /// The newest buyers first, or those matching `search` (name, e-mail or phone).
+    pub async fn customers(&self, search: &str, limit: u32) -> Result<CustomerPage> {
+        let currency = self.seller().await?.currency;
+        customers::list(&self.db, search, limit, &currency).await
+    }
+
+    pub async fn customer(&self, id: i32) -> Result<CustomerProfile> {
+        let rules = loyalty::rules(&self.db).await?;
+        let currency = self.seller().await?.currency;
+        customers::profile(&self.db, id, &rules, &currency, self.clock.now()).await
+    }
+
     pub async fn loyalty_rules(&self) -> Result<LoyaltyRules> {
         loyalty::rules(&self.db).await
     }

@@ -5,6 +5,7 @@ pub mod catalog_csv;
 pub mod changes;
 pub mod clock;
 pub mod completeness;
+pub mod customers;
 mod desk_inspection;
 mod desk_listings;
 mod desk_loyalty;

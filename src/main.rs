@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 
 mod cli {
+    pub mod customers;
     pub mod inspect;
     pub mod loyalty;
     pub mod orders;
@@ -62,6 +63,11 @@ enum Command {
     },
     /// Check a parcel before the courier: scans, yes/no steps, the run's state.
     Inspect(cli::inspect::InspectArgs),
+    /// The buyers: one record each across channels.
+    Customers {
+        #[command(subcommand)]
+        command: cli::customers::CustomersCommand,
+    },
     /// Buyers' loyalty points: balance and tier, the ledger, corrections.
     Loyalty {
         #[command(subcommand)]
@@ -321,6 +327,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             return Ok(code);
         }
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
+        Command::Customers { command } => {
+            let code = cli::customers::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
         Command::Loyalty { command } => {
             let code = cli::loyalty::run(&vefa, command).await?;
             vefa.close().await?;

@@ -332,6 +332,64 @@ async fn cli_orders_add_confirm_ship_and_show() {
         "{text}"
     );
 
+    // Delivered, the buyer earns points: 460.50 whole manats' worth, and the welcome bonus.
+    // (No profile was saved, so the shop's currency is the default EUR: set it first.)
+    let out = vefa_cli(
+        db,
+        &[
+            "profile",
+            "set",
+            "--shop-name",
+            "Kilim Evi",
+            "--contact-name",
+            "Rəna",
+            "--email",
+            "rena@kilimevi.az",
+            "--languages",
+            "az",
+            "--currency",
+            "AZN",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    vefa_cli(db, &["orders", "deliver", "1"]);
+    let out = vefa_cli(db, &["loyalty", "balance", "1", "--json"]);
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s["balance"], 460 + 50, "{s}");
+    let out = vefa_cli(
+        db,
+        &[
+            "loyalty",
+            "adjust",
+            "1",
+            "-10",
+            "--reason",
+            "Gift wrap paid in points",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "customer 1: 500 points"
+    );
+    let out = vefa_cli(
+        db,
+        &["loyalty", "adjust", "1", "-1000", "--reason", "too much"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = vefa_cli(db, &["loyalty", "ledger", "1"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    let out = vefa_cli(db, &["customers", "show", "1", "--json"]);
+    let p: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(p["name"], "Rəna Əliyeva");
+    assert_eq!(p["orders"], 1);
+    let out = vefa_cli(db, &["customers", "list", "--search", "rəna"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Rəna Əliyeva"));
+
     // Two more than the shelf holds: refused with the reason and what to do.
     std::fs::write(
         &file,

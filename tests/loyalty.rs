@@ -195,7 +195,48 @@ async fn idle_points_expire_once_and_the_tier_follows_the_years_spend(store: Tes
     assert_eq!((last.kind, last.points), (EntryKind::Expiry, -552));
 }
 
+async fn a_buyers_profile_sums_their_orders_and_points(store: TestStore) {
+    let v = store.open().await;
+    shop(&v).await;
+    let a = order(&v, "Leyla@Example.az", 2).await;
+    deliver(&v, a).await;
+    let b = order(&v, "leyla@example.az", 1).await;
+    let cancelled = order(&v, "leyla@example.az", 3).await;
+    v.act_on_order(
+        cancelled,
+        &Act::Cancel {
+            reason: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    let other = order(&v, "orxan@example.az", 1).await;
+    let c = buyer(&v, a).await;
+    assert_eq!(buyer(&v, b).await, c, "one record across orders");
+
+    let p = v.customer(c).await.unwrap();
+    assert_eq!(p.orders, 2, "the cancelled order does not count");
+    assert_eq!(p.lifetime_spend_minor, 3 * 12_550);
+    assert_eq!(p.loyalty.balance, 251 + 50);
+    assert_eq!(
+        p.first_purchase_at,
+        Some(v.order(a).await.unwrap().placed_at)
+    );
+    assert_eq!(p.recent_orders.len(), 3);
+    assert_eq!(p.recent_orders[0].id, cancelled, "newest first");
+
+    let all = v.customers("", 50).await.unwrap();
+    assert_eq!(all.rows.len(), 2);
+    assert_eq!(all.rows[0].id, buyer(&v, other).await, "newest buyer first");
+    let found = v.customers("leyla@ex", 50).await.unwrap();
+    assert_eq!(found.rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![c]);
+    assert_eq!(found.rows[0].orders, 2);
+    assert!(v.customers("nobody", 50).await.unwrap().rows.is_empty());
+    assert_eq!(v.customer(9999).await.unwrap_err().view().code, "not_found");
+}
+
 on_both_stores!(
+    a_buyers_profile_sums_their_orders_and_points,
     a_delivered_order_credits_once_and_a_refund_takes_it_back,
     taking_more_than_the_balance_is_refused_and_writes_nothing,
     idle_points_expire_once_and_the_tier_follows_the_years_spend,

@@ -242,12 +242,15 @@ fn id_in(ids: &[i32]) -> SimpleExpr {
 const MAX_LISTED_IDS: u64 = 5000;
 
 /// Buyers whose search tokens start with every word of the search (at most this many words).
-const MAX_SEARCH_WORDS: usize = 6;
+pub(crate) const MAX_SEARCH_WORDS: usize = 6;
 
 /// The buyers matching every word, when few enough to list. Starts from the word with the
 /// fewest buyers ("yılmaz 1234": a thousand Yılmaz, one 1234) and keeps those of its buyers
 /// that match the other words too, instead of intersecting every word's whole set.
-async fn buyers_listed<C: ConnectionTrait>(db: &C, words: &[String]) -> Result<Option<Vec<i32>>> {
+pub(crate) async fn buyers_listed<C: ConnectionTrait>(
+    db: &C,
+    words: &[String],
+) -> Result<Option<Vec<i32>>> {
     let mut rarest: Option<Vec<i32>> = None;
     for w in words {
         let mut one = token_range(w);
