@@ -5,6 +5,7 @@
 use crate::changes::ChangeKind;
 use crate::customers::{self, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
+use crate::loyalty::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger};
 use crate::{Vefa, settings};
 
@@ -94,6 +95,61 @@ impl Vefa {
         txn.commit().await?;
         self.feed.publish(change);
         self.loyalty_standing(customer_id).await
+    }
+
+    /// A coupon the seller makes (for a buyer or anyone).
+    pub async fn create_coupon(&self, input: &CouponInput) -> Result<Coupon> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        match coupons::create(&txn, input, CouponSource::Manual, now).await {
+            Ok(c) => {
+                txn.commit().await?;
+                Ok(c)
+            }
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
+    }
+
+    /// Coupons, newest first: a buyer's, or all.
+    pub async fn coupons(&self, customer_id: Option<i32>) -> Result<Vec<Coupon>> {
+        coupons::list(&self.db, customer_id).await
+    }
+
+    /// The seller marks a coupon used (a sale in the shop, say).
+    pub async fn use_coupon(&self, code: &str) -> Result<Coupon> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        match coupons::redeem(&txn, code, None, now).await {
+            Ok(Ok(c)) => {
+                txn.commit().await?;
+                Ok(c)
+            }
+            Ok(Err(why)) => {
+                let e = loyalty::LoyaltyError::CouponRefused {
+                    code: coupons::normalise(code),
+                    why,
+                };
+                crate::store::abandon(txn, e.into()).await
+            }
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
+    }
+
+    /// Turns a buyer's points into a coupon for them (at the rules' rate).
+    pub async fn coupon_from_points(&self, customer_id: i32, points: i64) -> Result<Coupon> {
+        let rules = loyalty::rules(&self.db).await?;
+        let currency = self.seller().await?.currency;
+        let (txn, _, now) = self.order_begin(false).await?;
+        match coupons::from_points(&txn, &rules, customer_id, points, &currency, now).await {
+            Ok(c) => {
+                let change = self
+                    .feed
+                    .record(&txn, ChangeKind::Orders, vec![], now)
+                    .await?;
+                txn.commit().await?;
+                self.feed.publish(change);
+                Ok(c)
+            }
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
     }
 
     /// Expires the points of buyers idle past the rules' months; returns how many.

@@ -73,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: cli::loyalty::LoyaltyCommand,
     },
+    /// Coupon codes: make, list, use by hand, or turn a buyer's points into one.
+    Coupons {
+        #[command(subcommand)]
+        command: cli::loyalty::CouponsCommand,
+    },
     /// Print a batch's pick list and packing slips (HTML pages for the browser to print).
     Pack(cli::inspect::PackArgs),
     /// Messages to buyers.
@@ -329,6 +334,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
         Command::Customers { command } => {
             let code = cli::customers::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Coupons { command } => {
+            let code = cli::loyalty::coupons(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }

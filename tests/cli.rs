@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261127_000013_loyalty");
+    assert_eq!(info["schema_version"], "m20261128_000014_coupons");
 }
 
 #[tokio::test]
@@ -389,6 +389,32 @@ async fn cli_orders_add_confirm_ship_and_show() {
     assert_eq!(p["orders"], 1);
     let out = vefa_cli(db, &["customers", "list", "--search", "rəna"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("Rəna Əliyeva"));
+    // 500 points make a 5-manat coupon for her; a 10 % code for anyone, twice.
+    let out = vefa_cli(db, &["coupons", "from-points", "1", "500"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("5.00 AZN off, used 0 of 1") && text.contains("for customer 1"),
+        "{text}"
+    );
+    let out = vefa_cli(
+        db,
+        &[
+            "coupons",
+            "create",
+            "--percent",
+            "10",
+            "--uses",
+            "2",
+            "--json",
+        ],
+    );
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let code = c["code"].as_str().unwrap().to_owned();
+    assert_eq!(c["value"]["percent_bp"], 1000);
+    let out = vefa_cli(db, &["coupons", "use", &code.to_lowercase()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("used 1 of 2"));
+    let out = vefa_cli(db, &["coupons", "list"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
 
     // Two more than the shelf holds: refused with the reason and what to do.
     std::fs::write(

@@ -235,7 +235,169 @@ async fn a_buyers_profile_sums_their_orders_and_points(store: TestStore) {
     assert_eq!(v.customer(9999).await.unwrap_err().view().code, "not_found");
 }
 
+fn marketplace(receipt: &str, buyer: &str, code: &str) -> NewOrder {
+    let mut o = NewOrder::new(OrderChannel::Marketplace, "Ayşe", "AZN").with_sku("KILIM-1", 1);
+    o.marketplace = Some("etsy".into());
+    o.marketplace_order_id = Some(receipt.into());
+    o.buyer.marketplace_buyer_id = Some(buyer.into());
+    o.buyer.email = Some(format!("{buyer}@example.com.tr"));
+    o.coupon_code = Some(code.into());
+    o
+}
+
+fn timeline_says(o: &vefa::orders::Order, text: &str) -> bool {
+    o.timeline
+        .iter()
+        .any(|e| e.detail.get("text").is_some_and(|t| t.contains(text)))
+}
+
+async fn a_coupon_is_used_once_per_order_and_never_past_its_limit(store: TestStore) {
+    use vefa::loyalty::coupons::{CouponInput, CouponValue};
+    let v = store.open().await;
+    shop(&v).await;
+    let single = v
+        .create_coupon(&CouponInput {
+            value: CouponValue::Percent { percent_bp: 500 },
+            customer_id: None,
+            max_uses: Some(1),
+            expires_at: None,
+            note: "5 % off, once".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(single.code.len(), 14);
+    let lower = single.code.to_lowercase();
+
+    // The order arrives with the code (in any case): one use. Synced again: still one.
+    let page = [marketplace("900001", "b1", &lower)];
+    let first = v.add_order(&page[0]).await.unwrap().id;
+    v.add_order(&page[0]).await.unwrap();
+    let c = v.coupons(None).await.unwrap().pop().unwrap();
+    assert_eq!(c.uses, 1);
+    assert!(timeline_says(&v.order(first).await.unwrap(), "used"));
+
+    // A second order with the same single-use code: the order is taken, the use is not.
+    let second = v
+        .add_order(&marketplace("900002", "b2", &single.code))
+        .await
+        .unwrap()
+        .id;
+    assert!(timeline_says(
+        &v.order(second).await.unwrap(),
+        "not counted: used up"
+    ));
+    assert_eq!(v.coupons(None).await.unwrap()[0].uses, 1);
+    // By hand too.
+    let err = v.use_coupon(&single.code).await.unwrap_err();
+    assert_eq!(err.view().code, "coupon_refused");
+    assert_eq!(err.view().params["why"], "used_up");
+
+    // A coupon tied to one buyer is not another's; an expired one is nobody's.
+    let b1 = buyer(&v, first).await;
+    let theirs = v
+        .create_coupon(&CouponInput {
+            value: CouponValue::Amount {
+                minor: 1_000,
+                currency: "AZN".into(),
+            },
+            customer_id: Some(b1),
+            max_uses: None,
+            expires_at: Some(store.clock.now() + Duration::days(30)),
+            note: String::new(),
+        })
+        .await
+        .unwrap();
+    let stranger = v
+        .add_order(&marketplace("900003", "b3", &theirs.code))
+        .await
+        .unwrap()
+        .id;
+    assert!(timeline_says(
+        &v.order(stranger).await.unwrap(),
+        "not theirs"
+    ));
+    let own = v
+        .add_order(&marketplace("900004", "b1", &theirs.code))
+        .await
+        .unwrap()
+        .id;
+    assert!(timeline_says(&v.order(own).await.unwrap(), "used"));
+    store.clock.advance(Duration::days(31));
+    let late = v
+        .add_order(&marketplace("900005", "b1", &theirs.code))
+        .await
+        .unwrap()
+        .id;
+    assert!(timeline_says(&v.order(late).await.unwrap(), "expired"));
+    let unknown = v
+        .add_order(&marketplace("900006", "b1", "NOPE-NOPE-NOPE"))
+        .await
+        .unwrap()
+        .id;
+    assert!(timeline_says(
+        &v.order(unknown).await.unwrap(),
+        "not counted: unknown"
+    ));
+    assert_eq!(
+        scalar(&v, "SELECT COUNT(*) FROM coupon_use").await,
+        2,
+        "one use each for the two orders that could use them"
+    );
+
+    // Bad coupons are refused field by field.
+    let err = v
+        .create_coupon(&CouponInput {
+            value: CouponValue::Percent { percent_bp: 0 },
+            customer_id: None,
+            max_uses: Some(0),
+            expires_at: Some(store.clock.now() - Duration::days(1)),
+            note: String::new(),
+        })
+        .await
+        .unwrap_err();
+    let Error::Validation(fields) = err else {
+        panic!("{err:?}")
+    };
+    let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(names, ["value.percent_bp", "max_uses", "expires_at"]);
+}
+
+async fn points_turn_into_a_coupon_for_the_buyer(store: TestStore) {
+    use vefa::loyalty::coupons::CouponValue;
+    let v = store.open().await;
+    shop(&v).await;
+    let a = order(&v, "aysel@example.az", 2).await;
+    deliver(&v, a).await;
+    let c = buyer(&v, a).await;
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 301);
+    // 100 points a manat: 250 points make a 2-manat coupon and spend 200 of them.
+    let coupon = v.coupon_from_points(c, 250).await.unwrap();
+    assert_eq!(
+        coupon.value,
+        CouponValue::Amount {
+            minor: 200,
+            currency: "AZN".into()
+        }
+    );
+    assert_eq!((coupon.customer_id, coupon.max_uses), (Some(c), Some(1)));
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 101);
+    let last = v.loyalty_ledger(c).await.unwrap().pop().unwrap();
+    assert_eq!((last.kind, last.points), (EntryKind::Redemption, -200));
+    assert_eq!(last.source_key, format!("coupon:{}", coupon.code));
+    let err = v.coupon_from_points(c, 200).await.unwrap_err();
+    assert_eq!(err.view().code, "loyalty_not_enough_points");
+    assert_eq!(
+        v.coupons(Some(c)).await.unwrap().len(),
+        1,
+        "nothing half-made"
+    );
+    let err = v.coupon_from_points(c, 99).await.unwrap_err();
+    assert_eq!(err.view().code, "validation");
+}
+
 on_both_stores!(
+    a_coupon_is_used_once_per_order_and_never_past_its_limit,
+    points_turn_into_a_coupon_for_the_buyer,
     a_buyers_profile_sums_their_orders_and_points,
     a_delivered_order_credits_once_and_a_refund_takes_it_back,
     taking_more_than_the_balance_is_refused_and_writes_nothing,

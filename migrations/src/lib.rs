@@ -16,6 +16,7 @@ mod m20261124_000010_marketplace_review;
 mod m20261125_000011_marketplace_image;
 mod m20261126_000012_inspection;
 mod m20261127_000013_loyalty;
+mod m20261128_000014_coupons;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000011_marketplace_image::Migration),
             Box::new(m20261126_000012_inspection::Migration),
             Box::new(m20261127_000013_loyalty::Migration),
+            Box::new(m20261128_000014_coupons::Migration),
         ]
     }
 }

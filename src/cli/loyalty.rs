@@ -1,9 +1,10 @@
 //! `vefa loyalty …`: a buyer's points balance and tier, their ledger, the seller's corrections,
-//! and expiring idle points.
+//! and expiring idle points; `vefa coupons …`: coupon codes.
 
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use vefa::loyalty::coupons::{Coupon, CouponInput, CouponValue};
 use vefa::money::format_minor;
 use vefa::{Error, Vefa};
 
@@ -94,6 +95,145 @@ pub async fn run(vefa: &Vefa, command: LoyaltyCommand) -> Result<ExitCode, Error
         LoyaltyCommand::Expire => {
             let n = vefa.expire_points().await?;
             println!("points expired for {n} buyers");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum CouponsCommand {
+    /// Make a coupon: --percent 5 or --amount 10.00 (in the shop's currency).
+    Create {
+        #[arg(long, conflicts_with = "amount", required_unless_present = "amount")]
+        percent: Option<String>,
+        #[arg(long)]
+        amount: Option<String>,
+        /// Only this buyer may use it.
+        #[arg(long)]
+        customer: Option<i32>,
+        /// How many times it may be used (default once).
+        #[arg(long, default_value_t = 1, conflicts_with = "unlimited")]
+        uses: u32,
+        #[arg(long)]
+        unlimited: bool,
+        /// Valid for this many days (default: no expiry).
+        #[arg(long)]
+        days: Option<u32>,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Coupons, newest first.
+    List {
+        #[arg(long)]
+        customer: Option<i32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a coupon used by hand (a sale in the shop).
+    Use { code: String },
+    /// Turn a buyer's points into a coupon for them.
+    FromPoints { customer: i32, points: i64 },
+}
+
+fn describe(c: &Coupon) -> String {
+    let value = match &c.value {
+        CouponValue::Percent { percent_bp } => {
+            format!(
+                "{} % off",
+                vefa::money::format_fixed(i64::from(*percent_bp), 2)
+            )
+        }
+        CouponValue::Amount { minor, currency } => {
+            format!("{} {currency} off", format_minor(*minor, currency))
+        }
+    };
+    let uses = match c.max_uses {
+        Some(max) => format!("used {} of {max}", c.uses),
+        None => format!("used {} times", c.uses),
+    };
+    let until = c
+        .expires_at
+        .map(|at| format!(", until {}", at.format("%Y-%m-%d")))
+        .unwrap_or_default();
+    let whose = c
+        .customer_id
+        .map(|id| format!(", for customer {id}"))
+        .unwrap_or_default();
+    format!("{}  {value}, {uses}{until}{whose}", c.code)
+}
+
+pub async fn coupons(vefa: &Vefa, command: CouponsCommand) -> Result<ExitCode, Error> {
+    match command {
+        CouponsCommand::Create {
+            percent,
+            amount,
+            customer,
+            uses,
+            unlimited,
+            days,
+            note,
+            json,
+        } => {
+            let currency = vefa.profile().await?.currency;
+            let value = match (percent, amount) {
+                (Some(p), _) => CouponValue::Percent {
+                    percent_bp: vefa::money::parse_fixed(&p, 2, "percent")
+                        .map_err(|e| Error::Validation(vec![e]))
+                        .and_then(|bp| {
+                            u32::try_from(bp).map_err(|_| {
+                                Error::Validation(vec![vefa::FieldError::new(
+                                    "percent",
+                                    "out_of_range",
+                                )])
+                            })
+                        })?,
+                },
+                (None, Some(a)) => CouponValue::Amount {
+                    minor: vefa::money::parse_minor(&a, &currency, "amount")
+                        .map_err(|e| Error::Validation(vec![e]))?,
+                    currency,
+                },
+                (None, None) => unreachable!("clap asks for one"),
+            };
+            let now = chrono::Utc::now();
+            let c = vefa
+                .create_coupon(&CouponInput {
+                    value,
+                    customer_id: customer,
+                    max_uses: (!unlimited).then_some(uses),
+                    expires_at: days.map(|d| now + chrono::Duration::days(i64::from(d))),
+                    note,
+                })
+                .await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&c).unwrap_or_default());
+            } else {
+                println!("{}", describe(&c));
+            }
+        }
+        CouponsCommand::List { customer, json } => {
+            let list = vefa.coupons(customer).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
+            } else {
+                for c in &list {
+                    println!("{}", describe(c));
+                }
+            }
+        }
+        CouponsCommand::Use { code } => {
+            println!("{}", describe(&vefa.use_coupon(&code).await?));
+        }
+        CouponsCommand::FromPoints { customer, points } => {
+            println!(
+                "{}",
+                describe(&vefa.coupon_from_points(customer, points).await?)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

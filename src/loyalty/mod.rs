@@ -1,6 +1,8 @@
-//! Loyalty (issue 7, begun): the seller's rules ([`rules`]) and each buyer's points ledger
-//! ([`ledger`]), credited as orders are delivered and reversed when they are refunded.
+//! Loyalty (issue 7, begun): the seller's rules ([`rules`]), each buyer's points ledger
+//! ([`ledger`]), credited as orders are delivered and reversed when they are refunded, and
+//! coupon codes ([`coupons`]), used when an order arrives carrying one.
 
+pub mod coupons;
 pub mod ledger;
 pub mod rules;
 
@@ -37,12 +39,15 @@ pub async fn order_moved<C: sea_orm::ConnectionTrait>(
 pub enum LoyaltyError {
     #[error("not enough points: the buyer has {have}, {want} were asked for")]
     NotEnoughPoints { have: i64, want: i64 },
+    #[error("coupon {code} cannot be used: {}", .why.as_str().replace('_', " "))]
+    CouponRefused { code: String, why: coupons::Refusal },
 }
 
 impl LoyaltyError {
     pub fn code(&self) -> &'static str {
         match self {
             LoyaltyError::NotEnoughPoints { .. } => "loyalty_not_enough_points",
+            LoyaltyError::CouponRefused { .. } => "coupon_refused",
         }
     }
 
@@ -52,6 +57,10 @@ impl LoyaltyError {
             LoyaltyError::NotEnoughPoints { have, want } => {
                 p.insert("have".into(), have.to_string());
                 p.insert("want".into(), want.to_string());
+            }
+            LoyaltyError::CouponRefused { code, why } => {
+                p.insert("code".into(), code.clone());
+                p.insert("why".into(), why.as_str().into());
             }
         }
         p

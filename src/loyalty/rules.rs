@@ -37,6 +37,10 @@ pub struct LoyaltyRules {
     pub warn_days_before: u32,
     /// Lowest first.
     pub tiers: Vec<Tier>,
+    /// Points a buyer turns into one whole unit of the currency off, as a coupon.
+    pub points_per_coupon_unit: u32,
+    /// How long a coupon made of points stays valid.
+    pub coupon_valid_days: u32,
 }
 
 impl Default for LoyaltyRules {
@@ -58,6 +62,8 @@ impl Default for LoyaltyRules {
                 tier("Silver", 50_000, "free gift wrapping"),
                 tier("Gold", 150_000, "free shipping"),
             ],
+            points_per_coupon_unit: 100,
+            coupon_valid_days: 180,
         }
     }
 }
@@ -73,6 +79,7 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
         ("apology_points", r.apology_points, MAX_POINTS),
         ("expire_after_months", r.expire_after_months, 120),
         ("warn_days_before", r.warn_days_before, 365),
+        ("coupon_valid_days", r.coupon_valid_days, 3650),
     ] {
         if v > max {
             e.push(
@@ -81,6 +88,13 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
                     .with("max", max),
             );
         }
+    }
+    if !(1..=MAX_POINTS).contains(&r.points_per_coupon_unit) {
+        e.push(
+            FieldError::new("points_per_coupon_unit", "out_of_range")
+                .with("min", 1)
+                .with("max", MAX_POINTS),
+        );
     }
     if r.tiers.len() > 10 {
         e.push(FieldError::new("tiers", "too_many").with("max", 10));

@@ -395,6 +395,9 @@ pub async fn add<C: ConnectionTrait>(
     bump(db, OrderStatus::New, 1).await?;
 
     let mut touched = take_stock(db, ctx, id, &r.lines).await?;
+    if let Some(code) = &r.order.coupon_code {
+        use_coupon(db, ctx, id, code).await?;
+    }
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
@@ -528,11 +531,36 @@ pub async fn add_marketplace_page<C: ConnectionTrait>(
     let mut touched = Vec::new();
     for ((_, id), (_, r)) in out.added.iter().zip(&ready_ones) {
         touched.extend(take_stock(db, ctx, *id, &r.lines).await?);
+        if let Some(code) = &r.order.coupon_code {
+            use_coupon(db, ctx, *id, code).await?;
+        }
     }
     touched.sort_unstable();
     touched.dedup();
     out.rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
     Ok(out)
+}
+
+/// Records the use of the coupon an order arrived with. A code the shop does not know, or one
+/// expired, used up or another buyer's, does not refuse the order (the buyer has paid): the
+/// timeline says why it was not counted.
+async fn use_coupon<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, code: &str) -> Result<()> {
+    let mut d = BTreeMap::new();
+    d.insert("coupon".to_owned(), code.to_owned());
+    match crate::loyalty::coupons::redeem(db, code, Some(id), ctx.now).await? {
+        Ok(_) => d.insert("text".to_owned(), format!("Coupon {code} used")),
+        Err(why) => {
+            d.insert("refused".to_owned(), why.as_str().to_owned());
+            d.insert(
+                "text".to_owned(),
+                format!(
+                    "Coupon {code} not counted: {}",
+                    why.as_str().replace('_', " ")
+                ),
+            )
+        }
+    };
+    event(db, ctx, id, EventKind::Note, None, None, d).await
 }
 
 /// Moves an order: checks the move against the status machine, records it on the timeline, and

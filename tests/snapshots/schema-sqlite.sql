@@ -19,6 +19,8 @@ CREATE INDEX "idx_sales_order_placed" ON "sales_order" ("placed_at");
 CREATE INDEX "idx_sales_order_status_placed" ON "sales_order" ("status", "placed_at");
 CREATE INDEX "idx_stock_movement_listing" ON "stock_movement" ("listing_id");
 CREATE INDEX "idx_stock_movement_sku" ON "stock_movement" ("sku");
+CREATE INDEX "ix_coupon_customer" ON "coupon" ("customer_id");
+CREATE INDEX "ix_coupon_use_code" ON "coupon_use" ("code");
 CREATE INDEX "ix_inspection_run_finished" ON "inspection_run" ("finished_at");
 CREATE INDEX "ix_loyalty_entry_customer" ON "loyalty_entry" ("customer_id", "at", "points");
 CREATE INDEX "ix_marketplace_image_listing" ON "marketplace_image" ("listing_id");
@@ -30,6 +32,8 @@ CREATE UNIQUE INDEX "ux_marketplace_account_shop" ON "marketplace_account" ("mar
 CREATE UNIQUE INDEX "ux_marketplace_review_key" ON "marketplace_review" ("account_id", "review_key");
 CREATE TABLE "change_log" ( "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "kind" varchar(32) NOT NULL, "ids" text NOT NULL, "origin" varchar(36) NOT NULL, "actor" varchar(16) NOT NULL, "at" timestamp_with_timezone_text NOT NULL );
 CREATE TABLE "completeness_rule" ( "family" varchar(32) NOT NULL, "rule_id" varchar(48) NOT NULL, "position" integer NOT NULL, "required" boolean NOT NULL, "weight" integer NOT NULL, "check_json" text NOT NULL, PRIMARY KEY ("family", "rule_id") );
+CREATE TABLE "coupon" ( "code" varchar(24) NOT NULL PRIMARY KEY, "kind" varchar(8) NOT NULL, "value" integer NOT NULL, "currency" varchar(3) NULL, "customer_id" integer NULL, "max_uses" integer NULL, "uses" integer NOT NULL DEFAULT 0, "expires_at" timestamp_with_timezone_text NULL, "source" varchar(16) NOT NULL, "note" text NOT NULL, "created_at" timestamp_with_timezone_text NOT NULL, FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE RESTRICT );
+CREATE TABLE "coupon_use" ( "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "code" varchar(24) NOT NULL, "order_id" integer NULL, "source_key" varchar(96) NOT NULL UNIQUE, "at" timestamp_with_timezone_text NOT NULL, FOREIGN KEY ("code") REFERENCES "coupon" ("code") ON DELETE CASCADE, FOREIGN KEY ("order_id") REFERENCES "sales_order" ("id") ON DELETE SET NULL );
 CREATE TABLE "customer" ( "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" text NOT NULL, "email" text NULL, "phone" text NULL, "marketplace" varchar(16) NULL, "marketplace_buyer_id" varchar(64) NULL, "language" varchar(8) NOT NULL, "notes" text NOT NULL, "created_at" timestamp_with_timezone_text NOT NULL, "updated_at" timestamp_with_timezone_text NOT NULL );
 CREATE TABLE "customer_token" ( "token" text NOT NULL, "customer_id" integer NOT NULL, PRIMARY KEY ("token", "customer_id"), FOREIGN KEY ("customer_id") REFERENCES "customer" ("id") ON DELETE CASCADE );
 CREATE TABLE "inspection_run" ( "id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "order_id" integer NOT NULL, "attempt" integer NOT NULL, "family" varchar(32) NOT NULL, "packer" varchar(64) NULL, "steps" text NOT NULL, "answers" text NOT NULL, "counts" text NOT NULL, "wrong_scans" integer NOT NULL DEFAULT 0, "over_scans" integer NOT NULL DEFAULT 0, "outcome" varchar(16) NOT NULL, "failure" varchar(32) NULL, "override_reason" text NULL, "version" integer NOT NULL DEFAULT 0, "started_at" timestamp_with_timezone_text NOT NULL, "updated_at" timestamp_with_timezone_text NOT NULL, "finished_at" timestamp_with_timezone_text NULL, FOREIGN KEY ("order_id") REFERENCES "sales_order" ("id") ON DELETE CASCADE );

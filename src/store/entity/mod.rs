@@ -2,6 +2,8 @@
 
 pub mod change_log;
 pub mod completeness_rule;
+pub mod coupon;
+pub mod coupon_use;
 pub mod customer;
 pub mod customer_token;
 pub mod inspection_run;
