@@ -182,10 +182,26 @@ async fn insert<C: ConnectionTrait>(
     Ok(id)
 }
 
-fn check_reason(reason: &str) -> Result<String> {
+/// Checks a credit's or debit's points (above zero) and reason (one line, given), then holds
+/// the buyer's row for the transaction; returns the cleaned reason.
+async fn begin_entry<C: ConnectionTrait>(
+    db: &C,
+    customer_id: i32,
+    points: i64,
+    reason: &str,
+) -> Result<String> {
     let mut e = crate::orders::input::Errors::default();
-    let r = e.line("reason", reason, 200, true);
-    e.finish(r).map_err(Error::Validation)
+    if points <= 0 {
+        e.push(
+            FieldError::new("points", "out_of_range")
+                .with("min", 1)
+                .with("max", i64::MAX),
+        );
+    }
+    let reason = e.line("reason", reason, 200, true);
+    let reason = e.finish(reason).map_err(Error::Validation)?;
+    hold(db, customer_id).await?;
+    Ok(reason)
 }
 
 /// Credits `points` (above zero) once for `source_key`; `None` when that source was credited
@@ -199,15 +215,7 @@ pub async fn credit<C: ConnectionTrait>(
     source_key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>> {
-    if points <= 0 {
-        return Err(Error::Validation(vec![
-            FieldError::new("points", "out_of_range")
-                .with("min", 1)
-                .with("max", i64::MAX),
-        ]));
-    }
-    let reason = check_reason(reason)?;
-    hold(db, customer_id).await?;
+    let reason = begin_entry(db, customer_id, points, reason).await?;
     insert(
         db,
         customer_id,
@@ -232,15 +240,7 @@ pub async fn take<C: ConnectionTrait>(
     source_key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<i32>> {
-    if points <= 0 {
-        return Err(Error::Validation(vec![
-            FieldError::new("points", "out_of_range")
-                .with("min", 1)
-                .with("max", i64::MAX),
-        ]));
-    }
-    let reason = check_reason(reason)?;
-    hold(db, customer_id).await?;
+    let reason = begin_entry(db, customer_id, points, reason).await?;
     let have = balance(db, customer_id).await?;
     if have < points {
         return Err(LoyaltyError::NotEnoughPoints { have, want: points }.into());
