@@ -53,6 +53,10 @@ const COMMANDS: &[&str] = &[
     "inspection_photo",
     "print_packing",
     "inspection_week",
+    "list_customers",
+    "get_customer",
+    "adjust_points",
+    "coupon_from_points",
 ];
 
 fn main() {

@@ -9,12 +9,15 @@ use tauri::State;
 use tauri::ipc::Channel;
 use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::completeness::Rule;
+use vefa::customers::{CustomerPage, CustomerProfile};
 use vefa::inspection::figures::Week;
 use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
 };
+use vefa::loyalty::Entry;
+use vefa::loyalty::coupons::Coupon;
 use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry, SmtpSettings};
 use vefa::notifications::Notification;
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
@@ -561,4 +564,61 @@ pub async fn print_packing(state: State<'_, AppState>, order_ids: Vec<i32>) -> R
 #[specta::specta]
 pub async fn inspection_week(state: State<'_, AppState>) -> Reply<Week> {
     Ok(state.vefa().await?.inspection_week(None).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_customers(
+    state: State<'_, AppState>,
+    search: String,
+    limit: u32,
+) -> Reply<CustomerPage> {
+    Ok(state.vefa().await?.customers(&search, limit).await?)
+}
+
+/// A buyer's profile with their points ledger and coupons.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CustomerView {
+    pub profile: CustomerProfile,
+    pub ledger: Vec<Entry>,
+    pub coupons: Vec<Coupon>,
+}
+
+async fn customer_view(vefa: &vefa::Vefa, id: i32) -> vefa::Result<CustomerView> {
+    Ok(CustomerView {
+        profile: vefa.customer(id).await?,
+        ledger: vefa.loyalty_ledger(id).await?,
+        coupons: vefa.coupons(Some(id)).await?,
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn get_customer(state: State<'_, AppState>, id: i32) -> Reply<CustomerView> {
+    Ok(customer_view(state.vefa().await?, id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn adjust_points(
+    state: State<'_, AppState>,
+    id: i32,
+    points: i32,
+    reason: String,
+) -> Reply<CustomerView> {
+    let vefa = state.vefa().await?;
+    vefa.adjust_points(id, i64::from(points), &reason).await?;
+    Ok(customer_view(vefa, id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn coupon_from_points(
+    state: State<'_, AppState>,
+    id: i32,
+    points: i32,
+) -> Reply<CustomerView> {
+    let vefa = state.vefa().await?;
+    vefa.coupon_from_points(id, i64::from(points)).await?;
+    Ok(customer_view(vefa, id).await?)
 }

@@ -71,6 +71,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::inspection_photo,
             commands::print_packing,
             commands::inspection_week,
+            commands::list_customers,
+            commands::get_customer,
+            commands::adjust_points,
+            commands::coupon_from_points,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

@@ -206,6 +206,8 @@ fn e2e() -> Result {
             "sync",
             "--test",
             "packing",
+            "--test",
+            "customers",
             "--",
             "--test-threads=1",
         ])

@@ -87,6 +87,10 @@ export const commands = {
 	inspectionPhoto: (orderId: number, key: string, upload: PhotoUpload, packer: string | null) => typedError<Inspected, ErrorView>(__TAURI_INVOKE("inspection_photo", { orderId, key, upload, packer })),
 	printPacking: (orderIds: number[]) => typedError<PrintReply, ErrorView>(__TAURI_INVOKE("print_packing", { orderIds })),
 	inspectionWeek: () => typedError<Week, ErrorView>(__TAURI_INVOKE("inspection_week")),
+	listCustomers: (search: string, limit: number) => typedError<CustomerPage, ErrorView>(__TAURI_INVOKE("list_customers", { search, limit })),
+	getCustomer: (id: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("get_customer", { id })),
+	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
+	couponFromPoints: (id: number, points: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
 };
 
 /** Events */
@@ -269,10 +273,74 @@ export type Completeness = {
 	unmet: Unmet[],
 };
 
+export type Coupon = {
+	code: string,
+	value: CouponValue,
+	customer_id: number | null,
+	max_uses: number | null,
+	uses: number,
+	expires_at: string | null,
+	source: CouponSource,
+	note: string,
+	created_at: string,
+};
+
+export type CouponSource = "manual" | "points" | "apology" | "offer";
+
+export type CouponValue = 
+/**  Off the order, in basis points: 500 is 5 %. */
+{ kind: "percent"; percent_bp: number } | { kind: "amount"; minor: number; currency: string };
+
 /**  Where a page starts: after this row. */
 export type Cursor = {
 	placed_at: string,
 	id: number,
+};
+
+export type CustomerPage = {
+	rows: CustomerRow[],
+	/**  The search matched more buyers than a list can hold: add a word. */
+	too_wide: boolean,
+};
+
+export type CustomerProfile = {
+	id: number,
+	name: string,
+	email: string | null,
+	phone: string | null,
+	marketplace: string | null,
+	marketplace_buyer_id: string | null,
+	language: string,
+	notes: string,
+	since: string,
+	first_purchase_at: string | null,
+	last_purchase_at: string | null,
+	orders: number,
+	lifetime_spend_minor: number,
+	currency: string,
+	loyalty: Standing,
+	/**  The latest orders, newest first (at most 20). */
+	recent_orders: OrderSummary[],
+};
+
+export type CustomerRow = {
+	id: number,
+	name: string,
+	email: string | null,
+	phone: string | null,
+	language: string,
+	/**  Orders not cancelled or refunded. */
+	orders: number,
+	/**  What those orders came to in the shop's currency. */
+	spend_minor: number,
+	last_order_at: string | null,
+};
+
+/**  A buyer's profile with their points ledger and coupons. */
+export type CustomerView = {
+	profile: CustomerProfile,
+	ledger: Entry[],
+	coupons: Coupon[],
 };
 
 /**  Units found damaged at inspection: written off the shelf, since the order needs others. */
@@ -297,6 +365,19 @@ export type Draft = {
 	subject: string,
 	body: string,
 };
+
+export type Entry = {
+	id: number,
+	customer_id: number,
+	points: number,
+	kind: EntryKind,
+	reason: string,
+	source_key: string,
+	reverses: number | null,
+	at: string,
+};
+
+export type EntryKind = "order" | "first_purchase" | "apology" | "redemption" | "expiry" | "manual" | "reversal";
 
 /**  An error as the window sees it. */
 export type ErrorView = {
@@ -685,6 +766,15 @@ export type OrderRow = {
 
 export type OrderStatus = "new" | "confirmed" | "ready_to_ship" | "shipped" | "delivered" | "completed" | "cancelled" | "return_requested" | "return_received" | "refunded" | "exchanged";
 
+export type OrderSummary = {
+	id: number,
+	number: string,
+	status: OrderStatus,
+	total_minor: number,
+	currency: string,
+	placed_at: string,
+};
+
 export type OutboxEntry = {
 	id: number,
 	order_id: number | null,
@@ -924,6 +1014,18 @@ export type SortBy =
 /**  Worst first: what needs work comes to the top. */
 "score_asc" | "score_desc" | "title" | "updated_desc" | "updated_asc";
 
+/**  Where a buyer stands: balance, spend over the last twelve months, tier. */
+export type Standing = {
+	customer_id: number,
+	balance: number,
+	spend_12m_minor: number,
+	currency: string,
+	tier: Tier | null,
+	/**  The next tier up and the spend still needed for it. */
+	next_tier: Tier | null,
+	to_next_minor: number | null,
+};
+
 export type StatusCount = {
 	status: OrderStatus,
 	orders: number,
@@ -1032,6 +1134,17 @@ export type TextField = "usage" | "safety" | "warranty" | "return_policy";
 export type Theme = 
 /**  Follow the operating system. */
 "system" | "light" | "dark";
+
+export type Tier = {
+	name: string,
+	/**
+	 *  Spend over the last twelve months, in the shop currency's minor units, from which a
+	 *  buyer is in this tier.
+	 */
+	min_spend_minor: number,
+	/**  What the tier gives, in the seller's words ("free gift wrapping"). */
+	perk?: string,
+};
 
 export type Today = {
 	/**  New orders, oldest first. */
