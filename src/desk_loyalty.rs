@@ -5,6 +5,7 @@
 use crate::changes::ChangeKind;
 use crate::customers::{self, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
+use crate::feedback::{self, Apology, Feedback, FeedbackInput};
 use crate::loyalty::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger};
 use crate::{Vefa, settings};
@@ -150,6 +151,52 @@ impl Vefa {
             }
             Err(e) => crate::store::abandon(txn, e).await,
         }
+    }
+
+    /// Writes an entry in the complaint and suggestion book.
+    pub async fn add_feedback(&self, input: &FeedbackInput) -> Result<Feedback> {
+        let team = settings::team(&self.db).await?;
+        let (txn, _, now) = self.order_begin(false).await?;
+        match feedback::add(&txn, input, &team, now).await {
+            Ok(f) => {
+                txn.commit().await?;
+                Ok(f)
+            }
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
+    }
+
+    pub async fn resolve_feedback(&self, id: i32, action: &str) -> Result<Feedback> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        match feedback::resolve(&txn, id, action, now).await {
+            Ok(f) => {
+                txn.commit().await?;
+                Ok(f)
+            }
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
+    }
+
+    /// Gives a complaint's buyer an apology coupon or the apology points, once.
+    pub async fn compensate_feedback(&self, id: i32, apology: &Apology) -> Result<Feedback> {
+        let rules = loyalty::rules(&self.db).await?;
+        let (txn, _, now) = self.order_begin(false).await?;
+        match feedback::compensate(&txn, id, apology, rules.apology_points, now).await {
+            Ok(f) => {
+                let change = self
+                    .feed
+                    .record(&txn, ChangeKind::Orders, vec![], now)
+                    .await?;
+                txn.commit().await?;
+                self.feed.publish(change);
+                Ok(f)
+            }
+            Err(e) => crate::store::abandon(txn, e).await,
+        }
+    }
+
+    pub async fn feedback(&self, open_only: bool) -> Result<Vec<Feedback>> {
+        feedback::list(&self.db, open_only).await
     }
 
     /// Expires the points of buyers idle past the rules' months; returns how many.

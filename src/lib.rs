@@ -17,6 +17,7 @@ pub use desk_sync::{
     approve_in_sandbox,
 };
 pub mod error;
+pub mod feedback;
 pub mod inspection;
 pub mod listings;
 pub mod locale;

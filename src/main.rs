@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod cli {
     pub mod customers;
+    pub mod feedback;
     pub mod inspect;
     pub mod loyalty;
     pub mod orders;
@@ -72,6 +73,11 @@ enum Command {
     Loyalty {
         #[command(subcommand)]
         command: cli::loyalty::LoyaltyCommand,
+    },
+    /// The complaint and suggestion book.
+    Complaints {
+        #[command(subcommand)]
+        command: cli::feedback::ComplaintsCommand,
     },
     /// Coupon codes: make, list, use by hand, or turn a buyer's points into one.
     Coupons {
@@ -334,6 +340,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
         Command::Customers { command } => {
             let code = cli::customers::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Complaints { command } => {
+            let code = cli::feedback::run(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }

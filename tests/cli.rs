@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261128_000014_coupons");
+    assert_eq!(info["schema_version"], "m20261129_000015_feedback");
 }
 
 #[tokio::test]
@@ -414,6 +414,58 @@ async fn cli_orders_add_confirm_ship_and_show() {
     let out = vefa_cli(db, &["coupons", "use", &code.to_lowercase()]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("used 1 of 2"));
     let out = vefa_cli(db, &["coupons", "list"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    // The book: a complaint about the order, settled with an apology coupon for its buyer.
+    let out = vefa_cli(
+        db,
+        &[
+            "complaints",
+            "add",
+            "--kind",
+            "complaint",
+            "--category",
+            "late",
+            "--order",
+            "1",
+            "--text",
+            "Gec gəldi",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vefa_cli(db, &["complaints", "compensate", "1", "--percent", "15"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("[given: coupon "));
+    let out = vefa_cli(
+        db,
+        &[
+            "complaints",
+            "resolve",
+            "1",
+            "--action",
+            "Apologised by phone",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("settled"));
+    let out = vefa_cli(
+        db,
+        &[
+            "complaints",
+            "add",
+            "--kind",
+            "complaint",
+            "--category",
+            "staff",
+            "--text",
+            "rude",
+            "--staff",
+            "Aysel",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "no name on a complaint");
+    let out = vefa_cli(db, &["coupons", "list", "--customer", "1"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
 
     // Two more than the shelf holds: refused with the reason and what to do.

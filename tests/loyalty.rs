@@ -7,6 +7,7 @@ mod common;
 
 use chrono::Duration;
 use common::{TestStore, scalar};
+use sea_orm::ConnectionTrait;
 use vefa::inspection::InspectionOp;
 use vefa::listings::{ListingInput, Variant};
 use vefa::loyalty::{EntryKind, LoyaltyError};
@@ -395,7 +396,136 @@ async fn points_turn_into_a_coupon_for_the_buyer(store: TestStore) {
     assert_eq!(err.view().code, "validation");
 }
 
+async fn the_book_names_praise_never_blame_and_an_apology_is_given_once(store: TestStore) {
+    use vefa::feedback::{Apology, Category, FeedbackInput, FeedbackKind};
+    use vefa::loyalty::coupons::CouponValue;
+    let v = store.open().await;
+    shop(&v).await;
+    v.save_team(&["Aysel".into()]).await.unwrap();
+    let a = order(&v, "leyla@example.az", 1).await;
+    let c = buyer(&v, a).await;
+    let entry = |kind, category, staff: Option<&str>| FeedbackInput {
+        kind,
+        category,
+        customer_id: None,
+        order_id: Some(a),
+        text: "Qutu əzilmişdi — جعبه له شده بود".into(),
+        staff_name: staff.map(str::to_owned),
+    };
+
+    // Criticism carries no name, whatever the form sends; praise names the team member.
+    let err = v
+        .add_feedback(&entry(
+            FeedbackKind::Complaint,
+            Category::Staff,
+            Some("Aysel"),
+        ))
+        .await
+        .unwrap_err();
+    let Error::Validation(fields) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (fields[0].field.as_str(), fields[0].code.as_str()),
+        ("staff_name", "not_on_criticism")
+    );
+    assert_eq!(scalar(&v, "SELECT COUNT(*) FROM feedback").await, 0);
+    let sneaky = v
+        .connection()
+        .execute_unprepared(
+            "INSERT INTO feedback (kind, category, text, staff_name, action, compensation, status, opened_at) \
+             VALUES ('complaint', 'staff', 'x', 'Aysel', '', '', 'open', '2026-11-01T00:00:00+00:00')",
+        )
+        .await;
+    assert!(
+        sneaky.is_err(),
+        "the store itself refuses a name on a complaint"
+    );
+    let praise = v
+        .add_feedback(&entry(FeedbackKind::Praise, Category::Staff, Some("Aysel")))
+        .await
+        .unwrap();
+    assert_eq!(praise.staff_name.as_deref(), Some("Aysel"));
+    let err = v
+        .add_feedback(&entry(
+            FeedbackKind::Praise,
+            Category::Staff,
+            Some("Nobody"),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(err.view().fields[0].code, "unknown");
+
+    // A complaint about the order: its buyer is found from it.
+    let complaint = v
+        .add_feedback(&entry(FeedbackKind::Complaint, Category::Damaged, None))
+        .await
+        .unwrap();
+    assert_eq!(complaint.customer_id, Some(c));
+    let sorry = Apology::Coupon {
+        value: CouponValue::Percent { percent_bp: 1_000 },
+        days: 60,
+    };
+    let given = v.compensate_feedback(complaint.id, &sorry).await.unwrap();
+    assert!(
+        given.compensation.starts_with("coupon "),
+        "{}",
+        given.compensation
+    );
+    let coupons = v.coupons(Some(c)).await.unwrap();
+    assert_eq!(coupons.len(), 1);
+    assert_eq!(coupons[0].max_uses, Some(1));
+    let err = v
+        .compensate_feedback(complaint.id, &Apology::Points)
+        .await
+        .unwrap_err();
+    assert_eq!(err.view().fields[0].code, "already_compensated");
+
+    let late = v
+        .add_feedback(&entry(FeedbackKind::Complaint, Category::Late, None))
+        .await
+        .unwrap();
+    v.compensate_feedback(late.id, &Apology::Points)
+        .await
+        .unwrap();
+    assert_eq!(v.loyalty_standing(c).await.unwrap().balance, 100);
+    let last = v.loyalty_ledger(c).await.unwrap().pop().unwrap();
+    assert_eq!(
+        (last.kind, last.source_key.as_str()),
+        (EntryKind::Apology, format!("apology:{}", late.id).as_str())
+    );
+
+    // Settled with what was done, once.
+    assert_eq!(
+        v.resolve_feedback(late.id, " ")
+            .await
+            .unwrap_err()
+            .view()
+            .code,
+        "validation"
+    );
+    store.clock.advance(Duration::hours(5));
+    let done = v
+        .resolve_feedback(late.id, "Sent by express at our cost")
+        .await
+        .unwrap();
+    assert!(done.resolved);
+    assert_eq!(
+        done.resolved_at.unwrap() - done.opened_at,
+        Duration::hours(5)
+    );
+    let err = v.resolve_feedback(late.id, "again").await.unwrap_err();
+    assert_eq!(err.view().fields[0].code, "already_resolved");
+    assert_eq!(
+        v.feedback(true).await.unwrap().len(),
+        2,
+        "praise and the damaged box stay open"
+    );
+    assert_eq!(v.feedback(false).await.unwrap().len(), 3);
+}
+
 on_both_stores!(
+    the_book_names_praise_never_blame_and_an_apology_is_given_once,
     a_coupon_is_used_once_per_order_and_never_past_its_limit,
     points_turn_into_a_coupon_for_the_buyer,
     a_buyers_profile_sums_their_orders_and_points,

@@ -17,6 +17,7 @@ mod m20261125_000011_marketplace_image;
 mod m20261126_000012_inspection;
 mod m20261127_000013_loyalty;
 mod m20261128_000014_coupons;
+mod m20261129_000015_feedback;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_inspection::Migration),
             Box::new(m20261127_000013_loyalty::Migration),
             Box::new(m20261128_000014_coupons::Migration),
+            Box::new(m20261129_000015_feedback::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod coupon;
 pub mod coupon_use;
 pub mod customer;
 pub mod customer_token;
+pub mod feedback;
 pub mod inspection_run;
 pub mod inspection_template;
 pub mod listing;
