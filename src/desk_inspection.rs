@@ -138,7 +138,10 @@ impl Vefa {
         let done = async {
             let templates = template::load_all(&txn).await?;
             let ctx = self.ctx(&rules, now);
-            let applied = runs::apply(&txn, ctx, order_id, op, packer, &templates).await?;
+            let runs::AppliedView {
+                applied,
+                inspection,
+            } = runs::apply(&txn, ctx, order_id, op, packer, &templates).await?;
             let mut rescored = Vec::new();
             if !applied.touched.is_empty() {
                 // A write-off moved stock: rescore the listings and tell the marketplace.
@@ -153,10 +156,10 @@ impl Vefa {
                 let buyer = crate::orders::store::buyer_of(&txn, order_id).await?;
                 outbox::queue(&txn, Some(order_id), buyer, m, now).await?;
             }
-            Ok::<_, Error>((applied, rescored))
+            Ok::<_, Error>((applied, inspection, rescored))
         }
         .await;
-        let (applied, rescored) = match done {
+        let (applied, inspection, rescored) = match done {
             Ok(d) => d,
             Err(e) => return crate::store::abandon(txn, e).await,
         };
@@ -166,7 +169,7 @@ impl Vefa {
         Ok(Inspected {
             scan: applied.scan,
             settled: applied.settled,
-            inspection: self.inspection(order_id).await?,
+            inspection,
         })
     }
 

@@ -106,6 +106,14 @@ pub struct Applied {
     pub touched: Vec<i32>,
 }
 
+/// What an operation did, and the inspection as it stands after it (read in the same
+/// transaction, from the order's lines already read for the operation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedView {
+    pub applied: Applied,
+    pub inspection: Inspection,
+}
+
 /// The order's lines with their barcodes, and the listings' families.
 struct Packed {
     status: OrderStatus,
@@ -118,7 +126,7 @@ fn corrupt(what: &str, id: i32) -> Error {
     Error::Corrupt(format!("inspection of order {id}: {what}"))
 }
 
-async fn packed<C: ConnectionTrait>(db: &C, order_id: i32) -> Result<Packed> {
+async fn order_status<C: ConnectionTrait>(db: &C, order_id: i32) -> Result<OrderStatus> {
     let status = sales_order::Entity::find_by_id(order_id)
         .select_only()
         .column(sales_order::Column::Status)
@@ -129,7 +137,11 @@ async fn packed<C: ConnectionTrait>(db: &C, order_id: i32) -> Result<Packed> {
             what: "order",
             id: order_id.to_string(),
         })?;
-    let status = OrderStatus::parse(&status).ok_or_else(|| corrupt("status", order_id))?;
+    OrderStatus::parse(&status).ok_or_else(|| corrupt("status", order_id))
+}
+
+async fn packed<C: ConnectionTrait>(db: &C, order_id: i32) -> Result<Packed> {
+    let status = order_status(db, order_id).await?;
     let rows = order_line::Entity::find()
         .filter(order_line::Column::OrderId.eq(order_id))
         .order_by_asc(order_line::Column::Position)
@@ -291,9 +303,19 @@ pub async fn get<C: ConnectionTrait>(
     templates: &BTreeMap<String, Template>,
 ) -> Result<Inspection> {
     let p = packed(db, order_id).await?;
+    current_view(db, order_id, &p, templates).await
+}
+
+/// The view of the order's latest run (or of the checklist it would follow), over lines read.
+async fn current_view<C: ConnectionTrait>(
+    db: &C,
+    order_id: i32,
+    p: &Packed,
+    templates: &BTreeMap<String, Template>,
+) -> Result<Inspection> {
     let row = latest(db, order_id).await?;
     let preview = template::for_families(templates, &p.families);
-    view_of(order_id, &p, row.as_ref(), preview)
+    view_of(order_id, p, row.as_ref(), preview)
 }
 
 /// Whether the order may go on to "ready to ship" or "shipped": its latest run passed or was
@@ -330,8 +352,29 @@ pub async fn apply<C: ConnectionTrait>(
     op: &InspectionOp,
     packer: Option<&str>,
     templates: &BTreeMap<String, Template>,
+) -> Result<AppliedView> {
+    let mut p = packed(db, order_id).await?;
+    let applied = apply_op(db, ctx, order_id, op, packer, templates, &p).await?;
+    // A pass may have moved the order on: only its status is read again, not its lines.
+    if applied.settled.is_some() {
+        p.status = order_status(db, order_id).await?;
+    }
+    let inspection = current_view(db, order_id, &p, templates).await?;
+    Ok(AppliedView {
+        applied,
+        inspection,
+    })
+}
+
+async fn apply_op<C: ConnectionTrait>(
+    db: &C,
+    ctx: Ctx<'_>,
+    order_id: i32,
+    op: &InspectionOp,
+    packer: Option<&str>,
+    templates: &BTreeMap<String, Template>,
+    p: &Packed,
 ) -> Result<Applied> {
-    let p = packed(db, order_id).await?;
     if !p.status.before_dispatch() || p.status == OrderStatus::Cancelled {
         return Err(InspectionError::NotPackable {
             order: order_id,
@@ -342,10 +385,10 @@ pub async fn apply<C: ConnectionTrait>(
     let current = latest(db, order_id).await?;
     let row = match (&current, op) {
         (Some(r), InspectionOp::Restart) if outcome_of(r)? == Outcome::Failed => {
-            start(db, ctx.now, order_id, r.attempt + 1, &p, packer, templates).await?
+            start(db, ctx.now, order_id, r.attempt + 1, p, packer, templates).await?
         }
         (Some(r), _) => r.clone(),
-        (None, _) => start(db, ctx.now, order_id, 1, &p, packer, templates).await?,
+        (None, _) => start(db, ctx.now, order_id, 1, p, packer, templates).await?,
     };
     let outcome = outcome_of(&row)?;
     if let InspectionOp::Override { reason } = op {
