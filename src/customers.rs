@@ -102,10 +102,7 @@ async fn totals<C: ConnectionTrait>(
                 "n",
             )
             .column_as(
-                Expr::expr(Func::cast_as(
-                    Func::sum(Expr::col(sales_order::Column::TotalMinor)),
-                    "BIGINT",
-                )),
+                crate::store::sum_i64(sales_order::Column::TotalMinor),
                 "spend",
             )
             .column_as(

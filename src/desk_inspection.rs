@@ -58,16 +58,10 @@ impl Vefa {
     pub async fn save_inspection_template(&self, family: &str, steps: &[Step]) -> Result<Template> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let steps = match template::save(&txn, family, steps, now).await {
-            Ok(s) => s,
-            Err(e) => return crate::store::abandon(txn, e).await,
-        };
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Settings, vec![], now)
+        let done = template::save(&txn, family, steps, now).await;
+        let steps = self
+            .end_write(txn, now, done, Some(ChangeKind::Settings))
             .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
         Ok(Template {
             family: family.to_owned(),
             steps,
@@ -80,14 +74,9 @@ impl Vefa {
     pub async fn reset_inspection_template(&self, family: &str) -> Result<()> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        template::reset(&txn, family).await?;
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Settings, vec![], now)
-            .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
-        Ok(())
+        let done = template::reset(&txn, family).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Settings))
+            .await
     }
 
     /// An order's inspection: its latest run, or the checklist it would follow.

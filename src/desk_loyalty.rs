@@ -31,13 +31,9 @@ impl Vefa {
         let rules = loyalty::rules::check(rules).map_err(Error::Validation)?;
         let now = self.clock.now();
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        settings::set_value(&txn, loyalty::rules::SETTINGS_KEY, &rules, now).await?;
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Settings, vec![], now)
+        let done = settings::set_value(&txn, loyalty::rules::SETTINGS_KEY, &rules, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Settings))
             .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
         Ok(rules)
     }
 
@@ -86,28 +82,16 @@ impl Vefa {
             )
             .await
         };
-        if let Err(e) = done {
-            return crate::store::abandon(txn, e).await;
-        }
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Orders, vec![], now)
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
             .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
         self.loyalty_standing(customer_id).await
     }
 
     /// A coupon the seller makes (for a buyer or anyone).
     pub async fn create_coupon(&self, input: &CouponInput) -> Result<Coupon> {
         let (txn, _, now) = self.order_begin(false).await?;
-        match coupons::create(&txn, input, CouponSource::Manual, now).await {
-            Ok(c) => {
-                txn.commit().await?;
-                Ok(c)
-            }
-            Err(e) => crate::store::abandon(txn, e).await,
-        }
+        let done = coupons::create(&txn, input, CouponSource::Manual, now).await;
+        self.end_write(txn, now, done, None).await
     }
 
     /// Coupons, newest first: a buyer's, or all.
@@ -118,20 +102,16 @@ impl Vefa {
     /// The seller marks a coupon used (a sale in the shop, say).
     pub async fn use_coupon(&self, code: &str) -> Result<Coupon> {
         let (txn, _, now) = self.order_begin(false).await?;
-        match coupons::redeem(&txn, code, None, now).await {
-            Ok(Ok(c)) => {
-                txn.commit().await?;
-                Ok(c)
-            }
-            Ok(Err(why)) => {
-                let e = loyalty::LoyaltyError::CouponRefused {
+        let done = coupons::redeem(&txn, code, None, now).await.and_then(|r| {
+            r.map_err(|why| {
+                loyalty::LoyaltyError::CouponRefused {
                     code: coupons::normalise(code),
                     why,
-                };
-                crate::store::abandon(txn, e.into()).await
-            }
-            Err(e) => crate::store::abandon(txn, e).await,
-        }
+                }
+                .into()
+            })
+        });
+        self.end_write(txn, now, done, None).await
     }
 
     /// Turns a buyer's points into a coupon for them (at the rules' rate).
@@ -139,60 +119,32 @@ impl Vefa {
         let rules = loyalty::rules(&self.db).await?;
         let currency = self.seller().await?.currency;
         let (txn, _, now) = self.order_begin(false).await?;
-        match coupons::from_points(&txn, &rules, customer_id, points, &currency, now).await {
-            Ok(c) => {
-                let change = self
-                    .feed
-                    .record(&txn, ChangeKind::Orders, vec![], now)
-                    .await?;
-                txn.commit().await?;
-                self.feed.publish(change);
-                Ok(c)
-            }
-            Err(e) => crate::store::abandon(txn, e).await,
-        }
+        let done = coupons::from_points(&txn, &rules, customer_id, points, &currency, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await
     }
 
     /// Writes an entry in the complaint and suggestion book.
     pub async fn add_feedback(&self, input: &FeedbackInput) -> Result<Feedback> {
         let team = settings::team(&self.db).await?;
         let (txn, _, now) = self.order_begin(false).await?;
-        match feedback::add(&txn, input, &team, now).await {
-            Ok(f) => {
-                txn.commit().await?;
-                Ok(f)
-            }
-            Err(e) => crate::store::abandon(txn, e).await,
-        }
+        let done = feedback::add(&txn, input, &team, now).await;
+        self.end_write(txn, now, done, None).await
     }
 
     pub async fn resolve_feedback(&self, id: i32, action: &str) -> Result<Feedback> {
         let (txn, _, now) = self.order_begin(false).await?;
-        match feedback::resolve(&txn, id, action, now).await {
-            Ok(f) => {
-                txn.commit().await?;
-                Ok(f)
-            }
-            Err(e) => crate::store::abandon(txn, e).await,
-        }
+        let done = feedback::resolve(&txn, id, action, now).await;
+        self.end_write(txn, now, done, None).await
     }
 
     /// Gives a complaint's buyer an apology coupon or the apology points, once.
     pub async fn compensate_feedback(&self, id: i32, apology: &Apology) -> Result<Feedback> {
         let rules = loyalty::rules(&self.db).await?;
         let (txn, _, now) = self.order_begin(false).await?;
-        match feedback::compensate(&txn, id, apology, rules.apology_points, now).await {
-            Ok(f) => {
-                let change = self
-                    .feed
-                    .record(&txn, ChangeKind::Orders, vec![], now)
-                    .await?;
-                txn.commit().await?;
-                self.feed.publish(change);
-                Ok(f)
-            }
-            Err(e) => crate::store::abandon(txn, e).await,
-        }
+        let done = feedback::compensate(&txn, id, apology, rules.apology_points, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await
     }
 
     pub async fn feedback(&self, open_only: bool) -> Result<Vec<Feedback>> {
@@ -203,11 +155,7 @@ impl Vefa {
     pub async fn expire_points(&self) -> Result<u32> {
         let rules = loyalty::rules(&self.db).await?;
         let (txn, _, now) = self.order_begin(false).await?;
-        let n = match ledger::expire(&txn, &rules, now).await {
-            Ok(n) => n,
-            Err(e) => return crate::store::abandon(txn, e).await,
-        };
-        txn.commit().await?;
-        Ok(n)
+        let done = ledger::expire(&txn, &rules, now).await;
+        self.end_write(txn, now, done, None).await
     }
 }

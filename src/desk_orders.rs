@@ -116,6 +116,30 @@ impl Vefa {
         self.commit_orders(txn, now, &[id], rescored).await
     }
 
+    /// Ends a write that is not one order's move: on success records a change of `kind` (when
+    /// the window should hear of it), commits and tells listeners; on failure rolls back at once.
+    pub(crate) async fn end_write<T>(
+        &self,
+        txn: DatabaseTransaction,
+        now: DateTime<Utc>,
+        done: Result<T>,
+        kind: Option<ChangeKind>,
+    ) -> Result<T> {
+        let value = match done {
+            Ok(v) => v,
+            Err(e) => return crate::store::abandon(txn, e).await,
+        };
+        let change = match kind {
+            Some(k) => Some(self.feed.record(&txn, k, vec![], now).await?),
+            None => None,
+        };
+        txn.commit().await?;
+        if let Some(c) = change {
+            self.feed.publish(c);
+        }
+        Ok(value)
+    }
+
     /// Records the change of orders `ids` (and of `rescored` listings), commits, tells
     /// listeners and refreshes the catalog index for the rescored listings.
     pub(crate) async fn commit_orders(

@@ -5,7 +5,7 @@
 //! entries, and no entry takes it below zero.
 
 use chrono::{DateTime, Months, Utc};
-use sea_orm::sea_query::{Expr, Func, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -94,13 +94,7 @@ fn entry(m: loyalty_entry::Model) -> Result<Entry> {
 pub async fn balance<C: ConnectionTrait>(db: &C, customer_id: i32) -> Result<i64> {
     let sum: Option<Option<i64>> = loyalty_entry::Entity::find()
         .select_only()
-        .column_as(
-            Expr::expr(Func::cast_as(
-                Func::sum(Expr::col(loyalty_entry::Column::Points)),
-                "BIGINT",
-            )),
-            "sum",
-        )
+        .column_as(crate::store::sum_i64(loyalty_entry::Column::Points), "sum")
         .filter(loyalty_entry::Column::CustomerId.eq(customer_id))
         .into_tuple()
         .one(db)
@@ -485,10 +479,7 @@ pub async fn spend_12m<C: ConnectionTrait>(
     let sum: Option<Option<i64>> = sales_order::Entity::find()
         .select_only()
         .column_as(
-            Expr::expr(Func::cast_as(
-                Func::sum(Expr::col(sales_order::Column::TotalMinor)),
-                "BIGINT",
-            )),
+            crate::store::sum_i64(sales_order::Column::TotalMinor),
             "sum",
         )
         .filter(sales_order::Column::CustomerId.eq(customer_id))

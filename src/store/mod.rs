@@ -275,6 +275,13 @@ pub async fn table_counts(
 /// Ends a write that failed after its first statement: rolls its transaction back at once and
 /// returns the error. A dropped transaction is only rolled back when its connection is next
 /// used, and until then a SQLite write lock it took stalls every other writer.
+/// `CAST(SUM(col) AS BIGINT)`: a sum that decodes as `i64` on SQLite and PostgreSQL alike
+/// (PostgreSQL sums a BIGINT column as NUMERIC).
+pub fn sum_i64(col: impl sea_orm::sea_query::IntoColumnRef) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, Func};
+    Expr::expr(Func::cast_as(Func::sum(Expr::col(col)), "BIGINT"))
+}
+
 pub async fn abandon<T>(txn: sea_orm::DatabaseTransaction, e: crate::Error) -> crate::Result<T> {
     txn.rollback().await?;
     Err(e)
