@@ -69,24 +69,17 @@ pub async fn shortages<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Takes up to `qty` of `sku` for an order line; returns how many were on the shelf to take
-/// (fewer than `qty` is an oversell the caller has already accepted). The guarded update keeps
-/// the figure from going below zero even if another desk sells the same SKU at the same moment.
-pub async fn take<C: ConnectionTrait>(
-    db: &C,
-    order_id: i32,
-    position: i32,
-    sku: &str,
-    qty: i64,
-    now: DateTime<Utc>,
-) -> Result<i64> {
+/// Takes up to `qty` of `sku` off the shelf; returns the listing and how many were there to take
+/// (`None` when the SKU is not in the catalog). The guarded update keeps the figure from going
+/// below zero even if another desk takes the same SKU at the same moment.
+async fn take_up_to<C: ConnectionTrait>(db: &C, sku: &str, qty: i64) -> Result<Option<(i32, i64)>> {
     loop {
         let Some((listing_id, in_stock)) = on_hand(db, sku).await? else {
-            return Ok(0);
+            return Ok(None);
         };
         let taken = Ord::max(Ord::min(qty, in_stock), 0);
         if taken == 0 {
-            return Ok(0);
+            return Ok(Some((listing_id, 0)));
         }
         let res = listing_variant::Entity::update_many()
             .col_expr(
@@ -98,6 +91,24 @@ pub async fn take<C: ConnectionTrait>(
             .exec(db)
             .await?;
         if res.rows_affected == 1 {
+            return Ok(Some((listing_id, taken)));
+        }
+        // Someone took it between the read and the write: read again.
+    }
+}
+
+/// Takes up to `qty` of `sku` for an order line; returns how many were on the shelf to take
+/// (fewer than `qty` is an oversell the caller has already accepted).
+pub async fn take<C: ConnectionTrait>(
+    db: &C,
+    order_id: i32,
+    position: i32,
+    sku: &str,
+    qty: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    match take_up_to(db, sku, qty).await? {
+        Some((listing_id, taken)) if taken > 0 => {
             record(
                 db,
                 Some(listing_id),
@@ -109,9 +120,9 @@ pub async fn take<C: ConnectionTrait>(
                 now,
             )
             .await?;
-            return Ok(taken);
+            Ok(taken)
         }
-        // Someone sold it between the read and the write: read again.
+        _ => Ok(0),
     }
 }
 
@@ -171,37 +182,22 @@ pub async fn write_off<C: ConnectionTrait>(
     {
         return Ok(on_hand(db, sku).await?.map(|(l, _)| (l, 0)));
     }
-    loop {
-        let Some((listing_id, in_stock)) = on_hand(db, sku).await? else {
-            return Ok(None);
-        };
-        let gone = Ord::max(Ord::min(qty, in_stock), 0);
-        if gone == 0 {
-            return Ok(Some((listing_id, 0)));
-        }
-        let res = listing_variant::Entity::update_many()
-            .col_expr(
-                listing_variant::Column::Quantity,
-                Expr::col(listing_variant::Column::Quantity).sub(gone),
-            )
-            .filter(listing_variant::Column::Sku.eq(sku))
-            .filter(listing_variant::Column::Quantity.gte(gone))
-            .exec(db)
-            .await?;
-        if res.rows_affected == 1 {
-            insert(
-                db,
-                Some(listing_id),
-                sku,
-                -gone,
-                Reason::WriteOff,
-                source_key,
-                now,
-            )
-            .await?;
-            return Ok(Some((listing_id, gone)));
-        }
+    let taken = take_up_to(db, sku, qty).await?;
+    if let Some((listing_id, gone)) = taken
+        && gone > 0
+    {
+        insert(
+            db,
+            Some(listing_id),
+            sku,
+            -gone,
+            Reason::WriteOff,
+            source_key,
+            now,
+        )
+        .await?;
     }
+    Ok(taken)
 }
 
 /// How much a line's sale took from the shelf (what a cancellation gives back).
