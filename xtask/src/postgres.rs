@@ -1,5 +1,7 @@
 //! A throwaway PostgreSQL server for the test suite: its own data directory in a temp folder,
-//! listening on 127.0.0.1 only, stopped when the guard drops.
+//! listening on 127.0.0.1 only, stopped when the guard drops. The suite makes hundreds of
+//! databases, so the server keeps as little write-ahead log as it can: nothing here needs
+//! crash safety.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -76,7 +78,9 @@ impl Server {
             .arg("-w")
             .arg("-o")
             .arg(format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=200",
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off -c max_connections=200 \
+                 -c full_page_writes=off -c wal_level=minimal -c max_wal_senders=0 \
+                 -c max_wal_size=256MB",
                 base.display()
             ))
             .arg("start"))?;

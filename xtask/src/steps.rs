@@ -31,6 +31,11 @@ pub fn run(cmd: &mut Command) -> Result {
 pub fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
+    // A clean CI clone never reuses incremental caches, and they double the target folder's size
+    // (CI once ran out of disk); a developer's own setting is left alone.
+    if std::env::var_os("CI").is_some() && std::env::var_os("CARGO_INCREMENTAL").is_none() {
+        c.env("CARGO_INCREMENTAL", "0");
+    }
     c
 }
 
