@@ -55,6 +55,10 @@ const COMMANDS: &[&str] = &[
     "inspection_week",
     "list_customers",
     "get_customer",
+    "list_feedback",
+    "add_feedback",
+    "resolve_feedback",
+    "compensate_feedback",
     "adjust_points",
     "coupon_from_points",
 ];

@@ -211,12 +211,7 @@ pub async fn profile<C: ConnectionTrait>(
         .into_iter()
         .map(|o| {
             Ok(OrderSummary {
-                number: format!(
-                    "#{}",
-                    o.marketplace_order_id
-                        .clone()
-                        .unwrap_or_else(|| o.id.to_string())
-                ),
+                number: crate::orders::store::shown_number(&o),
                 id: o.id,
                 status: OrderStatus::parse(&o.status)
                     .ok_or_else(|| Error::Corrupt(format!("order {} status", o.id)))?,

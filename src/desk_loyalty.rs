@@ -147,8 +147,13 @@ impl Vefa {
             .await
     }
 
-    pub async fn feedback(&self, open_only: bool) -> Result<Vec<Feedback>> {
-        feedback::list(&self.db, open_only).await
+    /// The book, newest first: open entries or all, one buyer's or everyone's.
+    pub async fn feedback(
+        &self,
+        open_only: bool,
+        customer_id: Option<i32>,
+    ) -> Result<Vec<Feedback>> {
+        feedback::list(&self.db, open_only, customer_id).await
     }
 
     /// Expires the points of buyers idle past the rules' months; returns how many.

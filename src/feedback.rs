@@ -3,6 +3,8 @@
 //! and how long it took to settle. Complaints are lessons, not blame: praise may name a team
 //! member, a complaint or a suggestion never stores a name.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -14,6 +16,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::loyalty::coupons::{self, CouponInput, CouponSource, CouponValue};
 use crate::loyalty::ledger::{self, EntryKind};
 use crate::orders::input::Errors;
+use crate::orders::store;
 use crate::store::entity::{customer, feedback, sales_order};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -74,6 +77,9 @@ pub struct FeedbackInput {
     pub customer_id: Option<i32>,
     #[serde(default)]
     pub order_id: Option<i32>,
+    /// The order as the seller sees its number ("#1234"), when `order_id` is not given.
+    #[serde(default)]
+    pub order_number: Option<String>,
     pub text: String,
     /// Praise only: the team member praised.
     #[serde(default)]
@@ -86,7 +92,9 @@ pub struct Feedback {
     pub kind: FeedbackKind,
     pub category: Category,
     pub customer_id: Option<i32>,
+    pub customer_name: Option<String>,
     pub order_id: Option<i32>,
+    pub order_number: Option<String>,
     pub text: String,
     pub staff_name: Option<String>,
     pub action: String,
@@ -108,6 +116,36 @@ pub enum Apology {
 
 const MAX_TEXT: usize = 4000;
 
+/// Fills in the buyers' names and the orders' numbers the entries refer to.
+async fn named<C: ConnectionTrait>(db: &C, mut rows: Vec<Feedback>) -> Result<Vec<Feedback>> {
+    let customers: Vec<i32> = rows.iter().filter_map(|f| f.customer_id).collect();
+    let orders: Vec<i32> = rows.iter().filter_map(|f| f.order_id).collect();
+    let names: HashMap<i32, String> = customer::Entity::find()
+        .filter(customer::Column::Id.is_in(customers))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let numbers: HashMap<i32, String> = sales_order::Entity::find()
+        .filter(sales_order::Column::Id.is_in(orders))
+        .all(db)
+        .await?
+        .iter()
+        .map(|o| (o.id, store::shown_number(o)))
+        .collect();
+    for f in &mut rows {
+        f.customer_name = f.customer_id.and_then(|c| names.get(&c).cloned());
+        f.order_number = f.order_id.and_then(|o| numbers.get(&o).cloned());
+    }
+    Ok(rows)
+}
+
+async fn named_one<C: ConnectionTrait>(db: &C, m: feedback::Model) -> Result<Feedback> {
+    let mut v = named(db, vec![view(m)?]).await?;
+    Ok(v.remove(0))
+}
+
 fn view(m: feedback::Model) -> Result<Feedback> {
     let bad = || Error::Corrupt(format!("feedback {}", m.id));
     Ok(Feedback {
@@ -116,7 +154,9 @@ fn view(m: feedback::Model) -> Result<Feedback> {
         resolved: m.status == "resolved",
         id: m.id,
         customer_id: m.customer_id,
+        customer_name: None,
         order_id: m.order_id,
+        order_number: None,
         text: m.text,
         staff_name: m.staff_name,
         action: m.action,
@@ -152,7 +192,21 @@ pub async fn add<C: ConnectionTrait>(
         _ => {}
     }
     let mut customer_id = input.customer_id;
-    if let Some(o) = input.order_id {
+    let mut order_id = input.order_id;
+    if order_id.is_none()
+        && let Some(n) = input
+            .order_number
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+    {
+        match store::by_number(db, n).await? {
+            Some(o) => order_id = Some(o.id),
+            None => {
+                e.push(FieldError::new("order_number", "order_unknown").with("value", n.trim()))
+            }
+        }
+    }
+    if let Some(o) = order_id {
         match sales_order::Entity::find_by_id(o).one(db).await? {
             None => e.push(FieldError::new("order_id", "unknown").with("value", o)),
             Some(order) => {
@@ -173,7 +227,7 @@ pub async fn add<C: ConnectionTrait>(
         kind: Set(input.kind.as_str().to_owned()),
         category: Set(input.category.as_str().to_owned()),
         customer_id: Set(customer_id),
-        order_id: Set(input.order_id),
+        order_id: Set(order_id),
         text: Set(text),
         staff_name: Set(staff),
         action: Set(String::new()),
@@ -185,7 +239,7 @@ pub async fn add<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
-    view(row)
+    named_one(db, row).await
 }
 
 async fn find<C: ConnectionTrait>(db: &C, id: i32) -> Result<feedback::Model> {
@@ -218,7 +272,7 @@ pub async fn resolve<C: ConnectionTrait>(
     m.action = Set(action);
     m.status = Set("resolved".into());
     m.resolved_at = Set(Some(now));
-    view(m.update(db).await?)
+    named_one(db, m.update(db).await?).await
 }
 
 /// Gives the buyer of a complaint an apology — a coupon for them, or the rules' apology
@@ -277,14 +331,27 @@ pub async fn compensate<C: ConnectionTrait>(
     };
     let mut m: feedback::ActiveModel = row.into();
     m.compensation = Set(given);
-    view(m.update(db).await?)
+    named_one(db, m.update(db).await?).await
 }
 
-/// The book, newest first: open entries only, or all.
-pub async fn list<C: ConnectionTrait>(db: &C, open_only: bool) -> Result<Vec<Feedback>> {
+/// The book, newest first: open entries only, or all; one buyer's, or everyone's.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    open_only: bool,
+    customer_id: Option<i32>,
+) -> Result<Vec<Feedback>> {
     let mut find = feedback::Entity::find().order_by_desc(feedback::Column::Id);
     if open_only {
         find = find.filter(feedback::Column::Status.eq("open"));
     }
-    find.all(db).await?.into_iter().map(view).collect()
+    if let Some(c) = customer_id {
+        find = find.filter(feedback::Column::CustomerId.eq(c));
+    }
+    let rows = find
+        .all(db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect::<Result<Vec<_>>>()?;
+    named(db, rows).await
 }

@@ -409,6 +409,7 @@ async fn the_book_names_praise_never_blame_and_an_apology_is_given_once(store: T
         category,
         customer_id: None,
         order_id: Some(a),
+        order_number: None,
         text: "Qutu əzilmişdi — جعبه له شده بود".into(),
         staff_name: staff.map(str::to_owned),
     };
@@ -517,11 +518,51 @@ async fn the_book_names_praise_never_blame_and_an_apology_is_given_once(store: T
     let err = v.resolve_feedback(late.id, "again").await.unwrap_err();
     assert_eq!(err.view().fields[0].code, "already_resolved");
     assert_eq!(
-        v.feedback(true).await.unwrap().len(),
+        v.feedback(true, None).await.unwrap().len(),
         2,
         "praise and the damaged box stay open"
     );
-    assert_eq!(v.feedback(false).await.unwrap().len(), 3);
+    assert_eq!(v.feedback(false, None).await.unwrap().len(), 3);
+
+    // The window names an order by its number as shown; the book shows it and the buyer.
+    let by_number = v
+        .add_feedback(&FeedbackInput {
+            order_id: None,
+            order_number: Some(format!(" #{a} ")),
+            ..entry(FeedbackKind::Suggestion, Category::MissingInformation, None)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (by_number.order_id, by_number.customer_id),
+        (Some(a), Some(c))
+    );
+    assert_eq!(by_number.order_number, Some(format!("#{a}")));
+    assert!(by_number.customer_name.is_some());
+    let err = v
+        .add_feedback(&FeedbackInput {
+            order_id: None,
+            order_number: Some("#999999".into()),
+            ..entry(FeedbackKind::Complaint, Category::Late, None)
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (
+            err.view().fields[0].field.as_str(),
+            err.view().fields[0].code.as_str()
+        ),
+        ("order_number", "order_unknown")
+    );
+    let other = order(&v, "someone@example.az", 1).await;
+    let other_buyer = buyer(&v, other).await;
+    assert_eq!(v.feedback(false, Some(c)).await.unwrap().len(), 4);
+    assert!(
+        v.feedback(false, Some(other_buyer))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 on_both_stores!(

@@ -10,6 +10,7 @@ use tauri::ipc::Channel;
 use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::completeness::Rule;
 use vefa::customers::{CustomerPage, CustomerProfile};
+use vefa::feedback::{Apology, Feedback, FeedbackInput};
 use vefa::inspection::figures::Week;
 use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::listings::{
@@ -582,6 +583,8 @@ pub struct CustomerView {
     pub profile: CustomerProfile,
     pub ledger: Vec<Entry>,
     pub coupons: Vec<Coupon>,
+    /// Their entries in the complaint and suggestion book.
+    pub feedback: Vec<Feedback>,
 }
 
 async fn customer_view(vefa: &vefa::Vefa, id: i32) -> vefa::Result<CustomerView> {
@@ -589,6 +592,7 @@ async fn customer_view(vefa: &vefa::Vefa, id: i32) -> vefa::Result<CustomerView>
         profile: vefa.customer(id).await?,
         ledger: vefa.loyalty_ledger(id).await?,
         coupons: vefa.coupons(Some(id)).await?,
+        feedback: vefa.feedback(false, Some(id)).await?,
     })
 }
 
@@ -621,4 +625,41 @@ pub async fn coupon_from_points(
     let vefa = state.vefa().await?;
     vefa.coupon_from_points(id, i64::from(points)).await?;
     Ok(customer_view(vefa, id).await?)
+}
+
+/// The complaint and suggestion book, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_feedback(state: State<'_, AppState>, open_only: bool) -> Reply<Vec<Feedback>> {
+    Ok(state.vefa().await?.feedback(open_only, None).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_feedback(state: State<'_, AppState>, input: FeedbackInput) -> Reply<Feedback> {
+    Ok(state.vefa().await?.add_feedback(&input).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_feedback(
+    state: State<'_, AppState>,
+    id: i32,
+    action: String,
+) -> Reply<Feedback> {
+    Ok(state.vefa().await?.resolve_feedback(id, &action).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn compensate_feedback(
+    state: State<'_, AppState>,
+    id: i32,
+    apology: Apology,
+) -> Reply<Feedback> {
+    Ok(state
+        .vefa()
+        .await?
+        .compensate_feedback(id, &apology)
+        .await?)
 }

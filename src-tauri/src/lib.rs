@@ -73,6 +73,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::inspection_week,
             commands::list_customers,
             commands::get_customer,
+            commands::list_feedback,
+            commands::add_feedback,
+            commands::resolve_feedback,
+            commands::compensate_feedback,
             commands::adjust_points,
             commands::coupon_from_points,
         ])

@@ -17,8 +17,9 @@ pub enum ComplaintsCommand {
         kind: FeedbackKind,
         #[arg(long, value_parser = parse_category)]
         category: Category,
+        /// The order's number as shown ("#1234") or its id.
         #[arg(long)]
-        order: Option<i32>,
+        order: Option<String>,
         #[arg(long)]
         customer: Option<i32>,
         #[arg(long)]
@@ -31,6 +32,9 @@ pub enum ComplaintsCommand {
     List {
         #[arg(long)]
         open: bool,
+        /// Only this buyer's entries.
+        #[arg(long)]
+        customer: Option<i32>,
         #[arg(long)]
         json: bool,
     },
@@ -72,6 +76,9 @@ fn line(f: &Feedback) -> String {
         f.category.as_str(),
         f.text.lines().next().unwrap_or("")
     );
+    if let Some(n) = &f.order_number {
+        s.push_str(&format!("  order {n}"));
+    }
     if let Some(name) = &f.staff_name {
         s.push_str(&format!("  (praise for {name})"));
     }
@@ -96,15 +103,20 @@ pub async fn run(vefa: &Vefa, command: ComplaintsCommand) -> Result<ExitCode, Er
                     kind,
                     category,
                     customer_id: customer,
-                    order_id: order,
+                    order_id: None,
+                    order_number: order,
                     text,
                     staff_name: staff,
                 })
                 .await?;
             println!("{}", line(&f));
         }
-        ComplaintsCommand::List { open, json } => {
-            let book = vefa.feedback(open).await?;
+        ComplaintsCommand::List {
+            open,
+            customer,
+            json,
+        } => {
+            let book = vefa.feedback(open, customer).await?;
             if json {
                 println!(
                     "{}",

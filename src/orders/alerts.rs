@@ -59,12 +59,7 @@ pub async fn arrived_since<C: ConnectionTrait>(
             .unwrap_or_default();
         out.push(Arrival {
             id: o.id,
-            number: format!(
-                "#{}",
-                o.marketplace_order_id
-                    .as_deref()
-                    .unwrap_or(&o.id.to_string())
-            ),
+            number: crate::orders::store::shown_number(&o),
             buyer,
             total_minor: o.total_minor,
             currency: o.currency,

@@ -693,6 +693,37 @@ impl Act {
     }
 }
 
+/// An order's number as the seller and the buyer see it: the marketplace's, or ours.
+pub fn shown_number(o: &sales_order::Model) -> String {
+    match &o.marketplace_order_id {
+        Some(m) => format!("#{m}"),
+        None => format!("#{}", o.id),
+    }
+}
+
+/// The order a seller means by a number as shown ("#1234" or "1234"): the marketplace's number
+/// first, then ours.
+pub async fn by_number<C: ConnectionTrait>(
+    db: &C,
+    text: &str,
+) -> Result<Option<sales_order::Model>> {
+    let n = text.trim().trim_start_matches('#').trim();
+    if n.is_empty() {
+        return Ok(None);
+    }
+    if let Some(o) = sales_order::Entity::find()
+        .filter(sales_order::Column::MarketplaceOrderId.eq(n))
+        .one(db)
+        .await?
+    {
+        return Ok(Some(o));
+    }
+    match n.parse::<i32>() {
+        Ok(id) => Ok(sales_order::Entity::find_by_id(id).one(db).await?),
+        Err(_) => Ok(None),
+    }
+}
+
 /// The buyer an order belongs to.
 pub async fn buyer_of<C: ConnectionTrait>(db: &C, id: i32) -> Result<i32> {
     sales_order::Entity::find_by_id(id)

@@ -83,12 +83,7 @@ async fn waiting<C: ConnectionTrait>(
         .into_iter()
         .map(|o| Waiting {
             id: o.id,
-            number: format!(
-                "#{}",
-                o.marketplace_order_id
-                    .clone()
-                    .unwrap_or_else(|| o.id.to_string())
-            ),
+            number: crate::orders::store::shown_number(&o),
             buyer: names.get(&o.customer_id).cloned().unwrap_or_default(),
             placed_at: o.placed_at,
             ship_by: o.ship_by,

@@ -213,6 +213,8 @@ fn e2e() -> Result {
             "packing",
             "--test",
             "customers",
+            "--test",
+            "complaints",
             "--",
             "--test-threads=1",
         ])

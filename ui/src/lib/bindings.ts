@@ -89,6 +89,11 @@ export const commands = {
 	inspectionWeek: () => typedError<Week, ErrorView>(__TAURI_INVOKE("inspection_week")),
 	listCustomers: (search: string, limit: number) => typedError<CustomerPage, ErrorView>(__TAURI_INVOKE("list_customers", { search, limit })),
 	getCustomer: (id: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("get_customer", { id })),
+	/**  The complaint and suggestion book, newest first. */
+	listFeedback: (openOnly: boolean) => typedError<Feedback[], ErrorView>(__TAURI_INVOKE("list_feedback", { openOnly })),
+	addFeedback: (input: FeedbackInput) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("add_feedback", { input })),
+	resolveFeedback: (id: number, action: string) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("resolve_feedback", { id, action })),
+	compensateFeedback: (id: number, apology: Apology) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("compensate_feedback", { id, apology })),
 	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
 	couponFromPoints: (id: number, points: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
 };
@@ -158,6 +163,13 @@ export type Answered = {
 	at: string,
 };
 
+/**  What a buyer gets with an apology. */
+export type Apology = 
+/**  A single-use coupon for the buyer, valid for `days`. */
+{ kind: "coupon"; value: CouponValue; days: number } | 
+/**  The rules' apology points. */
+{ kind: "points" };
+
 export type AppInfo = {
 	version: string,
 	store: StoreInfo,
@@ -223,6 +235,8 @@ export type CatalogHealth = {
 	stale: ListingRow[],
 	stale_total: number,
 };
+
+export type Category = "wrong_item" | "damaged" | "late" | "hidden_costs" | "missing_information" | "return_trouble" | "staff" | "other";
 
 export type Change = {
 	kind: ChangeKind,
@@ -341,6 +355,8 @@ export type CustomerView = {
 	profile: CustomerProfile,
 	ledger: Entry[],
 	coupons: Coupon[],
+	/**  Their entries in the complaint and suggestion book. */
+	feedback: Feedback[],
 };
 
 /**  Units found damaged at inspection: written off the shelf, since the order needs others. */
@@ -419,6 +435,37 @@ export type EventKind = "created" | "status" | "note" | "problem_opened" | "prob
 "oversold" | 
 /**  An inspection ended: passed, failed or overridden (with the seller's reason). */
 "inspection";
+
+export type Feedback = {
+	id: number,
+	kind: FeedbackKind,
+	category: Category,
+	customer_id: number | null,
+	customer_name: string | null,
+	order_id: number | null,
+	order_number: string | null,
+	text: string,
+	staff_name: string | null,
+	action: string,
+	compensation: string,
+	resolved: boolean,
+	opened_at: string,
+	resolved_at: string | null,
+};
+
+export type FeedbackInput = {
+	kind: FeedbackKind,
+	category: Category,
+	customer_id?: number | null,
+	order_id?: number | null,
+	/**  The order as the seller sees its number ("#1234"), when `order_id` is not given. */
+	order_number?: string | null,
+	text: string,
+	/**  Praise only: the team member praised. */
+	staff_name?: string | null,
+};
+
+export type FeedbackKind = "complaint" | "suggestion" | "praise";
 
 /**
  *  One field that failed validation: which field, why (a stable code), and the values the message

@@ -1,6 +1,6 @@
 // Which section the window shows, and a listing to open there: the dashboard links straight into
 // the editor.
-export type Section = "dashboard" | "orders" | "packing" | "customers" | "listings" | "settings";
+export type Section = "dashboard" | "orders" | "packing" | "customers" | "book" | "listings" | "settings";
 
 class Nav {
   section = $state<Section>("settings");
@@ -12,6 +12,22 @@ class Nav {
 
   /** An order the packing page should open once shown. */
   openPacking = $state<number | null>(null);
+
+  /** A buyer the customers page should open once shown. */
+  openCustomer = $state<number | null>(null);
+
+  /** An order number the complaint book's form should start with. */
+  newFeedbackOrder = $state<string | null>(null);
+
+  showCustomer(id: number): void {
+    this.openCustomer = id;
+    this.section = "customers";
+  }
+
+  recordFeedback(orderNumber: string): void {
+    this.newFeedbackOrder = orderNumber;
+    this.section = "book";
+  }
 
   packOrder(id: number): void {
     this.openPacking = id;
