@@ -59,6 +59,11 @@ const COMMANDS: &[&str] = &[
     "add_feedback",
     "resolve_feedback",
     "compensate_feedback",
+    "list_follow_ups",
+    "draft_follow_up",
+    "send_follow_up",
+    "answer_follow_up",
+    "dismiss_follow_up",
     "adjust_points",
     "coupon_from_points",
 ];

@@ -6,8 +6,10 @@ use crate::changes::ChangeKind;
 use crate::customers::{self, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
 use crate::feedback::{self, Apology, Feedback, FeedbackInput};
+use crate::followup::{self, FollowUp, FollowUpQueue};
 use crate::loyalty::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger};
+use crate::messages::{Draft, MessageKind, outbox};
 use crate::{Vefa, settings};
 
 impl Vefa {
@@ -162,5 +164,59 @@ impl Vefa {
         let (txn, _, now) = self.order_begin(false).await?;
         let done = ledger::expire(&txn, &rules, now).await;
         self.end_write(txn, now, done, None).await
+    }
+
+    /// The follow-ups due now, and those asked that await an answer.
+    pub async fn follow_ups(&self) -> Result<FollowUpQueue> {
+        let rules = loyalty::rules(&self.db).await?;
+        followup::queue(&self.db, rules.follow_up_days, self.clock.now()).await
+    }
+
+    pub async fn follow_up(&self, order_id: i32) -> Result<FollowUp> {
+        let rules = loyalty::rules(&self.db).await?;
+        followup::get(&self.db, order_id, rules.follow_up_days, self.clock.now()).await
+    }
+
+    /// The follow-up message for an order as it would go out, for the seller to read and edit.
+    pub async fn draft_follow_up(&self, order_id: i32) -> Result<Draft> {
+        self.draft_order_message(order_id, MessageKind::FollowUp, None)
+            .await
+    }
+
+    /// Marks the follow-up asked and queues `message` with it, in one transaction.
+    pub async fn send_follow_up(&self, order_id: i32, message: Option<&Draft>) -> Result<FollowUp> {
+        let message = message
+            .map(outbox::check)
+            .transpose()
+            .map_err(Error::Validation)?;
+        let (txn, _, now) = self.order_begin(false).await?;
+        let done = followup::send(&txn, order_id, message.as_ref(), now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await?;
+        self.follow_up(order_id).await
+    }
+
+    pub async fn dismiss_follow_up(&self, order_id: i32) -> Result<FollowUp> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        let done = followup::dismiss(&txn, order_id, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await?;
+        self.follow_up(order_id).await
+    }
+
+    /// Records the buyer's answer (1–5 and a comment); a low one opens a complaint.
+    pub async fn answer_follow_up(
+        &self,
+        order_id: i32,
+        score: u8,
+        comment: &str,
+    ) -> Result<FollowUp> {
+        let rules = loyalty::rules(&self.db).await?;
+        let (txn, _, now) = self.order_begin(false).await?;
+        let done =
+            followup::answer(&txn, order_id, score, comment, rules.low_satisfaction, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await?;
+        self.follow_up(order_id).await
     }
 }

@@ -18,6 +18,7 @@ pub use desk_sync::{
 };
 pub mod error;
 pub mod feedback;
+pub mod followup;
 pub mod inspection;
 pub mod listings;
 pub mod locale;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 mod cli {
     pub mod customers;
     pub mod feedback;
+    pub mod followup;
     pub mod inspect;
     pub mod loyalty;
     pub mod orders;
@@ -78,6 +79,11 @@ enum Command {
     Complaints {
         #[command(subcommand)]
         command: cli::feedback::ComplaintsCommand,
+    },
+    /// Follow-up after delivery: what is due, asking, and the buyers' answers.
+    Followup {
+        #[command(subcommand)]
+        command: cli::followup::FollowUpCommand,
     },
     /// Coupon codes: make, list, use by hand, or turn a buyer's points into one.
     Coupons {
@@ -345,6 +351,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Complaints { command } => {
             let code = cli::feedback::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Followup { command } => {
+            let code = cli::followup::run(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }

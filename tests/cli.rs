@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261129_000015_feedback");
+    assert_eq!(info["schema_version"], "m20261130_000016_follow_up");
 }
 
 #[tokio::test]

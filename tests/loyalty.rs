@@ -6,75 +6,12 @@
 mod common;
 
 use chrono::Duration;
+use common::shop::{buyer, deliver, order, refund, shop};
 use common::{TestStore, scalar};
 use sea_orm::ConnectionTrait;
-use vefa::inspection::InspectionOp;
-use vefa::listings::{ListingInput, Variant};
 use vefa::loyalty::{EntryKind, LoyaltyError};
 use vefa::orders::{Act, NewOrder, OrderChannel, OrderStatus};
-use vefa::{Clock, Error, Vefa};
-
-async fn shop(v: &Vefa) {
-    v.save_profile(&vefa::ProfileInput {
-        shop_name: "Kilim Evi".into(),
-        contact_name: "Rəna".into(),
-        phone: String::new(),
-        email: "rena@kilimevi.az".into(),
-        ui_language: vefa::locale::UiLanguage::Az,
-        languages: vec!["az".into()],
-        currency: "AZN".into(),
-    })
-    .await
-    .unwrap();
-    let mut l = ListingInput::draft("Yun kilim", "AZN");
-    l.price.minor = 12_550;
-    l.variants = vec![Variant {
-        sku: "KILIM-1".into(),
-        quantity: 100,
-        ..Default::default()
-    }];
-    v.create_listing(&l).await.unwrap();
-}
-
-async fn order(v: &Vefa, email: &str, qty: u32) -> i32 {
-    let mut o = NewOrder::new(OrderChannel::Phone, "Leyla", "AZN").with_sku("KILIM-1", qty);
-    o.buyer.email = Some(email.into());
-    v.add_order(&o).await.unwrap().id
-}
-
-async fn deliver(v: &Vefa, id: i32) {
-    v.act_on_order(id, &Act::Confirm).await.unwrap();
-    let through = InspectionOp::Override {
-        reason: "checked at the counter".into(),
-    };
-    v.inspect(id, &through, None, None).await.unwrap();
-    for act in [
-        Act::MarkReady,
-        Act::Ship {
-            carrier: "AzərPoçt".into(),
-            tracking: format!("RR{id}"),
-        },
-        Act::Deliver,
-    ] {
-        v.act_on_order(id, &act).await.unwrap();
-    }
-}
-
-async fn refund(v: &Vefa, id: i32) {
-    for act in [
-        Act::RequestReturn {
-            reason: "too small".into(),
-        },
-        Act::ReceiveReturn { restock: true },
-        Act::Refund,
-    ] {
-        v.act_on_order(id, &act).await.unwrap();
-    }
-}
-
-async fn buyer(v: &Vefa, order: i32) -> i32 {
-    v.order(order).await.unwrap().buyer.id
-}
+use vefa::{Clock, Error};
 
 async fn a_delivered_order_credits_once_and_a_refund_takes_it_back(store: TestStore) {
     let v = store.open().await;

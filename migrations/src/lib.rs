@@ -18,6 +18,7 @@ mod m20261126_000012_inspection;
 mod m20261127_000013_loyalty;
 mod m20261128_000014_coupons;
 mod m20261129_000015_feedback;
+mod m20261130_000016_follow_up;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000013_loyalty::Migration),
             Box::new(m20261128_000014_coupons::Migration),
             Box::new(m20261129_000015_feedback::Migration),
+            Box::new(m20261130_000016_follow_up::Migration),
         ]
     }
 }

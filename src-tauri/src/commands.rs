@@ -11,6 +11,7 @@ use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::completeness::Rule;
 use vefa::customers::{CustomerPage, CustomerProfile};
 use vefa::feedback::{Apology, Feedback, FeedbackInput};
+use vefa::followup::{FollowUp, FollowUpQueue};
 use vefa::inspection::figures::Week;
 use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::listings::{
@@ -662,4 +663,53 @@ pub async fn compensate_feedback(
         .await?
         .compensate_feedback(id, &apology)
         .await?)
+}
+
+/// The follow-ups due after delivery, and those asked awaiting an answer.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_follow_ups(state: State<'_, AppState>) -> Reply<FollowUpQueue> {
+    Ok(state.vefa().await?.follow_ups().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_follow_up(state: State<'_, AppState>, order_id: i32) -> Reply<Draft> {
+    Ok(state.vefa().await?.draft_follow_up(order_id).await?)
+}
+
+/// Marks the follow-up asked, queueing `message` (none when asked by phone).
+#[tauri::command]
+#[specta::specta]
+pub async fn send_follow_up(
+    state: State<'_, AppState>,
+    order_id: i32,
+    message: Option<Draft>,
+) -> Reply<FollowUp> {
+    Ok(state
+        .vefa()
+        .await?
+        .send_follow_up(order_id, message.as_ref())
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn answer_follow_up(
+    state: State<'_, AppState>,
+    order_id: i32,
+    score: u8,
+    comment: String,
+) -> Reply<FollowUp> {
+    Ok(state
+        .vefa()
+        .await?
+        .answer_follow_up(order_id, score, &comment)
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn dismiss_follow_up(state: State<'_, AppState>, order_id: i32) -> Reply<FollowUp> {
+    Ok(state.vefa().await?.dismiss_follow_up(order_id).await?)
 }

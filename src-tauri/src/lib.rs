@@ -77,6 +77,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::add_feedback,
             commands::resolve_feedback,
             commands::compensate_feedback,
+            commands::list_follow_ups,
+            commands::draft_follow_up,
+            commands::send_follow_up,
+            commands::answer_follow_up,
+            commands::dismiss_follow_up,
             commands::adjust_points,
             commands::coupon_from_points,
         ])

@@ -41,6 +41,10 @@ pub struct LoyaltyRules {
     pub points_per_coupon_unit: u32,
     /// How long a coupon made of points stays valid.
     pub coupon_valid_days: u32,
+    /// A delivered order enters the follow-up queue this many days after delivery.
+    pub follow_up_days: u32,
+    /// A follow-up answer at or below this (1–5) opens a complaint; 0 never does.
+    pub low_satisfaction: u32,
 }
 
 impl Default for LoyaltyRules {
@@ -64,6 +68,8 @@ impl Default for LoyaltyRules {
             ],
             points_per_coupon_unit: 100,
             coupon_valid_days: 180,
+            follow_up_days: 3,
+            low_satisfaction: 2,
         }
     }
 }
@@ -80,6 +86,8 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
         ("expire_after_months", r.expire_after_months, 120),
         ("warn_days_before", r.warn_days_before, 365),
         ("coupon_valid_days", r.coupon_valid_days, 3650),
+        ("follow_up_days", r.follow_up_days, 60),
+        ("low_satisfaction", r.low_satisfaction, 4),
     ] {
         if v > max {
             e.push(

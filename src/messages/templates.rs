@@ -20,10 +20,12 @@ pub enum MessageKind {
     WrongAddress,
     ReturnReceived,
     RefundDone,
+    /// A few days after delivery: is everything right (1–5), and a review request.
+    FollowUp,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 7] = [
+    pub const ALL: [MessageKind; 8] = [
         MessageKind::OrderConfirmation,
         MessageKind::Shipped,
         MessageKind::DelayApology,
@@ -31,6 +33,7 @@ impl MessageKind {
         MessageKind::WrongAddress,
         MessageKind::ReturnReceived,
         MessageKind::RefundDone,
+        MessageKind::FollowUp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl MessageKind {
             MessageKind::WrongAddress => "wrong_address",
             MessageKind::ReturnReceived => "return_received",
             MessageKind::RefundDone => "refund_done",
+            MessageKind::FollowUp => "follow_up",
         }
     }
 
@@ -175,6 +179,10 @@ fn en(kind: MessageKind) -> (&'static str, &'static str) {
             "Your refund for order {order} is done",
             "Hello {buyer},\n\nI have refunded {total} for your order. Depending on your bank it may take a few days to appear.\n\nThank you for your patience, and I hope to serve you again.\n\n{seller}\n{shop}\n{phone}",
         ),
+        K::FollowUp => (
+            "How is your order {order}?",
+            "Hello {buyer},\n\nYour order should have reached you a few days ago, and I would like to know that everything is as you expected.\n\n{lines}\nCould you answer with a number from 1 (not happy at all) to 5 (very happy), and a few words on what I could do better? If anything is wrong, I will put it right.\n\nIf you are happy, a review on the marketplace helps a small shop like mine more than anything.\n\n{seller}\n{shop}\n{phone}",
+        ),
     }
 }
 
@@ -208,6 +216,10 @@ fn az(kind: MessageKind) -> (&'static str, &'static str) {
         K::RefundDone => (
             "{order} nömrəli sifariş üzrə geri ödəniş edildi",
             "Salam, {buyer}!\n\nSifarişiniz üçün {total} geri ödədim. Bankınızdan asılı olaraq hesabınızda görünməsi bir neçə gün çəkə bilər.\n\nSəbriniz üçün təşəkkür edirəm, yenidən xidmət göstərməyə ümid edirəm.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::FollowUp => (
+            "{order} nömrəli sifarişiniz necədir?",
+            "Salam, {buyer}!\n\nSifarişiniz bir neçə gün əvvəl sizə çatmalı idi və hər şeyin gözlədiyiniz kimi olduğunu bilmək istəyirəm.\n\n{lines}\n1-dən (heç razı deyiləm) 5-ə (çox razıyam) qədər bir rəqəmlə və nəyi daha yaxşı edə biləcəyim barədə bir neçə sözlə cavab verə bilərsinizmi? Bir problem varsa, düzəldəcəyəm.\n\nRazı qalmısınızsa, marketplace-də yazacağınız rəy mənim kimi kiçik bir mağazaya hər şeydən çox kömək edir.\n\n{seller}\n{shop}\n{phone}",
         ),
     }
 }
@@ -243,6 +255,10 @@ fn tr(kind: MessageKind) -> (&'static str, &'static str) {
             "{order} numaralı siparişin iadesi yapıldı",
             "Merhaba {buyer},\n\nSiparişiniz için {total} iade ettim. Bankanıza bağlı olarak hesabınızda görünmesi birkaç gün sürebilir.\n\nSabrınız için teşekkür ederim; size yeniden hizmet etmeyi umuyorum.\n\n{seller}\n{shop}\n{phone}",
         ),
+        K::FollowUp => (
+            "{order} numaralı siparişiniz nasıl?",
+            "Merhaba {buyer},\n\nSiparişiniz birkaç gün önce size ulaşmış olmalı; her şeyin beklediğiniz gibi olduğunu bilmek isterim.\n\n{lines}\n1 (hiç memnun değilim) ile 5 (çok memnunum) arasında bir sayıyla ve neyi daha iyi yapabileceğime dair birkaç kelimeyle yanıt verebilir misiniz? Bir sorun varsa hemen düzelteyim.\n\nMemnun kaldıysanız, pazaryerinde bırakacağınız bir yorum benim gibi küçük bir dükkâna her şeyden çok yardımcı olur.\n\n{seller}\n{shop}\n{phone}",
+        ),
     }
 }
 
@@ -276,6 +292,10 @@ fn fa(kind: MessageKind) -> (&'static str, &'static str) {
         K::RefundDone => (
             "بازپرداخت سفارش {order} انجام شد",
             "سلام {buyer}،\n\nمبلغ {total} را برای سفارش شما بازپرداخت کردم. بسته به بانک شما، ممکن است چند روز طول بکشد تا در حسابتان دیده شود.\n\nاز صبر شما سپاسگزارم و امیدوارم دوباره در خدمتتان باشم.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::FollowUp => (
+            "سفارش {order} شما چطور بود؟",
+            "سلام {buyer}،\n\nسفارش شما باید چند روز پیش به دستتان رسیده باشد و می‌خواهم مطمئن شوم همه چیز همان‌طور است که انتظار داشتید.\n\n{lines}\nلطفاً با عددی از ۱ (اصلاً راضی نیستم) تا ۵ (بسیار راضی‌ام) و چند کلمه درباره‌ی آنچه می‌توانم بهتر انجام دهم پاسخ دهید. اگر مشکلی هست، درستش می‌کنم.\n\nاگر راضی هستید، نوشتن نظر در بازارچه بیش از هر چیز به فروشگاه کوچکی مثل من کمک می‌کند.\n\n{seller}\n{shop}\n{phone}",
         ),
     }
 }

@@ -663,6 +663,7 @@ pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -
     event(db, ctx, id, EventKind::Status, Some(from), Some(to), detail).await?;
     // Delivered orders earn their buyer points; refunded ones give them back (sync's moves too).
     crate::loyalty::order_moved(db, id, to, ctx.now).await?;
+    crate::followup::order_moved(db, id, to, ctx.now).await?;
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;

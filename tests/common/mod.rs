@@ -5,6 +5,7 @@
 
 pub mod keyring;
 pub mod openapi;
+pub mod shop;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -7,6 +7,7 @@ pub mod coupon_use;
 pub mod customer;
 pub mod customer_token;
 pub mod feedback;
+pub mod follow_up;
 pub mod inspection_run;
 pub mod inspection_template;
 pub mod listing;

@@ -94,6 +94,13 @@ export const commands = {
 	addFeedback: (input: FeedbackInput) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("add_feedback", { input })),
 	resolveFeedback: (id: number, action: string) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("resolve_feedback", { id, action })),
 	compensateFeedback: (id: number, apology: Apology) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("compensate_feedback", { id, apology })),
+	/**  The follow-ups due after delivery, and those asked awaiting an answer. */
+	listFollowUps: () => typedError<FollowUpQueue, ErrorView>(__TAURI_INVOKE("list_follow_ups")),
+	draftFollowUp: (orderId: number) => typedError<Draft, ErrorView>(__TAURI_INVOKE("draft_follow_up", { orderId })),
+	/**  Marks the follow-up asked, queueing `message` (none when asked by phone). */
+	sendFollowUp: (orderId: number, message: Draft | null) => typedError<FollowUp, ErrorView>(__TAURI_INVOKE("send_follow_up", { orderId, message })),
+	answerFollowUp: (orderId: number, score: number, comment: string) => typedError<FollowUp, ErrorView>(__TAURI_INVOKE("answer_follow_up", { orderId, score, comment })),
+	dismissFollowUp: (orderId: number) => typedError<FollowUp, ErrorView>(__TAURI_INVOKE("dismiss_follow_up", { orderId })),
 	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
 	couponFromPoints: (id: number, points: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
 };
@@ -493,6 +500,40 @@ export type Figures = {
 	overrides: number,
 };
 
+export type FollowUp = {
+	order_id: number,
+	order_number: string,
+	customer_id: number,
+	buyer: string,
+	language: string,
+	delivered_at: string,
+	due_at: string,
+	state: FollowUpState,
+	sent_at: string | null,
+	answered_at: string | null,
+	score: number | null,
+	comment: string,
+	/**  The complaint a low answer opened. */
+	feedback_id: number | null,
+};
+
+/**  The queue: what is due (oldest first), then what was asked and awaits an answer. */
+export type FollowUpQueue = {
+	due: FollowUp[],
+	asked: FollowUp[],
+};
+
+/**  Where a follow-up stands. */
+export type FollowUpState = 
+/**  Delivered, not yet due. */
+"waiting" | 
+/**  Due: the seller should ask. */
+"due" | 
+/**  Asked, no answer yet. */
+"asked" | "answered" | 
+/**  The seller let it go. */
+"dismissed";
+
 export type Format = "etsy" | "vefa";
 
 /**  How far an import is, sent as it goes. */
@@ -714,7 +755,9 @@ export type MessageChannel = "email" |
 "by_hand";
 
 /**  What a message is about. */
-export type MessageKind = "order_confirmation" | "shipped" | "delay_apology" | "out_of_stock" | "wrong_address" | "return_received" | "refund_done";
+export type MessageKind = "order_confirmation" | "shipped" | "delay_apology" | "out_of_stock" | "wrong_address" | "return_received" | "refund_done" | 
+/**  A few days after delivery: is everything right (1–5), and a review request. */
+"follow_up";
 
 export type MessageStatus = 
 /**  Waiting for the sender (now, or after a failed attempt). */
