@@ -10,6 +10,7 @@ mod desk_inspection;
 mod desk_listings;
 mod desk_loyalty;
 mod desk_orders;
+mod desk_review;
 mod desk_sync;
 pub use desk_orders::{SendReport, SmtpView};
 pub use desk_sync::{
@@ -30,6 +31,7 @@ pub mod money;
 pub mod notifications;
 pub mod orders;
 pub mod profile;
+pub mod review;
 pub mod secrets;
 pub mod settings;
 pub mod store;

@@ -15,6 +15,7 @@ mod cli {
     pub mod loyalty;
     pub mod orders;
     pub mod outbox;
+    pub mod report;
     pub mod sync;
 }
 use vefa::catalog_csv::Format;
@@ -79,6 +80,11 @@ enum Command {
     Complaints {
         #[command(subcommand)]
         command: cli::feedback::ComplaintsCommand,
+    },
+    /// Reports: the weekly review.
+    Report {
+        #[command(subcommand)]
+        command: cli::report::ReportCommand,
     },
     /// Follow-up after delivery: what is due, asking, and the buyers' answers.
     Followup {
@@ -351,6 +357,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::Complaints { command } => {
             let code = cli::feedback::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Report { command } => {
+            let code = cli::report::run(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }

@@ -19,6 +19,7 @@ mod m20261127_000013_loyalty;
 mod m20261128_000014_coupons;
 mod m20261129_000015_feedback;
 mod m20261130_000016_follow_up;
+mod m20261201_000017_weekly_review;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_coupons::Migration),
             Box::new(m20261129_000015_feedback::Migration),
             Box::new(m20261130_000016_follow_up::Migration),
+            Box::new(m20261201_000017_weekly_review::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! SeaORM entities, one file per table. They stay inside the core: domains expose their own views.
 
+pub mod catalog_history;
 pub mod change_log;
 pub mod completeness_rule;
 pub mod coupon;
