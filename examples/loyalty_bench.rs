@@ -5,40 +5,18 @@
 //!
 //! `cargo run --release --example loyalty_bench [ENTRIES]`.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::TransactionTrait;
 use vefa::{FixedClock, Location, OpenOptions, Vefa};
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{insert, percentiles};
 
 const BUYERS: usize = 50_000;
 const HEAVY_ENTRIES: usize = 20_000;
-const ROWS_PER_STATEMENT: usize = 500;
-
-async fn insert<C: ConnectionTrait>(
-    db: &C,
-    table: &str,
-    columns: &str,
-    n: usize,
-    row: impl Fn(usize) -> String,
-) {
-    let mut i = 0;
-    while i < n {
-        let end = (i + ROWS_PER_STATEMENT).min(n);
-        let rows: Vec<String> = (i..end).map(&row).collect();
-        let sql = format!("INSERT INTO {table} ({columns}) VALUES {}", rows.join(","));
-        db.execute_unprepared(&sql).await.expect("seed");
-        i = end;
-    }
-}
-
-fn percentiles(mut t: Vec<Duration>) -> (f64, f64, f64) {
-    t.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |p: f64| ms(t[((t.len() as f64 * p).ceil() as usize).clamp(1, t.len()) - 1]);
-    (at(0.5), at(0.95), ms(*t.last().unwrap()))
-}
-
 #[tokio::main]
 async fn main() {
     let entries: usize = std::env::args()
@@ -56,7 +34,7 @@ async fn main() {
     let span = 2 * 365 * 24 * 3600_i64;
     let at = |i: usize, n: usize| {
         (start + chrono::Duration::seconds(span * i as i64 / n as i64))
-            .format("%Y-%m-%d %H:%M:%S+00:00")
+            .format("%Y-%m-%dT%H:%M:%S+00:00")
             .to_string()
     };
     let txn = v.connection().begin().await.unwrap();

@@ -4,9 +4,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{
+    Alias, Condition, Expr, ExprTrait, Func, IntoColumnRef, Order, Query, SelectStatement,
+};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect,
 };
 use serde::Serialize;
 use specta::Type;
@@ -119,133 +122,200 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+async fn one<C: ConnectionTrait>(db: &C, q: &SelectStatement) -> Result<Option<QueryResult>> {
+    Ok(db.query_one_raw(db.get_database_backend().build(q)).await?)
+}
+
+async fn all<C: ConnectionTrait>(db: &C, q: &SelectStatement) -> Result<Vec<QueryResult>> {
+    Ok(db.query_all_raw(db.get_database_backend().build(q)).await?)
+}
+
+/// A count or a sum read as i64 (0 for NULL: a sum over no rows).
+fn int(row: &Option<QueryResult>, col: &str) -> Result<i64> {
+    match row {
+        Some(r) => Ok(r.try_get::<Option<i64>>("", col)?.unwrap_or(0)),
+        None => Ok(0),
+    }
+}
+
+fn sum_bigint(e: Expr) -> Expr {
+    Expr::expr(Func::cast_as(Func::sum(e), Alias::new("BIGINT")))
+}
+
+fn count_bigint(e: Expr) -> Expr {
+    Expr::expr(Func::cast_as(Func::count(e), Alias::new("BIGINT")))
+}
+
+fn when(cond: Expr) -> Expr {
+    Expr::case(cond, 1).finally(0).into()
+}
+
+fn between<T: IntoColumnRef + Copy>(col: T, from: DateTime<Utc>, to: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(Expr::col(col).gte(from))
+        .add(Expr::col(col).lt(to))
+}
+
+/// Whole minutes from placing to confirming, on either store.
+fn confirm_minutes(backend: DbBackend) -> Expr {
+    Expr::cust(match backend {
+        DbBackend::Postgres => {
+            "CAST(FLOOR(EXTRACT(EPOCH FROM (confirmed_at - placed_at)) / 60) AS BIGINT)"
+        }
+        // Rounded to whole seconds first: julianday's fractions are not exact.
+        _ => {
+            "CAST(ROUND((julianday(confirmed_at) - julianday(placed_at)) * 86400) AS INTEGER) / 60"
+        }
+    })
+}
+
+fn counts(rows: &[QueryResult], key: &str) -> Result<Vec<KeyCount>> {
+    let mut map = BTreeMap::new();
+    for r in rows {
+        let k: Option<String> = r.try_get("", key)?;
+        let n: i64 = r.try_get("", "n")?;
+        if let Some(k) = k {
+            *map.entry(k).or_insert(0u32) += u32::try_from(n).unwrap_or(u32::MAX);
+        }
+    }
+    Ok(counted(map))
+}
+
+/// The week's figures, aggregated by the store: each query returns a row or a few, never the
+/// week's orders one by one.
 pub async fn week<C: ConnectionTrait>(
     db: &C,
     week: IsoWeek,
     currency: &str,
 ) -> Result<WeekFigures> {
+    use sales_order::Column as O;
     let (from, to) = week.bounds();
+    let backend = db.get_database_backend();
 
     // Orders placed, and the revenue of those kept.
-    let placed: Vec<(i32, String, String, i64)> = sales_order::Entity::find()
-        .select_only()
-        .column(sales_order::Column::CustomerId)
-        .column(sales_order::Column::Status)
-        .column(sales_order::Column::Currency)
-        .column(sales_order::Column::TotalMinor)
-        .filter(sales_order::Column::PlacedAt.gte(from))
-        .filter(sales_order::Column::PlacedAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut revenue_minor = 0i64;
-    let mut other_currency_orders = 0;
-    for (_, status, cur, total) in &placed {
-        if cur != currency {
-            other_currency_orders += 1;
-        } else if status != OrderStatus::Cancelled.as_str()
-            && status != OrderStatus::Refunded.as_str()
-        {
-            revenue_minor = revenue_minor.saturating_add(*total);
-        }
-    }
+    let kept = Expr::col(O::Currency)
+        .eq(currency)
+        .and(Expr::col(O::Status).is_not_in([
+            OrderStatus::Cancelled.as_str(),
+            OrderStatus::Refunded.as_str(),
+        ]));
+    let placed = one(
+        db,
+        Query::select()
+            .expr_as(count_bigint(Expr::col(O::Id)), Alias::new("orders"))
+            .expr_as(
+                sum_bigint(Expr::case(kept, Expr::col(O::TotalMinor)).finally(0).into()),
+                Alias::new("revenue"),
+            )
+            .expr_as(
+                sum_bigint(when(Expr::col(O::Currency).ne(currency))),
+                Alias::new("other"),
+            )
+            .from(sales_order::Entity)
+            .cond_where(between(O::PlacedAt, from, to)),
+    )
+    .await?;
 
-    // Time to confirm.
-    let confirmed: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = sales_order::Entity::find()
-        .select_only()
-        .column(sales_order::Column::PlacedAt)
-        .column(sales_order::Column::ConfirmedAt)
-        .filter(sales_order::Column::ConfirmedAt.gte(from))
-        .filter(sales_order::Column::ConfirmedAt.lt(to))
-        .into_tuple()
-        .all(db)
+    // Time to confirm: the count, then the two ranks read in order.
+    let confirmed_in = between(O::ConfirmedAt, from, to);
+    let confirmed = int(
+        &one(
+            db,
+            Query::select()
+                .expr_as(count_bigint(Expr::col(O::Id)), Alias::new("n"))
+                .from(sales_order::Entity)
+                .cond_where(confirmed_in.clone()),
+        )
+        .await?,
+        "n",
+    )?;
+    let mut ranks = [None, None];
+    for (slot, p) in ranks.iter_mut().zip([0.5, 0.9]) {
+        if confirmed == 0 {
+            break;
+        }
+        let rank = ((p * confirmed as f64).ceil() as u64).clamp(1, confirmed as u64);
+        let row = one(
+            db,
+            Query::select()
+                .expr_as(confirm_minutes(backend), Alias::new("m"))
+                .from(sales_order::Entity)
+                .cond_where(confirmed_in.clone())
+                .order_by_expr(confirm_minutes(backend), Order::Asc)
+                .limit(1)
+                .offset(rank - 1),
+        )
         .await?;
-    let mut minutes: Vec<u32> = confirmed
-        .iter()
-        .filter_map(|(placed, confirmed)| Some(*confirmed.as_ref()? - *placed))
-        .map(|d| d.num_minutes().clamp(0, i64::from(u32::MAX)) as u32)
-        .collect();
-    minutes.sort_unstable();
+        *slot = Some(int(&row, "m")?.clamp(0, i64::from(u32::MAX)) as u32);
+    }
 
     // Dispatch on time: the move to "shipped" against the order's ship-by date.
-    let shipped = Query::select()
-        .expr_as(
-            Expr::col((order_event::Entity, order_event::Column::At)),
-            Alias::new("at"),
-        )
-        .expr_as(
-            Expr::col((sales_order::Entity, sales_order::Column::ShipBy)),
-            Alias::new("ship_by"),
-        )
-        .from(order_event::Entity)
-        .inner_join(
-            sales_order::Entity,
-            Expr::col((sales_order::Entity, sales_order::Column::Id))
-                .equals((order_event::Entity, order_event::Column::OrderId)),
-        )
-        .and_where(Expr::col((order_event::Entity, order_event::Column::StatusTo)).eq("shipped"))
-        .and_where(Expr::col((order_event::Entity, order_event::Column::At)).gte(from))
-        .and_where(Expr::col((order_event::Entity, order_event::Column::At)).lt(to))
-        .and_where(Expr::col((sales_order::Entity, sales_order::Column::ShipBy)).is_not_null())
-        .to_owned();
-    let backend = db.get_database_backend();
-    let mut on_time = 0;
-    let mut with_promise = 0;
-    for row in db.query_all_raw(backend.build(&shipped)).await? {
-        let at: DateTime<Utc> = row.try_get("", "at")?;
-        let by: DateTime<Utc> = row.try_get("", "ship_by")?;
-        with_promise += 1;
-        if at <= by {
-            on_time += 1;
-        }
-    }
+    let at = (order_event::Entity, order_event::Column::At);
+    let ship_by = (sales_order::Entity, O::ShipBy);
+    let dispatch = one(
+        db,
+        Query::select()
+            .expr_as(count_bigint(Expr::col(at)), Alias::new("shipped"))
+            .expr_as(
+                sum_bigint(when(Expr::col(at).lte(Expr::col(ship_by)))),
+                Alias::new("on_time"),
+            )
+            .from(order_event::Entity)
+            .inner_join(
+                sales_order::Entity,
+                Expr::col((sales_order::Entity, O::Id))
+                    .equals((order_event::Entity, order_event::Column::OrderId)),
+            )
+            .and_where(
+                Expr::col((order_event::Entity, order_event::Column::StatusTo)).eq("shipped"),
+            )
+            .cond_where(between(at, from, to))
+            .and_where(Expr::col(ship_by).is_not_null()),
+    )
+    .await?;
 
     let inspection = crate::inspection::figures::week(db, from, to)
         .await?
         .overall;
 
-    let problems: Vec<String> = order_problem::Entity::find()
-        .select_only()
-        .column(order_problem::Column::Kind)
-        .filter(order_problem::Column::OpenedAt.gte(from))
-        .filter(order_problem::Column::OpenedAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut by_kind = BTreeMap::new();
-    for k in problems {
-        *by_kind.entry(k).or_insert(0) += 1;
-    }
+    let problems = all(
+        db,
+        Query::select()
+            .column(order_problem::Column::Kind)
+            .expr_as(
+                count_bigint(Expr::col(order_problem::Column::Id)),
+                Alias::new("n"),
+            )
+            .from(order_problem::Entity)
+            .cond_where(between(order_problem::Column::OpenedAt, from, to))
+            .group_by_col(order_problem::Column::Kind),
+    )
+    .await?;
 
-    // The book: written in the week, and settled in the week.
-    let written: Vec<(String, String, Option<String>)> = feedback::Entity::find()
-        .select_only()
-        .column(feedback::Column::Kind)
-        .column(feedback::Column::Category)
-        .column(feedback::Column::StaffName)
-        .filter(feedback::Column::OpenedAt.gte(from))
-        .filter(feedback::Column::OpenedAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut complaints = BTreeMap::new();
-    let mut praise = BTreeMap::new();
-    let (mut complaints_total, mut praise_total) = (0, 0);
-    for (kind, category, staff) in written {
-        match kind.as_str() {
-            "complaint" => {
-                complaints_total += 1;
-                *complaints.entry(category).or_insert(0) += 1;
-            }
-            "praise" => {
-                praise_total += 1;
-                if let Some(name) = staff {
-                    *praise.entry(name).or_insert(0) += 1;
-                }
-            }
-            _ => {}
-        }
-    }
+    // The book: written in the week by kind and category (praise by name), and settled.
+    let written = |kind: &str, by: feedback::Column| {
+        Query::select()
+            .column(by)
+            .expr_as(
+                count_bigint(Expr::col(feedback::Column::Id)),
+                Alias::new("n"),
+            )
+            .from(feedback::Entity)
+            .and_where(Expr::col(feedback::Column::Kind).eq(kind))
+            .cond_where(between(feedback::Column::OpenedAt, from, to))
+            .group_by_col(by)
+            .to_owned()
+    };
+    let complaints = counts(
+        &all(db, &written("complaint", feedback::Column::Category)).await?,
+        "category",
+    )?;
+    let praise_rows = all(db, &written("praise", feedback::Column::StaffName)).await?;
+    let praise_total = praise_rows
+        .iter()
+        .map(|r| r.try_get::<i64>("", "n"))
+        .sum::<std::result::Result<i64, _>>()?;
+    let praise = counts(&praise_rows, "staff_name")?;
     let settled: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = feedback::Entity::find()
         .select_only()
         .column(feedback::Column::OpenedAt)
@@ -262,83 +332,100 @@ pub async fn week<C: ConnectionTrait>(
         .map(|s| Ord::max(s, 0) as f64 / 3600.0)
         .collect();
     hours.sort_by(f64::total_cmp);
-    let resolve_hours_median = median(&hours);
 
     // Follow-up: answers recorded in the week; of those asked in the week, how many answered.
-    let scores: Vec<Option<i16>> = follow_up::Entity::find()
-        .select_only()
-        .column(follow_up::Column::Score)
-        .filter(follow_up::Column::AnsweredAt.gte(from))
-        .filter(follow_up::Column::AnsweredAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let scores: Vec<i16> = scores.into_iter().flatten().collect();
-    let satisfaction_average = (!scores.is_empty())
-        .then(|| scores.iter().map(|&s| f64::from(s)).sum::<f64>() / scores.len() as f64);
-    let asked: Vec<Option<DateTime<Utc>>> = follow_up::Entity::find()
-        .select_only()
-        .column(follow_up::Column::AnsweredAt)
-        .filter(follow_up::Column::SentAt.gte(from))
-        .filter(follow_up::Column::SentAt.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let answered = asked.iter().filter(|a| a.is_some()).count();
+    let answers = one(
+        db,
+        Query::select()
+            .expr_as(
+                count_bigint(Expr::col(follow_up::Column::Score)),
+                Alias::new("n"),
+            )
+            .expr_as(
+                sum_bigint(Expr::col(follow_up::Column::Score)),
+                Alias::new("total"),
+            )
+            .from(follow_up::Entity)
+            .cond_where(between(follow_up::Column::AnsweredAt, from, to)),
+    )
+    .await?;
+    let asked = one(
+        db,
+        Query::select()
+            .expr_as(
+                count_bigint(Expr::col(follow_up::Column::Id)),
+                Alias::new("n"),
+            )
+            .expr_as(
+                count_bigint(Expr::col(follow_up::Column::AnsweredAt)),
+                Alias::new("answered"),
+            )
+            .from(follow_up::Entity)
+            .cond_where(between(follow_up::Column::SentAt, from, to)),
+    )
+    .await?;
 
     // Buyers of the week, with their orders up to the week's end.
-    let week_buyers = Query::select()
-        .column(sales_order::Column::CustomerId)
+    let history = Query::select()
+        .column(O::CustomerId)
+        .expr_as(Func::min(Expr::col(O::PlacedAt)), Alias::new("first"))
+        .expr_as(count_bigint(Expr::col(O::Id)), Alias::new("orders"))
         .from(sales_order::Entity)
-        .and_where(sales_order::Column::PlacedAt.gte(from))
-        .and_where(sales_order::Column::PlacedAt.lt(to))
+        .and_where(Expr::col(O::PlacedAt).lt(to))
+        .and_where(
+            Expr::col(O::CustomerId).in_subquery(
+                Query::select()
+                    .column(O::CustomerId)
+                    .from(sales_order::Entity)
+                    .cond_where(between(O::PlacedAt, from, to))
+                    .to_owned(),
+            ),
+        )
+        .group_by_col(O::CustomerId)
         .to_owned();
-    let history: Vec<(i32, Option<DateTime<Utc>>, i64)> = sales_order::Entity::find()
-        .select_only()
-        .column(sales_order::Column::CustomerId)
-        .column_as(
-            Expr::expr(Func::min(Expr::col(sales_order::Column::PlacedAt))),
-            "first",
-        )
-        .column_as(
-            Expr::expr(Func::count(Expr::col(sales_order::Column::Id))),
-            "orders",
-        )
-        .filter(sales_order::Column::PlacedAt.lt(to))
-        .filter(sales_order::Column::CustomerId.in_subquery(week_buyers))
-        .group_by(sales_order::Column::CustomerId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let buyers = count(history.len());
-    let new_buyers = count(
-        history
-            .iter()
-            .filter(|(_, first, _)| first.is_some_and(|f| f >= from))
-            .count(),
-    );
-    let repeat = count(history.iter().filter(|(_, _, n)| *n >= 2).count());
+    let h = Alias::new("h");
+    let buyers_row = one(
+        db,
+        Query::select()
+            .expr_as(
+                count_bigint(Expr::col((h.clone(), O::CustomerId))),
+                Alias::new("buyers"),
+            )
+            .expr_as(
+                sum_bigint(when(Expr::col((h.clone(), Alias::new("first"))).gte(from))),
+                Alias::new("new"),
+            )
+            .expr_as(
+                sum_bigint(when(Expr::col((h.clone(), Alias::new("orders"))).gte(2))),
+                Alias::new("repeat"),
+            )
+            .from_subquery(history, h),
+    )
+    .await?;
+    let buyers = int(&buyers_row, "buyers")?;
+    let new_buyers = int(&buyers_row, "new")?;
 
     // Points and coupons.
-    let entries: Vec<(String, i64)> = loyalty_entry::Entity::find()
-        .select_only()
-        .column(loyalty_entry::Column::Kind)
-        .column(loyalty_entry::Column::Points)
-        .filter(loyalty_entry::Column::At.gte(from))
-        .filter(loyalty_entry::Column::At.lt(to))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let (mut issued, mut redeemed, mut expired) = (0i64, 0i64, 0i64);
-    for (kind, points) in entries {
-        match kind.as_str() {
-            "redemption" => redeemed -= points,
-            "expiry" => expired -= points,
-            "reversal" => {}
-            _ if points > 0 => issued += points,
-            _ => {}
-        }
-    }
+    // A kind's sum, or (None) every point given: positive entries that are not reversals.
+    let points = |kind: Option<&str>| {
+        let mut q = Query::select();
+        q.expr_as(
+            sum_bigint(Expr::col(loyalty_entry::Column::Points)),
+            Alias::new("total"),
+        )
+        .from(loyalty_entry::Entity)
+        .cond_where(between(loyalty_entry::Column::At, from, to));
+        match kind {
+            Some(k) => q.and_where(Expr::col(loyalty_entry::Column::Kind).eq(k)),
+            None => q
+                .and_where(Expr::col(loyalty_entry::Column::Kind).ne("reversal"))
+                .and_where(Expr::col(loyalty_entry::Column::Points).gt(0)),
+        };
+        q
+    };
+    let issued = int(&one(db, &points(None)).await?, "total")?;
+    let redeemed = -int(&one(db, &points(Some("redemption"))).await?, "total")?;
+    let expired = -int(&one(db, &points(Some("expiry"))).await?, "total")?;
     let coupons_used = coupon_use::Entity::find()
         .filter(coupon_use::Column::At.gte(from))
         .filter(coupon_use::Column::At.lt(to))
@@ -357,31 +444,35 @@ pub async fn week<C: ConnectionTrait>(
         .one(db)
         .await?;
 
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    let answers_n = int(&answers, "n")?;
     Ok(WeekFigures {
         week: week.label(),
         from,
         to,
-        orders: count(placed.len()),
-        revenue_minor,
-        other_currency_orders,
-        confirmed: count(confirmed.len()),
-        confirm_minutes_p50: nearest_rank(&minutes, 0.5),
-        confirm_minutes_p90: nearest_rank(&minutes, 0.9),
-        dispatch_on_time: Rate::of(on_time, with_promise),
+        orders: n(int(&placed, "orders")?),
+        revenue_minor: int(&placed, "revenue")?,
+        other_currency_orders: n(int(&placed, "other")?),
+        confirmed: n(confirmed),
+        confirm_minutes_p50: ranks[0],
+        confirm_minutes_p90: ranks[1],
+        dispatch_on_time: Rate::of(n(int(&dispatch, "on_time")?), n(int(&dispatch, "shipped")?)),
         inspection_first_pass: Rate::of(inspection.first_pass, inspection.first_runs),
         inspection_overrides: inspection.overrides,
-        problems: counted(by_kind),
-        complaints: counted(complaints),
-        complaints_total,
+        problems: counts(&problems, "kind")?,
+        complaints_total: complaints.iter().map(|k| k.count).sum(),
+        complaints,
         complaints_resolved: count(settled.len()),
-        resolve_hours_median,
-        satisfaction_answers: count(scores.len()),
-        satisfaction_average,
-        follow_up_response: Rate::of(count(answered), count(asked.len())),
-        buyers,
-        new_buyers,
-        returning_buyers: buyers - new_buyers,
-        repeat_buyers: Rate::of(repeat, buyers),
+        resolve_hours_median: median(&hours),
+        satisfaction_answers: n(answers_n),
+        satisfaction_average: (answers_n > 0)
+            .then(|| int(&answers, "total").map(|t| t as f64 / answers_n as f64))
+            .transpose()?,
+        follow_up_response: Rate::of(n(int(&asked, "answered")?), n(int(&asked, "n")?)),
+        buyers: n(buyers),
+        new_buyers: n(new_buyers),
+        returning_buyers: n(buyers - new_buyers),
+        repeat_buyers: Rate::of(n(int(&buyers_row, "repeat")?), n(buyers)),
         points_issued: issued,
         points_redeemed: redeemed,
         points_expired: expired,
@@ -391,8 +482,8 @@ pub async fn week<C: ConnectionTrait>(
             .filter(|c| c.listings > 0)
             .map(|c| c.score_sum as f64 / f64::from(c.listings)),
         catalog_listings: catalog.map(|c| u32::try_from(c.listings).unwrap_or(0)),
-        praise: counted(praise),
-        praise_total,
+        praise,
+        praise_total: n(praise_total),
     })
 }
 

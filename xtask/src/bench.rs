@@ -76,6 +76,16 @@ pub fn bench() -> Result {
         "--",
         "1000000",
     ]))?;
+    // The weekly review over a million orders (examples/report_bench.rs).
+    run(cargo().args([
+        "run",
+        "-q",
+        "--release",
+        "--example",
+        "report_bench",
+        "--",
+        "1000000",
+    ]))?;
     // The sync figures: a first pull of 10k orders and 5k listings from the sandbox, then nothing new
     // (examples/sync_bench.rs; the sandbox runs as the release `vefa` binary).
     run(cargo().args(["build", "-q", "--release", "--bin", "vefa"]))?;
