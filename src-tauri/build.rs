@@ -64,6 +64,8 @@ const COMMANDS: &[&str] = &[
     "send_follow_up",
     "answer_follow_up",
     "dismiss_follow_up",
+    "weekly_review",
+    "print_weekly_review",
     "adjust_points",
     "coupon_from_points",
 ];

@@ -213,16 +213,7 @@ impl Vefa {
         for &id in &ids {
             orders.push(self.order(id).await?);
         }
-        let dir = match dir {
-            Some(d) => d.to_path_buf(),
-            None => self
-                .media
-                .dir()
-                .parent()
-                .unwrap_or(self.media.dir())
-                .join("print"),
-        };
-        std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
+        let dir = self.print_dir(dir)?;
         let stamp = self.clock.now().format("%Y%m%d-%H%M%S");
         let pick = dir.join(format!("pick-list-{stamp}.html"));
         let slips = dir.join(format!("packing-slips-{stamp}.html"));
@@ -235,6 +226,21 @@ impl Vefa {
             slips_file: slips.display().to_string(),
             pick_list: list,
         })
+    }
+
+    /// Where printable pages go: `dir`, or the `print` folder beside the store's media.
+    pub(crate) fn print_dir(&self, dir: Option<&std::path::Path>) -> Result<std::path::PathBuf> {
+        let dir = match dir {
+            Some(d) => d.to_path_buf(),
+            None => self
+                .media
+                .dir()
+                .parent()
+                .unwrap_or(self.media.dir())
+                .join("print"),
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
+        Ok(dir)
     }
 
     /// Commits a packer's step. A scan that settles nothing is not announced: the packing

@@ -1,7 +1,7 @@
 //! The [`Vefa`] facade's weekly review: the figures of a week beside the week before's, and
 //! today's catalog completeness kept for the trend.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::review::{self, IsoWeek, WeeklyReview};
 use crate::{ChangeKind, Vefa};
 
@@ -25,5 +25,25 @@ impl Vefa {
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         let done = review::record_catalog(&txn, now).await;
         self.end_write(txn, now, done, None::<ChangeKind>).await
+    }
+
+    /// Writes the review of `week` as a printable page in the seller's language into `dir` (the
+    /// `print` folder by default); returns the file.
+    pub async fn print_weekly_review(
+        &self,
+        week: Option<IsoWeek>,
+        dir: Option<&std::path::Path>,
+    ) -> Result<std::path::PathBuf> {
+        let r = self.weekly_review(week).await?;
+        let shop = self.seller().await?;
+        let file = self
+            .print_dir(dir)?
+            .join(format!("weekly-review-{}.html", r.week));
+        std::fs::write(
+            &file,
+            review::html::page(&r, &shop.shop_name, shop.ui_language),
+        )
+        .map_err(|e| Error::file(&file, e))?;
+        Ok(file)
     }
 }

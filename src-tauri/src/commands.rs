@@ -24,6 +24,7 @@ use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry, SmtpSetting
 use vefa::notifications::Notification;
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::profile::PhotoUpload;
+use vefa::review::{IsoWeek, WeeklyReview};
 use vefa::secrets::Keychain;
 use vefa::{ErrorView, Inspected, Printed, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
@@ -712,4 +713,46 @@ pub async fn answer_follow_up(
 #[specta::specta]
 pub async fn dismiss_follow_up(state: State<'_, AppState>, order_id: i32) -> Reply<FollowUp> {
     Ok(state.vefa().await?.dismiss_follow_up(order_id).await?)
+}
+
+fn week(text: Option<String>) -> vefa::Result<Option<IsoWeek>> {
+    text.filter(|w| !w.trim().is_empty())
+        .map(|w| IsoWeek::parse(&w).map_err(|e| vefa::Error::Validation(vec![e])))
+        .transpose()
+}
+
+/// The weekly review of `week` ("2026-W47"; the last complete week when None).
+#[tauri::command]
+#[specta::specta]
+pub async fn weekly_review(
+    state: State<'_, AppState>,
+    week: Option<String>,
+) -> Reply<WeeklyReview> {
+    Ok(state.vefa().await?.weekly_review(self::week(week)?).await?)
+}
+
+/// The review as a page in the `print` folder, opened in the system browser to print or save
+/// as PDF; `opened` is false when no browser could be started.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PrintedPage {
+    pub file: String,
+    pub opened: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn print_weekly_review(
+    state: State<'_, AppState>,
+    week: Option<String>,
+) -> Reply<PrintedPage> {
+    let file = state
+        .vefa()
+        .await?
+        .print_weekly_review(self::week(week)?, None)
+        .await?;
+    let opened = open::that_detached(&file).is_ok();
+    Ok(PrintedPage {
+        file: file.display().to_string(),
+        opened,
+    })
 }

@@ -82,6 +82,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::send_follow_up,
             commands::answer_follow_up,
             commands::dismiss_follow_up,
+            commands::weekly_review,
+            commands::print_weekly_review,
             commands::adjust_points,
             commands::coupon_from_points,
         ])

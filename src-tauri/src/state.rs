@@ -39,8 +39,15 @@ impl AppState {
             }
             Err(e) => Err(e.into()),
         };
-        if let Err(e) = &vefa {
-            tracing::error!(error = %e, "the store could not be opened");
+        match &vefa {
+            Err(e) => tracing::error!(error = %e, "the store could not be opened"),
+            // The weekly review's catalog trend reads one reading a day; a failure here costs
+            // only that reading.
+            Ok(v) => {
+                if let Err(e) = v.record_catalog_day().await {
+                    tracing::warn!(error = %e, "today's catalog completeness was not recorded");
+                }
+            }
         }
         vefa
     }

@@ -88,8 +88,11 @@ pub struct WeekFigures {
     pub new_buyers: u32,
     pub returning_buyers: u32,
     pub repeat_buyers: Rate,
+    #[specta(type = i32)]
     pub points_issued: i64,
+    #[specta(type = i32)]
     pub points_redeemed: i64,
+    #[specta(type = i32)]
     pub points_expired: i64,
     pub coupons_used: u32,
     /// The catalog's average completeness on the week's last recorded day, if one was.

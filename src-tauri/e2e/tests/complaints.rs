@@ -1,6 +1,7 @@
 //! The complaint book in the real window: the seller writes a complaint about an order from
 //! the order's page, gives the buyer an apology coupon in one step, settles the entry with what
-//! was done, and finds the coupon and the settled complaint in the buyer's profile.
+//! was done, and finds the coupon and the settled complaint in the buyer's profile and the
+//! complaint in this week's review.
 
 use vefa_e2e::{Desktop, cli};
 
@@ -98,6 +99,16 @@ async fn a_complaint_is_settled_with_an_apology_coupon_that_shows_in_the_profile
     app.wait("#customer-feedback li[data-feedback='1'][data-resolved='true']")
         .await;
     app.screenshot("customer-with-apology").await;
+
+    // The weekly review: it opens on the last complete week; the week after is this one,
+    // with the complaint counted.
+    app.click("#nav-review").await;
+    app.wait("#review-figures").await;
+    app.click("#review-next").await;
+    app.wait("#review-figures [data-figure='complaints'][data-value='1']")
+        .await;
+    app.wait("#review-complaints tr[data-key='damaged']").await;
+    app.screenshot("weekly-review").await;
 
     let listed = cli(d, &["coupons", "list", "--customer", "1"]);
     assert!(listed.contains(&code), "{listed}");

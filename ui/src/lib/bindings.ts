@@ -101,6 +101,9 @@ export const commands = {
 	sendFollowUp: (orderId: number, message: Draft | null) => typedError<FollowUp, ErrorView>(__TAURI_INVOKE("send_follow_up", { orderId, message })),
 	answerFollowUp: (orderId: number, score: number, comment: string) => typedError<FollowUp, ErrorView>(__TAURI_INVOKE("answer_follow_up", { orderId, score, comment })),
 	dismissFollowUp: (orderId: number) => typedError<FollowUp, ErrorView>(__TAURI_INVOKE("dismiss_follow_up", { orderId })),
+	/**  The weekly review of `week` ("2026-W47"; the last complete week when None). */
+	weeklyReview: (week: string | null) => typedError<WeeklyReview, ErrorView>(__TAURI_INVOKE("weekly_review", { week })),
+	printWeeklyReview: (week: string | null) => typedError<PrintedPage, ErrorView>(__TAURI_INVOKE("print_weekly_review", { week })),
 	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
 	couponFromPoints: (id: number, points: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
 };
@@ -592,6 +595,12 @@ export type InspectionOp =
 /**  Lets the order through without a pass; the reason stays on the timeline. */
 { op: "override"; reason: string };
 
+/**  A count under a key: a problem kind, a complaint category, a team member's name. */
+export type KeyCount = {
+	key: string,
+	count: number,
+};
+
 export type Line = {
 	position: number,
 	listing_id: number | null,
@@ -948,6 +957,15 @@ export type Printed = {
 	pick_list: PickList,
 };
 
+/**
+ *  The review as a page in the `print` folder, opened in the system browser to print or save
+ *  as PDF; `opened` is false when no browser could be started.
+ */
+export type PrintedPage = {
+	file: string,
+	opened: boolean,
+};
+
 export type Problem = {
 	id: number,
 	kind: ProblemKind,
@@ -1008,6 +1026,13 @@ export type PushProblem = {
 	subject: string,
 	error: string,
 	at: string,
+};
+
+/**  A share as its two counts, and the percentage when there is anything to divide by. */
+export type Rate = {
+	part: number,
+	whole: number,
+	percent: number | null,
 };
 
 export type Rejected = {
@@ -1295,6 +1320,67 @@ export type Week = {
 	overall: Figures,
 	/**  The named packers, most orders inspected first. */
 	by_packer: Figures[],
+};
+
+/**  The week's figures. Times are UTC; money is the shop currency's minor units. */
+export type WeekFigures = {
+	week: string,
+	from: string,
+	to: string,
+	/**  Orders placed in the week, every status. */
+	orders: number,
+	/**  Their totals in the shop currency, cancelled and refunded orders left out. */
+	revenue_minor: number,
+	/**  Orders in another currency, not in the revenue. */
+	other_currency_orders: number,
+	/**  Orders confirmed in the week, and the minutes from placing to confirming (nearest rank). */
+	confirmed: number,
+	confirm_minutes_p50: number | null,
+	confirm_minutes_p90: number | null,
+	/**  Orders shipped in the week that had a ship-by date, and those shipped by it. */
+	dispatch_on_time: Rate,
+	/**  First inspections that passed, of those finished in the week; and overrides. */
+	inspection_first_pass: Rate,
+	inspection_overrides: number,
+	/**  Problems opened in the week, by kind (most first). */
+	problems: KeyCount[],
+	/**  Complaints written in the week, by category (most first). */
+	complaints: KeyCount[],
+	complaints_total: number,
+	/**  Complaints settled in the week and the median hours from writing to settling. */
+	complaints_resolved: number,
+	resolve_hours_median: number | null,
+	/**  Follow-up answers recorded in the week and their average (1–5). */
+	satisfaction_answers: number,
+	satisfaction_average: number | null,
+	/**  Follow-ups asked in the week, and how many of them have an answer. */
+	follow_up_response: Rate,
+	/**
+	 *  Buyers with an order in the week: new (their first order ever), returning (ordered
+	 *  before), and repeat buyers (two orders or more by the week's end) as a share.
+	 */
+	buyers: number,
+	new_buyers: number,
+	returning_buyers: number,
+	repeat_buyers: Rate,
+	points_issued: number,
+	points_redeemed: number,
+	points_expired: number,
+	coupons_used: number,
+	/**  The catalog's average completeness on the week's last recorded day, if one was. */
+	catalog_average: number | null,
+	catalog_listings: number | null,
+	/**  Praise by the team member it names (most first), and all praise in the week. */
+	praise: KeyCount[],
+	praise_total: number,
+};
+
+export type WeeklyReview = {
+	week: string,
+	currency: string,
+	generated_at: string,
+	this_week: WeekFigures,
+	previous_week: WeekFigures,
 };
 
 /* Tauri Specta runtime */

@@ -1,6 +1,6 @@
 // Which section the window shows, and a listing to open there: the dashboard links straight into
 // the editor.
-export type Section = "dashboard" | "orders" | "packing" | "customers" | "book" | "listings" | "settings";
+export type Section = "dashboard" | "orders" | "packing" | "customers" | "book" | "review" | "listings" | "settings";
 
 class Nav {
   section = $state<Section>("settings");
