@@ -1,4 +1,4 @@
-//! The loyalty figure of issue 7 (begun): a buyer's balance and tier over a 1M-entry points
+//! The loyalty figure of issue 7: a buyer's balance and tier over a 1M-entry points
 //! ledger (≤ 5 ms), on a fresh SQLite store in a temp folder: 50k buyers, each with orders over
 //! two years and their ledger entries, and one buyer with 20k entries of their own.
 //! `cargo xtask bench` runs it in the release build; it prints, never asserts.
@@ -9,34 +9,28 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use sea_orm::TransactionTrait;
-use vefa::{FixedClock, Location, OpenOptions, Vefa};
 
 #[path = "support/mod.rs"]
 mod support;
-use support::{insert, percentiles};
+use support::{insert, percentiles, stamp, store};
 
 const BUYERS: usize = 50_000;
 const HEAVY_ENTRIES: usize = 20_000;
+
 #[tokio::main]
 async fn main() {
     let entries: usize = std::env::args()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    let mut options = OpenOptions::new(Location::Sqlite(dir.path().join("vefa.sqlite")));
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
-    options.clock = std::sync::Arc::new(FixedClock::new(now));
-    let v = Vefa::open_with(options).await.unwrap();
+    let (_dir, v) = store(now).await;
 
     let t = Instant::now();
     let start = Utc.with_ymd_and_hms(2024, 11, 1, 0, 0, 0).unwrap();
     let span = 2 * 365 * 24 * 3600_i64;
-    let at = |i: usize, n: usize| {
-        (start + chrono::Duration::seconds(span * i as i64 / n as i64))
-            .format("%Y-%m-%dT%H:%M:%S+00:00")
-            .to_string()
-    };
+    let at =
+        |i: usize, n: usize| stamp(start + chrono::Duration::seconds(span * i as i64 / n as i64));
     let txn = v.connection().begin().await.unwrap();
     insert(
         &txn,

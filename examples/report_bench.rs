@@ -11,11 +11,9 @@ use std::time::Instant;
 use chrono::{TimeZone, Utc};
 use sea_orm::TransactionTrait;
 use vefa::review::IsoWeek;
-use vefa::{FixedClock, Location, OpenOptions, Vefa};
-
 #[path = "support/mod.rs"]
 mod support;
-use support::{insert, percentiles};
+use support::{insert, percentiles, stamp, store};
 
 const BUYERS: usize = 200_000;
 
@@ -25,25 +23,18 @@ async fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    // VEFA_BENCH_KEEP=PATH keeps the seeded store there, to look into its query plans.
-    let path = std::env::var_os("VEFA_BENCH_KEEP")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dir.path().join("vefa.sqlite"));
-    let mut options = OpenOptions::new(Location::Sqlite(path));
     let now = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
-    options.clock = std::sync::Arc::new(FixedClock::new(now));
-    let v = Vefa::open_with(options).await.unwrap();
+    let (_dir, v) = store(now).await;
 
     let t = Instant::now();
     let start = Utc.with_ymd_and_hms(2024, 11, 25, 0, 0, 0).unwrap();
     let span = 2 * 364 * 24 * 3600_i64;
     let ts = |i: usize, n: usize, plus_min: i64| {
-        (start
-            + chrono::Duration::seconds(span * i as i64 / n as i64)
-            + chrono::Duration::minutes(plus_min))
-        .format("%Y-%m-%dT%H:%M:%S+00:00")
-        .to_string()
+        stamp(
+            start
+                + chrono::Duration::seconds(span * i as i64 / n as i64)
+                + chrono::Duration::minutes(plus_min),
+        )
     };
     let buyers = BUYERS.min(orders);
     let txn = v.connection().begin().await.unwrap();

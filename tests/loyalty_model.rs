@@ -102,17 +102,7 @@ async fn moves(v: &Vefa, id: i32, acts: &[Act]) {
 async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let store = common::TestStore::sqlite().await;
     let v = store.open().await;
-    v.save_profile(&vefa::ProfileInput {
-        shop_name: "Kilim Evi".into(),
-        contact_name: "Rəna".into(),
-        phone: String::new(),
-        email: "rena@kilimevi.az".into(),
-        ui_language: vefa::locale::UiLanguage::Az,
-        languages: vec!["az".into()],
-        currency: "AZN".into(),
-    })
-    .await
-    .unwrap();
+    common::shop::profile(&v).await;
     let mut l = ListingInput::draft("Kilim", "AZN");
     l.price.minor = PRICE;
     l.variants = vec![Variant {

@@ -1,9 +1,30 @@
 //! What the benchmarks share: bulk seeding by multi-row INSERTs (not the app's path, only to
 //! reach a million rows quickly) and latency percentiles.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
+use vefa::{FixedClock, Location, OpenOptions, Vefa};
+
+/// A fresh SQLite store whose clock says `now`: in a temp folder (kept alive by the returned
+/// guard), or at VEFA_BENCH_KEEP to look into its query plans afterwards.
+pub async fn store(now: DateTime<Utc>) -> (tempfile::TempDir, Vefa) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::env::var_os("VEFA_BENCH_KEEP")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("vefa.sqlite"));
+    let mut options = OpenOptions::new(Location::Sqlite(path));
+    options.clock = Arc::new(FixedClock::new(now));
+    (dir, Vefa::open_with(options).await.unwrap())
+}
+
+/// A time as the store writes it (SeaORM's text form on SQLite), for seeded rows to compare
+/// with the app's own.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+}
 
 const ROWS_PER_STATEMENT: usize = 500;
 

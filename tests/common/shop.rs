@@ -6,7 +6,8 @@ use vefa::inspection::InspectionOp;
 use vefa::listings::{ListingInput, Variant};
 use vefa::orders::{Act, NewOrder, OrderChannel};
 
-pub async fn shop(v: &Vefa) {
+/// Kilim Evi's profile: an Azerbaijani shop selling in manats.
+pub async fn profile(v: &Vefa) {
     v.save_profile(&vefa::ProfileInput {
         shop_name: "Kilim Evi".into(),
         contact_name: "Rəna".into(),
@@ -18,6 +19,11 @@ pub async fn shop(v: &Vefa) {
     })
     .await
     .unwrap();
+}
+
+/// The profile and one kilim at 125.50 AZN, 100 on the shelf as KILIM-1.
+pub async fn shop(v: &Vefa) {
+    profile(v).await;
     let mut l = ListingInput::draft("Yun kilim", "AZN");
     l.price.minor = 12_550;
     l.variants = vec![Variant {

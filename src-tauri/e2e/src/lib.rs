@@ -59,6 +59,42 @@ pub fn cli(data: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Kilim Evi (Azerbaijani, manats) with one kilim, KILIM-1 at 251 AZN, and order 1: Leyla
+/// Məmmədova's phone order for one — all through the CLI, as a seller's second desk would.
+pub fn kilim_shop_with_an_order(d: &Path) {
+    cli(
+        d,
+        &[
+            "profile",
+            "set",
+            "--shop-name",
+            "Kilim Evi",
+            "--contact-name",
+            "Rəna",
+            "--email",
+            "rena@kilimevi.az",
+            "--languages",
+            "az",
+            "--currency",
+            "AZN",
+        ],
+    );
+    let csv = d.join("etsy.csv");
+    let rows = "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,SKU\n\
+                Yun kilim,Əl toxuması,251,AZN,5,KILIM-1\n";
+    std::fs::write(&csv, rows).unwrap();
+    cli(d, &["listings", "import", csv.to_str().unwrap()]);
+    let order = d.join("order.json");
+    std::fs::write(
+        &order,
+        r#"{"channel": "phone",
+            "buyer": {"name": "Leyla Məmmədova", "email": "leyla@example.az", "language": "az"},
+            "lines": [{"sku": "KILIM-1", "quantity": 1}], "currency": "AZN"}"#,
+    )
+    .unwrap();
+    cli(d, &["orders", "add", "--file", order.to_str().unwrap()]);
+}
+
 fn screenshots_dir() -> PathBuf {
     let dir = std::env::var_os("VEFA_E2E_SCREENSHOTS")
         .map(PathBuf::from)

@@ -3,46 +3,14 @@
 //! was done, and finds the coupon and the settled complaint in the buyer's profile and the
 //! complaint in this week's review.
 
-use vefa_e2e::{Desktop, cli};
+use vefa_e2e::{Desktop, cli, kilim_shop_with_an_order};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_complaint_is_settled_with_an_apology_coupon_that_shows_in_the_profile() {
     let desktop = Desktop::start();
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
-    cli(
-        d,
-        &[
-            "profile",
-            "set",
-            "--shop-name",
-            "Kilim Evi",
-            "--contact-name",
-            "Rəna",
-            "--email",
-            "rena@kilimevi.az",
-            "--languages",
-            "az",
-            "--currency",
-            "AZN",
-        ],
-    );
-    let csv = d.join("etsy.csv");
-    std::fs::write(
-        &csv,
-        "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,SKU\nYun kilim,Əl toxuması,251,AZN,5,KILIM-1\n",
-    )
-    .unwrap();
-    cli(d, &["listings", "import", csv.to_str().unwrap()]);
-    let order = d.join("order.json");
-    std::fs::write(
-        &order,
-        r#"{"channel": "phone",
-            "buyer": {"name": "Leyla Məmmədova", "email": "leyla@example.az", "language": "az"},
-            "lines": [{"sku": "KILIM-1", "quantity": 1}], "currency": "AZN"}"#,
-    )
-    .unwrap();
-    cli(d, &["orders", "add", "--file", order.to_str().unwrap()]);
+    kilim_shop_with_an_order(d);
 
     let app = desktop.launch(d).await;
     // From the order's page: the form starts with the order's number.

@@ -2,46 +2,14 @@
 //! a tier; the seller corrects the points with a reason and turns points into a coupon, and the
 //! profile, the ledger and the coupon list follow.
 
-use vefa_e2e::{Desktop, cli};
+use vefa_e2e::{Desktop, cli, kilim_shop_with_an_order};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_buyers_points_are_corrected_and_turned_into_a_coupon_in_the_window() {
     let desktop = Desktop::start();
     let data = tempfile::tempdir().unwrap();
     let d = data.path();
-    cli(
-        d,
-        &[
-            "profile",
-            "set",
-            "--shop-name",
-            "Kilim Evi",
-            "--contact-name",
-            "Rəna",
-            "--email",
-            "rena@kilimevi.az",
-            "--languages",
-            "az",
-            "--currency",
-            "AZN",
-        ],
-    );
-    let csv = d.join("etsy.csv");
-    std::fs::write(
-        &csv,
-        "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,SKU\nYun kilim,Əl toxuması,251,AZN,5,KILIM-1\n",
-    )
-    .unwrap();
-    cli(d, &["listings", "import", csv.to_str().unwrap()]);
-    let order = d.join("order.json");
-    std::fs::write(
-        &order,
-        r#"{"channel": "phone",
-            "buyer": {"name": "Leyla Məmmədova", "email": "leyla@example.az", "language": "az"},
-            "lines": [{"sku": "KILIM-1", "quantity": 1}], "currency": "AZN"}"#,
-    )
-    .unwrap();
-    cli(d, &["orders", "add", "--file", order.to_str().unwrap()]);
+    kilim_shop_with_an_order(d);
     cli(d, &["orders", "confirm", "1", "--no-message"]);
     cli(d, &["inspect", "1", "--override", "checked at the counter"]);
     cli(d, &["orders", "ready", "1"]);
