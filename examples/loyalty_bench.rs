@@ -24,7 +24,7 @@ async fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
-    let (_dir, v) = store(now).await;
+    let (_dir, v) = store(now, "loyalty.sqlite").await;
 
     let t = Instant::now();
     let start = Utc.with_ymd_and_hms(2024, 11, 1, 0, 0, 0).unwrap();

@@ -7,17 +7,20 @@
 //! (give an empty folder).
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
+use vefa::Vefa;
 use vefa::listings::{ListingInput, Variant};
 use vefa::messages::MessageKind;
 use vefa::orders::{Act, Cursor, NewOrder, OrderChannel, OrderQuery, OrderStatus, ProblemKind};
-use vefa::{FixedClock, Location, OpenOptions, Vefa};
+
+#[path = "support/mod.rs"]
+mod support;
+use support::{insert, percentiles, stamp, store};
 
 const CUSTOMERS: usize = 200_000;
-const ROWS_PER_STATEMENT: usize = 500;
 
 fn status_of(i: usize, n: usize) -> &'static str {
     // The newest orders are still moving; the old ones are done.
@@ -42,37 +45,10 @@ fn channel_of(i: usize) -> &'static str {
     }
 }
 
-/// Inserts `n` rows made by `row` into `table`, a few hundred per statement.
-async fn insert<C: ConnectionTrait>(
-    db: &C,
-    table: &str,
-    columns: &str,
-    n: usize,
-    row: impl Fn(usize) -> String,
-) {
-    let mut i = 0;
-    while i < n {
-        let end = (i + ROWS_PER_STATEMENT).min(n);
-        let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
-        for k in i..end {
-            if k > i {
-                sql.push(',');
-            }
-            sql.push_str(&row(k));
-        }
-        db.execute_unprepared(&sql).await.expect("seed");
-        i = end;
-    }
-}
-
 async fn seed(v: &Vefa, n: usize) {
     let start = Utc.with_ymd_and_hms(2024, 11, 1, 0, 0, 0).unwrap();
     let span = 2 * 365 * 24 * 3600_i64;
-    let at = |i: usize| {
-        (start + chrono::Duration::seconds(span * i as i64 / n as i64))
-            .format("%Y-%m-%d %H:%M:%S+00:00")
-            .to_string()
-    };
+    let at = |i: usize| stamp(start + chrono::Duration::seconds(span * i as i64 / n as i64));
     let names = [
         "Leyla Məmmədova",
         "Ayşe Yılmaz",
@@ -188,13 +164,6 @@ async fn seed(v: &Vefa, n: usize) {
     txn.commit().await.unwrap();
 }
 
-fn percentiles(mut t: Vec<Duration>) -> (f64, f64, f64) {
-    t.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let at = |p: f64| ms(t[((t.len() as f64 * p).ceil() as usize).clamp(1, t.len()) - 1]);
-    (at(0.5), at(0.95), ms(*t.last().unwrap()))
-}
-
 async fn time_query(v: &Vefa, what: &str, q: &OrderQuery, runs: usize) -> f64 {
     let mut rows = 0;
     for _ in 0..3 {
@@ -220,15 +189,8 @@ async fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    let path = match std::env::var_os("VEFA_BENCH_DIR") {
-        Some(d) => std::path::PathBuf::from(d).join("orders.sqlite"),
-        None => dir.path().join("vefa.sqlite"),
-    };
-    let mut options = OpenOptions::new(Location::Sqlite(path));
     let now = Utc.with_ymd_and_hms(2026, 11, 1, 12, 0, 0).unwrap();
-    options.clock = std::sync::Arc::new(FixedClock::new(now));
-    let v = Vefa::open_with(options).await.unwrap();
+    let (_dir, v) = store(now, "orders.sqlite").await;
 
     let t = Instant::now();
     seed(&v, n).await;

@@ -9,12 +9,13 @@ use sea_orm::ConnectionTrait;
 use vefa::{FixedClock, Location, OpenOptions, Vefa};
 
 /// A fresh SQLite store whose clock says `now`: in a temp folder (kept alive by the returned
-/// guard), or at VEFA_BENCH_KEEP to look into its query plans afterwards.
-pub async fn store(now: DateTime<Utc>) -> (tempfile::TempDir, Vefa) {
+/// guard), or as `name` in VEFA_BENCH_DIR, kept to look into its query plans afterwards.
+pub async fn store(now: DateTime<Utc>, name: &str) -> (tempfile::TempDir, Vefa) {
     let dir = tempfile::tempdir().unwrap();
-    let path = std::env::var_os("VEFA_BENCH_KEEP")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| dir.path().join("vefa.sqlite"));
+    let path = match std::env::var_os("VEFA_BENCH_DIR") {
+        Some(d) => std::path::PathBuf::from(d).join(name),
+        None => dir.path().join("vefa.sqlite"),
+    };
     let mut options = OpenOptions::new(Location::Sqlite(path));
     options.clock = Arc::new(FixedClock::new(now));
     (dir, Vefa::open_with(options).await.unwrap())

@@ -5,23 +5,9 @@
 use std::fmt::Write;
 
 use super::{KeyCount, Rate, WeekFigures, WeeklyReview};
+use crate::inspection::paperwork::escape as esc;
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The page's words: [title, figure, this week, previous week, change, then each row's label].
 fn words(lang: UiLanguage) -> [&'static str; 27] {
