@@ -6,15 +6,22 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Serialize;
+use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::loyalty::{LoyaltyRules, Standing, ledger};
+use crate::orders::input::{self, Errors};
 use crate::orders::{OrderStatus, customers as matching};
-use crate::store::entity::{customer, sales_order};
+use crate::store::entity::{
+    coupon, customer, customer_token, feedback, follow_up, loyalty_entry, outbox_message,
+    sales_order,
+};
 
 pub const MAX_LIMIT: u32 = 500;
 
@@ -71,6 +78,20 @@ pub struct CustomerProfile {
     pub loyalty: Standing,
     /// The latest orders, newest first (at most 20).
     pub recent_orders: Vec<OrderSummary>,
+    /// Set when this record was merged into another: show that one.
+    pub merged_into: Option<i32>,
+    /// The duplicate records merged into this one, with the contacts that still find it.
+    pub merged: Vec<MergedRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
+pub struct MergedRecord {
+    pub id: i32,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub marketplace_buyer_id: Option<String>,
+    pub merged_at: DateTime<Utc>,
 }
 
 /// Per buyer: count, spend, first and last purchase of their orders that count.
@@ -139,7 +160,9 @@ pub async fn list<C: ConnectionTrait>(
     currency: &str,
 ) -> Result<CustomerPage> {
     let limit = u64::from(limit.clamp(1, MAX_LIMIT));
-    let mut find = customer::Entity::find().order_by_desc(customer::Column::Id);
+    let mut find = customer::Entity::find()
+        .filter(customer::Column::MergedInto.is_null())
+        .order_by_desc(customer::Column::Id);
     let mut words: Vec<String> = if search.contains('@') {
         vec![matching::fold(search.trim())]
     } else {
@@ -221,7 +244,24 @@ pub async fn profile<C: ConnectionTrait>(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let merged = customer::Entity::find()
+        .filter(customer::Column::MergedInto.eq(id))
+        .order_by_asc(customer::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| MergedRecord {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            phone: m.phone,
+            marketplace_buyer_id: m.marketplace_buyer_id,
+            merged_at: m.updated_at,
+        })
+        .collect();
     Ok(CustomerProfile {
+        merged_into: c.merged_into,
+        merged,
         id,
         name: c.name,
         email: c.email,
@@ -239,4 +279,170 @@ pub async fn profile<C: ConnectionTrait>(
         loyalty: ledger::standing(db, rules, id, currency, now).await?,
         recent_orders: recent,
     })
+}
+
+/// What the seller may change on a buyer's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CustomerEdit {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// The language messages to this buyer are written in.
+    pub language: String,
+    pub notes: String,
+}
+
+pub const MAX_NOTES_CHARS: usize = 5_000;
+
+fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
+    let mut e = Errors::default();
+    let name = e.line("name", &input.name, 200, true);
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => match input::email(s) {
+            Some(a) => Some(a),
+            None => {
+                e.push(FieldError::new("email", "email_invalid").with("value", s));
+                None
+            }
+        },
+    };
+    let phone = match input
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => match input::phone(s) {
+            Some(p) => Some(p),
+            None => {
+                e.push(FieldError::new("phone", "phone_invalid").with("value", s));
+                None
+            }
+        },
+    };
+    let language = input.language.trim().to_ascii_lowercase();
+    let known = (2..=8).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+    if !known {
+        e.push(FieldError::new("language", "language_unknown").with("value", &language));
+    }
+    let notes = e.text("notes", &input.notes, MAX_NOTES_CHARS, false);
+    e.finish(CustomerEdit {
+        name,
+        email,
+        phone,
+        language,
+        notes,
+    })
+    .map_err(Error::Validation)
+}
+
+async fn live<C: ConnectionTrait>(db: &C, id: i32) -> Result<customer::Model> {
+    let c = customer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound {
+            what: "customer",
+            id: id.to_string(),
+        })?;
+    match c.merged_into {
+        Some(into) => Err(Error::Validation(vec![
+            FieldError::new("customer_id", "customer_merged").with("into", into),
+        ])),
+        None => Ok(c),
+    }
+}
+
+/// Changes a buyer's name, contacts, language and notes.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    input: &CustomerEdit,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let clean = check_edit(input)?;
+    let c = live(db, id).await?;
+    let mut row: customer::ActiveModel = c.into();
+    row.name = Set(clean.name);
+    row.email = Set(clean.email);
+    row.phone = Set(clean.phone);
+    row.language = Set(clean.language);
+    row.notes = Set(clean.notes);
+    row.updated_at = Set(now);
+    let c = row.update(db).await?;
+    matching::write_tokens(db, &c, false).await
+}
+
+/// Merges the duplicate record `gone` into `keep`: its orders, points ledger, coupons, book
+/// entries, follow-ups and messages move to `keep` unchanged (so balances stay the sums of
+/// their entries); `keep` takes the contacts it lacked and `gone`'s notes; `gone` stays,
+/// pointing at `keep`, so its marketplace id, e-mail and phone still find the buyer.
+pub async fn merge<C: ConnectionTrait>(
+    db: &C,
+    keep: i32,
+    gone: i32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if keep == gone {
+        return Err(Error::Validation(vec![FieldError::new(
+            "customer_id",
+            "merge_self",
+        )]));
+    }
+    let k = live(db, keep).await?;
+    let g = live(db, gone).await?;
+    macro_rules! move_rows {
+        ($($entity:ident),*) => {$(
+            $entity::Entity::update_many()
+                .col_expr($entity::Column::CustomerId, Expr::value(keep))
+                .filter($entity::Column::CustomerId.eq(gone))
+                .exec(db)
+                .await?;
+        )*};
+    }
+    move_rows!(
+        sales_order,
+        loyalty_entry,
+        coupon,
+        feedback,
+        follow_up,
+        outbox_message
+    );
+    customer::Entity::update_many()
+        .col_expr(customer::Column::MergedInto, Expr::value(keep))
+        .col_expr(customer::Column::UpdatedAt, Expr::value(now))
+        .filter(
+            Condition::any()
+                .add(customer::Column::Id.eq(gone))
+                .add(customer::Column::MergedInto.eq(gone)),
+        )
+        .exec(db)
+        .await?;
+    customer_token::Entity::delete_many()
+        .filter(customer_token::Column::CustomerId.eq(gone))
+        .exec(db)
+        .await?;
+    let notes = match (k.notes.trim(), g.notes.trim()) {
+        (a, "") => a.to_owned(),
+        ("", b) => b.to_owned(),
+        (a, b) => format!("{a}\n\n{b}"),
+    };
+    let mut row: customer::ActiveModel = k.clone().into();
+    if k.email.is_none() {
+        row.email = Set(g.email.clone());
+    }
+    if k.phone.is_none() {
+        row.phone = Set(g.phone.clone());
+    }
+    row.notes = Set(notes);
+    row.updated_at = Set(now);
+    let k = row.update(db).await?;
+    matching::write_tokens(db, &k, false).await
 }

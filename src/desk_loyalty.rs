@@ -3,13 +3,14 @@
 //! write is one transaction.
 
 use crate::changes::ChangeKind;
-use crate::customers::{self, CustomerPage, CustomerProfile};
+use crate::customers::{self, CustomerEdit, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
 use crate::feedback::{self, Apology, Feedback, FeedbackInput};
 use crate::followup::{self, FollowUp, FollowUpQueue};
 use crate::loyalty::coupons::{self, Coupon, CouponInput, CouponSource};
-use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger};
+use crate::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger, notices};
 use crate::messages::{Draft, MessageKind, outbox};
+use crate::offers::{self, Offer, OfferInput, Suggestion};
 use crate::{Vefa, settings};
 
 impl Vefa {
@@ -160,10 +161,66 @@ impl Vefa {
 
     /// Expires the points of buyers idle past the rules' months; returns how many.
     pub async fn expire_points(&self) -> Result<u32> {
+        Ok(self.loyalty_housekeeping().await?.expired)
+    }
+
+    /// The loyalty programme's daily round, safe to run any number of times: idle points that
+    /// are due expire, then buyers whose points expire within the rules' days are warned (once
+    /// per idle stretch). One transaction.
+    pub async fn loyalty_housekeeping(&self) -> Result<Housekeeping> {
         let rules = loyalty::rules(&self.db).await?;
+        let profile = self.seller().await?;
         let (txn, _, now) = self.order_begin(false).await?;
-        let done = ledger::expire(&txn, &rules, now).await;
-        self.end_write(txn, now, done, None).await
+        let done = async {
+            let expired = ledger::expire(&txn, &rules, now).await?;
+            let warned = notices::warn_expiring(&txn, &rules, &profile, now).await?;
+            Ok(Housekeeping { expired, warned })
+        }
+        .await;
+        let kind = match &done {
+            Ok(h) if h.expired + h.warned > 0 => Some(ChangeKind::Orders),
+            _ => None,
+        };
+        self.end_write(txn, now, done, kind).await
+    }
+
+    /// Changes a buyer's name, contacts, language and notes.
+    pub async fn update_customer(&self, id: i32, edit: &CustomerEdit) -> Result<CustomerProfile> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        let done = customers::update(&txn, id, edit, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await?;
+        self.customer(id).await
+    }
+
+    /// Merges the duplicate record `gone` into `keep`, history and all.
+    pub async fn merge_customers(&self, keep: i32, gone: i32) -> Result<CustomerProfile> {
+        let (txn, _, now) = self.order_begin(false).await?;
+        let done = customers::merge(&txn, keep, gone, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await?;
+        self.customer(keep).await
+    }
+
+    /// Listings to offer a buyer, from what they bought, best first.
+    pub async fn offer_suggestions(&self, customer_id: i32, limit: u32) -> Result<Vec<Suggestion>> {
+        offers::suggest(&self.db, customer_id, limit).await
+    }
+
+    /// A personal offer's message as it would go, with `{code}` where the code will be.
+    pub async fn draft_offer(&self, input: &OfferInput) -> Result<Draft> {
+        let profile = self.seller().await?;
+        offers::draft(&self.db, input, &profile, self.clock.now()).await
+    }
+
+    /// Makes a personal offer: the coupon and its message (the seller's edited draft, or the
+    /// default one), in one transaction.
+    pub async fn make_offer(&self, input: &OfferInput, message: Option<&Draft>) -> Result<Offer> {
+        let profile = self.seller().await?;
+        let (txn, _, now) = self.order_begin(false).await?;
+        let done = offers::make(&txn, input, message, &profile, now).await;
+        self.end_write(txn, now, done, Some(ChangeKind::Orders))
+            .await
     }
 
     /// The follow-ups due now, and those asked that await an answer.
@@ -219,4 +276,13 @@ impl Vefa {
             .await?;
         self.follow_up(order_id).await
     }
+}
+
+/// What the loyalty programme's daily round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct Housekeeping {
+    /// Buyers whose idle points expired.
+    pub expired: u32,
+    /// Buyers warned that theirs will.
+    pub warned: u32,
 }

@@ -13,6 +13,7 @@ mod cli {
     pub mod followup;
     pub mod inspect;
     pub mod loyalty;
+    pub mod offers;
     pub mod orders;
     pub mod outbox;
     pub mod report;
@@ -75,6 +76,11 @@ enum Command {
     Loyalty {
         #[command(subcommand)]
         command: cli::loyalty::LoyaltyCommand,
+    },
+    /// Personal offers: what a buyer might like next, with a coupon and a message.
+    Offers {
+        #[command(subcommand)]
+        command: cli::offers::OffersCommand,
     },
     /// The complaint and suggestion book.
     Complaints {
@@ -352,6 +358,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Sandbox { .. } => unreachable!("served above, without a store"),
         Command::Customers { command } => {
             let code = cli::customers::run(&vefa, command).await?;
+            vefa.close().await?;
+            return Ok(code);
+        }
+        Command::Offers { command } => {
+            let code = cli::offers::run(&vefa, command).await?;
             vefa.close().await?;
             return Ok(code);
         }

@@ -98,7 +98,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
         serde_json::from_slice(&out.stdout).expect("info --json prints JSON");
     assert_eq!(info["location"], db.display().to_string());
     assert_eq!(info["backend"], "sqlite");
-    assert_eq!(info["schema_version"], "m20261201_000017_weekly_review");
+    assert_eq!(info["schema_version"], "m20261204_000018_customer_care");
 }
 
 #[tokio::test]
@@ -554,5 +554,88 @@ async fn cli_orders_add_confirm_ship_and_show() {
     assert!(
         err.contains("file: is not valid JSON") && err.contains("line 1 column"),
         "{err}"
+    );
+}
+
+#[tokio::test]
+async fn cli_offers_a_book_by_the_same_author_and_merges_a_duplicate_buyer() {
+    use vefa::listings::{ListingInput, ListingState};
+    use vefa::orders::{NewOrder, OrderChannel};
+    let store = TestStore::sqlite().await;
+    let vefa = store.open().await;
+    common::shop::profile(&vefa).await;
+    for (title, sku) in [("Əli və Nino", "BOOK-1"), ("Qız Ruhu", "BOOK-2")] {
+        let mut l = ListingInput::draft(title, "AZN");
+        l.price.minor = 2_000;
+        l.maker = "Qurban Səid".into();
+        l.state = ListingState::Active;
+        l.variants[0].sku = sku.into();
+        l.variants[0].quantity = 5;
+        vefa.create_listing(&l).await.unwrap();
+    }
+    for email in ["nigar@example.az", "nigar.b@example.az"] {
+        let mut o = NewOrder::new(OrderChannel::Phone, "Nigar", "AZN").with_sku("BOOK-1", 1);
+        o.buyer.email = Some(email.into());
+        vefa.add_order(&o).await.unwrap();
+    }
+    vefa.close().await.unwrap();
+    let vefa::Location::Sqlite(db) = &store.location else {
+        unreachable!()
+    };
+
+    let out = vefa_cli(db, &["offers", "suggest", "1", "--json"]);
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(s[0]["listing_id"], 2, "{s}");
+    assert_eq!(s[0]["reasons"][0]["shared"], "maker");
+    let out = vefa_cli(
+        db,
+        &[
+            "offers",
+            "make",
+            "1",
+            "2",
+            "--percent",
+            "7.5",
+            "--days",
+            "14",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("7.50 % off, used 0 of 1") && text.contains("for customer 1"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vefa_cli(db, &["outbox", "list", "--json"]);
+    let queued = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        queued.contains("personal_offer") && queued.contains("7.5%"),
+        "{queued}"
+    );
+
+    let out = vefa_cli(db, &["customers", "merge", "1", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = vefa_cli(db, &["customers", "merge", "1", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2 orders") && text.contains("merged") && text.contains("customer 2"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = vefa_cli(
+        db,
+        &[
+            "customers",
+            "edit",
+            "1",
+            "--notes",
+            "Qurban Səidin hər kitabı",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("notes: Qurban Səidin hər kitabı"));
+    let out = vefa_cli(db, &["loyalty", "expire"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "points expired for 0 buyers; 0 buyers warned that theirs will"
     );
 }

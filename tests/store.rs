@@ -9,8 +9,8 @@ use vefa::{Error, Location};
 async fn opening_migrates_and_reports_the_schema_version(store: TestStore) {
     let vefa = store.open().await;
     let info = vefa.info().clone();
-    assert_eq!(info.migrations_applied, 17);
-    assert_eq!(info.schema_version, "m20261201_000017_weekly_review");
+    assert_eq!(info.migrations_applied, 18);
+    assert_eq!(info.schema_version, "m20261204_000018_customer_care");
     assert_eq!(info.backup, None, "a new store has nothing to back up");
     vefa.close().await.unwrap();
 

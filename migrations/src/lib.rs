@@ -20,6 +20,7 @@ mod m20261128_000014_coupons;
 mod m20261129_000015_feedback;
 mod m20261130_000016_follow_up;
 mod m20261201_000017_weekly_review;
+mod m20261204_000018_customer_care;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_feedback::Migration),
             Box::new(m20261130_000016_follow_up::Migration),
             Box::new(m20261201_000017_weekly_review::Migration),
+            Box::new(m20261204_000018_customer_care::Migration),
         ]
     }
 }

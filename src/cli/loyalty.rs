@@ -30,7 +30,8 @@ pub enum LoyaltyCommand {
         #[arg(long)]
         reason: String,
     },
-    /// Expire the points of buyers idle longer than the rules allow.
+    /// Expire the points of buyers idle longer than the rules allow, and warn those whose
+    /// points will expire soon (once each).
     Expire,
 }
 
@@ -93,8 +94,11 @@ pub async fn run(vefa: &Vefa, command: LoyaltyCommand) -> Result<ExitCode, Error
             println!("customer {}: {} points", s.customer_id, s.balance);
         }
         LoyaltyCommand::Expire => {
-            let n = vefa.expire_points().await?;
-            println!("points expired for {n} buyers");
+            let h = vefa.loyalty_housekeeping().await?;
+            println!(
+                "points expired for {} buyers; {} buyers warned that theirs will",
+                h.expired, h.warned
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -137,7 +141,15 @@ pub enum CouponsCommand {
     FromPoints { customer: i32, points: i64 },
 }
 
-fn describe(c: &Coupon) -> String {
+/// "5" or "7.5" (per cent) as basis points.
+pub fn percent_bp(text: &str) -> Result<u32, Error> {
+    let bp =
+        vefa::money::parse_fixed(text, 2, "percent").map_err(|e| Error::Validation(vec![e]))?;
+    u32::try_from(bp)
+        .map_err(|_| Error::Validation(vec![vefa::FieldError::new("percent", "out_of_range")]))
+}
+
+pub fn describe(c: &Coupon) -> String {
     let value = match &c.value {
         CouponValue::Percent { percent_bp } => {
             format!(
@@ -179,16 +191,7 @@ pub async fn coupons(vefa: &Vefa, command: CouponsCommand) -> Result<ExitCode, E
             let currency = vefa.profile().await?.currency;
             let value = match (percent, amount) {
                 (Some(p), _) => CouponValue::Percent {
-                    percent_bp: vefa::money::parse_fixed(&p, 2, "percent")
-                        .map_err(|e| Error::Validation(vec![e]))
-                        .and_then(|bp| {
-                            u32::try_from(bp).map_err(|_| {
-                                Error::Validation(vec![vefa::FieldError::new(
-                                    "percent",
-                                    "out_of_range",
-                                )])
-                            })
-                        })?,
+                    percent_bp: percent_bp(&p)?,
                 },
                 (None, Some(a)) => CouponValue::Amount {
                     minor: vefa::money::parse_minor(&a, &currency, "amount")

@@ -81,6 +81,8 @@ pub struct Coupon {
     pub source: CouponSource,
     pub note: String,
     pub created_at: DateTime<Utc>,
+    /// The listing a personal offer was made for.
+    pub listing_id: Option<i32>,
 }
 
 /// Why a code cannot be used.
@@ -149,6 +151,7 @@ fn view(m: coupon::Model) -> Result<Coupon> {
         expires_at: m.expires_at,
         note: m.note,
         created_at: m.created_at,
+        listing_id: m.listing_id,
     })
 }
 
@@ -198,6 +201,17 @@ pub async fn create<C: ConnectionTrait>(
     source: CouponSource,
     now: DateTime<Utc>,
 ) -> Result<Coupon> {
+    create_for(db, input, source, None, now).await
+}
+
+/// Makes a coupon with a fresh code, recording the listing a personal offer was made for.
+pub async fn create_for<C: ConnectionTrait>(
+    db: &C,
+    input: &CouponInput,
+    source: CouponSource,
+    listing_id: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<Coupon> {
     let (kind, value, currency, note) = check(input, now)?;
     if let Some(c) = input.customer_id
         && customer::Entity::find_by_id(c).one(db).await?.is_none()
@@ -222,6 +236,7 @@ pub async fn create<C: ConnectionTrait>(
             source: Set(source.as_str().to_owned()),
             note: Set(note.clone()),
             created_at: Set(now),
+            listing_id: Set(listing_id),
         })
         .on_conflict(
             OnConflict::column(coupon::Column::Code)

@@ -415,7 +415,7 @@ pub async fn expire<C: ConnectionTrait>(
 }
 
 /// Buyers whose last activity (entry id, time) is before `cutoff`.
-async fn idle_since<C: ConnectionTrait>(
+pub(crate) async fn idle_since<C: ConnectionTrait>(
     db: &C,
     cutoff: DateTime<Utc>,
 ) -> Result<Vec<(i32, i32, DateTime<Utc>)>> {

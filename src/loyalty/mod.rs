@@ -4,6 +4,7 @@
 
 pub mod coupons;
 pub mod ledger;
+pub mod notices;
 pub mod rules;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -19,7 +19,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
 use crate::orders::input::{Errors, email};
-use crate::orders::{Act, Order, ProblemKind};
+use crate::orders::{Act, Buyer, Order, ProblemKind};
 use crate::profile::Profile;
 use crate::store::entity::outbox_message;
 
@@ -179,7 +179,6 @@ pub fn vars(
         ),
     };
     let mut v = BTreeMap::new();
-    v.insert("buyer", order.buyer.name.clone());
     v.insert("order", number);
     v.insert("lines", lines);
     v.insert("total", money(order.total_minor));
@@ -193,15 +192,23 @@ pub fn vars(
     );
     v.insert("carrier", carrier);
     v.insert("tracking", tracking);
+    v.append(&mut seller_vars(&order.buyer, profile));
+    v
+}
+
+/// The placeholders every message has: the buyer's name and who signs it.
+pub fn seller_vars(buyer: &Buyer, profile: &Profile) -> BTreeMap<&'static str, String> {
     let seller = if profile.contact_name.trim().is_empty() {
         profile.shop_name.clone()
     } else {
         profile.contact_name.clone()
     };
-    v.insert("seller", seller);
-    v.insert("shop", profile.shop_name.clone());
-    v.insert("phone", profile.phone.clone());
-    v
+    BTreeMap::from([
+        ("buyer", buyer.name.clone()),
+        ("seller", seller),
+        ("shop", profile.shop_name.clone()),
+        ("phone", profile.phone.clone()),
+    ])
 }
 
 /// The message `kind` about `order`, in the buyer's language, by e-mail when the buyer has an
@@ -212,20 +219,24 @@ pub fn draft(
     kind: MessageKind,
     shipment: Option<(&str, &str)>,
 ) -> Draft {
-    let language = UiLanguage::from_code(&order.buyer.language).unwrap_or(profile.ui_language);
-    let Rendered { subject, body } = render(
-        &default_template(kind, language),
-        &vars(order, profile, shipment),
-    );
-    let (channel, recipient) = match &order.buyer.email {
+    draft_to(&order.buyer, profile, kind, &vars(order, profile, shipment))
+}
+
+/// The message `kind` to `buyer` with these placeholder values, in the buyer's language, by
+/// e-mail when the buyer has an address and by hand otherwise.
+pub fn draft_to(
+    buyer: &Buyer,
+    profile: &Profile,
+    kind: MessageKind,
+    vars: &BTreeMap<&str, String>,
+) -> Draft {
+    let language = UiLanguage::from_code(&buyer.language).unwrap_or(profile.ui_language);
+    let Rendered { subject, body } = render(&default_template(kind, language), vars);
+    let (channel, recipient) = match &buyer.email {
         Some(e) => (MessageChannel::Email, e.clone()),
         None => (
             MessageChannel::ByHand,
-            order
-                .buyer
-                .phone
-                .clone()
-                .unwrap_or_else(|| order.buyer.name.clone()),
+            buyer.phone.clone().unwrap_or_else(|| buyer.name.clone()),
         ),
     };
     Draft {
@@ -277,11 +288,44 @@ pub async fn queue<C: ConnectionTrait>(
     d: &Draft,
     now: DateTime<Utc>,
 ) -> Result<i32> {
+    Ok(row(order_id, customer_id, d, None, now)
+        .insert(db)
+        .await?
+        .id)
+}
+
+/// Stores a message Vefa writes by itself, once per `source_key`: false when one with that key
+/// was already queued (whatever became of it since).
+pub async fn queue_once<C: ConnectionTrait>(
+    db: &C,
+    customer_id: i32,
+    d: &Draft,
+    source_key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let written = outbox_message::Entity::insert(row(None, customer_id, d, Some(source_key), now))
+        .on_conflict(
+            OnConflict::column(outbox_message::Column::SourceKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(written == 1)
+}
+
+fn row(
+    order_id: Option<i32>,
+    customer_id: i32,
+    d: &Draft,
+    source_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> outbox_message::ActiveModel {
     let (status, next) = match d.channel {
         MessageChannel::Email => (MessageStatus::Queued, Some(now)),
         MessageChannel::ByHand => (MessageStatus::ToSendByHand, None),
     };
-    let row = outbox_message::ActiveModel {
+    outbox_message::ActiveModel {
         order_id: Set(order_id),
         customer_id: Set(customer_id),
         kind: Set(d.kind.as_str().to_owned()),
@@ -297,11 +341,9 @@ pub async fn queue<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         sent_at: Set(None),
+        source_key: Set(source_key.map(str::to_owned)),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(row.id)
 }
 
 fn view(m: outbox_message::Model) -> Result<OutboxEntry> {

@@ -22,10 +22,14 @@ pub enum MessageKind {
     RefundDone,
     /// A few days after delivery: is everything right (1–5), and a review request.
     FollowUp,
+    /// A coupon for a listing that shares a maker, category or tag with what the buyer bought.
+    PersonalOffer,
+    /// Before idle points expire.
+    PointsExpiring,
 }
 
 impl MessageKind {
-    pub const ALL: [MessageKind; 8] = [
+    pub const ALL: [MessageKind; 10] = [
         MessageKind::OrderConfirmation,
         MessageKind::Shipped,
         MessageKind::DelayApology,
@@ -34,6 +38,8 @@ impl MessageKind {
         MessageKind::ReturnReceived,
         MessageKind::RefundDone,
         MessageKind::FollowUp,
+        MessageKind::PersonalOffer,
+        MessageKind::PointsExpiring,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,7 +52,17 @@ impl MessageKind {
             MessageKind::ReturnReceived => "return_received",
             MessageKind::RefundDone => "refund_done",
             MessageKind::FollowUp => "follow_up",
+            MessageKind::PersonalOffer => "personal_offer",
+            MessageKind::PointsExpiring => "points_expiring",
         }
+    }
+
+    /// Whether the message is about one order (the others are to the buyer as a customer).
+    pub fn about_order(self) -> bool {
+        !matches!(
+            self,
+            MessageKind::PersonalOffer | MessageKind::PointsExpiring
+        )
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -55,9 +71,11 @@ impl MessageKind {
 }
 
 /// The placeholders a template may use.
-pub const PLACEHOLDERS: [&str; 11] = [
+pub const PLACEHOLDERS: [&str; 18] = [
     "buyer", "order", "lines", "total", "placed", "ship_by", "carrier", "tracking", "seller",
-    "shop", "phone",
+    "shop", "phone", // the offer:
+    "listing", "bought", "discount", "code", "expires", // and the points:
+    "points", "worth",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -183,6 +201,14 @@ fn en(kind: MessageKind) -> (&'static str, &'static str) {
             "How is your order {order}?",
             "Hello {buyer},\n\nYour order should have reached you a few days ago, and I would like to know that everything is as you expected.\n\n{lines}\nCould you answer with a number from 1 (not happy at all) to 5 (very happy), and a few words on what I could do better? If anything is wrong, I will put it right.\n\nIf you are happy, a review on the marketplace helps a small shop like mine more than anything.\n\n{seller}\n{shop}\n{phone}",
         ),
+        K::PersonalOffer => (
+            "A little something for you from {shop}",
+            "Hello {buyer},\n\nYou bought {bought} from me, and I thought you might like {listing} too.\n\nAs a thank-you for coming back, here is {discount} off it with this code: {code}\nThe code is yours alone, for one order until {expires}.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::PointsExpiring => (
+            "Your {points} points at {shop} expire on {expires}",
+            "Hello {buyer},\n\nYou have {points} points with me. As nothing has happened on your account for a while, they expire on {expires}.\nThat is worth {worth} off an order.\n\nAn order before then keeps them, and if you like I can turn them into a coupon for you.\n\n{seller}\n{shop}\n{phone}",
+        ),
     }
 }
 
@@ -220,6 +246,14 @@ fn az(kind: MessageKind) -> (&'static str, &'static str) {
         K::FollowUp => (
             "{order} nömrəli sifarişiniz necədir?",
             "Salam, {buyer}!\n\nSifarişiniz bir neçə gün əvvəl sizə çatmalı idi və hər şeyin gözlədiyiniz kimi olduğunu bilmək istəyirəm.\n\n{lines}\n1-dən (heç razı deyiləm) 5-ə (çox razıyam) qədər bir rəqəmlə və nəyi daha yaxşı edə biləcəyim barədə bir neçə sözlə cavab verə bilərsinizmi? Bir problem varsa, düzəldəcəyəm.\n\nRazı qalmısınızsa, marketplace-də yazacağınız rəy mənim kimi kiçik bir mağazaya hər şeydən çox kömək edir.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::PersonalOffer => (
+            "{shop} mağazasından sizə kiçik bir hədiyyə",
+            "Salam, {buyer}!\n\nMəndən {bought} almışdınız və düşündüm ki, {listing} da xoşunuza gələ bilər.\n\nYenidən gəldiyiniz üçün təşəkkür olaraq bu kodla ona {discount} endirim: {code}\nKod yalnız sizindir və {expires} tarixinədək bir sifarişdə istifadə oluna bilər.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::PointsExpiring => (
+            "{shop} mağazasındakı {points} xalınızın müddəti {expires} tarixində bitir",
+            "Salam, {buyer}!\n\nMəndə {points} xalınız var. Hesabınızda bir müddətdir heç bir hərəkət olmadığı üçün onların müddəti {expires} tarixində bitəcək.\nBu, bir sifarişdə {worth} endirim deməkdir.\n\nO vaxtadək edəcəyiniz sifariş xallarınızı saxlayır; istəsəniz, onları sizin üçün kupona da çevirə bilərəm.\n\n{seller}\n{shop}\n{phone}",
         ),
     }
 }
@@ -259,6 +293,14 @@ fn tr(kind: MessageKind) -> (&'static str, &'static str) {
             "{order} numaralı siparişiniz nasıl?",
             "Merhaba {buyer},\n\nSiparişiniz birkaç gün önce size ulaşmış olmalı; her şeyin beklediğiniz gibi olduğunu bilmek isterim.\n\n{lines}\n1 (hiç memnun değilim) ile 5 (çok memnunum) arasında bir sayıyla ve neyi daha iyi yapabileceğime dair birkaç kelimeyle yanıt verebilir misiniz? Bir sorun varsa hemen düzelteyim.\n\nMemnun kaldıysanız, pazaryerinde bırakacağınız bir yorum benim gibi küçük bir dükkâna her şeyden çok yardımcı olur.\n\n{seller}\n{shop}\n{phone}",
         ),
+        K::PersonalOffer => (
+            "{shop} mağazasından size küçük bir jest",
+            "Merhaba {buyer},\n\nBenden {bought} almıştınız; {listing} da hoşunuza gidebilir diye düşündüm.\n\nTekrar geldiğiniz için teşekkür olarak bu kodla {discount} indirim: {code}\nKod yalnızca size özeldir ve {expires} tarihine kadar bir siparişte kullanılabilir.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::PointsExpiring => (
+            "{shop} mağazasındaki {points} puanınızın süresi {expires} tarihinde doluyor",
+            "Merhaba {buyer},\n\nBende {points} puanınız var. Hesabınızda bir süredir hareket olmadığı için süreleri {expires} tarihinde dolacak.\nBu, bir siparişte {worth} indirim demek.\n\nO tarihe kadar vereceğiniz bir sipariş puanlarınızı korur; isterseniz onları sizin için bir kupona da çevirebilirim.\n\n{seller}\n{shop}\n{phone}",
+        ),
     }
 }
 
@@ -297,6 +339,14 @@ fn fa(kind: MessageKind) -> (&'static str, &'static str) {
             "سفارش {order} شما چطور بود؟",
             "سلام {buyer}،\n\nسفارش شما باید چند روز پیش به دستتان رسیده باشد و می‌خواهم مطمئن شوم همه چیز همان‌طور است که انتظار داشتید.\n\n{lines}\nلطفاً با عددی از ۱ (اصلاً راضی نیستم) تا ۵ (بسیار راضی‌ام) و چند کلمه درباره‌ی آنچه می‌توانم بهتر انجام دهم پاسخ دهید. اگر مشکلی هست، درستش می‌کنم.\n\nاگر راضی هستید، نوشتن نظر در بازارچه بیش از هر چیز به فروشگاه کوچکی مثل من کمک می‌کند.\n\n{seller}\n{shop}\n{phone}",
         ),
+        K::PersonalOffer => (
+            "هدیه‌ای کوچک از {shop} برای شما",
+            "سلام {buyer}،\n\nشما {bought} را از من خریده بودید و فکر کردم {listing} هم ممکن است برایتان جالب باشد.\n\nبه پاس بازگشت شما، با این کد {discount} تخفیف می‌گیرید: {code}\nاین کد فقط برای شماست و تا {expires} برای یک سفارش قابل استفاده است.\n\n{seller}\n{shop}\n{phone}",
+        ),
+        K::PointsExpiring => (
+            "{points} امتیاز شما در {shop} در تاریخ {expires} منقضی می‌شود",
+            "سلام {buyer}،\n\nشما {points} امتیاز نزد من دارید. چون مدتی است حساب شما فعالیتی نداشته، این امتیازها در تاریخ {expires} منقضی می‌شوند.\nارزش آن‌ها {worth} تخفیف در یک سفارش است.\n\nهر سفارشی تا آن تاریخ امتیازهایتان را حفظ می‌کند و اگر بخواهید، می‌توانم آن‌ها را برایتان به کد تخفیف تبدیل کنم.\n\n{seller}\n{shop}\n{phone}",
+        ),
     }
 }
 
@@ -328,11 +378,36 @@ mod tests {
                     "{kind:?} {lang:?} greets the buyer"
                 );
                 assert!(r.body.contains("<seller>"), "{kind:?} {lang:?} is signed");
-                assert!(
-                    r.subject.contains("<order>"),
-                    "{kind:?} {lang:?} names the order"
-                );
+                if kind.about_order() {
+                    assert!(
+                        r.subject.contains("<order>"),
+                        "{kind:?} {lang:?} names the order"
+                    );
+                }
             }
+        }
+    }
+
+    #[test]
+    fn messages_to_a_customer_carry_what_they_are_about() {
+        for lang in UiLanguage::ALL {
+            let offer = render(&default_template(MessageKind::PersonalOffer, lang), &vars());
+            for p in ["<listing>", "<bought>", "<discount>", "<code>", "<expires>"] {
+                assert!(offer.body.contains(p), "{lang:?} offer lacks {p}");
+            }
+            let warn = render(
+                &default_template(MessageKind::PointsExpiring, lang),
+                &vars(),
+            );
+            assert!(warn.subject.contains("<points>") && warn.subject.contains("<expires>"));
+            assert!(warn.body.contains("<worth>"), "{lang:?}");
+            let mut v = vars();
+            v.insert("worth", String::new());
+            let warn = render(&default_template(MessageKind::PointsExpiring, lang), &v);
+            assert!(
+                warn.body.contains("<expires>") && !warn.body.contains("<worth>"),
+                "{lang:?}: a balance worth less than a unit drops only that line"
+            );
         }
     }
 

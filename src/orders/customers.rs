@@ -69,7 +69,26 @@ pub async fn find_or_create<C: ConnectionTrait>(
     Ok(updated)
 }
 
+/// The record a buyer found by their contacts stands for: a record merged into another leads
+/// to the one it joined (its contacts stay with it, so they still find the buyer).
 async fn find<C: ConnectionTrait>(
+    db: &C,
+    buyer: &CheckedBuyer,
+    marketplace: Option<&str>,
+) -> Result<Option<customer::Model>> {
+    let mut found = find_record(db, buyer, marketplace).await?;
+    // A merge re-points every record that pointed at the merged one, so this is one hop;
+    // the bound only guards against a store edited by hand.
+    for _ in 0..8 {
+        match found.as_ref().and_then(|c| c.merged_into) {
+            Some(into) => found = customer::Entity::find_by_id(into).one(db).await?,
+            None => break,
+        }
+    }
+    Ok(found)
+}
+
+async fn find_record<C: ConnectionTrait>(
     db: &C,
     buyer: &CheckedBuyer,
     marketplace: Option<&str>,
@@ -158,22 +177,39 @@ pub fn tokens(name: &str, email: Option<&str>, phone: Option<&str>) -> Vec<Strin
     out
 }
 
-/// Writes a buyer's search tokens, replacing any they had.
-async fn write_tokens<C: ConnectionTrait>(db: &C, c: &customer::Model, new: bool) -> Result<()> {
+/// Writes a buyer's search tokens (with those of the records merged into it), replacing any
+/// they had.
+pub(crate) async fn write_tokens<C: ConnectionTrait>(
+    db: &C,
+    c: &customer::Model,
+    new: bool,
+) -> Result<()> {
     if !new {
         customer_token::Entity::delete_many()
             .filter(customer_token::Column::CustomerId.eq(c.id))
             .exec(db)
             .await?;
     }
-    let rows: Vec<customer_token::ActiveModel> =
-        tokens(&c.name, c.email.as_deref(), c.phone.as_deref())
-            .into_iter()
-            .map(|token| customer_token::ActiveModel {
-                token: Set(token),
-                customer_id: Set(c.id),
-            })
-            .collect();
+    let mut all = tokens(&c.name, c.email.as_deref(), c.phone.as_deref());
+    if !new {
+        // Records merged into this one are still searched for by their own contacts.
+        for m in customer::Entity::find()
+            .filter(customer::Column::MergedInto.eq(c.id))
+            .all(db)
+            .await?
+        {
+            all.extend(tokens(&m.name, m.email.as_deref(), m.phone.as_deref()));
+        }
+        all.sort();
+        all.dedup();
+    }
+    let rows: Vec<customer_token::ActiveModel> = all
+        .into_iter()
+        .map(|token| customer_token::ActiveModel {
+            token: Set(token),
+            customer_id: Set(c.id),
+        })
+        .collect();
     if !rows.is_empty() {
         customer_token::Entity::insert_many(rows)
             .exec_without_returning(db)

@@ -38,13 +38,20 @@ impl TestStore {
         let conn = Database::connect(&admin)
             .await
             .expect("connect to the test PostgreSQL server");
-        conn.execute_raw(Statement::from_string(
-            conn.get_database_backend(),
-            // FILE_COPY copies the template's files instead of writing them all into the WAL.
-            format!("CREATE DATABASE {name} STRATEGY = FILE_COPY"),
-        ))
-        .await
-        .expect("create a fresh test database");
+        // FILE_COPY copies the template's files instead of writing them all into the WAL.
+        let create = format!("CREATE DATABASE {name} STRATEGY = FILE_COPY");
+        // The server refuses a copy of template1 while another session briefly holds it (an
+        // autovacuum worker, a neighbour's CREATE DATABASE): try again a few times.
+        let mut tries = 0;
+        while let Err(e) = conn
+            .execute_raw(Statement::from_string(conn.get_database_backend(), &create))
+            .await
+        {
+            tries += 1;
+            assert!(tries < 5, "create a fresh test database: {e}");
+            eprintln!("create a fresh test database (try {tries}): {e}");
+            tokio::time::sleep(std::time::Duration::from_millis(300 * tries)).await;
+        }
         conn.close().await.ok();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
         let dir = tempfile::tempdir().expect("temp dir");

@@ -16,6 +16,8 @@ pub struct Model {
     pub source: String,
     pub note: String,
     pub created_at: DateTimeUtc,
+    /// The listing a personal offer was made for.
+    pub listing_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,9 @@ pub struct Model {
     pub notes: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set when this record was merged into another: it stays, so its contacts still find the
+    /// buyer, but everything it held moved there.
+    pub merged_into: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
