@@ -68,6 +68,13 @@ const COMMANDS: &[&str] = &[
     "print_weekly_review",
     "adjust_points",
     "coupon_from_points",
+    "update_customer",
+    "merge_customers",
+    "offer_suggestions",
+    "draft_offer",
+    "make_offer",
+    "loyalty_rules",
+    "save_loyalty_rules",
 ];
 
 fn main() {

@@ -331,7 +331,7 @@ fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     let known = (2..=8).contains(&language.len())
         && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
     if !known {
-        e.push(FieldError::new("language", "language_unknown").with("value", &language));
+        e.push(FieldError::new("language", "language_code").with("value", &language));
     }
     let notes = e.text("notes", &input.notes, MAX_NOTES_CHARS, false);
     e.finish(CustomerEdit {

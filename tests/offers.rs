@@ -391,7 +391,7 @@ async fn a_buyers_contacts_and_notes_are_corrected_with_checks(store: TestStore)
     let err = v.update_customer(c, &edit).await.unwrap_err();
     let said = format!("{:?}", err.view());
     assert!(
-        said.contains("email_invalid") && said.contains("language_unknown"),
+        said.contains("email_invalid") && said.contains("language_code"),
         "{said}"
     );
     assert_eq!(

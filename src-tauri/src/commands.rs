@@ -9,7 +9,7 @@ use tauri::State;
 use tauri::ipc::Channel;
 use vefa::catalog_csv::{Format, ImportSummary};
 use vefa::completeness::Rule;
-use vefa::customers::{CustomerPage, CustomerProfile};
+use vefa::customers::{CustomerEdit, CustomerPage, CustomerProfile};
 use vefa::feedback::{Apology, Feedback, FeedbackInput};
 use vefa::followup::{FollowUp, FollowUpQueue};
 use vefa::inspection::figures::Week;
@@ -18,10 +18,11 @@ use vefa::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
 };
-use vefa::loyalty::Entry;
 use vefa::loyalty::coupons::Coupon;
+use vefa::loyalty::{Entry, LoyaltyRules};
 use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry, SmtpSettings};
 use vefa::notifications::Notification;
+use vefa::offers::{Offer, OfferInput, Suggestion};
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::profile::PhotoUpload;
 use vefa::review::{IsoWeek, WeeklyReview};
@@ -627,6 +628,81 @@ pub async fn coupon_from_points(
     let vefa = state.vefa().await?;
     vefa.coupon_from_points(id, i64::from(points)).await?;
     Ok(customer_view(vefa, id).await?)
+}
+
+/// Corrects a buyer's name, contacts, language and notes.
+#[tauri::command]
+#[specta::specta]
+pub async fn update_customer(
+    state: State<'_, AppState>,
+    id: i32,
+    edit: CustomerEdit,
+) -> Reply<CustomerView> {
+    let vefa = state.vefa().await?;
+    vefa.update_customer(id, &edit).await?;
+    Ok(customer_view(vefa, id).await?)
+}
+
+/// Merges the duplicate record `gone` into `keep`; answers the kept buyer.
+#[tauri::command]
+#[specta::specta]
+pub async fn merge_customers(
+    state: State<'_, AppState>,
+    keep: i32,
+    gone: i32,
+) -> Reply<CustomerView> {
+    let vefa = state.vefa().await?;
+    vefa.merge_customers(keep, gone).await?;
+    Ok(customer_view(vefa, keep).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn offer_suggestions(
+    state: State<'_, AppState>,
+    id: i32,
+    limit: u32,
+) -> Reply<Vec<Suggestion>> {
+    Ok(state.vefa().await?.offer_suggestions(id, limit).await?)
+}
+
+/// The offer's message as it would go, with `{code}` where its code will be.
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_offer(state: State<'_, AppState>, input: OfferInput) -> Reply<Draft> {
+    Ok(state.vefa().await?.draft_offer(&input).await?)
+}
+
+/// Makes the offer (its coupon, and `message` or the default one queued) and wakes the sender.
+#[tauri::command]
+#[specta::specta]
+pub async fn make_offer(
+    state: State<'_, AppState>,
+    input: OfferInput,
+    message: Option<Draft>,
+) -> Reply<Offer> {
+    let offer = state
+        .vefa()
+        .await?
+        .make_offer(&input, message.as_ref())
+        .await?;
+    state.sender.nudge();
+    Ok(offer)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn loyalty_rules(state: State<'_, AppState>) -> Reply<LoyaltyRules> {
+    Ok(state.vefa().await?.loyalty_rules().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_loyalty_rules(
+    state: State<'_, AppState>,
+    rules: LoyaltyRules,
+) -> Reply<LoyaltyRules> {
+    Ok(state.vefa().await?.save_loyalty_rules(&rules).await?)
 }
 
 /// The complaint and suggestion book, newest first.

@@ -86,6 +86,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::print_weekly_review,
             commands::adjust_points,
             commands::coupon_from_points,
+            commands::update_customer,
+            commands::merge_customers,
+            commands::offer_suggestions,
+            commands::draft_offer,
+            commands::make_offer,
+            commands::loyalty_rules,
+            commands::save_loyalty_rules,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.

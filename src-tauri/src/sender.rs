@@ -1,5 +1,7 @@
 //! Sends the messages to buyers that are due: at start, every half minute, and at once when a
 //! command queues one. Sending is the core's (`Vefa::send_due_messages`); this only decides when.
+//! The loyalty round (idle points expire, buyers are warned before theirs do) runs here too, at
+//! start and hourly, so its warnings go out with the next round.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,6 +14,8 @@ use crate::AppState;
 
 /// How often due messages (retries after a wait) are looked for without a nudge.
 const EVERY: Duration = Duration::from_secs(30);
+/// How often the loyalty round runs; it is idempotent, so a restart running it again is harmless.
+const LOYALTY_EVERY: Duration = Duration::from_secs(3600);
 
 /// Wakes the sender when a command has queued a message.
 #[derive(Clone, Default)]
@@ -30,7 +34,18 @@ pub fn run(app: AppHandle) {
             return;
         };
         let wake = state.sender.0.clone();
+        let mut loyalty_due = tokio::time::Instant::now();
         loop {
+            if tokio::time::Instant::now() >= loyalty_due {
+                loyalty_due += LOYALTY_EVERY;
+                match vefa.loyalty_housekeeping().await {
+                    Ok(h) if h.expired + h.warned > 0 => {
+                        tracing::info!(expired = h.expired, warned = h.warned, "loyalty round");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "loyalty round"),
+                }
+            }
             if let Err(e) = round(vefa).await {
                 tracing::warn!(error = %e, "sending messages to buyers");
             }

@@ -106,6 +106,17 @@ export const commands = {
 	printWeeklyReview: (week: string | null) => typedError<PrintedPage, ErrorView>(__TAURI_INVOKE("print_weekly_review", { week })),
 	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
 	couponFromPoints: (id: number, points: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
+	/**  Corrects a buyer's name, contacts, language and notes. */
+	updateCustomer: (id: number, edit: CustomerEdit) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("update_customer", { id, edit })),
+	/**  Merges the duplicate record `gone` into `keep`; answers the kept buyer. */
+	mergeCustomers: (keep: number, gone: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("merge_customers", { keep, gone })),
+	offerSuggestions: (id: number, limit: number) => typedError<Suggestion[], ErrorView>(__TAURI_INVOKE("offer_suggestions", { id, limit })),
+	/**  The offer's message as it would go, with `{code}` where its code will be. */
+	draftOffer: (input: OfferInput) => typedError<Draft, ErrorView>(__TAURI_INVOKE("draft_offer", { input })),
+	/**  Makes the offer (its coupon, and `message` or the default one queued) and wakes the sender. */
+	makeOffer: (input: OfferInput, message: Draft | null) => typedError<Offer, ErrorView>(__TAURI_INVOKE("make_offer", { input, message })),
+	loyaltyRules: () => typedError<LoyaltyRules, ErrorView>(__TAURI_INVOKE("loyalty_rules")),
+	saveLoyaltyRules: (rules: LoyaltyRules) => typedError<LoyaltyRules, ErrorView>(__TAURI_INVOKE("save_loyalty_rules", { rules })),
 };
 
 /** Events */
@@ -307,6 +318,8 @@ export type Coupon = {
 	source: CouponSource,
 	note: string,
 	created_at: string,
+	/**  The listing a personal offer was made for. */
+	listing_id: number | null,
 };
 
 export type CouponSource = "manual" | "points" | "apology" | "offer";
@@ -319,6 +332,16 @@ export type CouponValue =
 export type Cursor = {
 	placed_at: string,
 	id: number,
+};
+
+/**  What the seller may change on a buyer's record. */
+export type CustomerEdit = {
+	name: string,
+	email: string | null,
+	phone: string | null,
+	/**  The language messages to this buyer are written in. */
+	language: string,
+	notes: string,
 };
 
 export type CustomerPage = {
@@ -345,6 +368,10 @@ export type CustomerProfile = {
 	loyalty: Standing,
 	/**  The latest orders, newest first (at most 20). */
 	recent_orders: OrderSummary[],
+	/**  Set when this record was merged into another: show that one. */
+	merged_into: number | null,
+	/**  The duplicate records merged into this one, with the contacts that still find it. */
+	merged: MergedRecord[],
 };
 
 export type CustomerRow = {
@@ -740,6 +767,30 @@ export type ListingRow = {
 
 export type ListingState = "draft" | "active" | "inactive" | "sold_out";
 
+export type LoyaltyRules = {
+	enabled?: boolean,
+	/**  Points for each whole unit of the currency spent (a delivered order's total). */
+	points_per_unit?: number,
+	/**  Once, with a buyer's first delivered order. */
+	first_purchase_points?: number,
+	/**  Given with an apology (a complaint settled with points). */
+	apology_points?: number,
+	/**  Points left idle this many months (no order, no redemption) expire; 0 keeps them. */
+	expire_after_months?: number,
+	/**  The buyer is warned this many days before their points expire. */
+	warn_days_before?: number,
+	/**  Lowest first. */
+	tiers?: Tier[],
+	/**  Points a buyer turns into one whole unit of the currency off, as a coupon. */
+	points_per_coupon_unit?: number,
+	/**  How long a coupon made of points stays valid. */
+	coupon_valid_days?: number,
+	/**  A delivered order enters the follow-up queue this many days after delivery. */
+	follow_up_days?: number,
+	/**  A follow-up answer at or below this (1–5) opens a complaint; 0 never does. */
+	low_satisfaction?: number,
+};
+
 /**  Etsy itself, or the sandbox marketplace (which speaks Etsy's API on loopback). */
 export type MarketplaceKind = "etsy" | "sandbox";
 
@@ -755,6 +806,15 @@ export type Marketplaces = {
 	last: SyncReport[],
 };
 
+export type MergedRecord = {
+	id: number,
+	name: string,
+	email: string | null,
+	phone: string | null,
+	marketplace_buyer_id: string | null,
+	merged_at: string,
+};
+
 /**  The seller's hand on a message: sent it themselves, try again now, or drop it. */
 export type MessageAction = "mark_sent_by_hand" | "retry_now" | "cancel";
 
@@ -766,7 +826,11 @@ export type MessageChannel = "email" |
 /**  What a message is about. */
 export type MessageKind = "order_confirmation" | "shipped" | "delay_apology" | "out_of_stock" | "wrong_address" | "return_received" | "refund_done" | 
 /**  A few days after delivery: is everything right (1–5), and a review request. */
-"follow_up";
+"follow_up" | 
+/**  A coupon for a listing that shares a maker, category or tag with what the buyer bought. */
+"personal_offer" | 
+/**  Before idle points expire. */
+"points_expiring";
 
 export type MessageStatus = 
 /**  Waiting for the sender (now, or after a failed attempt). */
@@ -789,6 +853,21 @@ export type Notification = {
 	body: string,
 	/**  The order a click opens; none for the inbox (or nothing, for the test notification). */
 	order_id: number | null,
+};
+
+/**  An offer made: its coupon and the message queued with it. */
+export type Offer = {
+	coupon: Coupon,
+	message_id: number,
+};
+
+export type OfferInput = {
+	customer_id: number,
+	listing_id: number,
+	/**  Off the order, in basis points: 500 is 5 %. */
+	percent_bp: number,
+	/**  How long the code stays valid. */
+	valid_days: number,
 };
 
 /**  A click on a new-order notification: the window opens the order (or the inbox). */
@@ -1035,6 +1114,13 @@ export type Rate = {
 	percent: number | null,
 };
 
+export type Reason = {
+	shared: Shared,
+	value: string,
+	/**  The bought listing it shares it with, by its title. */
+	bought: string,
+};
+
 export type Rejected = {
 	line: number,
 	error: string,
@@ -1094,6 +1180,11 @@ export type Settings = {
 	/**  Minutes between automatic syncs with the connected marketplaces. */
 	sync_every_minutes: number,
 };
+
+/**  What a suggested listing shares with something the buyer bought. */
+export type Shared = 
+/**  Brand, author or maker. */
+"maker" | "category" | "tag";
 
 export type Shipping = {
 	cost_minor: number | null,
@@ -1189,6 +1280,18 @@ export type StoreInfo = {
 	migrations_applied: number,
 	/**  The copy taken before this open migrated the file, if it did. */
 	backup: string | null,
+};
+
+export type Suggestion = {
+	listing_id: number,
+	title: string,
+	price_minor: number | null,
+	currency: string,
+	/**  The strongest first; at most five. */
+	reasons: Reason[],
+	score: number,
+	/**  The latest offer already made to this buyer for this listing. */
+	offered: Coupon | null,
 };
 
 /**  Where a running sync stands, for the window's progress line. */
