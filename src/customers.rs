@@ -213,13 +213,7 @@ pub async fn profile<C: ConnectionTrait>(
     currency: &str,
     now: DateTime<Utc>,
 ) -> Result<CustomerProfile> {
-    let c = customer::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound {
-            what: "customer",
-            id: id.to_string(),
-        })?;
+    let c = row(db, id).await?;
     let (n, spend, first, last) = totals(db, &[id], currency)
         .await?
         .remove(&id)
@@ -294,39 +288,26 @@ pub struct CustomerEdit {
 
 pub const MAX_NOTES_CHARS: usize = 5_000;
 
+/// An optional contact in its canonical form; blank is none, unreadable is `{field}_invalid`.
+fn contact(
+    e: &mut Errors,
+    field: &str,
+    value: Option<&str>,
+    canonical: fn(&str) -> Option<String>,
+) -> Option<String> {
+    let s = value.map(str::trim).filter(|s| !s.is_empty())?;
+    let found = canonical(s);
+    if found.is_none() {
+        e.push(FieldError::new(field, &format!("{field}_invalid")).with("value", s));
+    }
+    found
+}
+
 fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     let mut e = Errors::default();
     let name = e.line("name", &input.name, 200, true);
-    let email = match input
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(s) => match input::email(s) {
-            Some(a) => Some(a),
-            None => {
-                e.push(FieldError::new("email", "email_invalid").with("value", s));
-                None
-            }
-        },
-    };
-    let phone = match input
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(s) => match input::phone(s) {
-            Some(p) => Some(p),
-            None => {
-                e.push(FieldError::new("phone", "phone_invalid").with("value", s));
-                None
-            }
-        },
-    };
+    let email = contact(&mut e, "email", input.email.as_deref(), input::email);
+    let phone = contact(&mut e, "phone", input.phone.as_deref(), input::phone);
     let language = input.language.trim().to_ascii_lowercase();
     let known = (2..=8).contains(&language.len())
         && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');
@@ -344,14 +325,19 @@ fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     .map_err(Error::Validation)
 }
 
-async fn live<C: ConnectionTrait>(db: &C, id: i32) -> Result<customer::Model> {
-    let c = customer::Entity::find_by_id(id)
+async fn row<C: ConnectionTrait>(db: &C, id: i32) -> Result<customer::Model> {
+    customer::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(Error::NotFound {
             what: "customer",
             id: id.to_string(),
-        })?;
+        })
+}
+
+/// The buyer, refusing a record merged into another (what it held is on that one now).
+pub(crate) async fn live<C: ConnectionTrait>(db: &C, id: i32) -> Result<customer::Model> {
+    let c = row(db, id).await?;
     match c.merged_into {
         Some(into) => Err(Error::Validation(vec![
             FieldError::new("customer_id", "customer_merged").with("into", into),

@@ -18,7 +18,7 @@ use crate::messages::MessageKind;
 use crate::messages::outbox::{self, Draft};
 use crate::orders::{Buyer, OrderStatus, customers as matching};
 use crate::profile::Profile;
-use crate::store::entity::{coupon, customer, listing, listing_variant, order_line, sales_order};
+use crate::store::entity::{coupon, listing, listing_variant, order_line, sales_order};
 
 /// Most suggestions asked for at once.
 pub const MAX_SUGGESTIONS: u32 = 50;
@@ -203,7 +203,7 @@ pub async fn suggest<C: ConnectionTrait>(
     customer_id: i32,
     limit: u32,
 ) -> Result<Vec<Suggestion>> {
-    let buyer = live_customer(db, customer_id).await?;
+    let buyer = crate::customers::live(db, customer_id).await?;
     let bought = bought(db, buyer.id).await?;
     if bought.is_empty() {
         return Ok(vec![]);
@@ -360,21 +360,14 @@ fn reasons(l: &listing::Model, basis: &[Bought]) -> Vec<Reason> {
     out
 }
 
-/// The buyer, refusing one merged into another (their offers go to the record they joined).
-async fn live_customer<C: ConnectionTrait>(db: &C, id: i32) -> Result<customer::Model> {
-    let c = customer::Entity::find_by_id(id)
+async fn listing_row<C: ConnectionTrait>(db: &C, id: i32) -> Result<listing::Model> {
+    listing::Entity::find_by_id(id)
         .one(db)
         .await?
         .ok_or(Error::NotFound {
-            what: "customer",
+            what: "listing",
             id: id.to_string(),
-        })?;
-    if let Some(into) = c.merged_into {
-        return Err(Error::Validation(vec![
-            FieldError::new("customer_id", "customer_merged").with("into", into),
-        ]));
-    }
-    Ok(c)
+        })
 }
 
 fn check(input: &OfferInput) -> Result<()> {
@@ -418,14 +411,8 @@ pub async fn draft<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Draft> {
     check(input)?;
-    let buyer = live_customer(db, input.customer_id).await?;
-    let l = listing::Entity::find_by_id(input.listing_id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound {
-            what: "listing",
-            id: input.listing_id.to_string(),
-        })?;
+    let buyer = crate::customers::live(db, input.customer_id).await?;
+    let l = listing_row(db, input.listing_id).await?;
     let basis = bought(db, buyer.id).await?;
     // The bought listing the offer is "because of": the strongest match, else the latest buy.
     let because = reasons(&l, &basis)
@@ -472,14 +459,8 @@ pub async fn make<C: ConnectionTrait>(
             FieldError::new("message.body", "placeholder_missing").with("name", CODE_SLOT),
         ]));
     }
-    let buyer = live_customer(db, input.customer_id).await?;
-    let l = listing::Entity::find_by_id(input.listing_id)
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound {
-            what: "listing",
-            id: input.listing_id.to_string(),
-        })?;
+    let buyer = crate::customers::live(db, input.customer_id).await?;
+    let l = listing_row(db, input.listing_id).await?;
     let coupon = coupons::create_for(
         db,
         &CouponInput {
