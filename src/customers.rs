@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{Error, FieldError, Result};
+use crate::followup::FollowUp;
 use crate::loyalty::{LoyaltyRules, Standing, ledger};
 use crate::orders::input::{self, Errors};
 use crate::orders::{OrderStatus, customers as matching};
@@ -82,6 +83,8 @@ pub struct CustomerProfile {
     pub merged_into: Option<i32>,
     /// The duplicate records merged into this one, with the contacts that still find it.
     pub merged: Vec<MergedRecord>,
+    /// Their answers to the follow-up after delivery, newest first.
+    pub satisfaction: Vec<FollowUp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
@@ -253,9 +256,11 @@ pub async fn profile<C: ConnectionTrait>(
             merged_at: m.updated_at,
         })
         .collect();
+    let satisfaction = crate::followup::answers_of(db, id, rules.follow_up_days, now).await?;
     Ok(CustomerProfile {
         merged_into: c.merged_into,
         merged,
+        satisfaction,
         id,
         name: c.name,
         email: c.email,

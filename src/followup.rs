@@ -6,7 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{OnConflict, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -185,6 +186,26 @@ pub async fn queue<C: ConnectionTrait>(
         due: views(db, due, days, now).await?,
         asked: views(db, asked, days, now).await?,
     })
+}
+
+/// Most answers a buyer's profile shows.
+const ANSWERS_SHOWN: u64 = 50;
+
+/// A buyer's answers, newest first.
+pub async fn answers_of<C: ConnectionTrait>(
+    db: &C,
+    customer_id: i32,
+    days: u32,
+    now: DateTime<Utc>,
+) -> Result<Vec<FollowUp>> {
+    let rows = follow_up::Entity::find()
+        .filter(follow_up::Column::CustomerId.eq(customer_id))
+        .filter(follow_up::Column::AnsweredAt.is_not_null())
+        .order_by_desc(follow_up::Column::AnsweredAt)
+        .limit(ANSWERS_SHOWN)
+        .all(db)
+        .await?;
+    views(db, rows, days, now).await
 }
 
 /// Orders still with their buyer: delivered or completed (not returned or refunded since).

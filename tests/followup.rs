@@ -81,6 +81,16 @@ async fn a_delivered_order_is_followed_up_once_and_a_good_answer_is_kept(store: 
     assert_eq!(answered.score, Some(5));
     assert_eq!(answered.comment, "Çox gözəl kilimdir — عالی بود");
     assert_eq!(answered.feedback_id, None);
+    // The answer shows on the buyer's profile.
+    let profile = v.customer(answered.customer_id).await.unwrap();
+    assert_eq!(profile.satisfaction.len(), 1);
+    assert_eq!(
+        (
+            profile.satisfaction[0].order_id,
+            profile.satisfaction[0].score
+        ),
+        (a, Some(5))
+    );
     assert!(v.follow_ups().await.unwrap().asked.is_empty());
     assert_eq!(
         code(v.answer_follow_up(a, 1, "").await.unwrap_err()),

@@ -130,6 +130,14 @@ fn show(p: &CustomerProfile) {
             o.currency
         );
     }
+    for a in &p.satisfaction {
+        println!(
+            "  {} answered {}/5 {}",
+            a.order_number,
+            a.score.unwrap_or(0),
+            a.comment
+        );
+    }
     if !p.notes.is_empty() {
         println!("notes: {}", p.notes);
     }

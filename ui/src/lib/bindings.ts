@@ -372,6 +372,8 @@ export type CustomerProfile = {
 	merged_into: number | null,
 	/**  The duplicate records merged into this one, with the contacts that still find it. */
 	merged: MergedRecord[],
+	/**  Their answers to the follow-up after delivery, newest first. */
+	satisfaction: FollowUp[],
 };
 
 export type CustomerRow = {

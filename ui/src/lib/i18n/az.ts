@@ -846,4 +846,7 @@ export const az: Messages = {
   "errors.field.customer_merged": "Bu alıcının qeydi başqası ilə birləşdirilib: onu açın.",
   "errors.field.placeholder_missing": "Mesajda {name} qalsın: o, kuponun koduna çevrilir.",
   "errors.field.not_ascending": "Hər səviyyə əvvəlkindən yuxarı başlamalıdır.",
+  "customers.satisfaction": "Məmnunluq",
+  "customers.no_satisfaction": "Hələ sorğuya cavab yoxdur.",
+  "customers.score": "5-dən {score}",
 };

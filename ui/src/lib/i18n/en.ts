@@ -845,6 +845,9 @@ export const en = {
   "errors.field.customer_merged": "This buyer's record was merged into another: open that one.",
   "errors.field.placeholder_missing": "Keep {name} in the message: it becomes the coupon's code.",
   "errors.field.not_ascending": "Each tier starts above the one before it.",
+  "customers.satisfaction": "Satisfaction",
+  "customers.no_satisfaction": "No follow-up answers yet.",
+  "customers.score": "{score} of 5",
 } as const;
 
 export type MessageKey = keyof typeof en;

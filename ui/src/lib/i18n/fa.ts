@@ -846,4 +846,7 @@ export const fa: Messages = {
   "errors.field.customer_merged": "پرونده‌ی این خریدار در پرونده‌ی دیگری ادغام شده است: آن را باز کنید.",
   "errors.field.placeholder_missing": "{name} را در پیام نگه دارید: به کد تخفیف تبدیل می‌شود.",
   "errors.field.not_ascending": "هر سطح باید بالاتر از سطح قبلی شروع شود.",
+  "customers.satisfaction": "رضایت",
+  "customers.no_satisfaction": "هنوز پاسخی به پیگیری نیست.",
+  "customers.score": "{score} از ۵",
 };

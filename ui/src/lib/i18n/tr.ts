@@ -846,4 +846,7 @@ export const tr: Messages = {
   "errors.field.customer_merged": "Bu alıcının kaydı başka biriyle birleştirildi: onu açın.",
   "errors.field.placeholder_missing": "Mesajda {name} kalsın: kuponun koduna dönüşür.",
   "errors.field.not_ascending": "Her seviye bir öncekinin üzerinde başlamalı.",
+  "customers.satisfaction": "Memnuniyet",
+  "customers.no_satisfaction": "Henüz takip yanıtı yok.",
+  "customers.score": "5 üzerinden {score}",
 };
