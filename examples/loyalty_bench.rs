@@ -124,7 +124,8 @@ async fn main() {
         s.balance,
         s.tier.map(|t| t.name).unwrap_or_default()
     );
-    // The desktop's hourly round holds the write lock while it runs: how long, over this ledger.
+    // The desktop's hourly round: its search of the ledger for idle buyers reads outside the
+    // write transaction; the rest (none here: every seeded buyer is active) writes.
     for round in ["first", "again (nothing new)"] {
         let t = Instant::now();
         let h = v.loyalty_housekeeping().await.unwrap();

@@ -164,16 +164,30 @@ impl Vefa {
         Ok(self.loyalty_housekeeping().await?.expired)
     }
 
-    /// The loyalty programme's daily round, safe to run any number of times: idle points that
-    /// are due expire, then buyers whose points expire within the rules' days are warned (once
-    /// per idle stretch). One transaction.
+    /// The loyalty programme's round, safe to run any number of times: idle points that are
+    /// due expire, then buyers whose points expire within the rules' days are warned (once per
+    /// idle stretch). The search of the whole ledger for idle buyers reads outside the write
+    /// transaction, so the desk is not held up while it runs; inside it each one found is
+    /// checked again, and expiry and warnings are one transaction.
     pub async fn loyalty_housekeeping(&self) -> Result<Housekeeping> {
         let rules = loyalty::rules(&self.db).await?;
         let profile = self.seller().await?;
+        let now = self.clock.now();
+        // Warnings reach further back than expiry; each filters the candidates again.
+        let horizon =
+            notices::warning_cutoff(&rules, now).or_else(|| ledger::expiry_cutoff(&rules, now));
+        let candidates = match horizon {
+            Some(cutoff) => ledger::idle_since(&self.db, cutoff).await?,
+            None => vec![],
+        };
+        if candidates.is_empty() {
+            return Ok(Housekeeping::default());
+        }
         let (txn, _, now) = self.order_begin(false).await?;
         let done = async {
-            let expired = ledger::expire(&txn, &rules, now).await?;
-            let warned = notices::warn_expiring(&txn, &rules, &profile, now).await?;
+            let idle = ledger::still_idle(&txn, &candidates).await?;
+            let expired = ledger::expire_idle(&txn, &rules, now, &idle).await?;
+            let warned = notices::warn_idle(&txn, &rules, &profile, now, &idle).await?;
             Ok(Housekeeping { expired, warned })
         }
         .await;
@@ -279,7 +293,7 @@ impl Vefa {
 }
 
 /// What the loyalty programme's daily round did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, specta::Type)]
 pub struct Housekeeping {
     /// Buyers whose idle points expired.
     pub expired: u32,

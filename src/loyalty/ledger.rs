@@ -5,7 +5,7 @@
 //! entries, and no entry takes it below zero.
 
 use chrono::{DateTime, Months, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -374,6 +374,17 @@ pub async fn on_order_moved<C: ConnectionTrait>(
     Ok(())
 }
 
+/// A buyer idle since an entry: (buyer, the entry's id, its time).
+pub(crate) type Idle = (i32, i32, DateTime<Utc>);
+
+/// Points last active before this expire now (none when points never expire).
+pub(crate) fn expiry_cutoff(rules: &LoyaltyRules, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if rules.expire_after_months == 0 {
+        return None;
+    }
+    now.checked_sub_months(Months::new(rules.expire_after_months))
+}
+
 /// Points left idle past the rules' months expire: one expiry entry per idle stretch, taking
 /// the whole balance. Returns how many buyers' points expired.
 pub async fn expire<C: ConnectionTrait>(
@@ -381,14 +392,25 @@ pub async fn expire<C: ConnectionTrait>(
     rules: &LoyaltyRules,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    if rules.expire_after_months == 0 {
+    let Some(cutoff) = expiry_cutoff(rules, now) else {
         return Ok(0);
-    }
-    let Some(cutoff) = now.checked_sub_months(Months::new(rules.expire_after_months)) else {
+    };
+    let idle = idle_since(db, cutoff).await?;
+    expire_idle(db, rules, now, &idle).await
+}
+
+/// [`expire`] for buyers already found idle (by [`idle_since`] with this cutoff or a later one).
+pub(crate) async fn expire_idle<C: ConnectionTrait>(
+    db: &C,
+    rules: &LoyaltyRules,
+    now: DateTime<Utc>,
+    idle: &[Idle],
+) -> Result<u32> {
+    let Some(cutoff) = expiry_cutoff(rules, now) else {
         return Ok(0);
     };
     let mut expired = 0;
-    for (customer_id, last_id, last_at) in idle_since(db, cutoff).await? {
+    for &(customer_id, last_id, last_at) in idle.iter().filter(|i| i.2 < cutoff) {
         let have = balance(db, customer_id).await?;
         if have <= 0 {
             continue;
@@ -414,39 +436,66 @@ pub async fn expire<C: ConnectionTrait>(
     Ok(expired)
 }
 
-/// Buyers whose last activity (entry id, time) is before `cutoff`.
-pub(crate) async fn idle_since<C: ConnectionTrait>(
-    db: &C,
-    cutoff: DateTime<Utc>,
-) -> Result<Vec<(i32, i32, DateTime<Utc>)>> {
-    let kinds: Vec<&str> = EntryKind::ALL
+fn activity_kinds() -> Vec<&'static str> {
+    EntryKind::ALL
         .into_iter()
         .filter(|k| k.is_activity())
         .map(EntryKind::as_str)
-        .collect();
-    let rows: Vec<(i32, i32, DateTime<Utc>)> = loyalty_entry::Entity::find()
+        .collect()
+}
+
+/// Of buyers found idle before a transaction, those still idle since the same entry now (one
+/// indexed read each: the candidates are few).
+pub(crate) async fn still_idle<C: ConnectionTrait>(
+    db: &C,
+    candidates: &[Idle],
+) -> Result<Vec<Idle>> {
+    let mut out = Vec::with_capacity(candidates.len());
+    for &c in candidates {
+        let last: Option<i32> = loyalty_entry::Entity::find()
+            .select_only()
+            .column(loyalty_entry::Column::Id)
+            .filter(loyalty_entry::Column::CustomerId.eq(c.0))
+            .filter(loyalty_entry::Column::Kind.is_in(activity_kinds()))
+            .order_by_desc(loyalty_entry::Column::Id)
+            .limit(1)
+            .into_tuple()
+            .one(db)
+            .await?;
+        if last == Some(c.1) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+/// Buyers whose last activity (entry id, time) is before `cutoff`. The store finds each
+/// buyer's last activity and keeps the idle ones, so only those cross over (the desktop runs
+/// this hourly, inside a write transaction).
+pub(crate) async fn idle_since<C: ConnectionTrait>(
+    db: &C,
+    cutoff: DateTime<Utc>,
+) -> Result<Vec<Idle>> {
+    let kinds = activity_kinds();
+    // Ids grow with time (the ledger only appends), so a buyer's last activity is their
+    // highest activity id.
+    let last = Query::select()
+        .expr(Func::max(Expr::col(loyalty_entry::Column::Id)))
+        .from(loyalty_entry::Entity)
+        .and_where(loyalty_entry::Column::Kind.is_in(kinds))
+        .group_by_col(loyalty_entry::Column::CustomerId)
+        .to_owned();
+    Ok(loyalty_entry::Entity::find()
         .select_only()
         .column(loyalty_entry::Column::CustomerId)
         .column(loyalty_entry::Column::Id)
         .column(loyalty_entry::Column::At)
-        .filter(loyalty_entry::Column::Kind.is_in(kinds))
+        .filter(loyalty_entry::Column::Id.in_subquery(last))
+        .filter(loyalty_entry::Column::At.lt(cutoff))
         .order_by_asc(loyalty_entry::Column::CustomerId)
-        .order_by_desc(loyalty_entry::Column::Id)
         .into_tuple()
         .all(db)
-        .await?;
-    let mut out = Vec::new();
-    let mut last_customer = None;
-    for (customer_id, id, at) in rows {
-        if last_customer == Some(customer_id) {
-            continue;
-        }
-        last_customer = Some(customer_id);
-        if at < cutoff {
-            out.push((customer_id, id, at));
-        }
-    }
-    Ok(out)
+        .await?)
 }
 
 /// Where a buyer stands: balance, spend over the last twelve months, tier.

@@ -38,6 +38,16 @@ pub fn worth(rules: &LoyaltyRules, points: i64, currency: &str) -> String {
     )
 }
 
+/// Points last active before this expire within the rules' warning days (none when there is
+/// nothing to warn of).
+pub(crate) fn warning_cutoff(rules: &LoyaltyRules, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if rules.expire_after_months == 0 || rules.warn_days_before == 0 || !rules.enabled {
+        return None;
+    }
+    (now + Duration::days(i64::from(rules.warn_days_before)))
+        .checked_sub_months(Months::new(rules.expire_after_months))
+}
+
 /// Queues the warning for every buyer whose points expire within the rules' days and who was
 /// not yet warned for this idle stretch. Returns how many were warned.
 pub async fn warn_expiring<C: ConnectionTrait>(
@@ -46,17 +56,26 @@ pub async fn warn_expiring<C: ConnectionTrait>(
     profile: &Profile,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    if rules.expire_after_months == 0 || rules.warn_days_before == 0 || !rules.enabled {
+    let Some(cutoff) = warning_cutoff(rules, now) else {
         return Ok(0);
-    }
-    // Idle since before this, their points expire before now + the warning's days.
-    let Some(cutoff) = (now + Duration::days(i64::from(rules.warn_days_before)))
-        .checked_sub_months(Months::new(rules.expire_after_months))
-    else {
+    };
+    let idle = ledger::idle_since(db, cutoff).await?;
+    warn_idle(db, rules, profile, now, &idle).await
+}
+
+/// [`warn_expiring`] for buyers already found idle (with this cutoff or a later one).
+pub(crate) async fn warn_idle<C: ConnectionTrait>(
+    db: &C,
+    rules: &LoyaltyRules,
+    profile: &Profile,
+    now: DateTime<Utc>,
+    idle: &[ledger::Idle],
+) -> Result<u32> {
+    let Some(cutoff) = warning_cutoff(rules, now) else {
         return Ok(0);
     };
     let mut warned = 0;
-    for (customer_id, last_id, last_at) in ledger::idle_since(db, cutoff).await? {
+    for &(customer_id, last_id, last_at) in idle.iter().filter(|i| i.2 < cutoff) {
         let Some(at) = expires_at(rules, last_at).filter(|at| *at > now) else {
             continue; // already due: expiring them is the expiry's job
         };
