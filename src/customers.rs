@@ -406,6 +406,7 @@ pub async fn merge<C: ConnectionTrait>(
         follow_up,
         outbox_message
     );
+    ledger::one_welcome(db, keep, now).await?;
     customer::Entity::update_many()
         .col_expr(customer::Column::MergedInto, Expr::value(keep))
         .col_expr(customer::Column::UpdatedAt, Expr::value(now))

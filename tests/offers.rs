@@ -9,6 +9,7 @@ use common::shop::{buyer, deliver, order, profile, refund, shop};
 use common::{TestStore, scalar};
 use vefa::customers::CustomerEdit;
 use vefa::listings::{ListingInput, ListingState, Variant};
+use vefa::loyalty::EntryKind;
 use vefa::loyalty::coupons::{CouponInput, CouponSource, CouponValue};
 use vefa::messages::MessageKind;
 use vefa::offers::{CODE_SLOT, OfferInput, Shared};
@@ -336,12 +337,20 @@ async fn a_duplicate_buyer_merges_with_their_whole_history(store: TestStore) {
         "keep's own stays"
     );
     assert_eq!(p.phone.as_deref(), Some("+994501234567"), "taken from gone");
-    assert_eq!(p.loyalty.balance, before);
+    // Both records had a welcome bonus: one buyer keeps one, the other is reversed.
+    assert_eq!(p.loyalty.balance, before - 50);
     let ledger = v.loyalty_ledger(keep).await.unwrap();
     assert_eq!(
         ledger.iter().map(|e| e.points).sum::<i64>(),
         p.loyalty.balance
     );
+    let last = ledger.last().unwrap();
+    assert_eq!((last.kind, last.points), (EntryKind::Reversal, -50));
+    let welcomes = ledger
+        .iter()
+        .filter(|e| e.kind == EntryKind::FirstPurchase)
+        .count();
+    assert_eq!(welcomes, 2, "the history keeps both");
     assert_eq!(p.merged.len(), 1);
     assert_eq!(p.merged[0].id, gone);
     assert_eq!(p.merged[0].email.as_deref(), Some("leyla.h@example.az"));
@@ -370,9 +379,13 @@ async fn a_duplicate_buyer_merges_with_their_whole_history(store: TestStore) {
     let found = v.customers("leyla.h", 50).await.unwrap();
     assert_eq!(found.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [keep]);
 
-    // A new order under the merged record's address lands on the kept one.
+    // A new order under the merged record's address lands on the kept one, and brings its
+    // points but no welcome.
     let c = order(&v, "leyla.h@example.az", 1).await;
     assert_eq!(buyer(&v, c).await, keep);
+    deliver(&v, c).await;
+    let balance = v.loyalty_standing(keep).await.unwrap().balance;
+    assert_eq!(balance, before - 50 + 125);
 }
 
 async fn a_buyers_contacts_and_notes_are_corrected_with_checks(store: TestStore) {

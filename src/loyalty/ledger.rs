@@ -352,7 +352,8 @@ pub async fn on_order_moved<C: ConnectionTrait>(
                 )
                 .await?;
             }
-            if rules.first_purchase_points > 0 {
+            // Once per buyer: a record merged in may have brought its own.
+            if rules.first_purchase_points > 0 && !welcomed(db, o.customer_id).await? {
                 let first = format!("first:{}", o.customer_id);
                 credit(
                     db,
@@ -370,6 +371,37 @@ pub async fn on_order_moved<C: ConnectionTrait>(
             reverse(db, &key, "Order refunded or cancelled", now).await?;
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// Whether the buyer already had the welcome bonus.
+async fn welcomed<C: ConnectionTrait>(db: &C, customer_id: i32) -> Result<bool> {
+    Ok(!welcomes(db, customer_id).await?.is_empty())
+}
+
+/// The source keys of a buyer's welcome bonuses, oldest first (two after a merge).
+async fn welcomes<C: ConnectionTrait>(db: &C, customer_id: i32) -> Result<Vec<String>> {
+    Ok(loyalty_entry::Entity::find()
+        .select_only()
+        .column(loyalty_entry::Column::SourceKey)
+        .filter(loyalty_entry::Column::CustomerId.eq(customer_id))
+        .filter(loyalty_entry::Column::Kind.eq(EntryKind::FirstPurchase.as_str()))
+        .order_by_asc(loyalty_entry::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// After `keep` took a merged record's entries: one welcome bonus per buyer, so any later
+/// one is reversed (a reversal, so the history still shows both).
+pub(crate) async fn one_welcome<C: ConnectionTrait>(
+    db: &C,
+    keep: i32,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for key in welcomes(db, keep).await?.iter().skip(1) {
+        reverse(db, key, "One welcome bonus per buyer: records merged", now).await?;
     }
     Ok(())
 }
