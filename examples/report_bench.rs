@@ -176,7 +176,7 @@ async fn main() {
     );
 
     // Every other week of the two years, and the last one twice more (a warm cache).
-    let last = IsoWeek::of(now).previous();
+    let last = IsoWeek::of(now, chrono_tz::Tz::UTC).previous();
     let mut weeks = vec![last, last, last];
     let mut w = last;
     for k in 0..100 {

@@ -188,8 +188,9 @@ impl Vefa {
         &self,
         day: Option<chrono::NaiveDate>,
     ) -> Result<crate::inspection::figures::Week> {
-        let day = day.unwrap_or_else(|| self.clock.now().date_naive());
-        let (from, to) = crate::inspection::figures::week_of(day);
+        let zone = self.settings().await?.zone();
+        let day = day.unwrap_or_else(|| self.clock.now().with_timezone(&zone).date_naive());
+        let (from, to) = crate::inspection::figures::week_of(day, zone);
         crate::inspection::figures::week(&self.db, from, to).await
     }
 

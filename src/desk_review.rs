@@ -10,20 +10,22 @@ impl Vefa {
     /// records today's catalog completeness.
     pub async fn weekly_review(&self, week: Option<IsoWeek>) -> Result<WeeklyReview> {
         let now = self.clock.now();
-        let current = IsoWeek::of(now);
+        let zone = self.settings().await?.zone();
+        let current = IsoWeek::of(now, zone);
         let week = week.unwrap_or_else(|| current.previous());
         if week >= current.previous() {
             self.record_catalog_day().await?;
         }
         let currency = self.seller().await?.currency;
-        review::weekly(&self.db, week, &currency, now).await
+        review::weekly(&self.db, week, zone, &currency, now).await
     }
 
     /// Keeps today's catalog completeness for the weekly review (the app does it when it opens).
     pub async fn record_catalog_day(&self) -> Result<()> {
         let now = self.clock.now();
+        let zone = self.settings().await?.zone();
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        let done = review::record_catalog(&txn, now).await;
+        let done = review::record_catalog(&txn, zone, now).await;
         self.end_write(txn, now, done, None::<ChangeKind>).await
     }
 

@@ -37,6 +37,16 @@ pub struct Settings {
     pub auto_confirm: bool,
     /// Minutes between automatic syncs with the connected marketplaces.
     pub sync_every_minutes: u32,
+    /// The shop's time zone (IANA, such as "Asia/Baku"): its weeks and days begin at its
+    /// midnight in the weekly review and the packing figures.
+    pub time_zone: String,
+}
+
+impl Settings {
+    /// The shop's zone; UTC for a name this build does not know (checked on save).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC)
+    }
 }
 
 impl Default for Settings {
@@ -49,6 +59,7 @@ impl Default for Settings {
             confirm_within_minutes: 30,
             auto_confirm: false,
             sync_every_minutes: 2,
+            time_zone: "UTC".into(),
         }
     }
 }
@@ -60,6 +71,7 @@ const NOTIFY_SHIP_BY: &str = "notify_ship_by";
 const CONFIRM_WITHIN_MINUTES: &str = "confirm_within_minutes";
 const AUTO_CONFIRM: &str = "auto_confirm";
 const SYNC_EVERY_MINUTES: &str = "sync_every_minutes";
+const TIME_ZONE: &str = "time_zone";
 /// A day: a shop synced less often than that would miss its orders' confirm times.
 pub const MAX_SYNC_MINUTES: u32 = 24 * 60;
 /// Written by earlier versions, in hours; read once into minutes.
@@ -82,6 +94,9 @@ pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
                 .with("min", 1)
                 .with("max", MAX_SYNC_MINUTES),
         );
+    }
+    if s.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        errors.push(FieldError::new("time_zone", "time_zone_unknown").with("value", &s.time_zone));
     }
     if errors.is_empty() {
         Ok(())
@@ -106,6 +121,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
             SYNC_EVERY_MINUTES => {
                 s.sync_every_minutes = serde_json::from_str(&row.value).map_err(|_| bad())?
             }
+            TIME_ZONE => s.time_zone = serde_json::from_str(&row.value).map_err(|_| bad())?,
             CONFIRM_WITHIN_MINUTES => {
                 s.confirm_within_minutes = serde_json::from_str(&row.value).map_err(|_| bad())?;
                 minutes_set = true;
@@ -150,6 +166,7 @@ pub async fn save(
             SYNC_EVERY_MINUTES,
             serde_json::to_string(&s.sync_every_minutes),
         ),
+        (TIME_ZONE, serde_json::to_string(&s.time_zone)),
     ];
     let txn = db.begin().await?;
     for (key, value) in values {

@@ -72,6 +72,7 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
         confirm_within_minutes: 90,
         auto_confirm: true,
         sync_every_minutes: 15,
+        time_zone: "Asia/Baku".into(),
     };
     assert_eq!(vefa.save_settings(&s).await.unwrap(), s);
     let err = vefa
@@ -95,11 +96,28 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
         };
         assert_eq!(fields[0].field, "sync_every_minutes", "{minutes} minutes");
     }
+    for zone in ["Asia/Bakuu", "", "UTC+4"] {
+        let err = vefa
+            .save_settings(&Settings {
+                time_zone: zone.into(),
+                ..s.clone()
+            })
+            .await
+            .unwrap_err();
+        let Error::Validation(fields) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            (fields[0].field.as_str(), fields[0].code.as_str()),
+            ("time_zone", "time_zone_unknown")
+        );
+    }
     assert_eq!(
         vefa.settings().await.unwrap(),
         s,
         "a refused save keeps the old settings"
     );
+    assert_eq!(s.zone(), chrono_tz::Tz::Asia__Baku);
 }
 
 /// A store from a version that kept the confirmation limit in hours reads it as minutes.

@@ -497,7 +497,7 @@ async fn cli_orders_add_confirm_ship_and_show() {
 
     // The weekly review of this week, as JSON and as a page; a week that does not exist is a
     // usage error.
-    let week = vefa::review::IsoWeek::of(chrono::Utc::now()).label();
+    let week = vefa::review::IsoWeek::of(chrono::Utc::now(), chrono_tz::Tz::UTC).label();
     let out = vefa_cli(db, &["report", "weekly", "--week", &week, "--json"]);
     assert!(
         out.status.success(),

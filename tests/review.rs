@@ -268,6 +268,23 @@ async fn the_weekly_review_matches_figures_worked_out_by_hand(store: TestStore) 
     assert_eq!(empty.this_week.orders, 0);
     assert_eq!(empty.this_week.confirm_minutes_p50, None);
     assert_eq!(empty.this_week.repeat_buyers.percent, None);
+
+    // A shop in Baku (UTC+4): its weeks begin at its own midnight, Sunday 20:00 UTC.
+    let settings = v.settings().await.unwrap();
+    v.save_settings(&vefa::Settings {
+        time_zone: "Asia/Baku".into(),
+        ..settings
+    })
+    .await
+    .unwrap();
+    let baku = v
+        .weekly_review(Some(IsoWeek::parse("2026-W47").unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(baku.time_zone, "Asia/Baku");
+    let w = &baku.this_week;
+    assert_eq!((w.from, w.to), (at(15, 20, 0), at(22, 20, 0)));
+    assert_eq!(baku.previous_week.to, w.from);
 }
 
 on_both_stores!(the_weekly_review_matches_figures_worked_out_by_hand);

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use specta::Type;
@@ -33,7 +33,7 @@ pub struct Figures {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
 pub struct Week {
-    /// Monday 00:00 UTC.
+    /// Monday 00:00 in the shop's time zone.
     pub from: DateTime<Utc>,
     /// The next Monday (exclusive).
     pub to: DateTime<Utc>,
@@ -42,11 +42,13 @@ pub struct Week {
     pub by_packer: Vec<Figures>,
 }
 
-/// The ISO week (Monday to Monday, UTC) holding `day`.
-pub fn week_of(day: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+/// The ISO week holding `day`, Monday to Monday at the shop's midnight.
+pub fn week_of(day: NaiveDate, zone: chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc>) {
     let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-    let from = Utc.from_utc_datetime(&monday.and_hms_opt(0, 0, 0).unwrap_or_default());
-    (from, from + Duration::days(7))
+    (
+        crate::review::week::midnight(monday, zone),
+        crate::review::week::midnight(monday + Duration::days(7), zone),
+    )
 }
 
 type RunRow = (i32, i32, Option<String>, String, Option<String>, i32);
@@ -135,10 +137,17 @@ mod tests {
 
     #[test]
     fn a_week_runs_from_monday_to_monday() {
-        let (from, to) = week_of(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        let utc = chrono_tz::Tz::UTC;
+        let (from, to) = week_of(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(), utc);
         assert_eq!(from.to_rfc3339(), "2026-11-16T00:00:00+00:00");
         assert_eq!(to.to_rfc3339(), "2026-11-23T00:00:00+00:00");
-        let (from, _) = week_of(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        let (from, _) = week_of(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), utc);
         assert_eq!(from.to_rfc3339(), "2026-11-23T00:00:00+00:00");
+        // In Baku the week begins four hours earlier, at its own midnight.
+        let (from, _) = week_of(
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            chrono_tz::Tz::Asia__Baku,
+        );
+        assert_eq!(from.to_rfc3339(), "2026-11-22T20:00:00+00:00");
     }
 }

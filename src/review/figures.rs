@@ -189,10 +189,11 @@ fn counts(rows: &[QueryResult], key: &str) -> Result<Vec<KeyCount>> {
 pub async fn week<C: ConnectionTrait>(
     db: &C,
     week: IsoWeek,
+    zone: chrono_tz::Tz,
     currency: &str,
 ) -> Result<WeekFigures> {
     use sales_order::Column as O;
-    let (from, to) = week.bounds();
+    let (from, to) = week.bounds(zone);
     let backend = db.get_database_backend();
 
     // Orders placed, and the revenue of those kept.
@@ -435,10 +436,11 @@ pub async fn week<C: ConnectionTrait>(
         .count(db)
         .await?;
 
-    // The catalog on the week's last recorded day.
+    // The catalog on the week's last recorded day (days on the shop's calendar).
+    let monday = week.monday();
     let (first_day, last_day) = (
-        from.date_naive().to_string(),
-        (to - chrono::Duration::days(1)).date_naive().to_string(),
+        monday.to_string(),
+        (monday + chrono::Duration::days(6)).to_string(),
     );
     let catalog = catalog_history::Entity::find()
         .filter(catalog_history::Column::Day.gte(first_day))

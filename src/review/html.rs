@@ -303,14 +303,17 @@ pub fn page(r: &WeeklyReview, shop: &str, lang: UiLanguage) -> String {
         esc(w[0]),
         esc(&r.week),
     );
+    // The days as the shop lived them: the week's bounds are its midnights.
+    let zone: chrono_tz::Tz = r.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
     let _ = write!(
         out,
-        "<h1>{} — <bdi>{}</bdi></h1><p>{} · {} – {}</p>",
+        "<h1>{} — <bdi>{}</bdi></h1><p>{} · {} – {} ({})</p>",
         esc(w[0]),
         esc(shop),
         esc(&r.week),
-        a.from.format("%Y-%m-%d"),
-        (a.to - chrono::Duration::days(1)).format("%Y-%m-%d"),
+        a.from.with_timezone(&zone).format("%Y-%m-%d"),
+        (a.to.with_timezone(&zone) - chrono::Duration::days(1)).format("%Y-%m-%d"),
+        esc(zone.name()),
     );
     let _ = write!(
         out,

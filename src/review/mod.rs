@@ -25,6 +25,8 @@ use crate::store::entity::{catalog_history, listing, listing_score};
 #[derive(Debug, Clone, PartialEq, Serialize, Type)]
 pub struct WeeklyReview {
     pub week: String,
+    /// The zone whose midnights bound the week ("Asia/Baku").
+    pub time_zone: String,
     pub currency: String,
     pub generated_at: DateTime<Utc>,
     pub this_week: WeekFigures,
@@ -35,6 +37,7 @@ pub struct WeeklyReview {
 pub async fn weekly<C: ConnectionTrait>(
     db: &C,
     week: IsoWeek,
+    zone: chrono_tz::Tz,
     currency: &str,
     now: DateTime<Utc>,
 ) -> Result<WeeklyReview> {
@@ -42,14 +45,19 @@ pub async fn weekly<C: ConnectionTrait>(
         week: week.label(),
         currency: currency.to_owned(),
         generated_at: now,
-        this_week: figures::week(db, week, currency).await?,
-        previous_week: figures::week(db, week.previous(), currency).await?,
+        time_zone: zone.name().to_owned(),
+        this_week: figures::week(db, week, zone, currency).await?,
+        previous_week: figures::week(db, week.previous(), zone, currency).await?,
     })
 }
 
-/// Records today's catalog completeness (listings not archived) for the review's trend; a
-/// later reading the same day replaces the earlier one.
-pub async fn record_catalog<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<()> {
+/// Records today's catalog completeness (listings not archived) for the review's trend, on the
+/// shop's calendar; a later reading the same day replaces the earlier one.
+pub async fn record_catalog<C: ConnectionTrait>(
+    db: &C,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let complete = Expr::case(Expr::col(listing_score::Column::Complete).eq(true), 1).finally(0);
     let (listings, complete, sum): (i64, Option<i64>, Option<i64>) = listing_score::Entity::find()
         .select_only()
@@ -66,7 +74,7 @@ pub async fn record_catalog<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> R
         .await?
         .unwrap_or((0, None, None));
     catalog_history::Entity::insert(catalog_history::ActiveModel {
-        day: Set(now.date_naive().to_string()),
+        day: Set(now.with_timezone(&zone).date_naive().to_string()),
         listings: Set(i32::try_from(listings).unwrap_or(i32::MAX)),
         complete: Set(i32::try_from(complete.unwrap_or(0)).unwrap_or(i32::MAX)),
         score_sum: Set(sum.unwrap_or(0)),

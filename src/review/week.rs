@@ -1,7 +1,8 @@
-//! ISO weeks ("2026-W47"): Monday 00:00 to the next Monday, UTC, as the inspection figures
-//! count them.
+//! ISO weeks ("2026-W47"): Monday 00:00 to the next Monday in the shop's time zone, as the
+//! inspection figures count them too.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -14,8 +15,13 @@ pub struct IsoWeek {
 }
 
 impl IsoWeek {
-    pub fn of(t: DateTime<Utc>) -> Self {
-        let w = t.date_naive().iso_week();
+    /// The week holding `t` on the shop's calendar.
+    pub fn of(t: DateTime<Utc>, zone: Tz) -> Self {
+        Self::holding(t.with_timezone(&zone).date_naive())
+    }
+
+    fn holding(day: NaiveDate) -> Self {
+        let w = day.iso_week();
         Self {
             year: w.year(),
             week: w.week(),
@@ -41,19 +47,33 @@ impl IsoWeek {
             .expect("an IsoWeek is only made of a valid week")
     }
 
-    /// Monday 00:00 UTC and the next Monday (exclusive).
-    pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let from = Utc.from_utc_datetime(&self.monday().and_hms_opt(0, 0, 0).unwrap_or_default());
-        (from, from + Duration::days(7))
+    /// Monday's midnight in `zone` and the next Monday's (exclusive), as instants. A week
+    /// that crosses a daylight-saving change is an hour longer or shorter, as the shop lived it.
+    pub fn bounds(self, zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+        let monday = self.monday();
+        (
+            midnight(monday, zone),
+            midnight(monday + Duration::days(7), zone),
+        )
     }
 
     pub fn previous(self) -> Self {
-        Self::of(self.bounds().0 - Duration::days(1))
+        Self::holding(self.monday() - Duration::days(7))
     }
 
     pub fn label(self) -> String {
         format!("{}-W{:02}", self.year, self.week)
     }
+}
+
+/// The first moment of `day` in `zone` (midnight, or the first hour after it where a clock
+/// change skips midnight), as an instant.
+pub fn midnight(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
+    (0..4)
+        .filter_map(|h| day.and_hms_opt(h, 0, 0))
+        .find_map(|t| zone.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()))
 }
 
 #[cfg(test)]
@@ -85,7 +105,37 @@ mod tests {
             );
         }
         let t = Utc.with_ymd_and_hms(2026, 11, 22, 23, 59, 59).unwrap();
-        assert_eq!(IsoWeek::of(t).label(), "2026-W47");
-        assert_eq!(IsoWeek::of(t + Duration::seconds(1)).label(), "2026-W48");
+        assert_eq!(IsoWeek::of(t, Tz::UTC).label(), "2026-W47");
+        assert_eq!(
+            IsoWeek::of(t + Duration::seconds(1), Tz::UTC).label(),
+            "2026-W48"
+        );
+    }
+
+    #[test]
+    fn a_week_begins_at_the_shops_midnight() {
+        // Sunday 21:30 UTC is already Monday 01:30 in Baku (UTC+4): the next week there.
+        let t = Utc.with_ymd_and_hms(2026, 11, 22, 21, 30, 0).unwrap();
+        assert_eq!(IsoWeek::of(t, Tz::UTC).label(), "2026-W47");
+        assert_eq!(IsoWeek::of(t, Tz::Asia__Baku).label(), "2026-W48");
+        let w = IsoWeek::parse("2026-W48").unwrap();
+        let (from, to) = w.bounds(Tz::Asia__Baku);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 11, 22, 20, 0, 0).unwrap());
+        assert_eq!(to - from, Duration::days(7));
+        // Tehran is UTC+3:30 all year now; New York's week of its autumn clock change is an
+        // hour longer.
+        let (from, _) = w.bounds(Tz::Asia__Tehran);
+        assert_eq!(from, Utc.with_ymd_and_hms(2026, 11, 22, 20, 30, 0).unwrap());
+        let (from, to) = IsoWeek::parse("2026-W44")
+            .unwrap()
+            .bounds(Tz::America__New_York);
+        assert_eq!(to - from, Duration::hours(7 * 24 + 1));
+        // Where the clocks skip midnight (Santiago, spring), the day starts at 01:00.
+        let day = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        let start = midnight(day, Tz::America__Santiago).with_timezone(&Tz::America__Santiago);
+        assert_eq!(
+            start.time(),
+            chrono::NaiveTime::from_hms_opt(1, 0, 0).unwrap()
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Customers in the real window: a buyer whose order was delivered (from the CLI) has points and
 //! a tier; the seller corrects the points with a reason and turns points into a coupon, and the
 //! profile, the ledger and the coupon list follow; a personal offer for a rug sharing the kilim's
-//! tag goes out with its code; a duplicate record of the same buyer is merged in.
+//! tag goes out with its code; a duplicate record of the same buyer is merged in; the loyalty
+//! rules and the shop's time zone are saved in Settings.
 
 use vefa_e2e::{Desktop, cli, kilim_shop_with_an_order};
 
@@ -140,6 +141,16 @@ async fn a_buyers_points_are_corrected_and_turned_into_a_coupon_in_the_window() 
     app.click("#save-loyalty-rules").await;
     app.wait("#loyalty-rules-status.ok").await;
     app.screenshot("loyalty-rules").await;
+    // The shop's time zone: an unknown name is refused; Baku's weeks begin at its midnight.
+    app.click("#tab-preferences").await;
+    app.fill("#time_zone", "Asia/Bakuu").await;
+    app.click("#save-preferences").await;
+    app.wait_for_text("#error-time_zone", "Asia/Bakuu").await;
+    app.fill("#time_zone", "Asia/Baku").await;
+    app.click("#save-preferences").await;
+    app.wait("#preferences-status[role='status']").await;
+    app.click("#nav-review").await;
+    app.wait_for_text(".legend", "Asia/Baku").await;
     // The merged record's order, delivered: 180 manats at two points each, no second welcome.
     cli(d, &["orders", "confirm", "2", "--no-message"]);
     cli(d, &["inspect", "2", "--override", "checked at the counter"]);

@@ -1181,6 +1181,11 @@ export type Settings = {
 	auto_confirm: boolean,
 	/**  Minutes between automatic syncs with the connected marketplaces. */
 	sync_every_minutes: number,
+	/**
+	 *  The shop's time zone (IANA, such as "Asia/Baku"): its weeks and days begin at its
+	 *  midnight in the weekly review and the packing figures.
+	 */
+	time_zone: string,
 };
 
 /**  What a suggested listing shares with something the buyer bought. */
@@ -1418,7 +1423,7 @@ export type Waiting = {
 };
 
 export type Week = {
-	/**  Monday 00:00 UTC. */
+	/**  Monday 00:00 in the shop's time zone. */
 	from: string,
 	/**  The next Monday (exclusive). */
 	to: string,
@@ -1482,6 +1487,8 @@ export type WeekFigures = {
 
 export type WeeklyReview = {
 	week: string,
+	/**  The zone whose midnights bound the week ("Asia/Baku"). */
+	time_zone: string,
 	currency: string,
 	generated_at: string,
 	this_week: WeekFigures,

@@ -783,7 +783,7 @@ export const az: Messages = {
   "review.chart_complaints": "Mövzusuna görə şikayətlər",
   "review.chart_praise": "Əməkdaşlara təşəkkürlər",
   "review.none": "Bu həftə və əvvəlki həftə heç nə yoxdur.",
-  "review.utc": "Həftələr bazar ertəsindən bazar ertəsinədək, UTC ilə sayılır.",
+  "review.zone": "Həftələr bazar ertəsindən bazar ertəsinədək, {zone} vaxtı ilə sayılır.",
   "settings.tabs.loyalty": "Sadiqlik",
   "loyalty_rules.title": "Sadiqlik qaydaları",
   "loyalty_rules.intro": "Alıcılar xalı necə qazanır, xallar nəyə dəyir və ən yaxşı alıcılarınızı mükafatlandıran səviyyələr. Dəyişikliklər bundan sonra keçərlidir; alıcının hesabında artıq olan heç nə dəyişmir.",
@@ -849,4 +849,8 @@ export const az: Messages = {
   "customers.satisfaction": "Məmnunluq",
   "customers.no_satisfaction": "Hələ sorğuya cavab yoxdur.",
   "customers.score": "5-dən {score}",
+  "prefs.time_zone": "Mağazanın saat qurşağı",
+  "prefs.time_zone_hint": "Həftəlik icmalda və qablaşdırma göstəricilərində həftələr və günlər onun gecə yarısından başlayır. Asia/Baku və ya Europe/Istanbul kimi ad.",
+  "prefs.time_zone_use": "Bu kompüterinkini götür ({zone})",
+  "errors.field.time_zone_unknown": "“{value}” Vefa-nın tanıdığı saat qurşağı deyil; siyahıdan seçin, məsələn Asia/Baku.",
 };

@@ -782,7 +782,7 @@ export const en = {
   "review.chart_complaints": "Complaints by category",
   "review.chart_praise": "Praise by team member",
   "review.none": "Nothing this week or the week before.",
-  "review.utc": "Weeks run Monday to Monday, UTC.",
+  "review.zone": "Weeks run Monday to Monday, {zone} time.",
   "settings.tabs.loyalty": "Loyalty",
   "loyalty_rules.title": "Loyalty rules",
   "loyalty_rules.intro": "How buyers earn points, what the points are worth, and the tiers that reward your best buyers. Changes count from now on; nothing already in a buyer's ledger changes.",
@@ -848,6 +848,10 @@ export const en = {
   "customers.satisfaction": "Satisfaction",
   "customers.no_satisfaction": "No follow-up answers yet.",
   "customers.score": "{score} of 5",
+  "prefs.time_zone": "Shop time zone",
+  "prefs.time_zone_hint": "Weeks and days in the weekly review and the packing figures begin at its midnight. A name such as Asia/Baku or Europe/Istanbul.",
+  "prefs.time_zone_use": "Use this computer's ({zone})",
+  "errors.field.time_zone_unknown": "“{value}” is not a time zone Vefa knows; pick one from the list, such as Asia/Baku.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -783,7 +783,7 @@ export const fa: Messages = {
   "review.chart_complaints": "شکایت‌ها بر اساس موضوع",
   "review.chart_praise": "قدردانی از همکاران",
   "review.none": "این هفته و هفته‌ی قبل چیزی نیست.",
-  "review.utc": "هفته‌ها از دوشنبه تا دوشنبه، به وقت UTC شمرده می‌شوند.",
+  "review.zone": "هفته‌ها از دوشنبه تا دوشنبه، به وقت {zone} شمرده می‌شوند.",
   "settings.tabs.loyalty": "وفاداری",
   "loyalty_rules.title": "قواعد وفاداری",
   "loyalty_rules.intro": "خریداران چگونه امتیاز می‌گیرند، امتیازها چه ارزشی دارند و سطح‌هایی که بهترین خریداران شما را پاداش می‌دهند. تغییرات از این پس اعمال می‌شوند و آنچه در دفتر امتیاز خریداران هست تغییر نمی‌کند.",
@@ -849,4 +849,8 @@ export const fa: Messages = {
   "customers.satisfaction": "رضایت",
   "customers.no_satisfaction": "هنوز پاسخی به پیگیری نیست.",
   "customers.score": "{score} از ۵",
+  "prefs.time_zone": "منطقه‌ی زمانی فروشگاه",
+  "prefs.time_zone_hint": "هفته‌ها و روزها در مرور هفتگی و آمار بسته‌بندی از نیمه‌شب آن آغاز می‌شوند. نامی مانند Asia/Tehran یا Asia/Baku.",
+  "prefs.time_zone_use": "استفاده از منطقه‌ی این رایانه ({zone})",
+  "errors.field.time_zone_unknown": "«{value}» منطقه‌ی زمانی شناخته‌شده‌ای نیست؛ از فهرست انتخاب کنید، مثلاً Asia/Tehran.",
 };

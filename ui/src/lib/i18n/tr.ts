@@ -783,7 +783,7 @@ export const tr: Messages = {
   "review.chart_complaints": "Konusuna göre şikâyetler",
   "review.chart_praise": "Çalışanlara teşekkürler",
   "review.none": "Bu hafta ve önceki hafta bir şey yok.",
-  "review.utc": "Haftalar pazartesiden pazartesiye, UTC ile sayılır.",
+  "review.zone": "Haftalar pazartesiden pazartesiye, {zone} saatiyle sayılır.",
   "settings.tabs.loyalty": "Sadakat",
   "loyalty_rules.title": "Sadakat kuralları",
   "loyalty_rules.intro": "Alıcıların nasıl puan kazandığı, puanların değeri ve en iyi alıcılarınızı ödüllendiren seviyeler. Değişiklikler bundan sonrası için geçerlidir; alıcının hesabındaki kayıtlar değişmez.",
@@ -849,4 +849,8 @@ export const tr: Messages = {
   "customers.satisfaction": "Memnuniyet",
   "customers.no_satisfaction": "Henüz takip yanıtı yok.",
   "customers.score": "5 üzerinden {score}",
+  "prefs.time_zone": "Mağaza saat dilimi",
+  "prefs.time_zone_hint": "Haftalık değerlendirmede ve paketleme rakamlarında haftalar ve günler onun gece yarısında başlar. Asia/Baku ya da Europe/Istanbul gibi bir ad.",
+  "prefs.time_zone_use": "Bu bilgisayarınkini kullan ({zone})",
+  "errors.field.time_zone_unknown": "“{value}” Vefa'nın bildiği bir saat dilimi değil; listeden seçin, örneğin Europe/Istanbul.",
 };
