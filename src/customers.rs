@@ -293,26 +293,21 @@ pub struct CustomerEdit {
 
 pub const MAX_NOTES_CHARS: usize = 5_000;
 
-/// An optional contact in its canonical form; blank is none, unreadable is `{field}_invalid`.
-fn contact(
-    e: &mut Errors,
-    field: &str,
-    value: Option<&str>,
-    canonical: fn(&str) -> Option<String>,
-) -> Option<String> {
-    let s = value.map(str::trim).filter(|s| !s.is_empty())?;
-    let found = canonical(s);
-    if found.is_none() {
-        e.push(FieldError::new(field, &format!("{field}_invalid")).with("value", s));
-    }
-    found
-}
-
 fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     let mut e = Errors::default();
     let name = e.line("name", &input.name, 200, true);
-    let email = contact(&mut e, "email", input.email.as_deref(), input::email);
-    let phone = contact(&mut e, "phone", input.phone.as_deref(), input::phone);
+    let email = e.contact(
+        "email",
+        input.email.as_deref(),
+        input::email,
+        "email_invalid",
+    );
+    let phone = e.contact(
+        "phone",
+        input.phone.as_deref(),
+        input::phone,
+        "phone_invalid",
+    );
     let language = input.language.trim().to_ascii_lowercase();
     let known = (2..=8).contains(&language.len())
         && language.chars().all(|c| c.is_ascii_lowercase() || c == '-');

@@ -99,6 +99,23 @@ impl Errors {
         (!v.is_empty()).then_some(v)
     }
 
+    /// An optional contact in its canonical form (`email`, `phone`): blank is none, and what
+    /// `canonical` cannot read is refused with `code`.
+    pub fn contact(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        canonical: fn(&str) -> Option<String>,
+        code: &str,
+    ) -> Option<String> {
+        let s = value.map(str::trim).filter(|s| !s.is_empty())?;
+        let found = canonical(s);
+        if found.is_none() {
+            self.push(FieldError::new(field, code).with("value", s));
+        }
+        found
+    }
+
     fn amount(&mut self, field: &str, text: Option<&str>, currency: &str) -> i64 {
         match text.map(str::trim).filter(|t| !t.is_empty()) {
             None => 0,
@@ -182,32 +199,18 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
 
     let buyer = CheckedBuyer {
         name: e.line("buyer.name", &input.buyer.name, MAX_NAME_CHARS, true),
-        email: input
-            .buyer
-            .email
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(|s| match email(s) {
-                Some(v) => Some(v),
-                None => {
-                    e.push(FieldError::new("buyer.email", "email_invalid").with("value", s));
-                    None
-                }
-            }),
-        phone: input
-            .buyer
-            .phone
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(|s| match phone(s) {
-                Some(v) => Some(v),
-                None => {
-                    e.push(FieldError::new("buyer.phone", "phone_invalid").with("value", s));
-                    None
-                }
-            }),
+        email: e.contact(
+            "buyer.email",
+            input.buyer.email.as_deref(),
+            email,
+            "email_invalid",
+        ),
+        phone: e.contact(
+            "buyer.phone",
+            input.buyer.phone.as_deref(),
+            phone,
+            "phone_invalid",
+        ),
         language: input
             .buyer
             .language
