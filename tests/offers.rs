@@ -404,7 +404,7 @@ async fn a_buyers_contacts_and_notes_are_corrected_with_checks(store: TestStore)
     let err = v.update_customer(c, &edit).await.unwrap_err();
     let said = format!("{:?}", err.view());
     assert!(
-        said.contains("email_invalid") && said.contains("language_code"),
+        said.contains("email_invalid") && said.contains("language_unknown"),
         "{said}"
     );
     assert_eq!(
@@ -429,12 +429,25 @@ async fn a_buyers_contacts_and_notes_are_corrected_with_checks(store: TestStore)
     assert_eq!(buyer(&v, b).await, c);
     let long = CustomerEdit {
         notes: "x".repeat(5_001),
-        ..edit
+        ..edit.clone()
     };
     assert_eq!(
         v.update_customer(c, &long).await.unwrap_err().view().code,
         "validation"
     );
+    // Only a language Vefa writes messages in, as for a new order's buyer.
+    for (language, code) in [("ru", "language_unknown"), (" ", "required")] {
+        let other = CustomerEdit {
+            language: language.into(),
+            ..edit.clone()
+        };
+        let said = format!(
+            "{:?}",
+            v.update_customer(c, &other).await.unwrap_err().view()
+        );
+        assert!(said.contains(code), "{language:?}: {said}");
+    }
+    assert_eq!(v.customer(c).await.unwrap().language, "tr");
 }
 
 on_both_stores!(

@@ -116,6 +116,16 @@ impl Errors {
         found
     }
 
+    /// An optional buyer language: one Vefa writes messages in (its code), blank is none.
+    pub fn language(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let s = value.map(str::trim).filter(|s| !s.is_empty())?;
+        let found = UiLanguage::from_code(s).map(|l| l.code().to_owned());
+        if found.is_none() {
+            self.push(FieldError::new(field, "language_unknown").with("value", s));
+        }
+        found
+    }
+
     fn amount(&mut self, field: &str, text: Option<&str>, currency: &str) -> i64 {
         match text.map(str::trim).filter(|t| !t.is_empty()) {
             None => 0,
@@ -211,19 +221,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
             phone,
             "phone_invalid",
         ),
-        language: input
-            .buyer
-            .language
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(|s| match UiLanguage::from_code(s) {
-                Some(l) => Some(l.code().to_owned()),
-                None => {
-                    e.push(FieldError::new("buyer.language", "language_unknown").with("value", s));
-                    None
-                }
-            }),
+        language: e.language("buyer.language", input.buyer.language.as_deref()),
         marketplace_buyer_id: marketplace_buyer_id.filter(|_| from_marketplace),
     };
 

@@ -830,7 +830,7 @@ export const az: Messages = {
   "record.saved": "Saxlanıldı.",
   "record.notes": "Qeydlər",
   "record.notes_hint": "Yalnız sizin üçün: nəyi sevir, ölçüləri, itinin adı.",
-  "record.language_hint": "Bu alıcıya mesajlar bu dildə yazılır: az, tr, fa, en…",
+  "record.language_hint": "Bu alıcıya mesajlar bu dildə yazılır.",
   "record.merge_title": "Eyni şəxs iki dəfə?",
   "record.merge_intro": "Digər qeydi tapın və bununla birləşdirin: sifarişləri, xalları, kuponları, şikayətləri və mesajları bura keçir, e-poçtu, telefonu və marketplace id-si bu alıcını tapmağa davam edir.",
   "record.merge_search": "Təkrar qeydi tap",
@@ -853,4 +853,5 @@ export const az: Messages = {
   "prefs.time_zone_hint": "Həftəlik icmalda və qablaşdırma göstəricilərində həftələr və günlər onun gecə yarısından başlayır. Asia/Baku və ya Europe/Istanbul kimi ad.",
   "prefs.time_zone_use": "Bu kompüterinkini götür ({zone})",
   "errors.field.time_zone_unknown": "“{value}” Vefa-nın tanıdığı saat qurşağı deyil; siyahıdan seçin, məsələn Asia/Baku.",
+  "errors.field.language_unknown": "Vefa mesajları ingilis, azərbaycan, türk və fars dillərində yazır: birini seçin.",
 };

@@ -829,7 +829,7 @@ export const en = {
   "record.saved": "Saved.",
   "record.notes": "Notes",
   "record.notes_hint": "For you only: what they like, sizes, the name of their dog.",
-  "record.language_hint": "Messages to this buyer are written in it: az, tr, fa, en…",
+  "record.language_hint": "Messages to this buyer are written in it.",
   "record.merge_title": "Same person twice?",
   "record.merge_intro": "Find the other record and merge it into this one: its orders, points, coupons, complaints and messages move here, and its e-mail, phone and marketplace id keep finding this buyer.",
   "record.merge_search": "Find the duplicate record",
@@ -852,6 +852,7 @@ export const en = {
   "prefs.time_zone_hint": "Weeks and days in the weekly review and the packing figures begin at its midnight. A name such as Asia/Baku or Europe/Istanbul.",
   "prefs.time_zone_use": "Use this computer's ({zone})",
   "errors.field.time_zone_unknown": "“{value}” is not a time zone Vefa knows; pick one from the list, such as Asia/Baku.",
+  "errors.field.language_unknown": "Vefa writes messages in English, Azerbaijani, Turkish and Persian: choose one of them.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -830,7 +830,7 @@ export const fa: Messages = {
   "record.saved": "ذخیره شد.",
   "record.notes": "یادداشت‌ها",
   "record.notes_hint": "فقط برای شما: چه دوست دارد، سایزها، نام سگش.",
-  "record.language_hint": "پیام‌ها به این خریدار به این زبان نوشته می‌شوند: az، tr، fa، en…",
+  "record.language_hint": "پیام‌ها به این خریدار به این زبان نوشته می‌شوند.",
   "record.merge_title": "یک نفر دو بار؟",
   "record.merge_intro": "پرونده‌ی دیگر را پیدا کنید و در این یکی ادغام کنید: سفارش‌ها، امتیازها، کدهای تخفیف، شکایت‌ها و پیام‌هایش به اینجا می‌آیند و ایمیل، تلفن و شناسه‌ی بازارش همچنان این خریدار را پیدا می‌کنند.",
   "record.merge_search": "یافتن پرونده‌ی تکراری",
@@ -853,4 +853,5 @@ export const fa: Messages = {
   "prefs.time_zone_hint": "هفته‌ها و روزها در مرور هفتگی و آمار بسته‌بندی از نیمه‌شب آن آغاز می‌شوند. نامی مانند Asia/Tehran یا Asia/Baku.",
   "prefs.time_zone_use": "استفاده از منطقه‌ی این رایانه ({zone})",
   "errors.field.time_zone_unknown": "«{value}» منطقه‌ی زمانی شناخته‌شده‌ای نیست؛ از فهرست انتخاب کنید، مثلاً Asia/Tehran.",
+  "errors.field.language_unknown": "Vefa پیام‌ها را به انگلیسی، آذربایجانی، ترکی و فارسی می‌نویسد: یکی را انتخاب کنید.",
 };

@@ -830,7 +830,7 @@ export const tr: Messages = {
   "record.saved": "Kaydedildi.",
   "record.notes": "Notlar",
   "record.notes_hint": "Yalnızca sizin için: neyi sever, bedenleri, köpeğinin adı.",
-  "record.language_hint": "Bu alıcıya mesajlar bu dilde yazılır: az, tr, fa, en…",
+  "record.language_hint": "Bu alıcıya mesajlar bu dilde yazılır.",
   "record.merge_title": "Aynı kişi iki kez mi?",
   "record.merge_intro": "Diğer kaydı bulun ve bununla birleştirin: siparişleri, puanları, kuponları, şikâyetleri ve mesajları buraya taşınır; e-postası, telefonu ve pazaryeri kimliği bu alıcıyı bulmaya devam eder.",
   "record.merge_search": "Yinelenen kaydı bul",
@@ -853,4 +853,5 @@ export const tr: Messages = {
   "prefs.time_zone_hint": "Haftalık değerlendirmede ve paketleme rakamlarında haftalar ve günler onun gece yarısında başlar. Asia/Baku ya da Europe/Istanbul gibi bir ad.",
   "prefs.time_zone_use": "Bu bilgisayarınkini kullan ({zone})",
   "errors.field.time_zone_unknown": "“{value}” Vefa'nın bildiği bir saat dilimi değil; listeden seçin, örneğin Europe/Istanbul.",
+  "errors.field.language_unknown": "Vefa mesajları İngilizce, Azerbaycanca, Türkçe ve Farsça yazar: birini seçin.",
 };
