@@ -18,7 +18,7 @@ use crate::messages::MessageKind;
 use crate::messages::outbox::{self, Draft};
 use crate::orders::{Buyer, OrderStatus, customers as matching};
 use crate::profile::Profile;
-use crate::store::entity::{coupon, listing, listing_variant, order_line, sales_order};
+use crate::store::entity::{coupon, customer, listing, listing_variant, order_line, sales_order};
 
 /// Most suggestions asked for at once.
 pub const MAX_SUGGESTIONS: u32 = 50;
@@ -318,7 +318,7 @@ pub async fn suggest<C: ConnectionTrait>(
         .await?;
     for c in made {
         if let Some(s) = out.iter_mut().find(|s| Some(s.listing_id) == c.listing_id) {
-            s.offered = Some(coupons::get(db, &c.code).await?);
+            s.offered = Some(coupons::view(c)?);
         }
     }
     Ok(out)
@@ -411,17 +411,37 @@ pub async fn draft<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Draft> {
     check(input)?;
+    let (buyer, l) = subject(db, input).await?;
+    compose(db, &buyer, &l, input, profile, now).await
+}
+
+/// The buyer (not merged away) and the listing an offer is about.
+async fn subject<C: ConnectionTrait>(
+    db: &C,
+    input: &OfferInput,
+) -> Result<(customer::Model, listing::Model)> {
     let buyer = crate::customers::live(db, input.customer_id).await?;
     let l = listing_row(db, input.listing_id).await?;
+    Ok((buyer, l))
+}
+
+async fn compose<C: ConnectionTrait>(
+    db: &C,
+    buyer: &customer::Model,
+    l: &listing::Model,
+    input: &OfferInput,
+    profile: &Profile,
+    now: DateTime<Utc>,
+) -> Result<Draft> {
     let basis = bought(db, buyer.id).await?;
     // The bought listing the offer is "because of": the strongest match, else the latest buy.
-    let because = reasons(&l, &basis)
+    let because = reasons(l, &basis)
         .into_iter()
         .next()
         .map(|r| r.bought)
         .or_else(|| basis.first().map(|b| b.title.clone()))
         .unwrap_or_default();
-    let who: Buyer = matching::view(&buyer);
+    let who: Buyer = matching::view(buyer);
     let mut vars: BTreeMap<&str, String> = outbox::seller_vars(&who, profile);
     vars.insert("listing", l.title.clone());
     vars.insert("bought", because);
@@ -450,17 +470,16 @@ pub async fn make<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> Result<Offer> {
     check(input)?;
+    let (buyer, l) = subject(db, input).await?;
     let message = match message {
         Some(m) => m.clone(),
-        None => draft(db, input, profile, now).await?,
+        None => compose(db, &buyer, &l, input, profile, now).await?,
     };
     if !message.body.contains(CODE_SLOT) {
         return Err(Error::Validation(vec![
             FieldError::new("message.body", "placeholder_missing").with("name", CODE_SLOT),
         ]));
     }
-    let buyer = crate::customers::live(db, input.customer_id).await?;
-    let l = listing_row(db, input.listing_id).await?;
     let coupon = coupons::create_for(
         db,
         &CouponInput {

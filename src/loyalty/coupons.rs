@@ -129,7 +129,7 @@ pub fn normalise(code: &str) -> String {
         .to_uppercase()
 }
 
-fn view(m: coupon::Model) -> Result<Coupon> {
+pub(crate) fn view(m: coupon::Model) -> Result<Coupon> {
     let bad = || Error::Corrupt(format!("coupon {}", m.code));
     let value = match m.kind.as_str() {
         "percent" => CouponValue::Percent {
