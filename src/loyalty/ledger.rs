@@ -418,20 +418,8 @@ pub(crate) fn expiry_cutoff(rules: &LoyaltyRules, now: DateTime<Utc>) -> Option<
 }
 
 /// Points left idle past the rules' months expire: one expiry entry per idle stretch, taking
-/// the whole balance. Returns how many buyers' points expired.
-pub async fn expire<C: ConnectionTrait>(
-    db: &C,
-    rules: &LoyaltyRules,
-    now: DateTime<Utc>,
-) -> Result<u32> {
-    let Some(cutoff) = expiry_cutoff(rules, now) else {
-        return Ok(0);
-    };
-    let idle = idle_since(db, cutoff).await?;
-    expire_idle(db, rules, now, &idle).await
-}
-
-/// [`expire`] for buyers already found idle (by [`idle_since`] with this cutoff or a later one).
+/// the whole balance, for buyers found idle by [`idle_since`] (with this cutoff or a later
+/// one). Returns how many buyers' points expired.
 pub(crate) async fn expire_idle<C: ConnectionTrait>(
     db: &C,
     rules: &LoyaltyRules,
@@ -482,13 +470,14 @@ pub(crate) async fn still_idle<C: ConnectionTrait>(
     db: &C,
     candidates: &[Idle],
 ) -> Result<Vec<Idle>> {
+    let kinds = activity_kinds();
     let mut out = Vec::with_capacity(candidates.len());
     for &c in candidates {
         let last: Option<i32> = loyalty_entry::Entity::find()
             .select_only()
             .column(loyalty_entry::Column::Id)
             .filter(loyalty_entry::Column::CustomerId.eq(c.0))
-            .filter(loyalty_entry::Column::Kind.is_in(activity_kinds()))
+            .filter(loyalty_entry::Column::Kind.is_in(kinds.iter().copied()))
             .order_by_desc(loyalty_entry::Column::Id)
             .limit(1)
             .into_tuple()
@@ -501,30 +490,36 @@ pub(crate) async fn still_idle<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Buyers whose last activity (entry id, time) is before `cutoff`. The store finds each
-/// buyer's last activity and keeps the idle ones, so only those cross over (the desktop runs
-/// this hourly, inside a write transaction).
+/// Buyers with points whose last activity (entry id, time) is before `cutoff`. The store
+/// finds each buyer's last activity and balance in one grouped pass and keeps the idle ones
+/// with points, so only those cross over; buyers whose points already expired drop out. The
+/// desktop runs this hourly, before its write transaction.
 pub(crate) async fn idle_since<C: ConnectionTrait>(
     db: &C,
     cutoff: DateTime<Utc>,
 ) -> Result<Vec<Idle>> {
-    let kinds = activity_kinds();
+    use loyalty_entry::Column as E;
     // Ids grow with time (the ledger only appends), so a buyer's last activity is their
     // highest activity id.
+    // Named through the trait: in scope, its `max` would shadow `Ord::max` in this file.
+    use sea_orm::sea_query::ExprTrait as X;
+    let is_activity = X::is_in(Expr::col(E::Kind), activity_kinds());
+    let activity_id =
+        Expr::case(is_activity, Expr::col(E::Id)).finally(Expr::value(Option::<i32>::None));
     let last = Query::select()
-        .expr(Func::max(Expr::col(loyalty_entry::Column::Id)))
+        .expr(Func::max(activity_id))
         .from(loyalty_entry::Entity)
-        .and_where(loyalty_entry::Column::Kind.is_in(kinds))
-        .group_by_col(loyalty_entry::Column::CustomerId)
+        .group_by_col(E::CustomerId)
+        .and_having(X::gt(Expr::expr(Func::sum(Expr::col(E::Points))), 0))
         .to_owned();
     Ok(loyalty_entry::Entity::find()
         .select_only()
-        .column(loyalty_entry::Column::CustomerId)
-        .column(loyalty_entry::Column::Id)
-        .column(loyalty_entry::Column::At)
-        .filter(loyalty_entry::Column::Id.in_subquery(last))
-        .filter(loyalty_entry::Column::At.lt(cutoff))
-        .order_by_asc(loyalty_entry::Column::CustomerId)
+        .column(E::CustomerId)
+        .column(E::Id)
+        .column(E::At)
+        .filter(E::Id.in_subquery(last))
+        .filter(E::At.lt(cutoff))
+        .order_by_asc(E::CustomerId)
         .into_tuple()
         .all(db)
         .await?)

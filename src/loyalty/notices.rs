@@ -49,21 +49,8 @@ pub(crate) fn warning_cutoff(rules: &LoyaltyRules, now: DateTime<Utc>) -> Option
 }
 
 /// Queues the warning for every buyer whose points expire within the rules' days and who was
-/// not yet warned for this idle stretch. Returns how many were warned.
-pub async fn warn_expiring<C: ConnectionTrait>(
-    db: &C,
-    rules: &LoyaltyRules,
-    profile: &Profile,
-    now: DateTime<Utc>,
-) -> Result<u32> {
-    let Some(cutoff) = warning_cutoff(rules, now) else {
-        return Ok(0);
-    };
-    let idle = ledger::idle_since(db, cutoff).await?;
-    warn_idle(db, rules, profile, now, &idle).await
-}
-
-/// [`warn_expiring`] for buyers already found idle (with this cutoff or a later one).
+/// not yet warned for this idle stretch, of buyers found idle by [`ledger::idle_since`] (with
+/// this cutoff or a later one). Returns how many were warned.
 pub(crate) async fn warn_idle<C: ConnectionTrait>(
     db: &C,
     rules: &LoyaltyRules,
