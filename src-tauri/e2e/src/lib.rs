@@ -84,14 +84,19 @@ pub fn kilim_shop_with_an_order(d: &Path) {
                 Yun kilim,Əl toxuması,251,AZN,5,KILIM-1\n";
     std::fs::write(&csv, rows).unwrap();
     cli(d, &["listings", "import", csv.to_str().unwrap()]);
+    phone_order(d, "Leyla Məmmədova", "leyla@example.az", "KILIM-1");
+}
+
+/// A phone order for one unit of `sku` by an Azerbaijani-speaking buyer, through the CLI.
+pub fn phone_order(d: &Path, name: &str, email: &str, sku: &str) {
     let order = d.join("order.json");
-    std::fs::write(
-        &order,
-        r#"{"channel": "phone",
-            "buyer": {"name": "Leyla Məmmədova", "email": "leyla@example.az", "language": "az"},
-            "lines": [{"sku": "KILIM-1", "quantity": 1}], "currency": "AZN"}"#,
-    )
-    .unwrap();
+    let json = serde_json::json!({
+        "channel": "phone",
+        "buyer": {"name": name, "email": email, "language": "az"},
+        "lines": [{"sku": sku, "quantity": 1}],
+        "currency": "AZN",
+    });
+    std::fs::write(&order, json.to_string()).unwrap();
     cli(d, &["orders", "add", "--file", order.to_str().unwrap()]);
 }
 

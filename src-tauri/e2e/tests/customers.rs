@@ -4,7 +4,7 @@
 //! tag goes out with its code; a duplicate record of the same buyer is merged in; the loyalty
 //! rules and the shop's time zone are saved in Settings.
 
-use vefa_e2e::{Desktop, cli, kilim_shop_with_an_order};
+use vefa_e2e::{Desktop, cli, kilim_shop_with_an_order, phone_order};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_buyers_points_are_corrected_and_turned_into_a_coupon_in_the_window() {
@@ -40,15 +40,7 @@ async fn a_buyers_points_are_corrected_and_turned_into_a_coupon_in_the_window() 
     .unwrap();
     cli(d, &["listings", "import", csv.to_str().unwrap()]);
     // The same Leyla again, under another address: a second record, to merge.
-    let order = d.join("again.json");
-    std::fs::write(
-        &order,
-        r#"{"channel": "phone",
-            "buyer": {"name": "Leyla M.", "email": "leyla.m@example.az", "language": "az"},
-            "lines": [{"sku": "PALAZ-1", "quantity": 1}], "currency": "AZN"}"#,
-    )
-    .unwrap();
-    cli(d, &["orders", "add", "--file", order.to_str().unwrap()]);
+    phone_order(d, "Leyla M.", "leyla.m@example.az", "PALAZ-1");
 
     let app = desktop.launch(d).await;
     app.click("#nav-customers").await;
