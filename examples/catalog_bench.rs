@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use vefa::completeness::{Check, FAMILIES, Rule};
-use vefa::listings::{ListingQuery, SortBy};
+use vefa::catalog::completeness::{Check, FAMILIES, Rule};
+use vefa::catalog::listings::{ListingQuery, SortBy};
 use vefa::{FixedClock, Location, OpenOptions, Vefa};
 
 /// A catalog as a seller's would look: most rows partly complete, in several scripts.
@@ -163,7 +163,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ListingQuery {
             sort: SortBy::ScoreDesc,
             family: Some("electronics".into()),
-            state: Some(vefa::listings::ListingState::Active),
+            state: Some(vefa::catalog::listings::ListingState::Active),
             offset: 2_000,
             ..Default::default()
         },

@@ -7,8 +7,8 @@
 
 use std::time::{Duration, Instant};
 
+use vefa::catalog::listings::{ListingInput, Pair, Variant};
 use vefa::inspection::{Answer, InspectionOp};
-use vefa::listings::{ListingInput, Pair, Variant};
 use vefa::orders::{Act, NewOrder, OrderChannel};
 use vefa::{Location, OpenOptions, Vefa};
 

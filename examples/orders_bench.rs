@@ -12,7 +12,7 @@ use std::time::Instant;
 use chrono::{TimeZone, Utc};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use vefa::Vefa;
-use vefa::listings::{ListingInput, Variant};
+use vefa::catalog::listings::{ListingInput, Variant};
 use vefa::messages::MessageKind;
 use vefa::orders::{Act, Cursor, NewOrder, OrderChannel, OrderQuery, OrderStatus, ProblemKind};
 
@@ -77,7 +77,7 @@ async fn seed(v: &Vefa, n: usize) {
         .flat_map(|k| {
             let name = format!("{} {k}", names[k % names.len()]);
             let email = format!("buyer{k}@example.az");
-            vefa::orders::customers::tokens(&name, Some(&email), None)
+            vefa::orders::buyers::tokens(&name, Some(&email), None)
                 .into_iter()
                 .map(move |t| (k + 1, t))
         })

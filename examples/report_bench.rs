@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use sea_orm::TransactionTrait;
-use vefa::review::IsoWeek;
+use vefa::reports::IsoWeek;
 #[path = "support/mod.rs"]
 mod support;
 use support::{insert, percentiles, stamp, store};

@@ -15,8 +15,8 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
-use vefa::marketplace::etsy::Patience;
-use vefa::secrets::MemorySecrets;
+use vefa::infra::secrets::MemorySecrets;
+use vefa::marketplaces::etsy::Patience;
 use vefa::{ConnectRequest, Location, OpenOptions, Vefa};
 
 /// This process's CPU time (all threads, user + system), from /proc: Linux only.

@@ -120,7 +120,7 @@ pub enum Error {
     },
 
     #[error("{0}")]
-    Notification(#[from] crate::notifications::NotifyError),
+    Notification(#[from] crate::infra::notifications::NotifyError),
 
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -135,10 +135,10 @@ pub enum Error {
     Transition(#[from] crate::orders::TransitionError),
 
     #[error("{0}")]
-    Secret(#[from] crate::secrets::SecretError),
+    Secret(#[from] crate::infra::secrets::SecretError),
 
     #[error("{0}")]
-    Marketplace(#[from] crate::marketplace::etsy::ApiError),
+    Marketplace(#[from] crate::marketplaces::etsy::ApiError),
 
     #[error("the marketplace login did not complete: {0}")]
     Login(String),
@@ -150,7 +150,7 @@ pub enum Error {
     Inspection(#[from] crate::inspection::InspectionError),
 
     #[error("{0}")]
-    Loyalty(#[from] crate::loyalty::LoyaltyError),
+    Loyalty(#[from] crate::customers::loyalty::LoyaltyError),
 
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]

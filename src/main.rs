@@ -19,10 +19,10 @@ mod cli {
     pub mod report;
     pub mod sync;
 }
-use vefa::catalog_csv::Format;
-use vefa::listings::ListingQuery;
+use vefa::catalog::csv::Format;
+use vefa::catalog::listings::ListingQuery;
+use vefa::infra::notifications::DesktopNotifier;
 use vefa::locale::UiLanguage;
-use vefa::notifications::DesktopNotifier;
 use vefa::sync::listings::Choice;
 use vefa::{Actor, Error, Location, OpenOptions, ProfileInput, Vefa};
 
@@ -225,11 +225,11 @@ enum ProfileCommand {
 }
 
 fn default_location() -> Result<Location, Error> {
-    let dir: PathBuf = vefa::store::default_data_dir().ok_or_else(|| Error::StoreOpen {
+    let dir: PathBuf = vefa::infra::store::default_data_dir().ok_or_else(|| Error::StoreOpen {
         location: String::new(),
         reason: "no home directory: give --db".into(),
     })?;
-    Ok(Location::Sqlite(vefa::store::sqlite_path_in(&dir)))
+    Ok(Location::Sqlite(vefa::infra::store::sqlite_path_in(&dir)))
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
@@ -453,7 +453,7 @@ async fn listings_command(vefa: &Vefa, command: ListingsCommand) -> Result<ExitC
                     .unmet
                     .iter()
                     .map(|u| {
-                        let (message, hint) = vefa::completeness::message_en(u);
+                        let (message, hint) = vefa::catalog::completeness::message_en(u);
                         serde_json::json!({ "rule": u.rule, "required": u.required, "message": message, "hint": hint })
                     })
                     .collect();

@@ -9,8 +9,10 @@ use std::path::Path;
 use std::process::Command;
 
 use common::TestStore;
-use vefa::catalog_csv::{Format, ImportSummary};
-use vefa::listings::{Dimensions, ListingInput, ListingQuery, ListingState, Pair, Variant};
+use vefa::catalog::csv::{Format, ImportSummary};
+use vefa::catalog::listings::{
+    Dimensions, ListingInput, ListingQuery, ListingState, Pair, Variant,
+};
 use vefa::{Error, Vefa};
 
 const ETSY_HEADER: &str = "TITLE,DESCRIPTION,PRICE,CURRENCY_CODE,QUANTITY,TAGS,MATERIALS,IMAGE1,IMAGE2,VARIATION 1 TYPE,VARIATION 1 NAME,VARIATION 1 VALUES,VARIATION 2 TYPE,VARIATION 2 NAME,VARIATION 2 VALUES,SKU";
@@ -47,7 +49,7 @@ async fn import_bytes(
         .await
 }
 
-async fn all(vefa: &Vefa) -> Vec<vefa::listings::Listing> {
+async fn all(vefa: &Vefa) -> Vec<vefa::catalog::listings::Listing> {
     let page = vefa
         .listings(&ListingQuery {
             limit: 1000,
@@ -64,7 +66,10 @@ async fn all(vefa: &Vefa) -> Vec<vefa::listings::Listing> {
     out
 }
 
-fn by_sku<'a>(ls: &'a [vefa::listings::Listing], sku: &str) -> &'a vefa::listings::Listing {
+fn by_sku<'a>(
+    ls: &'a [vefa::catalog::listings::Listing],
+    sku: &str,
+) -> &'a vefa::catalog::listings::Listing {
     ls.iter()
         .find(|l| l.input.variants.iter().any(|v| v.sku == sku))
         .unwrap_or_else(|| panic!("no listing with SKU {sku}"))
@@ -173,14 +178,18 @@ async fn strict_and_dry_run_keep_nothing(store: TestStore) {
     let vefa = store.open().await;
     let dir = tempfile::tempdir().unwrap();
     let data = etsy_file(dir.path());
-    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let before = vefa::infra::store::table_counts(vefa.connection())
+        .await
+        .unwrap();
 
     let s = import_bytes(&vefa, dir.path(), "e.csv", &data, None, true, false)
         .await
         .unwrap();
     assert_eq!((s.imported, s.updated, s.rejected.len()), (0, 0, 2));
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         before,
         "strict: one bad row and nothing is kept, not even the photos"
     );
@@ -195,7 +204,9 @@ async fn strict_and_dry_run_keep_nothing(store: TestStore) {
         "a dry run says what would happen"
     );
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         before
     );
 }
@@ -214,7 +225,9 @@ async fn a_failing_row_leaves_no_trace(store: TestStore) {
     other.variants[0].sku = "OTHER".into();
     let other = vefa.create_listing(&other).await.unwrap();
     std::fs::write(dir.path().join("new.png"), common::png_bytes(900, 900, 3)).unwrap();
-    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let before = vefa::infra::store::table_counts(vefa.connection())
+        .await
+        .unwrap();
 
     // Its first SKU makes it an update of `existing`, its second belongs to `other`: the row is
     // refused after its photo was stored, so the photo must go too and `existing` stay as it was.
@@ -246,7 +259,9 @@ async fn a_failing_row_leaves_no_trace(store: TestStore) {
         s.rejected
     );
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         before
     );
     assert_eq!(vefa.listing(existing.id).await.unwrap().input, taken);
@@ -357,7 +372,7 @@ async fn vefa_format_round_trips_every_field(store: TestStore) {
     let vefa = store.open().await;
     let dir = tempfile::tempdir().unwrap();
     let photo = vefa
-        .add_listing_photo(&vefa::profile::PhotoUpload {
+        .add_listing_photo(&vefa::shop::profile::PhotoUpload {
             file_name: "a.png".into(),
             data_base64: base64::Engine::encode(
                 &base64::engine::general_purpose::STANDARD,

@@ -65,7 +65,7 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
     let vefa = store.open().await;
     assert_eq!(vefa.settings().await.unwrap(), Settings::default());
     let s = Settings {
-        theme: vefa::settings::Theme::Dark,
+        theme: vefa::shop::settings::Theme::Dark,
         notify_new_orders: false,
         notify_unconfirmed: true,
         notify_ship_by: false,
@@ -83,7 +83,7 @@ async fn settings_round_trip_and_are_validated(store: TestStore) {
         .await
         .unwrap_err();
     assert_eq!(err.code(), "validation");
-    for minutes in [0, vefa::settings::MAX_SYNC_MINUTES + 1] {
+    for minutes in [0, vefa::shop::settings::MAX_SYNC_MINUTES + 1] {
         let err = vefa
             .save_settings(&Settings {
                 sync_every_minutes: minutes,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use common::TestStore;
 use vefa::ProfileInput;
+use vefa::infra::notifications::RecordingNotifier;
 use vefa::locale::UiLanguage;
-use vefa::notifications::RecordingNotifier;
 
 #[tokio::test]
 async fn the_test_notification_is_addressed_to_the_shop_in_its_language() {
@@ -105,7 +105,7 @@ fn cli_info_says_where_the_store_is_and_its_schema_version() {
 async fn cli_check_reports_unmet_rules_with_messages() {
     let store = TestStore::sqlite().await;
     let vefa = store.open().await;
-    let mut l = vefa::listings::ListingInput::draft("Kilim 120×80", "AZN");
+    let mut l = vefa::catalog::listings::ListingInput::draft("Kilim 120×80", "AZN");
     l.price.minor = 45_000;
     l.variants[0].sku = "KLM-1".into();
     vefa.create_listing(&l).await.unwrap();
@@ -176,7 +176,7 @@ fn vefa_cli(db: &std::path::Path, args: &[&str]) -> std::process::Output {
 async fn cli_orders_add_confirm_ship_and_show() {
     let store = TestStore::sqlite().await;
     let vefa = store.open().await;
-    let mut l = vefa::listings::ListingInput::draft("Kilim 120×80", "AZN");
+    let mut l = vefa::catalog::listings::ListingInput::draft("Kilim 120×80", "AZN");
     l.price.minor = 45_000;
     l.variants[0].sku = "KLM-1".into();
     l.variants[0].quantity = 2;
@@ -497,7 +497,7 @@ async fn cli_orders_add_confirm_ship_and_show() {
 
     // The weekly review of this week, as JSON and as a page; a week that does not exist is a
     // usage error.
-    let week = vefa::review::IsoWeek::of(chrono::Utc::now(), chrono_tz::Tz::UTC).label();
+    let week = vefa::reports::IsoWeek::of(chrono::Utc::now(), chrono_tz::Tz::UTC).label();
     let out = vefa_cli(db, &["report", "weekly", "--week", &week, "--json"]);
     assert!(
         out.status.success(),
@@ -559,7 +559,7 @@ async fn cli_orders_add_confirm_ship_and_show() {
 
 #[tokio::test]
 async fn cli_offers_a_book_by_the_same_author_and_merges_a_duplicate_buyer() {
-    use vefa::listings::{ListingInput, ListingState};
+    use vefa::catalog::listings::{ListingInput, ListingState};
     use vefa::orders::{NewOrder, OrderChannel};
     let store = TestStore::sqlite().await;
     let vefa = store.open().await;

@@ -6,8 +6,8 @@ mod common;
 use common::TestStore;
 use common::openapi::Spec;
 use serde_json::{Value, json};
-use vefa::listings::{ListingInput, Variant};
-use vefa::marketplace::etsy::wire::{MAX_BODY_BYTES, Page, ShopReceipt, WireError, read};
+use vefa::catalog::listings::{ListingInput, Variant};
+use vefa::marketplaces::etsy::wire::{MAX_BODY_BYTES, Page, ShopReceipt, WireError, read};
 use vefa::orders::OrderChannel;
 
 fn receipt_json() -> Value {
@@ -94,7 +94,7 @@ fn a_hostile_response_says_where_it_is_wrong() {
 
 #[test]
 fn the_sandbox_shop_is_documented_repeatable_and_adds_up() {
-    use vefa::marketplace::sandbox::data::{listings, receipt};
+    use vefa::marketplaces::sandbox::data::{listings, receipt};
     let spec = Spec::load();
     let shop = listings(7, 40);
     let receipts: Vec<ShopReceipt> = (0..200)

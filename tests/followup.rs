@@ -9,8 +9,8 @@ use common::shop::{buyer, deliver, order, refund, shop};
 use common::{TestStore, scalar};
 use sea_orm::ConnectionTrait;
 use vefa::Error;
-use vefa::feedback::{Category, FeedbackKind};
-use vefa::followup::FollowUpState;
+use vefa::customers::feedback::{Category, FeedbackKind};
+use vefa::customers::followup::FollowUpState;
 use vefa::messages::{MessageKind, MessageStatus};
 
 fn code(e: Error) -> (String, String) {

@@ -6,14 +6,14 @@ mod common;
 
 use base64::Engine;
 use common::{TestStore, scalar};
+use vefa::catalog::listings::{ListingInput, Pair, Variant};
 use vefa::inspection::scan::ScanOutcome;
 use vefa::inspection::{
     Answer, Damaged, InspectionError, InspectionOp, Outcome, Step, StepKind, StepState,
 };
-use vefa::listings::{ListingInput, Pair, Variant};
 use vefa::messages::MessageKind;
 use vefa::orders::{Act, EventKind, NewOrder, OrderChannel, OrderStatus, ProblemKind};
-use vefa::profile::PhotoUpload;
+use vefa::shop::profile::PhotoUpload;
 use vefa::{Error, Inspected, Vefa};
 
 async fn listing(v: &Vefa, family: &str, variants: &[(&str, &str, i64)]) -> i32 {

@@ -5,9 +5,9 @@ mod common;
 
 use base64::Engine;
 use common::TestStore;
-use vefa::completeness::{Check, Rule};
-use vefa::listings::{ListingInput, ListingQuery, ListingState, Pair, SortBy, Variant};
-use vefa::profile::PhotoUpload;
+use vefa::catalog::completeness::{Check, Rule};
+use vefa::catalog::listings::{ListingInput, ListingQuery, ListingState, Pair, SortBy, Variant};
+use vefa::shop::profile::PhotoUpload;
 use vefa::{Error, Vefa};
 
 fn png(width: u32, height: u32, salt: u8) -> PhotoUpload {
@@ -88,7 +88,9 @@ async fn text_in_any_script_round_trips_and_html_stays_text(store: TestStore) {
 
 async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
     let vefa = store.open().await;
-    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let before = vefa::infra::store::table_counts(vefa.connection())
+        .await
+        .unwrap();
     let mut bad = lamp("LAMP-2");
     bad.title = "x".repeat(141);
     bad.price.minor = -5;
@@ -108,7 +110,7 @@ async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
         );
     }
     let mut huge = lamp("LAMP-2");
-    huge.shipping.cost_minor = Some(vefa::listings::MAX_AMOUNT_MINOR + 1);
+    huge.shipping.cost_minor = Some(vefa::catalog::listings::MAX_AMOUNT_MINOR + 1);
     assert_eq!(
         field_codes(&vefa.create_listing(&huge).await.unwrap_err()),
         vec![("shipping.cost_minor".into(), "amount_too_large".into())],
@@ -121,7 +123,9 @@ async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
         vec![("title".into(), "required".into())]
     );
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         before,
         "nothing half-written"
     );
@@ -130,14 +134,18 @@ async fn a_bad_listing_is_refused_whole_and_writes_nothing(store: TestStore) {
 async fn a_sku_belongs_to_one_listing(store: TestStore) {
     let vefa = store.open().await;
     let first = vefa.create_listing(&lamp("KILIM-9")).await.unwrap();
-    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let before = vefa::infra::store::table_counts(vefa.connection())
+        .await
+        .unwrap();
     let err = vefa.create_listing(&lamp("KILIM-9")).await.unwrap_err();
     assert_eq!(
         field_codes(&err),
         vec![("variants[0].sku".into(), "sku_taken".into())]
     );
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         before
     );
     // Saving the owner again with its own SKU is fine.
@@ -210,7 +218,7 @@ async fn small_photos_do_not_count(store: TestStore) {
         .find(|u| u.rule == "photos")
         .expect("800 px photos are too small");
     assert_eq!(u.params["too_small"], "3");
-    let (_, hint) = vefa::completeness::message_en(u);
+    let (_, hint) = vefa::catalog::completeness::message_en(u);
     assert!(
         hint.contains("add 3 more photo(s) of at least 1000 px"),
         "{hint}"
@@ -516,7 +524,7 @@ async fn scores_survive_the_move_to_their_own_table(store: TestStore) {
     for l in [&full, &plain, &lamp("MOVE-3")] {
         vefa.create_listing(l).await.unwrap();
     }
-    let by_id = |mut rows: Vec<vefa::listings::ListingRow>| {
+    let by_id = |mut rows: Vec<vefa::catalog::listings::ListingRow>| {
         rows.sort_by_key(|r| r.id);
         rows
     };
@@ -582,7 +590,7 @@ async fn reordered_rules_keep_unmet_rules_right(store: TestStore) {
     rules.reverse();
     vefa.save_family_rules("electronics", &rules).await.unwrap();
 
-    let unmet_ids = |l: &vefa::listings::Listing| -> Vec<String> {
+    let unmet_ids = |l: &vefa::catalog::listings::Listing| -> Vec<String> {
         l.completeness
             .unmet
             .iter()
@@ -671,7 +679,9 @@ async fn the_dashboard_sees_the_catalog_s_health(store: TestStore) {
 /// what the buyer pays; nothing written.
 async fn the_preview_scores_an_unsaved_listing(store: TestStore) {
     let vefa = store.open().await;
-    let before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let before = vefa::infra::store::table_counts(vefa.connection())
+        .await
+        .unwrap();
     let mut l = lamp("PREVIEW-1");
     let p = vefa.preview_listing(None, &l).await.unwrap();
     assert!(p.errors.is_empty(), "{:?}", p.errors);
@@ -696,7 +706,9 @@ async fn the_preview_scores_an_unsaved_listing(store: TestStore) {
     *after.entry("listing_variant".into()).or_default() += 1;
     *after.entry("change_log".into()).or_default() += 1;
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         after,
         "previews write nothing"
     );

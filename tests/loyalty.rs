@@ -9,7 +9,7 @@ use chrono::Duration;
 use common::shop::{buyer, deliver, order, refund, shop};
 use common::{TestStore, scalar};
 use sea_orm::ConnectionTrait;
-use vefa::loyalty::{EntryKind, LoyaltyError};
+use vefa::customers::loyalty::{EntryKind, LoyaltyError};
 use vefa::orders::{Act, NewOrder, OrderChannel, OrderStatus};
 use vefa::{Clock, Error};
 
@@ -34,11 +34,11 @@ async fn a_delivered_order_credits_once_and_a_refund_takes_it_back(store: TestSt
 
     // The marketplace says it again (a re-sync): nothing more.
     let now = store.clock.now();
-    vefa::loyalty::ledger::on_order_moved(
+    vefa::customers::loyalty::ledger::on_order_moved(
         v.connection(),
         a,
         OrderStatus::Delivered,
-        &vefa::loyalty::LoyaltyRules::default(),
+        &vefa::customers::loyalty::LoyaltyRules::default(),
         "AZN",
         now,
     )
@@ -190,7 +190,7 @@ fn timeline_says(o: &vefa::orders::Order, text: &str) -> bool {
 }
 
 async fn a_coupon_is_used_once_per_order_and_never_past_its_limit(store: TestStore) {
-    use vefa::loyalty::coupons::{CouponInput, CouponValue};
+    use vefa::customers::loyalty::coupons::{CouponInput, CouponValue};
     let v = store.open().await;
     shop(&v).await;
     let single = v
@@ -301,7 +301,7 @@ async fn a_coupon_is_used_once_per_order_and_never_past_its_limit(store: TestSto
 }
 
 async fn points_turn_into_a_coupon_for_the_buyer(store: TestStore) {
-    use vefa::loyalty::coupons::CouponValue;
+    use vefa::customers::loyalty::coupons::CouponValue;
     let v = store.open().await;
     shop(&v).await;
     let a = order(&v, "aysel@example.az", 2).await;
@@ -334,8 +334,8 @@ async fn points_turn_into_a_coupon_for_the_buyer(store: TestStore) {
 }
 
 async fn the_book_names_praise_never_blame_and_an_apology_is_given_once(store: TestStore) {
-    use vefa::feedback::{Apology, Category, FeedbackInput, FeedbackKind};
-    use vefa::loyalty::coupons::CouponValue;
+    use vefa::customers::feedback::{Apology, Category, FeedbackInput, FeedbackKind};
+    use vefa::customers::loyalty::coupons::CouponValue;
     let v = store.open().await;
     shop(&v).await;
     v.save_team(&["Aysel".into()]).await.unwrap();

@@ -8,9 +8,9 @@ mod common;
 use chrono::Duration;
 use proptest::prelude::*;
 use sea_orm::{ConnectionTrait, Statement};
+use vefa::catalog::listings::{ListingInput, Variant};
+use vefa::customers::loyalty::{EntryKind, LoyaltyRules};
 use vefa::inspection::InspectionOp;
-use vefa::listings::{ListingInput, Variant};
-use vefa::loyalty::{EntryKind, LoyaltyRules};
 use vefa::orders::{Act, NewOrder, OrderChannel, OrderStatus};
 use vefa::{Clock, Error, Vefa};
 
@@ -167,7 +167,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                 if !matches!(o.status, OrderStatus::Delivered | OrderStatus::Refunded) {
                     continue;
                 }
-                vefa::loyalty::ledger::on_order_moved(
+                vefa::customers::loyalty::ledger::on_order_moved(
                     v.connection(),
                     o.id,
                     OrderStatus::Delivered,

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use chrono::Duration;
 use common::TestStore;
 use common::keyring::Keyring;
-use vefa::listings::{ListingInput, Variant};
+use vefa::catalog::listings::{ListingInput, Variant};
 use vefa::locale::UiLanguage;
 use vefa::messages::{
     Draft, MessageAction, MessageChannel, MessageKind, MessageStatus, Security, SmtpMailer,
@@ -185,7 +185,7 @@ async fn the_confirmation_reaches_the_smtp_server(store: TestStore) {
     assert_eq!(queued[0].status, MessageStatus::Queued);
 
     // Sent as the app sends it: the saved server, with the seller's photo beside the text.
-    v.set_profile_photo(&vefa::profile::PhotoUpload {
+    v.set_profile_photo(&vefa::shop::profile::PhotoUpload {
         file_name: "rena.png".into(),
         data_base64: base64::engine::general_purpose::STANDARD
             .encode(common::png_bytes(400, 400, 7)),
@@ -195,7 +195,7 @@ async fn the_confirmation_reaches_the_smtp_server(store: TestStore) {
     let server = SmtpServer::start("accept");
     v.save_smtp_settings(&server.settings()).await.unwrap();
     let mailer = v
-        .smtp_mailer(&vefa::secrets::Keychain::new("vefa-test"))
+        .smtp_mailer(&vefa::infra::secrets::Keychain::new("vefa-test"))
         .await
         .unwrap()
         .expect("a server is set");

@@ -7,12 +7,12 @@ mod common;
 use chrono::Duration;
 use common::shop::{buyer, deliver, order, profile, refund, shop};
 use common::{TestStore, scalar};
+use vefa::catalog::listings::{ListingInput, ListingState, Variant};
 use vefa::customers::CustomerEdit;
-use vefa::listings::{ListingInput, ListingState, Variant};
-use vefa::loyalty::EntryKind;
-use vefa::loyalty::coupons::{CouponInput, CouponSource, CouponValue};
+use vefa::customers::loyalty::EntryKind;
+use vefa::customers::loyalty::coupons::{CouponInput, CouponSource, CouponValue};
+use vefa::customers::offers::{CODE_SLOT, OfferInput, Shared};
 use vefa::messages::MessageKind;
-use vefa::offers::{CODE_SLOT, OfferInput, Shared};
 use vefa::orders::{NewOrder, OrderChannel};
 use vefa::{Clock, Vefa};
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use common::{TestStore, scalar};
-use vefa::listings::{ListingInput, ListingQuery, Variant};
+use vefa::catalog::listings::{ListingInput, ListingQuery, Variant};
 use vefa::orders::{
     Act, Address, BuyerInput, EventKind, LineInput, NewOrder, OrderChannel, OrderQuery,
     OrderStatus, ProblemKind,

@@ -8,8 +8,8 @@ mod common;
 
 use proptest::prelude::*;
 use sea_orm::{ConnectionTrait, Statement};
+use vefa::catalog::listings::{ListingInput, Variant};
 use vefa::inspection::{Answer, Damaged, InspectionError, InspectionOp, Outcome};
-use vefa::listings::{ListingInput, Variant};
 use vefa::orders::{Act, NewOrder, OrderChannel, OrderQuery, OrderStatus, transition};
 use vefa::{Error, Vefa};
 

@@ -5,7 +5,7 @@ mod common;
 use base64::Engine;
 use common::TestStore;
 use vefa::locale::UiLanguage;
-use vefa::profile::PhotoUpload;
+use vefa::shop::profile::PhotoUpload;
 use vefa::{Error, ProfileInput};
 
 fn persian_profile() -> ProfileInput {
@@ -66,7 +66,9 @@ async fn rtl_text_round_trips_exactly_and_survives_a_restart(store: TestStore) {
 async fn an_invalid_profile_changes_nothing(store: TestStore) {
     let vefa = store.open().await;
     vefa.save_profile(&persian_profile()).await.unwrap();
-    let log_before = vefa::store::table_counts(vefa.connection()).await.unwrap();
+    let log_before = vefa::infra::store::table_counts(vefa.connection())
+        .await
+        .unwrap();
 
     let bad = ProfileInput {
         email: "maryam-at-vefa".into(),
@@ -90,7 +92,9 @@ async fn an_invalid_profile_changes_nothing(store: TestStore) {
         "the stored profile is untouched"
     );
     assert_eq!(
-        vefa::store::table_counts(vefa.connection()).await.unwrap(),
+        vefa::infra::store::table_counts(vefa.connection())
+            .await
+            .unwrap(),
         log_before,
         "a refused save writes no row, not even to the change log"
     );
@@ -139,7 +143,7 @@ async fn a_photo_is_stored_once_and_checked(store: TestStore) {
     );
 
     let mut huge = png(100, 100);
-    huge.resize(vefa::profile::MAX_PHOTO_BYTES + 1, 0);
+    huge.resize(vefa::shop::profile::MAX_PHOTO_BYTES + 1, 0);
     assert_eq!(
         field_code(&vefa.set_profile_photo(&upload(&huge)).await.unwrap_err()),
         "too_large"

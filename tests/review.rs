@@ -16,10 +16,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use common::TestStore;
 use common::shop::{order, shop};
 use vefa::Vefa;
-use vefa::feedback::{Apology, Category, FeedbackInput, FeedbackKind};
+use vefa::customers::feedback::{Apology, Category, FeedbackInput, FeedbackKind};
 use vefa::inspection::InspectionOp;
 use vefa::orders::{Act, NewOrder, OrderChannel, ProblemKind};
-use vefa::review::{IsoWeek, KeyCount, Rate, html};
+use vefa::reports::{IsoWeek, KeyCount, Rate, html};
 
 fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()

@@ -12,10 +12,10 @@ use std::time::Duration;
 use common::openapi::Spec;
 use common::{TestStore, scalar};
 use sea_orm::{ConnectionTrait, Statement};
-use vefa::marketplace::etsy::Patience;
-use vefa::marketplace::sandbox::{Faults, Sandbox, SandboxConfig};
+use vefa::infra::secrets::{MemorySecrets, Secrets};
+use vefa::marketplaces::etsy::Patience;
+use vefa::marketplaces::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::orders::OrderStatus;
-use vefa::secrets::{MemorySecrets, Secrets};
 use vefa::sync::accounts::Account;
 use vefa::{Clock, ConnectRequest, Vefa};
 
@@ -263,7 +263,7 @@ async fn changes_on_the_marketplace_come_home_once(store: TestStore) {
     sandbox.update_receipt(shipped, |r| {
         r.is_shipped = true;
         r.shipments
-            .push(vefa::marketplace::etsy::wire::ShopReceiptShipment {
+            .push(vefa::marketplaces::etsy::wire::ShopReceiptShipment {
                 receipt_shipping_id: Some(1),
                 shipment_notification_timestamp: r.updated_timestamp + 60,
                 carrier_name: "PTT Kargo".into(),
@@ -456,8 +456,8 @@ async fn order_trail(v: &Vefa) -> Vec<String> {
 /// adding them one by one stores — buyers met twice, catalog SKUs with too little stock, SKUs
 /// the catalog lacks, and a bad order among good ones included.
 async fn a_page_of_orders_is_stored_as_one_by_one_would_be(store: TestStore) {
-    use vefa::listings::{ListingInput, Variant};
-    use vefa::marketplace::sandbox::data;
+    use vefa::catalog::listings::{ListingInput, Variant};
+    use vefa::marketplaces::sandbox::data;
     let shop = data::listings(3, 12);
     let mut inputs: Vec<vefa::orders::NewOrder> = (0..40)
         .map(|k| {
@@ -709,13 +709,13 @@ async fn open_orders_are_read_again_for_a_new_ship_by_date(store: TestStore) {
     assert_conforms(&sandbox);
 }
 
-async fn listing(v: &Vefa, etsy_id: i64) -> vefa::listings::Listing {
+async fn listing(v: &Vefa, etsy_id: i64) -> vefa::catalog::listings::Listing {
     let sql = format!("SELECT CAST(id AS BIGINT) FROM listing WHERE etsy_listing_id = '{etsy_id}'");
     v.listing(scalar(v, &sql).await as i32).await.unwrap()
 }
 
 async fn listing_edits_merge_both_ways_and_a_double_edit_waits_for_the_seller(store: TestStore) {
-    use vefa::listings::{ListingInput, Variant};
+    use vefa::catalog::listings::{ListingInput, Variant};
     let v = store.open().await;
     let sandbox = Sandbox::start(config(5)).await.unwrap();
     let shop = sandbox.listings();
@@ -884,7 +884,7 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
     let shop = sandbox.listings();
     // The catalog index is loaded (empty) before the sync, so the sync must refresh it.
     let before = v
-        .listings(&vefa::listings::ListingQuery::default())
+        .listings(&vefa::catalog::listings::ListingQuery::default())
         .await
         .unwrap();
     assert_eq!(before.total, 0);
@@ -917,7 +917,7 @@ async fn a_listing_that_cannot_be_taken_is_named_and_the_others_come_home(store:
     );
     // The catalog table, read from the index, has them.
     let page = v
-        .listings(&vefa::listings::ListingQuery::default())
+        .listings(&vefa::catalog::listings::ListingQuery::default())
         .await
         .unwrap();
     assert_eq!(page.total, 28);
@@ -935,7 +935,7 @@ async fn a_shipment_sent_but_not_noted_is_not_sent_again(store: TestStore) {
     sandbox.update_receipt(receipt, |r| {
         r.is_shipped = true;
         r.shipments
-            .push(vefa::marketplace::etsy::wire::ShopReceiptShipment {
+            .push(vefa::marketplaces::etsy::wire::ShopReceiptShipment {
                 receipt_shipping_id: Some(1),
                 shipment_notification_timestamp: r.updated_timestamp,
                 carrier_name: "Yurtiçi Kargo".into(),
@@ -1064,7 +1064,7 @@ async fn stock_here(v: &Vefa) -> Vec<(String, i64, i64)> {
 }
 
 async fn stock_and_prices_made_here_reach_the_marketplace(store: TestStore) {
-    use vefa::listings::Variant;
+    use vefa::catalog::listings::Variant;
     use vefa::orders::OrderChannel;
     let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
     let r = sync(&v, &account, &keychain).await;
@@ -1340,15 +1340,18 @@ async fn pushes_under_faults_converge_to_the_clean_result(store: TestStore) {
 }
 
 /// A listing's photos as the completeness rules see them: pixel sizes, in order.
-fn photo_sizes(l: &vefa::listings::Listing) -> Vec<(u32, u32)> {
+fn photo_sizes(l: &vefa::catalog::listings::Listing) -> Vec<(u32, u32)> {
     l.photos.iter().map(|p| (p.width, p.height)).collect()
 }
 
-fn picture_sizes(l: &vefa::marketplace::sandbox::data::SandboxListing) -> Vec<(u32, u32)> {
+fn picture_sizes(l: &vefa::marketplaces::sandbox::data::SandboxListing) -> Vec<(u32, u32)> {
     l.images.iter().map(|i| (i.width, i.height)).collect()
 }
 
-fn sandbox_listing(sandbox: &Sandbox, id: i64) -> vefa::marketplace::sandbox::data::SandboxListing {
+fn sandbox_listing(
+    sandbox: &Sandbox,
+    id: i64,
+) -> vefa::marketplaces::sandbox::data::SandboxListing {
     sandbox
         .listings()
         .into_iter()
@@ -1357,7 +1360,7 @@ fn sandbox_listing(sandbox: &Sandbox, id: i64) -> vefa::marketplace::sandbox::da
 }
 
 async fn listings_come_home_in_every_state_with_their_pictures(store: TestStore) {
-    use vefa::marketplace::sandbox::data::{SandboxImage, picture};
+    use vefa::marketplaces::sandbox::data::{SandboxImage, picture};
     let (v, sandbox, keychain, account) = connected(&store, config(0)).await;
     let shop = sandbox.listings();
     let states: std::collections::BTreeSet<&str> = shop.iter().map(|l| l.state.as_str()).collect();
@@ -1391,8 +1394,9 @@ async fn listings_come_home_in_every_state_with_their_pictures(store: TestStore)
         "each picture is stored once, by content"
     );
     // The default rules ask for three photos of at least 1000 px a side.
-    let photos_rule_met =
-        |l: vefa::listings::Listing| !l.completeness.unmet.iter().any(|u| u.rule == "photos");
+    let photos_rule_met = |l: vefa::catalog::listings::Listing| {
+        !l.completeness.unmet.iter().any(|u| u.rule == "photos")
+    };
     let three = |big: bool| {
         shop.iter()
             .find(|l| l.images.len() == 3 && l.images.iter().all(|i| (i.height >= 1000) == big))
@@ -1418,7 +1422,7 @@ async fn listings_come_home_in_every_state_with_their_pictures(store: TestStore)
         .collect();
     let (gone, changed) = (active[0].listing_id, active[1].listing_id);
     let mine = v
-        .add_listing_photo(&vefa::profile::PhotoUpload {
+        .add_listing_photo(&vefa::shop::profile::PhotoUpload {
             file_name: "mine.png".into(),
             data_base64: base64::Engine::encode(
                 &base64::engine::general_purpose::STANDARD,
@@ -1452,7 +1456,7 @@ async fn listings_come_home_in_every_state_with_their_pictures(store: TestStore)
     assert_eq!(r.photos_fetched, 1, "only the new picture");
     assert_eq!(
         listing(&v, gone).await.input.state,
-        vefa::listings::ListingState::SoldOut
+        vefa::catalog::listings::ListingState::SoldOut
     );
     let here = listing(&v, changed).await;
     let mut want = picture_sizes(&sandbox_listing(&sandbox, changed));

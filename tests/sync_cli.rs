@@ -12,7 +12,7 @@ use common::{TestStore, scalar};
 
 use vefa::ProfileInput;
 use vefa::locale::UiLanguage;
-use vefa::marketplace::sandbox::{Sandbox, SandboxConfig};
+use vefa::marketplaces::sandbox::{Sandbox, SandboxConfig};
 use vefa::orders::{Act, OrderStatus};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,7 +9,7 @@ use specta::Type;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 use vefa::Vefa;
-use vefa::notifications::{Notification, Notifier};
+use vefa::infra::notifications::{Notification, Notifier};
 
 /// A click on a new-order notification: the window opens the order (or the inbox).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]

@@ -7,26 +7,26 @@ use serde::Serialize;
 use specta::Type;
 use tauri::State;
 use tauri::ipc::Channel;
-use vefa::catalog_csv::{Format, ImportSummary};
-use vefa::completeness::Rule;
-use vefa::customers::{CustomerEdit, CustomerPage, CustomerProfile};
-use vefa::feedback::{Apology, Feedback, FeedbackInput};
-use vefa::followup::{FollowUp, FollowUpQueue};
-use vefa::inspection::figures::Week;
-use vefa::inspection::{Inspection, InspectionOp, Step, Template};
-use vefa::listings::{
+use vefa::catalog::completeness::Rule;
+use vefa::catalog::csv::{Format, ImportSummary};
+use vefa::catalog::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
     RuleSets,
 };
-use vefa::loyalty::coupons::Coupon;
-use vefa::loyalty::{Entry, LoyaltyRules};
+use vefa::customers::feedback::{Apology, Feedback, FeedbackInput};
+use vefa::customers::followup::{FollowUp, FollowUpQueue};
+use vefa::customers::loyalty::coupons::Coupon;
+use vefa::customers::loyalty::{Entry, LoyaltyRules};
+use vefa::customers::offers::{Offer, OfferInput, Suggestion};
+use vefa::customers::{CustomerEdit, CustomerPage, CustomerProfile};
+use vefa::infra::notifications::Notification;
+use vefa::infra::secrets::Keychain;
+use vefa::inspection::figures::Week;
+use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry, SmtpSettings};
-use vefa::notifications::Notification;
-use vefa::offers::{Offer, OfferInput, Suggestion};
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
-use vefa::profile::PhotoUpload;
-use vefa::review::{IsoWeek, WeeklyReview};
-use vefa::secrets::Keychain;
+use vefa::reports::{IsoWeek, WeeklyReview};
+use vefa::shop::profile::PhotoUpload;
 use vefa::{ErrorView, Inspected, Printed, Profile, ProfileInput, Settings, SmtpView, StoreInfo};
 
 use crate::AppState;

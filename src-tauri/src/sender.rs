@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager};
 use tokio::sync::Notify;
-use vefa::secrets::Keychain;
+use vefa::infra::secrets::Keychain;
 
 use crate::AppState;
 

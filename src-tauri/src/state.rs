@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use tokio::sync::OnceCell;
-use vefa::notifications::{DesktopNotifier, Notifier};
+use vefa::infra::notifications::{DesktopNotifier, Notifier};
 use vefa::{ErrorView, Location, OpenOptions, Vefa};
 
 use crate::launch;
@@ -59,12 +59,12 @@ impl AppState {
         let dir = options
             .data_dir
             .clone()
-            .or_else(vefa::store::default_data_dir)
+            .or_else(vefa::infra::store::default_data_dir)
             .ok_or_else(|| vefa::Error::StoreOpen {
                 location: String::new(),
                 reason: "no data directory".into(),
             })?;
-        Ok(Location::Sqlite(vefa::store::sqlite_path_in(&dir)))
+        Ok(Location::Sqlite(vefa::infra::store::sqlite_path_in(&dir)))
     }
 
     /// The open core, or the error that kept it closed; waits while it is being opened.

@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use vefa::feedback::{Apology, Category, Feedback, FeedbackInput, FeedbackKind};
-use vefa::loyalty::coupons::CouponValue;
+use vefa::customers::feedback::{Apology, Category, Feedback, FeedbackInput, FeedbackKind};
+use vefa::customers::loyalty::coupons::CouponValue;
 use vefa::{Error, FieldError, Vefa};
 
 #[derive(Subcommand)]

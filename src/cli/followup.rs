@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use vefa::followup::FollowUp;
+use vefa::customers::followup::FollowUp;
 use vefa::{Error, Vefa};
 
 #[derive(Subcommand)]

@@ -9,7 +9,7 @@ use clap::Args;
 use vefa::inspection::scan::ScanOutcome;
 use vefa::inspection::{Answer, Damaged, Inspection, InspectionOp, Outcome, StepState};
 use vefa::messages::{MessageChannel, MessageKind};
-use vefa::profile::PhotoUpload;
+use vefa::shop::profile::PhotoUpload;
 use vefa::{Error, FieldError, Vefa};
 
 #[derive(Args)]

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use vefa::loyalty::coupons::{Coupon, CouponInput, CouponValue};
+use vefa::customers::loyalty::coupons::{Coupon, CouponInput, CouponValue};
 use vefa::money::format_minor;
 use vefa::{Error, Vefa};
 

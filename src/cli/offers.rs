@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use vefa::customers::offers::{OfferInput, Shared};
 use vefa::money::format_minor;
-use vefa::offers::{OfferInput, Shared};
 use vefa::{Error, Vefa};
 
 use super::loyalty::{describe, percent_bp};

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use vefa::infra::secrets::Keychain;
 use vefa::messages::{MessageAction, Security, SmtpSettings};
-use vefa::secrets::Keychain;
 use vefa::{Error, Vefa};
 
 #[derive(Subcommand)]

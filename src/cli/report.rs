@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use vefa::review::{IsoWeek, html};
+use vefa::reports::{IsoWeek, html};
 use vefa::{Error, Vefa};
 
 #[derive(Subcommand)]

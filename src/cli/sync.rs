@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Subcommand;
-use vefa::marketplace::etsy::Patience;
-use vefa::marketplace::sandbox::{Faults, Sandbox, SandboxConfig};
-use vefa::secrets::{Keychain, Secrets};
+use vefa::infra::secrets::{Keychain, Secrets};
+use vefa::marketplaces::etsy::Patience;
+use vefa::marketplaces::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::sync::SyncReport;
 use vefa::sync::accounts::MarketplaceKind;
 use vefa::{ConnectRequest, Error, Vefa};

@@ -11,8 +11,8 @@ use specta::Type;
 
 use super::run::Outcome;
 use crate::error::{Error, Result};
+use crate::infra::store::entity::inspection_run;
 use crate::orders::ProblemKind;
-use crate::store::entity::inspection_run;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Type)]
 pub struct Figures {
@@ -46,8 +46,8 @@ pub struct Week {
 pub fn week_of(day: NaiveDate, zone: chrono_tz::Tz) -> (DateTime<Utc>, DateTime<Utc>) {
     let monday = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
     (
-        crate::review::week::midnight(monday, zone),
-        crate::review::week::midnight(monday + Duration::days(7), zone),
+        crate::calendar::midnight(monday, zone),
+        crate::calendar::midnight(monday + Duration::days(7), zone),
     )
 }
 

@@ -10,13 +10,13 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 use specta::Type;
 
+use crate::catalog::listings::Pair;
 use crate::error::{Error, Result};
-use crate::listings::Pair;
+use crate::infra::store::entity::{listing, listing_variant, order_line, sales_order};
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
 use crate::orders::Order;
-use crate::profile::Profile;
-use crate::store::entity::{listing, listing_variant, order_line, sales_order};
+use crate::shop::profile::Profile;
 
 /// Orders in one batch at most: a day's packing, not the whole history.
 pub const MAX_BATCH: usize = 2000;

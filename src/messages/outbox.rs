@@ -16,12 +16,12 @@ use specta::Type;
 
 use super::templates::{MessageKind, Rendered, default_template, render};
 use crate::error::{Error, FieldError, Result};
+use crate::infra::store::entity::outbox_message;
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
 use crate::orders::input::{Errors, email};
 use crate::orders::{Act, Buyer, Order, ProblemKind};
-use crate::profile::Profile;
-use crate::store::entity::outbox_message;
+use crate::shop::profile::Profile;
 
 pub const MAX_SUBJECT_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 20_000;

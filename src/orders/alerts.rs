@@ -6,10 +6,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::model::OrderChannel;
 use crate::error::Result;
+use crate::infra::notifications::Notification;
+use crate::infra::store::entity::{customer, sales_order};
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
-use crate::notifications::Notification;
-use crate::store::entity::{customer, sales_order};
 
 /// From this many orders at once, one notification counts them instead.
 pub const BATCH_FROM: usize = 3;

@@ -12,11 +12,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::customers;
+use super::buyers;
 use super::model::{OrderChannel, OrderRow, ProblemKind};
 use super::status::OrderStatus;
 use crate::error::{Error, Result};
-use crate::store::entity::{
+use crate::infra::store::entity::{
     customer, customer_token, order_problem, order_status_count, sales_order,
 };
 
@@ -319,8 +319,8 @@ async fn search_ids<C: ConnectionTrait>(db: &C, text: &str) -> Result<Narrow> {
             }
         }
         // An e-mail address, or its start, is one word: the whole address is a token.
-        None if text.contains('@') => vec![customers::fold(text.trim())],
-        None => customers::words(text).collect(),
+        None if text.contains('@') => vec![buyers::fold(text.trim())],
+        None => buyers::words(text).collect(),
     };
     words.truncate(MAX_SEARCH_WORDS);
     if words.is_empty() {

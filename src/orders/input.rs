@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Address, NewOrder, OrderChannel};
+use crate::catalog::listings::{MAX_AMOUNT_MINOR, MAX_QUANTITY};
 use crate::error::FieldError;
-use crate::listings::{MAX_AMOUNT_MINOR, MAX_QUANTITY};
 use crate::locale::UiLanguage;
 use crate::money;
 

@@ -2,7 +2,7 @@
 //! the buyers who place them, and the stock every sale moves (issue 4).
 
 pub mod alerts;
-pub mod customers;
+pub mod buyers;
 pub mod inbox;
 pub mod input;
 pub mod model;

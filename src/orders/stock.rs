@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::model::Shortage;
 use crate::error::Result;
-use crate::store::entity::{listing_variant, stock_movement};
+use crate::infra::store::entity::{listing_variant, stock_movement};
 
 /// Why stock moved; the ledger's `reason` and the last part of its source key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

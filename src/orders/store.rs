@@ -10,7 +10,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::customers;
+use super::buyers;
 use super::input::{self, CheckedBuyer, CheckedOrder, Errors, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
 use super::model::{
     Act, Address, Event, EventKind, Line, NewOrder, Order, OrderChannel, Problem, ProblemKind,
@@ -18,9 +18,9 @@ use super::model::{
 };
 use super::status::{Action, OrderStatus, transition};
 use super::stock::{self, Reason};
+use crate::catalog::listings::{RuleSets, refresh_stock};
 use crate::error::{Error, FieldError, Result};
-use crate::listings::{RuleSets, refresh_stock};
-use crate::store::entity::{
+use crate::infra::store::entity::{
     customer, listing, listing_variant, order_event, order_line, order_problem, order_status_count,
     sales_order,
 };
@@ -379,7 +379,7 @@ pub async fn add<C: ConnectionTrait>(
         return Err(Error::Oversell(shortages));
     }
 
-    let buyer = customers::find_or_create(
+    let buyer = buyers::find_or_create(
         db,
         &r.order.buyer,
         r.order.marketplace.as_deref(),
@@ -464,7 +464,7 @@ pub async fn add_marketplace_page<C: ConnectionTrait>(
         let buyer = match known {
             Some(id) => id,
             None => {
-                let c = customers::find_or_create(
+                let c = buyers::find_or_create(
                     db,
                     &r.order.buyer,
                     Some(marketplace),
@@ -547,7 +547,7 @@ pub async fn add_marketplace_page<C: ConnectionTrait>(
 async fn use_coupon<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, code: &str) -> Result<()> {
     let mut d = BTreeMap::new();
     d.insert("coupon".to_owned(), code.to_owned());
-    match crate::loyalty::coupons::redeem(db, code, Some(id), ctx.now).await? {
+    match crate::customers::loyalty::coupons::redeem(db, code, Some(id), ctx.now).await? {
         Ok(_) => d.insert("text".to_owned(), format!("Coupon {code} used")),
         Err(why) => {
             d.insert("refused".to_owned(), why.as_str().to_owned());
@@ -662,8 +662,8 @@ pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -
     }
     event(db, ctx, id, EventKind::Status, Some(from), Some(to), detail).await?;
     // Delivered orders earn their buyer points; refunded ones give them back (sync's moves too).
-    crate::loyalty::order_moved(db, id, to, ctx.now).await?;
-    crate::followup::order_moved(db, id, to, ctx.now).await?;
+    crate::customers::loyalty::order_moved(db, id, to, ctx.now).await?;
+    crate::customers::followup::order_moved(db, id, to, ctx.now).await?;
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
@@ -946,7 +946,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> Result<Order> {
         marketplace: row.marketplace,
         marketplace_order_id: row.marketplace_order_id,
         status: OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))?,
-        buyer: customers::view(&buyer),
+        buyer: buyers::view(&buyer),
         lines,
         currency: row.currency,
         subtotal_minor: row.subtotal_minor,

@@ -12,10 +12,10 @@ use specta::Type;
 use super::inbox::counts;
 use super::status::OrderStatus;
 use crate::error::Result;
+use crate::infra::notifications::Notification;
+use crate::infra::store::entity::{customer, order_problem, sales_order};
 use crate::locale::UiLanguage;
-use crate::notifications::Notification;
-use crate::settings::Settings;
-use crate::store::entity::{customer, order_problem, sales_order};
+use crate::shop::settings::Settings;
 
 /// Orders listed per heading; the counts say how many there are in all.
 const LISTED: u64 = 20;

@@ -8,9 +8,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::marketplace::etsy::Endpoints;
-use crate::marketplace::etsy::oauth::TokenSet;
-use crate::store::entity::marketplace_account;
+use crate::infra::store::entity::marketplace_account;
+use crate::marketplaces::etsy::Endpoints;
+use crate::marketplaces::etsy::oauth::TokenSet;
 
 /// Etsy itself, or the sandbox marketplace (which speaks Etsy's API on loopback).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -40,7 +40,7 @@ impl MarketplaceKind {
     pub fn capabilities(self) -> crate::sync::Capabilities {
         match self {
             MarketplaceKind::Etsy | MarketplaceKind::Sandbox => {
-                crate::marketplace::etsy::Etsy::CAPABILITIES
+                crate::marketplaces::etsy::Etsy::CAPABILITIES
             }
         }
     }

@@ -6,7 +6,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 
 use crate::error::Result;
-use crate::store::entity::sync_cursor;
+use crate::infra::store::entity::sync_cursor;
 
 /// A pull's position. `cursor`: everything changed before it is home. While a pull pages
 /// through a window of changes, `window_high` is the newest change it started from and

@@ -22,9 +22,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::catalog::listings::{self, ListingInput, ListingState, RuleSets, Variant};
 use crate::error::{Error, FieldError, Result};
-use crate::listings::{self, ListingInput, ListingState, RuleSets, Variant};
-use crate::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
+use crate::infra::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
 use crate::sync::outbox;
 use crate::sync::photos::{self, PagePhotos, RemoteImage};
 
@@ -662,7 +662,7 @@ pub async fn apply_page<C: ConnectionTrait>(
         .map(|(&id, (_, data, input))| {
             let facts = input.facts(&photos.of(&data.images), 0, now);
             let family = rules.get(&input.family).map(Vec::as_slice).unwrap_or(&[]);
-            let score = crate::completeness::score(family, &facts, now);
+            let score = crate::catalog::completeness::score(family, &facts, now);
             listings::Checked {
                 id,
                 clean: input,

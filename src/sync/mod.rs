@@ -17,7 +17,7 @@ use std::future::Future;
 
 use serde::Serialize;
 
-use crate::marketplace::etsy::ApiError;
+use crate::marketplaces::etsy::ApiError;
 use crate::orders::NewOrder;
 
 /// What a connector can do. Each flag is a part built and tested end to end.

@@ -12,9 +12,9 @@ use sea_orm::{
 
 use super::RemoteOrder;
 use crate::error::{Error, Result};
+use crate::infra::store::entity::sales_order;
 use crate::orders::store::{self as order_store, Ctx};
 use crate::orders::{Act, OrderStatus};
-use crate::store::entity::sales_order;
 
 /// What applying a page did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -11,7 +11,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::store::entity::{listing_sync_base, marketplace_account, sales_order, sync_outbox};
+use crate::infra::store::entity::{
+    listing_sync_base, marketplace_account, sales_order, sync_outbox,
+};
 
 pub const SHIPMENT: &str = "shipment";
 /// A listing's title, description, tags or materials.
@@ -302,7 +304,8 @@ pub async fn problems<C: ConnectionTrait>(db: &C, account: i32) -> Result<Vec<Pu
     };
     // Two queries for the subjects, not one a row: the window reads this every second while a
     // sync runs.
-    let titles = crate::listings::titles(db, rows.iter().filter_map(listing_of).collect()).await?;
+    let titles =
+        crate::catalog::listings::titles(db, rows.iter().filter_map(listing_of).collect()).await?;
     let numbers: std::collections::HashMap<i32, String> = sales_order::Entity::find()
         .select_only()
         .column(sales_order::Column::Id)

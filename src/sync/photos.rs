@@ -16,11 +16,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use crate::catalog::listings::{ListingPhoto, MAX_PHOTOS};
 use crate::error::Result;
-use crate::listings::{ListingPhoto, MAX_PHOTOS};
-use crate::media::Stored;
-use crate::store::bulk;
-use crate::store::entity::{marketplace_image, media};
+use crate::infra::media::Stored;
+use crate::infra::store::bulk;
+use crate::infra::store::entity::{marketplace_image, media};
 
 /// A fetch is given up after this many failures, until the listing changes there again.
 pub const MAX_TRIES: i32 = 5;
@@ -152,9 +152,10 @@ pub async fn record_written<C: ConnectionTrait>(
     let rows: Vec<media::ActiveModel> = photos
         .written
         .iter()
-        .map(|s| crate::media::row(s, now))
+        .map(|s| crate::infra::media::row(s, now))
         .collect();
-    crate::store::bulk::insert_models(db, rows, bulk::OnConflict::Keep { key: "hash" }).await?;
+    crate::infra::store::bulk::insert_models(db, rows, bulk::OnConflict::Keep { key: "hash" })
+        .await?;
     Ok(())
 }
 
@@ -257,7 +258,7 @@ pub async fn settle<C: ConnectionTrait>(
     };
     match fetched {
         Ok(stored) => {
-            crate::media::record(db, stored, now).await?;
+            crate::infra::media::record(db, stored, now).await?;
             update.media_hash = Set(Some(stored.hash.clone()));
             update.error = Set(None);
         }
@@ -315,7 +316,7 @@ mod tests {
         let new: Vec<String> = (0..15).map(|i| format!("m{i}")).collect();
         let current: Vec<String> = (0..15).map(|i| format!("l{i}")).collect();
         let out = combine(&current, &[], &new);
-        assert_eq!(out.len(), crate::listings::MAX_PHOTOS);
+        assert_eq!(out.len(), crate::catalog::listings::MAX_PHOTOS);
         assert_eq!(out[..15], new[..]);
     }
 }

@@ -8,9 +8,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 
+use crate::catalog::listings::{self, RuleSets};
 use crate::error::Result;
-use crate::listings::{self, RuleSets};
-use crate::store::entity::{listing, marketplace_review};
+use crate::infra::store::entity::{listing, marketplace_review};
 
 /// A review as the marketplace shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! with stock, phone orders, and the moves that deliver or refund one.
 
 use vefa::Vefa;
+use vefa::catalog::listings::{ListingInput, Variant};
 use vefa::inspection::InspectionOp;
-use vefa::listings::{ListingInput, Variant};
 use vefa::orders::{Act, NewOrder, OrderChannel};
 
 /// Kilim Evi's profile: an Azerbaijani shop selling in manats.

@@ -1,0 +1,543 @@
+//! The [`Vefa`] facade's order methods: each is one transaction that writes the order, its
+//! timeline and any stock it moves, records the change, and after the commit tells listeners and
+//! refreshes the catalog index for listings whose stock ran out or came back.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseTransaction, TransactionTrait};
+
+use crate::Vefa;
+use crate::catalog::completeness;
+use crate::catalog::listings::RuleSets;
+use crate::error::{Error, Result};
+use crate::infra::changes::ChangeKind;
+use crate::infra::secrets::{self, Secrets};
+use crate::locale::UiLanguage;
+use crate::messages::MessageKind;
+use crate::messages::outbox::{self, Draft, MessageAction, MessageStatus, OutboxEntry};
+use crate::messages::smtp::{self, SmtpMailer, SmtpSettings};
+use crate::orders::{self, Act, Added, Ctx, NewOrder, Order, OrderPage, OrderQuery, ProblemKind};
+use crate::shop::settings;
+
+const SMTP_KEY: &str = "smtp";
+
+/// Above this many listings changed at once, the catalog index is reloaded instead.
+const CATALOG_UPSERTS: usize = 20;
+
+/// Queues a checked message to order `id`'s buyer in the step's transaction, if there is one.
+async fn queue_with(
+    txn: &DatabaseTransaction,
+    id: i32,
+    message: Option<&Draft>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(m) = message {
+        let buyer = orders::store::buyer_of(txn, id).await?;
+        outbox::queue(txn, Some(id), buyer, m, now).await?;
+    }
+    Ok(())
+}
+
+/// The SMTP server as the window shows it: the settings, and whether the keychain holds the
+/// login's password (the password itself never leaves the keychain).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct SmtpView {
+    pub settings: Option<SmtpSettings>,
+    pub password_saved: bool,
+}
+
+/// How a round of sending went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct SendReport {
+    pub sent: u32,
+    /// Failed for now; tried again later.
+    pub retrying: u32,
+    /// Refused for good or out of attempts: shown to the seller.
+    pub failed: u32,
+}
+
+impl Vefa {
+    /// The language messages go out in when the buyer has none: the first language the seller
+    /// speaks with buyers that has templates, else the interface's.
+    pub(crate) async fn shop_language(&self) -> Result<String> {
+        let p = self.seller().await?;
+        Ok(p.languages
+            .iter()
+            .find_map(|l| UiLanguage::from_code(l))
+            .unwrap_or(p.ui_language)
+            .code()
+            .to_owned())
+    }
+
+    /// Starts an order write: its transaction, the completeness rules when stock may move (a
+    /// listing that runs out is rescored), and the moment it happens. On SQLite the transaction
+    /// takes the write lock at once: an order write reads before it writes, and a deferred one
+    /// that another desk's commit overtook between its read and its write could not commit.
+    pub(crate) async fn order_begin(
+        &self,
+        load_rules: bool,
+    ) -> Result<(DatabaseTransaction, RuleSets, DateTime<Utc>)> {
+        let now = self.clock.now();
+        let txn = self
+            .db
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
+        let rules = if load_rules {
+            completeness::rule_sets::load_all(&txn).await?
+        } else {
+            RuleSets::new()
+        };
+        Ok((txn, rules, now))
+    }
+
+    pub(crate) fn ctx<'a>(&'a self, rules: &'a RuleSets, now: DateTime<Utc>) -> Ctx<'a> {
+        Ctx {
+            actor: self.feed.actor().as_str(),
+            now,
+            rules,
+        }
+    }
+
+    /// Ends an order write: on success records the change of order `id` (and of `rescored`
+    /// listings), commits, tells listeners and refreshes the catalog index; on failure rolls
+    /// back at once — not when the dropped transaction gets to it, since on SQLite a refused
+    /// move may already hold the write lock the next write would wait for.
+    async fn order_end(
+        &self,
+        txn: DatabaseTransaction,
+        now: DateTime<Utc>,
+        done: Result<(i32, Vec<i32>)>,
+    ) -> Result<()> {
+        let (id, rescored) = match done {
+            Ok(d) => d,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        };
+        self.commit_orders(txn, now, &[id], rescored).await
+    }
+
+    /// Ends a write that is not one order's move: on success records a change of `kind` (when
+    /// the window should hear of it), commits and tells listeners; on failure rolls back at once.
+    pub(crate) async fn end_write<T>(
+        &self,
+        txn: DatabaseTransaction,
+        now: DateTime<Utc>,
+        done: Result<T>,
+        kind: Option<ChangeKind>,
+    ) -> Result<T> {
+        let value = match done {
+            Ok(v) => v,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        };
+        let change = match kind {
+            Some(k) => Some(self.feed.record(&txn, k, vec![], now).await?),
+            None => None,
+        };
+        txn.commit().await?;
+        if let Some(c) = change {
+            self.feed.publish(c);
+        }
+        Ok(value)
+    }
+
+    /// Records the change of orders `ids` (and of `rescored` listings), commits, tells
+    /// listeners and refreshes the catalog index for the rescored listings.
+    pub(crate) async fn commit_orders(
+        &self,
+        txn: DatabaseTransaction,
+        now: DateTime<Utc>,
+        ids: &[i32],
+        mut rescored: Vec<i32>,
+    ) -> Result<()> {
+        rescored.sort_unstable();
+        rescored.dedup();
+        let mut changes = Vec::new();
+        if !ids.is_empty() {
+            let ids = ids.iter().map(i32::to_string).collect();
+            changes.push(self.feed.record(&txn, ChangeKind::Orders, ids, now).await?);
+        }
+        if !rescored.is_empty() {
+            let ids = rescored.iter().map(i32::to_string).collect();
+            changes.push(
+                self.feed
+                    .record(&txn, ChangeKind::Listings, ids, now)
+                    .await?,
+            );
+        }
+        txn.commit().await?;
+        self.refresh_catalog(&rescored).await?;
+        for c in changes {
+            self.feed.publish(c);
+        }
+        Ok(())
+    }
+
+    /// Brings the catalog index up to date after listings `ids` changed and committed: listing
+    /// by listing for a few, or a reload on its next use (as after an import) for many, rather
+    /// than reading each back.
+    pub(crate) async fn refresh_catalog(&self, ids: &[i32]) -> Result<()> {
+        if ids.len() > CATALOG_UPSERTS {
+            self.catalog.invalidate().await;
+            return Ok(());
+        }
+        for &id in ids {
+            let saved = self.listing(id).await?;
+            self.catalog.upsert(&saved).await;
+        }
+        Ok(())
+    }
+
+    /// Adds a phone, shop or marketplace order (see [`orders::store::add`]). With auto-confirm
+    /// on, a new marketplace order is then confirmed and its confirmation queued; should that
+    /// fail, the order stays new and the unconfirmed reminder catches it.
+    pub async fn add_order(&self, input: &NewOrder) -> Result<Added> {
+        let added = self.store_order(input).await?;
+        if added.created
+            && input.channel == orders::OrderChannel::Marketplace
+            && self.settings().await?.auto_confirm
+        {
+            self.auto_confirm(added.id).await?;
+        }
+        Ok(added)
+    }
+
+    /// Confirms a new marketplace order and queues its confirmation (auto-confirm is on).
+    pub(crate) async fn auto_confirm(&self, id: i32) -> Result<()> {
+        let draft = self
+            .draft_order_message(id, MessageKind::OrderConfirmation, None)
+            .await?;
+        if let Err(e) = self
+            .act_on_order_with_message(id, &Act::Confirm, Some(&draft))
+            .await
+        {
+            tracing::warn!(order = id, error = %e, "auto-confirm");
+        }
+        Ok(())
+    }
+
+    async fn store_order(&self, input: &NewOrder) -> Result<Added> {
+        let language = self.shop_language().await?;
+        let (txn, rules, now) = self.order_begin(true).await?;
+        match orders::store::add(&txn, self.ctx(&rules, now), input, &language).await {
+            Ok(a) => {
+                self.order_end(txn, now, Ok((a.id, a.rescored.clone())))
+                    .await?;
+                Ok(a)
+            }
+            Err(e) => crate::infra::store::abandon(txn, e).await,
+        }
+    }
+
+    pub async fn order(&self, id: i32) -> Result<Order> {
+        orders::store::get(&self.db, id).await
+    }
+
+    /// Moves an order (confirm, ship, cancel…) and returns it as it now is.
+    pub async fn act_on_order(&self, id: i32, act: &Act) -> Result<Order> {
+        self.act_on_order_with_message(id, act, None).await
+    }
+
+    /// Moves an order and queues `message` to the buyer in the same transaction: the move and
+    /// its message are stored together or not at all.
+    pub async fn act_on_order_with_message(
+        &self,
+        id: i32,
+        act: &Act,
+        message: Option<&Draft>,
+    ) -> Result<Order> {
+        let message = message
+            .map(outbox::check)
+            .transpose()
+            .map_err(Error::Validation)?;
+        let moves_stock = matches!(act, Act::Cancel { .. } | Act::ReceiveReturn { .. });
+        let (txn, rules, now) = self.order_begin(moves_stock).await?;
+        let done = async {
+            let moved = orders::store::act(&txn, self.ctx(&rules, now), id, act).await?;
+            if matches!(act, Act::MarkReady | Act::Ship { .. }) {
+                // Nothing leaves for the courier unchecked: a passed inspection, or the
+                // seller's written override (sync follows the marketplace without this gate).
+                // Checked after the move, so a move the order cannot make says so first; the
+                // transaction is rolled back either way.
+                crate::inspection::store::gate(&txn, id).await?;
+            }
+            queue_with(&txn, id, message.as_ref(), now).await?;
+            if let Act::Ship { .. } = act {
+                // A marketplace order's shipment goes back to the marketplace with the move.
+                crate::sync::outbox::queue_shipment(&txn, id, now).await?;
+            }
+            Ok((id, moved.rescored))
+        }
+        .await;
+        self.order_end(txn, now, done).await?;
+        self.order(id).await
+    }
+
+    pub async fn open_order_problem(
+        &self,
+        id: i32,
+        kind: ProblemKind,
+        note: &str,
+    ) -> Result<Order> {
+        self.open_order_problem_with_message(id, kind, note, None)
+            .await
+    }
+
+    /// Flags a problem and queues `message` (the apology, the question) with it.
+    pub async fn open_order_problem_with_message(
+        &self,
+        id: i32,
+        kind: ProblemKind,
+        note: &str,
+        message: Option<&Draft>,
+    ) -> Result<Order> {
+        let message = message
+            .map(outbox::check)
+            .transpose()
+            .map_err(Error::Validation)?;
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = async {
+            orders::store::open_problem(&txn, self.ctx(&rules, now), id, kind, note).await?;
+            queue_with(&txn, id, message.as_ref(), now).await?;
+            Ok((id, vec![]))
+        }
+        .await;
+        self.order_end(txn, now, done).await?;
+        self.order(id).await
+    }
+
+    /// The message `kind` about an order as it would go out now, for the seller to read and edit.
+    /// `shipment` is the carrier and tracking of a shipment being recorded.
+    pub async fn draft_order_message(
+        &self,
+        id: i32,
+        kind: MessageKind,
+        shipment: Option<(&str, &str)>,
+    ) -> Result<Draft> {
+        let order = self.order(id).await?;
+        let profile = self.seller().await?;
+        Ok(outbox::draft(&order, &profile, kind, shipment))
+    }
+
+    /// An order's messages, or without one every message not yet sent.
+    pub async fn outbox(&self, order_id: Option<i32>) -> Result<Vec<OutboxEntry>> {
+        outbox::list(&self.db, order_id).await
+    }
+
+    /// The seller sent a message by hand, wants a failed one retried now, or drops one.
+    pub async fn act_on_message(&self, id: i32, action: MessageAction) -> Result<OutboxEntry> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let entry = match outbox::apply(&txn, id, action, now).await {
+            Ok(e) => e,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        };
+        let ids = entry
+            .order_id
+            .map(|o| vec![o.to_string()])
+            .unwrap_or_default();
+        let change = self.feed.record(&txn, ChangeKind::Orders, ids, now).await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(entry)
+    }
+
+    /// Sends every e-mail that is due through `mailer`, one attempt each, and records how each
+    /// went. Safe to run from two desks at once: a message is claimed before it is sent.
+    pub async fn send_due_messages(&self, mailer: &SmtpMailer) -> Result<SendReport> {
+        let mut report = SendReport::default();
+        outbox::requeue_interrupted(&self.db, self.clock.now()).await?;
+        loop {
+            let claimed = outbox::claim_due(&self.db, self.clock.now(), 20).await?;
+            if claimed.is_empty() {
+                return Ok(report);
+            }
+            for m in claimed {
+                let attempt = mailer.send(&m).await;
+                let now = self.clock.now();
+                let status = outbox::finish(&self.db, m.id, &attempt, now).await?;
+                match status {
+                    MessageStatus::Sent => report.sent += 1,
+                    MessageStatus::Queued => report.retrying += 1,
+                    _ => report.failed += 1,
+                }
+                let ids = m.order_id.map(|o| vec![o.to_string()]).unwrap_or_default();
+                let change = self
+                    .feed
+                    .record(&self.db, ChangeKind::Orders, ids, now)
+                    .await?;
+                self.feed.publish(change);
+            }
+        }
+    }
+
+    /// The mailer for the seller's SMTP server, with its password from `secrets` when the server
+    /// wants a login; none when no server is set.
+    pub async fn smtp_mailer(&self, secrets: &dyn Secrets) -> Result<Option<SmtpMailer>> {
+        let Some(s) = self.smtp_settings().await? else {
+            return Ok(None);
+        };
+        let password = Self::smtp_password(&s, secrets)?;
+        if !s.username.is_empty() && password.is_none() {
+            return Err(Error::Validation(vec![crate::FieldError::new(
+                "smtp.password",
+                "required",
+            )]));
+        }
+        let mailer = SmtpMailer::new(&s, password).map_err(|reason| {
+            Error::Validation(vec![
+                crate::FieldError::new("smtp", "smtp_invalid").with("reason", reason),
+            ])
+        })?;
+        Ok(Some(mailer.with_photo(self.sender_photo().await)))
+    }
+
+    /// The profile photo, if any and readable: a photo file gone missing sends mail without it.
+    async fn sender_photo(&self) -> Option<crate::messages::SenderPhoto> {
+        match crate::shop::profile::photo_file(&self.db, &self.media).await {
+            Ok(found) => found.map(|(bytes, mime)| crate::messages::SenderPhoto { bytes, mime }),
+            Err(e) => {
+                tracing::warn!(error = %e, "the profile photo for messages");
+                None
+            }
+        }
+    }
+
+    /// The seller's name, contacts and languages, without reading the photo file.
+    pub(crate) async fn seller(&self) -> Result<crate::Profile> {
+        crate::shop::profile::get_without_photo(&self.db).await
+    }
+
+    /// The SMTP login's password from `secrets`, when the server wants a login.
+    fn smtp_password(s: &SmtpSettings, secrets: &dyn Secrets) -> Result<Option<String>> {
+        if s.username.is_empty() {
+            return Ok(None);
+        }
+        Ok(secrets.get(&secrets::smtp_key(&s.username, &s.host))?)
+    }
+
+    /// Saves the SMTP server and, when given, its password — into `secrets`, never the store.
+    pub async fn save_smtp_login(
+        &self,
+        s: &SmtpSettings,
+        password: Option<&str>,
+        secrets: &dyn Secrets,
+    ) -> Result<SmtpSettings> {
+        let clean = smtp::check(s).map_err(Error::Validation)?;
+        if let Some(p) = password.filter(|p| !p.is_empty()) {
+            if clean.username.is_empty() {
+                return Err(Error::Validation(vec![crate::FieldError::new(
+                    "smtp.username",
+                    "required",
+                )]));
+            }
+            secrets.set(&secrets::smtp_key(&clean.username, &clean.host), p)?;
+        }
+        self.store_smtp_settings(clean).await
+    }
+
+    /// The SMTP server and whether its password is in `secrets`.
+    pub async fn smtp_view(&self, secrets: &dyn Secrets) -> Result<SmtpView> {
+        let settings = self.smtp_settings().await?;
+        let password_saved = match &settings {
+            Some(s) => Self::smtp_password(s, secrets)?.is_some(),
+            None => false,
+        };
+        Ok(SmtpView {
+            settings,
+            password_saved,
+        })
+    }
+
+    /// The SMTP server messages go through, if the seller has set one.
+    pub async fn smtp_settings(&self) -> Result<Option<SmtpSettings>> {
+        settings::get_value(&self.db, SMTP_KEY).await
+    }
+
+    pub async fn save_smtp_settings(&self, s: &SmtpSettings) -> Result<SmtpSettings> {
+        let clean = smtp::check(s).map_err(Error::Validation)?;
+        self.store_smtp_settings(clean).await
+    }
+
+    /// Stores settings already checked.
+    async fn store_smtp_settings(&self, clean: SmtpSettings) -> Result<SmtpSettings> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        settings::set_value(&txn, SMTP_KEY, &clean, now).await?;
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Settings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(clean)
+    }
+    pub async fn resolve_order_problem(
+        &self,
+        id: i32,
+        problem_id: i32,
+        resolution: &str,
+    ) -> Result<Order> {
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done =
+            orders::store::resolve_problem(&txn, self.ctx(&rules, now), id, problem_id, resolution)
+                .await
+                .map(|()| (id, vec![]));
+        self.order_end(txn, now, done).await?;
+        self.order(id).await
+    }
+
+    pub async fn note_order(&self, id: i32, text: &str) -> Result<Order> {
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = orders::store::add_note(&txn, self.ctx(&rules, now), id, text)
+            .await
+            .map(|()| (id, vec![]));
+        self.order_end(txn, now, done).await?;
+        self.order(id).await
+    }
+
+    /// The newest order's id: the desk notifies about orders after it.
+    pub async fn newest_order_id(&self) -> Result<i32> {
+        orders::alerts::newest_id(&self.db).await
+    }
+
+    /// Notifications for marketplace orders stored after order `after` (none when the seller
+    /// turned them off), and the id to look after next time.
+    pub async fn new_order_notifications(
+        &self,
+        after: i32,
+    ) -> Result<(i32, Vec<crate::infra::notifications::Notification>)> {
+        let arrivals = orders::alerts::arrived_since(&self.db, after, 1000).await?;
+        let next = arrivals.last().map_or(after, |a| a.id);
+        if arrivals.is_empty() || !self.settings().await?.notify_new_orders {
+            return Ok((next, vec![]));
+        }
+        let language = self.seller().await?.ui_language;
+        Ok((next, orders::alerts::notifications(language, &arrivals)))
+    }
+
+    /// The dashboard's "today": what waits, what is late, what is due.
+    pub async fn today(&self) -> Result<orders::Today> {
+        let settings = self.settings().await?;
+        orders::today::today(&self.db, &settings, self.clock.now()).await
+    }
+
+    /// The reminders due now (unconfirmed past the limit, near or past ship-by), each with its
+    /// notification; the desk shows each once.
+    pub async fn due_reminders(
+        &self,
+    ) -> Result<Vec<(orders::Reminder, crate::infra::notifications::Notification)>> {
+        let settings = self.settings().await?;
+        if !settings.notify_unconfirmed && !settings.notify_ship_by {
+            return Ok(vec![]);
+        }
+        let today = orders::today::today(&self.db, &settings, self.clock.now()).await?;
+        let language = self.seller().await?.ui_language;
+        Ok(orders::today::reminders(&today, &settings, language))
+    }
+
+    /// A page of the orders inbox with the count per status.
+    pub async fn orders(&self, query: &OrderQuery) -> Result<OrderPage> {
+        orders::inbox::page(&self.db, query).await
+    }
+}

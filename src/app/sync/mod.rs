@@ -1,0 +1,862 @@
+//! The [`Vefa`] facade's sync methods: connecting a marketplace account (OAuth with PKCE, the
+//! credentials into the keychain, the account into the store) and pulling its changes home.
+
+mod pull_listings;
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sea_orm::TransactionTrait;
+
+use crate::Vefa;
+use crate::error::{Error, Result};
+use crate::infra::changes::ChangeKind;
+use crate::infra::secrets::{MemorySecrets, Secrets};
+use crate::marketplaces::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
+use crate::marketplaces::etsy::{ApiError, Etsy, EtsyClient, Patience};
+use crate::marketplaces::sandbox::{Sandbox, SandboxConfig};
+use crate::orders::{self, ProblemKind};
+use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
+use crate::sync::listings::{
+    self as listing_sync, Choice, ListingConflict, ListingEdit, StockPlan,
+};
+use crate::sync::orders::{PageApplied, apply_page};
+use crate::sync::outbox::{self, ListingPush, PushStatus, ShipmentPush};
+use crate::sync::{
+    Marketplace, Pushed, StockPush, StockPushed, SyncProgress, SyncReport, SyncStage, cursors,
+};
+
+/// How long the seller has to approve in the browser.
+const LOGIN_WITHIN: Duration = Duration::from_secs(600);
+
+/// The sandbox's app credentials: it checks their shape, not their value.
+pub const SANDBOX_KEYSTRING: &str = "vefa-sandbox";
+pub const SANDBOX_SECRET: &str = "sandbox";
+
+/// A new connection: which marketplace, the app's credentials there, and the registered
+/// loopback redirect address.
+#[derive(Clone)]
+pub struct ConnectRequest {
+    pub marketplace: MarketplaceKind,
+    /// The sandbox's address; ignored for Etsy.
+    pub base_url: String,
+    pub keystring: String,
+    pub secret: String,
+    pub redirect_uri: String,
+}
+
+impl ConnectRequest {
+    /// The sandbox marketplace at `url`: its app credentials, and any free loopback port for
+    /// the redirect (the sandbox takes whichever it is given).
+    pub fn sandbox(url: String) -> Self {
+        Self {
+            marketplace: MarketplaceKind::Sandbox,
+            base_url: url,
+            keystring: SANDBOX_KEYSTRING.into(),
+            secret: SANDBOX_SECRET.into(),
+            redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("marketplace", &self.marketplace)
+            .field("base_url", &self.base_url)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+fn credentials_json(c: &Credentials) -> String {
+    serde_json::to_string(c).unwrap_or_default()
+}
+
+/// Plays the seller's part on the sandbox's consent page, which approves at once: asks for it
+/// and follows its redirect to Vefa's loopback listener, as a browser would.
+pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<(), ApiError> {
+    const OP: &str = "sandbox consent";
+    let http = crate::marketplaces::etsy::client::http_client(Duration::from_secs(10));
+    let unreachable = |e: reqwest::Error| ApiError::Unreachable {
+        operation: OP,
+        reason: e.to_string(),
+    };
+    let r = http.get(&authorize_url).send().await.map_err(unreachable)?;
+    let Some(to) = r
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+    else {
+        return Err(ApiError::Refused {
+            operation: OP,
+            status: r.status().as_u16(),
+            message: "no redirect".into(),
+        });
+    };
+    http.get(to).send().await.map_err(unreachable)?;
+    Ok(())
+}
+
+/// The demo shop: the sandbox marketplace running inside this process on a loopback port, and
+/// its account. Its tokens are throwaway ones kept in memory (the sandbox starts afresh with the
+/// process), so a machine without a keychain can try Vefa too.
+pub struct SandboxShop {
+    /// Held so that the server runs as long as the shop does (dropping it stops the server).
+    _sandbox: Sandbox,
+    secrets: Arc<MemorySecrets>,
+    pub account: Account,
+}
+
+impl SandboxShop {
+    /// Where the sandbox account's tokens are.
+    pub fn secrets(&self) -> Arc<dyn Secrets> {
+        self.secrets.clone()
+    }
+}
+
+const ORDERS: &str = "orders";
+const REVIEWS: &str = "reviews";
+/// The last re-read of the open orders.
+const OPEN_ORDERS: &str = "open_orders";
+const REREAD_OPEN_EVERY: chrono::Duration = chrono::Duration::hours(1);
+
+/// An account as the window lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+pub struct AccountStatus {
+    pub account: Account,
+    /// When its orders were last brought home.
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Changes waiting to be sent to it.
+    pub waiting: u32,
+    /// Changes it did not take, or that ran out of tries, newest first.
+    pub problems: Vec<outbox::PushProblem>,
+    /// What Vefa does with it.
+    pub capabilities: crate::sync::Capabilities,
+}
+
+/// The setting that remembers the seller chose to try the sandbox shop.
+const SANDBOX_SHOP: &str = "sandbox_shop";
+
+impl Vefa {
+    /// Starts the sandbox shop and connects it (the same account every time); remembered, so
+    /// that the app starts it again next time.
+    pub async fn start_sandbox_shop(&self, config: SandboxConfig) -> Result<SandboxShop> {
+        let sandbox = Sandbox::start(config)
+            .await
+            .map_err(|e| Error::Login(format!("the sandbox shop cannot listen: {e}")))?;
+        let secrets = Arc::new(MemorySecrets::default());
+        let req = ConnectRequest::sandbox(sandbox.url());
+        let account = self
+            .connect_marketplace(&req, secrets.as_ref(), approve_in_sandbox)
+            .await?;
+        crate::shop::settings::set_value(&self.db, SANDBOX_SHOP, &true, self.clock.now()).await?;
+        Ok(SandboxShop {
+            _sandbox: sandbox,
+            secrets,
+            account,
+        })
+    }
+
+    /// Whether the seller chose the sandbox shop (and it should start with the app).
+    pub async fn sandbox_shop_wanted(&self) -> Result<bool> {
+        Ok(crate::shop::settings::get_value(&self.db, SANDBOX_SHOP)
+            .await?
+            .unwrap_or(false))
+    }
+
+    /// Listing fields changed both here and on a marketplace, waiting for the seller.
+    pub async fn listing_conflicts(&self, listing_id: Option<i32>) -> Result<Vec<ListingConflict>> {
+        listing_sync::conflicts(&self.db, listing_id).await
+    }
+
+    /// The seller's choice on a conflict; returns the listing as it now is.
+    pub async fn resolve_listing_conflict(
+        &self,
+        id: i32,
+        choice: Choice,
+    ) -> Result<crate::catalog::listings::Listing> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let done = async {
+            let rules = crate::catalog::completeness::rule_sets::load_all(&txn).await?;
+            listing_sync::resolve(&txn, &rules, id, choice, now).await
+        }
+        .await;
+        let listing_id = match done {
+            Ok(l) => l,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        };
+        self.commit_listings(txn, now, &[listing_id]).await?;
+        self.listing(listing_id).await
+    }
+
+    /// Tries a refused or failed change again with the next sync (the seller fixed the
+    /// listing, or the marketplace's trouble is over).
+    pub async fn retry_push(&self, id: i32) -> Result<()> {
+        outbox::retry(&self.db, id, self.clock.now()).await
+    }
+
+    pub async fn marketplace_accounts(&self) -> Result<Vec<Account>> {
+        accounts::list(&self.db).await
+    }
+
+    /// Each connected account with when its orders were last brought home and what waits to be
+    /// sent to it.
+    pub async fn marketplace_status(&self) -> Result<Vec<AccountStatus>> {
+        let mut out = Vec::new();
+        for account in accounts::list(&self.db).await? {
+            let synced_at = cursors::synced_at(&self.db, account.id, ORDERS).await?;
+            let waiting = outbox::waiting(&self.db, account.id).await? as u32;
+            let problems = outbox::problems(&self.db, account.id).await?;
+            out.push(AccountStatus {
+                capabilities: account.marketplace.capabilities(),
+                account,
+                synced_at,
+                waiting,
+                problems,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Connects a shop: listens on the redirect address, has `open` show the consent page (the
+    /// system browser; for the sandbox, [`approve_in_sandbox`]), exchanges the code with its
+    /// PKCE verifier, asks the marketplace whose shop it is, and keeps the account in the store
+    /// and its credentials in the keychain — both or neither.
+    pub async fn connect_marketplace<F, Fut>(
+        &self,
+        req: &ConnectRequest,
+        secrets: &dyn Secrets,
+        open: F,
+    ) -> Result<Account>
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: Future<Output = std::result::Result<(), ApiError>>,
+    {
+        let mut missing = Vec::new();
+        for (field, value) in [
+            ("keystring", &req.keystring),
+            ("secret", &req.secret),
+            ("redirect_uri", &req.redirect_uri),
+        ] {
+            if value.trim().is_empty() {
+                missing.push(crate::error::FieldError::new(field, "required"));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::Validation(missing));
+        }
+        let endpoints = req.marketplace.endpoints(&req.base_url);
+        let pkce = Pkce::new();
+        let listener = RedirectListener::bind(&req.redirect_uri)
+            .await
+            .map_err(|e| Error::Login(e.to_string()))?;
+        let redirect_uri = listener.uri().to_owned();
+        let url = oauth::authorize_url(&endpoints.authorize, &req.keystring, &redirect_uri, &pkce)
+            .map_err(|e| Error::Login(format!("the consent page address: {e}")))?;
+        let waited = async {
+            let (opened, code) = tokio::join!(open(url), listener.code(&pkce.state, LOGIN_WITHIN));
+            opened?;
+            code.map_err(|e| Error::Login(e.to_string()))
+        };
+        // Cancelling drops the wait, and with it the loopback listener.
+        let code = tokio::select! {
+            code = waited => code?,
+            _ = self.login_cancel.notified() => return Err(Error::LoginCancelled),
+        };
+        let http = crate::marketplaces::etsy::client::http_client(Duration::from_secs(30));
+        let tokens = oauth::exchange(
+            &http,
+            &endpoints.token,
+            &req.keystring,
+            &redirect_uri,
+            &code,
+            &pkce,
+        )
+        .await?;
+        // Should the token be refreshed while the shop is looked up, the newest pair is kept.
+        let latest = Arc::new(Mutex::new(tokens.clone()));
+        let keep = latest.clone();
+        let client = EtsyClient::new(
+            endpoints.clone(),
+            &req.keystring,
+            &req.secret,
+            tokens,
+            Box::new(move |t: &TokenSet| {
+                *keep.lock().unwrap_or_else(|p| p.into_inner()) = t.clone();
+                Ok(())
+            }),
+            Patience::default(),
+        );
+        let me = Etsy::me(&client).await?;
+        let shop = Etsy::shop(&client, me.shop_id).await?;
+        let new = NewAccount {
+            marketplace: req.marketplace,
+            base_url: endpoints.api.clone(),
+            shop_id: shop.shop_id,
+            shop_name: shop.shop_name,
+            user_id: me.user_id,
+            keystring: req.keystring.clone(),
+            redirect_uri,
+        };
+        let now = self.clock.now();
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        let account = match accounts::upsert(&txn, &new, now).await {
+            Ok(a) => a,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        };
+        let tokens = latest.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let creds = Credentials {
+            secret: req.secret.clone(),
+            tokens,
+        };
+        if let Err(e) = secrets.set(&account.secret_key(), &credentials_json(&creds)) {
+            return crate::infra::store::abandon(txn, e.into()).await;
+        }
+        let change = self
+            .feed
+            .record(
+                &txn,
+                ChangeKind::Settings,
+                vec![account.id.to_string()],
+                now,
+            )
+            .await?;
+        txn.commit().await?;
+        self.feed.publish(change);
+        Ok(account)
+    }
+
+    /// Stops every wait for a marketplace login in progress ([`Vefa::connect_marketplace`]
+    /// returns [`Error::LoginCancelled`], having stored nothing).
+    pub fn cancel_login(&self) {
+        self.login_cancel.notify_waiters();
+    }
+
+    /// Where the running sync stands; `None` when none runs.
+    pub fn sync_progress(&self) -> Option<SyncProgress> {
+        *self.sync_progress.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn progress(&self, account: i32, stage: SyncStage, done: u64, total: u64) {
+        let clamp = |n: u64| n.min(u64::from(u32::MAX)) as u32;
+        *self.sync_progress.lock().unwrap_or_else(|p| p.into_inner()) = Some(SyncProgress {
+            account_id: account,
+            stage,
+            done: clamp(done.min(total)),
+            total: clamp(total),
+        });
+    }
+
+    /// Pulls account `id`'s changes home. A call that fails for good ends the sync there, with
+    /// the reason in the report's errors; what was already brought home is kept, and the next
+    /// sync goes on from there.
+    pub async fn sync_account(
+        &self,
+        id: i32,
+        secrets: Arc<dyn Secrets>,
+        patience: Patience,
+    ) -> Result<SyncReport> {
+        let account = accounts::get(&self.db, id).await?;
+        let key = account.secret_key();
+        let stored = secrets.get(&key)?.ok_or_else(|| {
+            Error::Login(format!(
+                "the keychain holds no login for {} ({}): connect the shop again",
+                account.shop_name,
+                account.marketplace.as_str()
+            ))
+        })?;
+        let creds: Credentials = serde_json::from_str(&stored)
+            .map_err(|_| Error::Corrupt(format!("the keychain entry of account {id}")))?;
+        let secret = creds.secret.clone();
+        let keep = secrets.clone();
+        let client = EtsyClient::new(
+            account.endpoints(),
+            &account.keystring,
+            &creds.secret,
+            creds.tokens,
+            Box::new(move |t: &TokenSet| {
+                let c = Credentials {
+                    secret: secret.clone(),
+                    tokens: t.clone(),
+                };
+                keep.set(&key, &credentials_json(&c))
+            }),
+            patience,
+        );
+        let etsy = Etsy::new(client, account.shop_id);
+        let mut report = SyncReport {
+            account_id: id,
+            ..Default::default()
+        };
+        // Pulled first, so that what the marketplace did meanwhile is known before pushing.
+        let done: Result<()> = async {
+            let env = PageEnv::new(self, &account).await?;
+            let first = self.pull_orders(&env, &account, &etsy, &mut report).await?;
+            self.reread_open_orders(&env, &account, &etsy, first, &mut report)
+                .await?;
+            self.fetch_pending_photos(&account, &etsy, &mut report)
+                .await?;
+            self.pull_listings(&account, &etsy, &mut report).await?;
+            self.pull_reviews(&account, &etsy, &mut report).await?;
+            self.push_waiting(&account, &etsy, &mut report).await
+        }
+        .await;
+        *self.sync_progress.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        match done {
+            Ok(()) => {}
+            Err(Error::Marketplace(e)) => report.errors.push(e.to_string()),
+            Err(e) => return Err(e),
+        }
+        report.outbox_waiting = outbox::waiting(&self.db, account.id).await? as u32;
+        report.api_calls = etsy.calls();
+        Ok(report)
+    }
+
+    /// Sends the account's due outbox entries, oldest first, each once a round. A refusal is
+    /// told where the seller will see it and not tried again; a passing failure waits for its
+    /// backoff; a lost quota or login stops the round.
+    async fn push_waiting<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let mut after = 0;
+        let mut pushed_listings = std::collections::HashSet::new();
+        let waiting = outbox::waiting(&self.db, account.id).await?;
+        let mut tried = 0;
+        loop {
+            let now = self.clock.now();
+            let due = outbox::due(&self.db, account.id, now, after, 50).await?;
+            let Some(last) = due.last() else {
+                report.listings_pushed += pushed_listings.len() as u32;
+                return Ok(());
+            };
+            after = last.id;
+            for entry in due {
+                self.progress(account.id, SyncStage::Sending, tried, waiting);
+                tried += 1;
+                let listing = serde_json::from_str::<ListingPush>(&entry.payload)
+                    .ok()
+                    .map(|p| p.listing_id);
+                let sent = match entry.kind.as_str() {
+                    outbox::SHIPMENT => self.send_shipment(m, &entry).await?,
+                    outbox::LISTING | outbox::STOCK if listing.is_some() => {
+                        self.send_listing(m, &entry, listing.unwrap_or_default())
+                            .await?
+                    }
+                    other => Ok(Sent::Refused(format!(
+                        "no marketplace push for \"{other}\""
+                    ))),
+                };
+                let now = self.clock.now();
+                match sent {
+                    Ok(Sent::Nothing) => {}
+                    Ok(Sent::Done) => {
+                        report.outbox_sent += 1;
+                        pushed_listings.extend(listing);
+                    }
+                    Ok(Sent::Partly { sent, note }) => {
+                        if sent {
+                            report.outbox_sent += 1;
+                            pushed_listings.extend(listing);
+                        }
+                        report
+                            .errors
+                            .push(format!("listing {}: {note}", listing.unwrap_or_default()));
+                    }
+                    Ok(Sent::Refused(why)) if entry.kind == outbox::SHIPMENT => {
+                        self.refused_push(&entry, why).await?
+                    }
+                    Ok(Sent::Refused(why)) => {
+                        outbox::settle(
+                            &self.db,
+                            &entry,
+                            PushStatus::Refused,
+                            Some(why.clone()),
+                            now,
+                        )
+                        .await?;
+                        report.errors.push(format!(
+                            "listing {}: the marketplace did not take it: {why}",
+                            listing.unwrap_or_default()
+                        ));
+                    }
+                    Err(
+                        e @ (ApiError::DailyQuota | ApiError::SignedOut(_) | ApiError::Secret(_)),
+                    ) => {
+                        return Err(e.into());
+                    }
+                    Err(e) => {
+                        let status =
+                            outbox::retry_later(&self.db, &entry, e.to_string(), now).await?;
+                        report.errors.push(match status {
+                            PushStatus::Failed => {
+                                format!("gave up after {} tries: {e}", outbox::MAX_ATTEMPTS)
+                            }
+                            _ => format!("will try again: {e}"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends a shipment; settles the entry when it went.
+    async fn send_shipment<M: Marketplace>(
+        &self,
+        m: &M,
+        entry: &outbox::Due,
+    ) -> Result<std::result::Result<Sent, ApiError>> {
+        let Ok(s) = serde_json::from_str::<ShipmentPush>(&entry.payload) else {
+            return Ok(Ok(Sent::Refused(
+                "the stored shipment cannot be read".into(),
+            )));
+        };
+        match m
+            .push_shipment(&s.remote_order_id, &s.carrier, &s.tracking)
+            .await
+        {
+            Ok(Pushed::Done) => {
+                let now = self.clock.now();
+                outbox::settle(&self.db, entry, PushStatus::Sent, None, now).await?;
+                Ok(Ok(Sent::Done))
+            }
+            Ok(Pushed::Refused(why)) => Ok(Ok(Sent::Refused(why))),
+            Err(e) => Ok(Err(e)),
+        }
+    }
+
+    /// Sends what listing `id` has that the marketplace lacks (its edits or its stock and
+    /// prices, as the entry's kind says), worked out from the listing as it is now; then, in
+    /// one transaction, moves its base and settles the entry — waiting again if the seller
+    /// changed it meanwhile.
+    async fn send_listing<M: Marketplace>(
+        &self,
+        m: &M,
+        entry: &outbox::Due,
+        id: i32,
+    ) -> Result<std::result::Result<Sent, ApiError>> {
+        let rules = crate::catalog::completeness::rule_sets::load_all(&self.db).await?;
+        let now = self.clock.now();
+        let planned = if entry.kind == outbox::LISTING {
+            listing_sync::plan_edit(&self.db, &rules, id, now)
+                .await?
+                .map(|(remote, edit)| (remote, Planned::Edit(edit)))
+        } else {
+            listing_sync::plan_stock(&self.db, &rules, id, now)
+                .await?
+                .map(|(remote, plan)| (remote, Planned::Stock(plan)))
+        };
+        let Some((remote, planned)) = planned else {
+            // The marketplace already agrees: nothing to send.
+            outbox::settle(&self.db, entry, PushStatus::Sent, None, now).await?;
+            return Ok(Ok(Sent::Nothing));
+        };
+        let went = match planned {
+            Planned::Edit(edit) => match m.push_listing(&remote, &edit).await {
+                Ok(Pushed::Done) => Went::Edit(edit),
+                Ok(Pushed::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
+                Err(e) => return Ok(Err(e)),
+            },
+            Planned::Stock(plan) => match m
+                .push_stock(&remote, &plan.want, plan.currency.as_deref())
+                .await
+            {
+                Ok(StockPush::Done(pushed)) => Went::Stock(plan, pushed),
+                Ok(StockPush::Refused(why)) => return Ok(Ok(Sent::Refused(why))),
+                Err(e) => return Ok(Err(e)),
+            },
+        };
+        let note = went.note();
+        let txn = self.db.begin().await?;
+        let done = async {
+            let again = match &went {
+                Went::Edit(edit) => listing_sync::pushed_edit(&txn, &rules, id, edit, now).await?,
+                Went::Stock(plan, pushed) => {
+                    listing_sync::pushed_stock(&txn, &rules, id, plan, pushed, now).await?
+                }
+            };
+            outbox::sent(&txn, entry, again, note.clone(), now).await
+        }
+        .await;
+        match done {
+            Ok(()) => txn.commit().await?,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        }
+        let sent = match &went {
+            Went::Edit(_) => true,
+            Went::Stock(_, pushed) => pushed.sent,
+        };
+        Ok(Ok(match note {
+            Some(note) => Sent::Partly { sent, note },
+            None if sent => Sent::Done,
+            None => Sent::Nothing,
+        }))
+    }
+
+    /// The marketplace will not take a change: the entry is closed and the order gets a
+    /// problem that says what to do instead, in one transaction.
+    async fn refused_push(&self, entry: &outbox::Due, why: String) -> Result<()> {
+        let (txn, rules, now) = self.order_begin(false).await?;
+        let done = async {
+            outbox::settle(&txn, entry, PushStatus::Refused, Some(why.clone()), now).await?;
+            let Some(order) = entry.order_id else {
+                return Ok(None);
+            };
+            // The window says what to do (the kind); the note keeps the marketplace's reason.
+            let note: String = why.chars().take(1000).collect();
+            orders::store::open_problem(
+                &txn,
+                self.ctx(&rules, now),
+                order,
+                ProblemKind::TrackingRefused,
+                &note,
+            )
+            .await?;
+            Ok(Some(order))
+        }
+        .await;
+        match done {
+            Ok(Some(order)) => self.commit_orders(txn, now, &[order], vec![]).await,
+            Ok(None) => Ok(txn.commit().await?),
+            Err(e) => crate::infra::store::abandon(txn, e).await,
+        }
+    }
+
+    /// Pages through the orders changed since the cursor, newest first; each page is one
+    /// transaction with the cursor's new position, so a crash resumes at the page it was on.
+    /// Returns whether this was the account's first pull (everything came home).
+    async fn pull_orders<M: Marketplace>(
+        &self,
+        env: &PageEnv,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<bool> {
+        let mut first = None;
+        loop {
+            let pos = cursors::load(&self.db, account.id, ORDERS).await?;
+            let first = *first.get_or_insert(pos.cursor.is_none());
+            let page = m.orders_changed(pos.cursor, pos.next_offset).await?;
+            let newest = page.orders.iter().map(|o| o.updated).max();
+            let read = page.orders.len() as u64;
+            self.progress(
+                account.id,
+                SyncStage::Orders,
+                pos.next_offset + read,
+                page.total,
+            );
+            let (next, done) = pos.advance(read, page.total, newest, false);
+            self.store_orders(env, &page.orders, Some((ORDERS, next)), report)
+                .await?;
+            if done {
+                return Ok(first);
+            }
+        }
+    }
+
+    /// Pages through the reviews left since the cursor, oldest first (a new one joins at the
+    /// end, so none is skipped); a review read again counts once. Each page is one transaction
+    /// with the cursor's position.
+    async fn pull_reviews<M: Marketplace>(
+        &self,
+        account: &Account,
+        m: &M,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        loop {
+            let pos = cursors::load(&self.db, account.id, REVIEWS).await?;
+            let page = m.reviews_since(pos.cursor, pos.next_offset).await?;
+            let done = pos.next_offset + page.read;
+            self.progress(account.id, SyncStage::Reviews, done, page.total);
+            let newest = page.reviews.iter().map(|r| r.created).max();
+            let (next, done) = pos.advance(page.read, page.total, newest, false);
+            let now = self.clock.now();
+            let txn = self.db.begin().await?;
+            let step: Result<crate::sync::reviews::ReviewsApplied> = async {
+                let rules = crate::catalog::completeness::rule_sets::load_all(&txn).await?;
+                let applied =
+                    crate::sync::reviews::apply_page(&txn, &rules, account.id, &page.reviews, now)
+                        .await?;
+                cursors::save(&txn, account.id, REVIEWS, next, now).await?;
+                Ok(applied)
+            }
+            .await;
+            let applied = match step {
+                Ok(a) => a,
+                Err(e) => return crate::infra::store::abandon(txn, e).await,
+            };
+            self.commit_listings(txn, now, &applied.listings).await?;
+            report.reviews_new += applied.new;
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Records the change of listings `ids`, commits, tells listeners and brings the catalog
+    /// index up to date.
+    pub(crate) async fn commit_listings(
+        &self,
+        txn: sea_orm::DatabaseTransaction,
+        now: chrono::DateTime<chrono::Utc>,
+        ids: &[i32],
+    ) -> Result<()> {
+        let change = if ids.is_empty() {
+            None
+        } else {
+            let names = ids.iter().map(i32::to_string).collect();
+            Some(
+                self.feed
+                    .record(&txn, ChangeKind::Listings, names, now)
+                    .await?,
+            )
+        };
+        txn.commit().await?;
+        self.refresh_catalog(ids).await?;
+        if let Some(c) = change {
+            self.feed.publish(c);
+        }
+        Ok(())
+    }
+
+    /// Reads the open orders again when the last time was an hour ago or more: Etsy moves no
+    /// update time for a new ship-by date. Right after a first pull there is nothing to re-read.
+    async fn reread_open_orders<M: Marketplace>(
+        &self,
+        env: &PageEnv,
+        account: &Account,
+        m: &M,
+        first_pull: bool,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        if first_pull {
+            let at = cursors::Position::default();
+            return cursors::save(&self.db, account.id, OPEN_ORDERS, at, now).await;
+        }
+        let last = cursors::synced_at(&self.db, account.id, OPEN_ORDERS).await?;
+        if last.is_some_and(|t| now - t < REREAD_OPEN_EVERY) {
+            return Ok(());
+        }
+        let mut offset = 0;
+        loop {
+            let page = m.open_orders(offset).await?;
+            offset += page.orders.len() as u64;
+            self.progress(account.id, SyncStage::OpenOrders, offset, page.total);
+            let done = page.orders.is_empty() || offset >= page.total;
+            let mark = done.then_some((OPEN_ORDERS, cursors::Position::default()));
+            self.store_orders(env, &page.orders, mark, report).await?;
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Brings a page of remote orders home in one transaction, with `cursor`'s new position if
+    /// given; then auto-confirms the new ones when the seller wants that.
+    async fn store_orders(
+        &self,
+        env: &PageEnv,
+        orders: &[crate::sync::RemoteOrder],
+        cursor: Option<(&str, cursors::Position)>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let (txn, rules, now) = self.order_begin(true).await?;
+        let ctx = self.ctx(&rules, now);
+        let step: Result<PageApplied> = async {
+            let applied = apply_page(&txn, ctx, &env.marketplace, orders, &env.language).await?;
+            if let Some((resource, at)) = cursor {
+                cursors::save(&txn, env.account, resource, at, now).await?;
+            }
+            Ok(applied)
+        }
+        .await;
+        let applied = match step {
+            Ok(a) => a,
+            Err(e) => return crate::infra::store::abandon(txn, e).await,
+        };
+        let touched = applied.touched();
+        self.commit_orders(txn, now, &touched, applied.rescored)
+            .await?;
+        report.orders_new += applied.created.len() as u32;
+        report.orders_updated += applied.updated.len() as u32;
+        report.errors.extend(applied.refused);
+        if env.auto_confirm {
+            for id in applied.created {
+                self.auto_confirm(id).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How sending one outbox entry went.
+enum Sent {
+    /// It reached the marketplace.
+    Done,
+    /// There was nothing left to send (the marketplace already agreed).
+    Nothing,
+    /// The marketplace will not take it; the seller has to act.
+    Refused(String),
+    /// Some of it could not be sent, which the seller has to finish; the entry is settled.
+    Partly { sent: bool, note: String },
+}
+
+/// A listing push worked out, before it is sent.
+enum Planned {
+    Edit(ListingEdit),
+    Stock(StockPlan),
+}
+
+/// A listing push the marketplace took, with what it now has.
+enum Went {
+    Edit(ListingEdit),
+    Stock(StockPlan, StockPushed),
+}
+
+impl Went {
+    /// What the seller has to finish by hand: variants the marketplace lacks, prices left in
+    /// its other currency.
+    fn note(&self) -> Option<String> {
+        let Went::Stock(_, pushed) = self else {
+            return None;
+        };
+        let mut notes = Vec::new();
+        if !pushed.unmatched.is_empty() {
+            notes.push(format!(
+                "not on the marketplace, so their stock was not sent: {}; add them there",
+                pushed.unmatched.join(", ")
+            ));
+        }
+        if let Some(c) = &pushed.other_currency {
+            notes.push(format!(
+                "the marketplace sells it in {c}, so its prices were left as they are there"
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join("; "))
+    }
+}
+
+/// What every page of one sync needs to know.
+struct PageEnv {
+    account: i32,
+    marketplace: String,
+    language: String,
+    auto_confirm: bool,
+}
+
+impl PageEnv {
+    async fn new(v: &Vefa, account: &Account) -> Result<Self> {
+        Ok(Self {
+            account: account.id,
+            marketplace: account.marketplace.as_str().to_owned(),
+            language: v.shop_language().await?,
+            auto_confirm: v.settings().await?.auto_confirm,
+        })
+    }
+}

@@ -1,0 +1,4 @@
+//! The shop itself: the seller's profile and the settings.
+
+pub mod profile;
+pub mod settings;
