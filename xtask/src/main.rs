@@ -3,19 +3,22 @@
 //! Standard library only, so it builds in seconds.
 
 mod bench;
+mod layers;
 mod packages;
 mod postgres;
 mod steps;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <run | test | e2e | bench | bindings | with-postgres CMD…>
+const USAGE: &str =
+    "usage: cargo xtask <run | test | e2e | bench | bindings | layers | with-postgres CMD…>
   run       install what is missing, build the UI, start the app (sandbox marketplace by default)
   test      install what is missing and run every check: fmt, clippy, UI check and tests,
             Rust tests on SQLite and PostgreSQL, the bindings check and the end-to-end suite
   e2e       only the end-to-end suite (the real app under Xvfb)
   bench     release build; binary size, cold start, idle memory
   bindings  regenerate ui/src/lib/bindings.ts from the Rust types
+  layers    check that no file of the core imports from a layer above it or beside it
   with-postgres CMD…
             run CMD with VEFA_TEST_POSTGRES_URL set to a throwaway server, e.g.
             `cargo xtask with-postgres cargo test -p vefa --test listings`";
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
         Some("e2e") => steps::e2e_only(),
         Some("bench") => bench::bench(),
         Some("bindings") => steps::bindings(),
+        Some("layers") => layers::check(),
         Some("with-postgres") if args.len() > 1 => steps::with_postgres(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
