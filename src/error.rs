@@ -132,13 +132,13 @@ pub enum Error {
     NotFound { what: &'static str, id: String },
 
     #[error("{0}")]
-    Transition(#[from] crate::orders::TransitionError),
+    Transition(#[from] crate::orders::status::TransitionError),
 
     #[error("{0}")]
     Secret(#[from] crate::infra::secrets::SecretError),
 
     #[error("{0}")]
-    Marketplace(#[from] crate::marketplaces::etsy::ApiError),
+    Marketplace(#[from] crate::marketplaces::error::ApiError),
 
     #[error("the marketplace login did not complete: {0}")]
     Login(String),
@@ -147,14 +147,14 @@ pub enum Error {
     LoginCancelled,
 
     #[error("{0}")]
-    Inspection(#[from] crate::inspection::InspectionError),
+    Inspection(#[from] crate::inspection::error::InspectionError),
 
     #[error("{0}")]
-    Loyalty(#[from] crate::customers::loyalty::LoyaltyError),
+    Loyalty(#[from] crate::customers::loyalty::error::LoyaltyError),
 
     /// A sale beyond the shelf, refused until the seller accepts it.
     #[error("not enough stock: {}", .0.iter().map(|s| format!("{} (wanted {}, {} in stock)", s.sku, s.wanted, s.in_stock)).collect::<Vec<_>>().join(", "))]
-    Oversell(Vec<crate::orders::Shortage>),
+    Oversell(Vec<crate::orders::error::Shortage>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -5,6 +5,8 @@
 pub mod calendar;
 pub mod clock;
 pub mod error;
+pub mod fields;
+pub mod html;
 pub mod locale;
 pub mod money;
 

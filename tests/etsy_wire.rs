@@ -7,7 +7,8 @@ use common::TestStore;
 use common::openapi::Spec;
 use serde_json::{Value, json};
 use vefa::catalog::listings::{ListingInput, Variant};
-use vefa::marketplaces::etsy::wire::{MAX_BODY_BYTES, Page, ShopReceipt, WireError, read};
+use vefa::marketplaces::error::{MAX_BODY_BYTES, WireError};
+use vefa::marketplaces::etsy::wire::{Page, ShopReceipt, read};
 use vefa::orders::OrderChannel;
 
 fn receipt_json() -> Value {

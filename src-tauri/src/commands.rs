@@ -7,11 +7,10 @@ use serde::Serialize;
 use specta::Type;
 use tauri::State;
 use tauri::ipc::Channel;
-use vefa::catalog::completeness::Rule;
+use vefa::catalog::completeness::{Rule, RuleSets};
 use vefa::catalog::csv::{Format, ImportSummary};
 use vefa::catalog::listings::{
     CatalogHealth, Listing, ListingInput, ListingPage, ListingPhoto, ListingPreview, ListingQuery,
-    RuleSets,
 };
 use vefa::customers::feedback::{Apology, Feedback, FeedbackInput};
 use vefa::customers::followup::{FollowUp, FollowUpQueue};

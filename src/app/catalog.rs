@@ -12,7 +12,7 @@ use crate::sync;
 
 impl Vefa {
     /// Every family's completeness rules.
-    pub async fn completeness_rules(&self) -> Result<listings::RuleSets> {
+    pub async fn completeness_rules(&self) -> Result<completeness::RuleSets> {
         completeness::rule_sets::load_all(&self.db).await
     }
 

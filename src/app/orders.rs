@@ -7,7 +7,7 @@ use sea_orm::{DatabaseTransaction, TransactionTrait};
 
 use crate::Vefa;
 use crate::catalog::completeness;
-use crate::catalog::listings::RuleSets;
+use crate::catalog::completeness::RuleSets;
 use crate::error::{Error, Result};
 use crate::infra::changes::ChangeKind;
 use crate::infra::secrets::{self, Secrets};

@@ -15,8 +15,8 @@ use specta::Type;
 use crate::customers::loyalty::coupons::{self, CouponInput, CouponSource, CouponValue};
 use crate::customers::loyalty::ledger::{self, EntryKind};
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::{customer, feedback, sales_order};
-use crate::orders::input::Errors;
 use crate::orders::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]

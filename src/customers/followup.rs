@@ -14,9 +14,9 @@ use specta::Type;
 
 use crate::customers::feedback::{self, Category, FeedbackInput, FeedbackKind};
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::{customer, follow_up, sales_order};
 use crate::messages::outbox::{self, Draft};
-use crate::orders::input::Errors;
 use crate::orders::{OrderStatus, store};
 
 /// A follow-up past due this many days leaves the queue: asking a month late is worse than not.

@@ -22,11 +22,11 @@ use specta::Type;
 use crate::customers::followup::FollowUp;
 use crate::customers::loyalty::{LoyaltyRules, Standing, ledger};
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::{
     coupon, customer, customer_token, feedback as feedback_row, follow_up, loyalty_entry,
     outbox_message, sales_order,
 };
-use crate::orders::input::{self, Errors};
 use crate::orders::{OrderStatus, buyers};
 
 pub const MAX_LIMIT: u32 = 500;
@@ -302,18 +302,8 @@ pub const MAX_NOTES_CHARS: usize = 5_000;
 fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     let mut e = Errors::default();
     let name = e.line("name", &input.name, 200, true);
-    let email = e.contact(
-        "email",
-        input.email.as_deref(),
-        input::email,
-        "email_invalid",
-    );
-    let phone = e.contact(
-        "phone",
-        input.phone.as_deref(),
-        input::phone,
-        "phone_invalid",
-    );
+    let email = e.email("email", input.email.as_deref());
+    let phone = e.phone("phone", input.phone.as_deref());
     // The same languages a new order's buyer may have: those Vefa writes messages in.
     if input.language.trim().is_empty() {
         e.push(FieldError::new("language", "required"));

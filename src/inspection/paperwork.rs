@@ -12,6 +12,7 @@ use specta::Type;
 
 use crate::catalog::listings::Pair;
 use crate::error::{Error, Result};
+use crate::html::escape;
 use crate::infra::store::entity::{listing, listing_variant, order_line, sales_order};
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
@@ -177,22 +178,6 @@ pub async fn pick_list<C: ConnectionTrait>(db: &C, order_ids: &[i32]) -> Result<
         units,
         groups: out,
     })
-}
-
-/// Text made safe to put in HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The words of the paperwork, per language.

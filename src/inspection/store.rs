@@ -18,10 +18,10 @@ use super::run::{self, Answer, Answered, Damaged, Outcome, RunState, StepState};
 use super::scan::{self, PackLine, ScanOutcome, Tally};
 use super::template::{self, Step, StepKind, Template};
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::{
     inspection_run, listing, listing_variant, media, order_line, sales_order,
 };
-use crate::orders::input::Errors;
 use crate::orders::stock;
 use crate::orders::store::{self as order_store, Ctx};
 use crate::orders::{Act, EventKind, OrderStatus, ProblemKind};

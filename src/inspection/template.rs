@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::inspection_template;
 use crate::orders::ProblemKind;
-use crate::orders::input::Errors;
 
 pub const DEFAULT_FAMILY: &str = "default";
 pub const MAX_STEPS: usize = 30;

@@ -16,10 +16,10 @@ use specta::Type;
 
 use super::templates::{MessageKind, Rendered, default_template, render};
 use crate::error::{Error, FieldError, Result};
+use crate::fields::{Errors, email};
 use crate::infra::store::entity::outbox_message;
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
-use crate::orders::input::{Errors, email};
 use crate::orders::{Act, Buyer, Order, ProblemKind};
 use crate::shop::profile::Profile;
 

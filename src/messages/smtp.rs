@@ -12,7 +12,7 @@ use specta::Type;
 
 use super::outbox::{Attempt, OutboxEntry};
 use crate::error::FieldError;
-use crate::orders::input::{Errors, email};
+use crate::fields::{Errors, email};
 
 /// How long one message may take, connection included, before it counts as a failed attempt.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);

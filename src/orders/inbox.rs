@@ -308,7 +308,7 @@ async fn search_ids<C: ConnectionTrait>(db: &C, text: &str) -> Result<Narrow> {
     // "#12" and a short number are order numbers only. A phone number is one word: its digits
     // without the trunk 0 or the +, which the phone's indexed tails start with however the
     // number was stored.
-    let mut words: Vec<String> = match super::input::phone(text) {
+    let mut words: Vec<String> = match crate::fields::phone(text) {
         _ if text.starts_with('#') => vec![],
         Some(d) => {
             let core = d.trim_start_matches(['+', '0']);

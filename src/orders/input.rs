@@ -7,14 +7,13 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{Address, NewOrder, OrderChannel};
 use crate::catalog::listings::{MAX_AMOUNT_MINOR, MAX_QUANTITY};
 use crate::error::FieldError;
-use crate::locale::UiLanguage;
+use crate::fields::Errors;
 use crate::money;
 
 pub const MAX_LINES: usize = 200;
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_NOTE_CHARS: usize = 4000;
 pub const MAX_ID_CHARS: usize = 64;
-pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_LINE_TITLE_CHARS: usize = 500;
 /// Carrier names and tracking numbers.
 pub const MAX_SHIPMENT_CHARS: usize = 100;
@@ -58,99 +57,21 @@ pub struct CheckedLine {
     pub unit_price_minor: Option<i64>,
 }
 
-/// Collects field errors; `text` and `line` check length and (for one-line text) control
-/// characters, as the listing checks do.
-#[derive(Default)]
-pub(crate) struct Errors(pub Vec<FieldError>);
-
-impl Errors {
-    pub fn push(&mut self, e: FieldError) {
-        self.0.push(e);
-    }
-
-    /// Trimmed multi-line text of at most `max` characters.
-    pub fn text(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
-        let v = value.trim();
-        let n = v.chars().count();
-        if required && v.is_empty() {
-            self.push(FieldError::new(field, "required"));
-        } else if n > max {
-            self.push(
-                FieldError::new(field, "too_long")
-                    .with("max", max)
-                    .with("length", n),
-            );
-        }
-        v.to_owned()
-    }
-
-    /// Trimmed one-line text: no line breaks or other control characters.
-    pub fn line(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
-        let v = self.text(field, value, max, required);
-        if v.chars().any(char::is_control) {
-            self.push(FieldError::new(field, "control_characters"));
-        }
-        v
-    }
-
-    /// An optional one-line value: absent when empty after trimming.
-    pub fn opt_line(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        let v = self.line(field, value.unwrap_or(""), max, false);
-        (!v.is_empty()).then_some(v)
-    }
-
-    /// An optional contact in its canonical form (`email`, `phone`): blank is none, and what
-    /// `canonical` cannot read is refused with `code`.
-    pub fn contact(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        canonical: fn(&str) -> Option<String>,
-        code: &str,
-    ) -> Option<String> {
-        let s = value.map(str::trim).filter(|s| !s.is_empty())?;
-        let found = canonical(s);
-        if found.is_none() {
-            self.push(FieldError::new(field, code).with("value", s));
-        }
-        found
-    }
-
-    /// An optional buyer language: one Vefa writes messages in (its code), blank is none.
-    pub fn language(&mut self, field: &str, value: Option<&str>) -> Option<String> {
-        let s = value.map(str::trim).filter(|s| !s.is_empty())?;
-        let found = UiLanguage::from_code(s).map(|l| l.code().to_owned());
-        if found.is_none() {
-            self.push(FieldError::new(field, "language_unknown").with("value", s));
-        }
-        found
-    }
-
-    fn amount(&mut self, field: &str, text: Option<&str>, currency: &str) -> i64 {
-        match text.map(str::trim).filter(|t| !t.is_empty()) {
-            None => 0,
-            Some(t) => match money::parse_minor(t, currency, field) {
-                Ok(v) if v > MAX_AMOUNT_MINOR => {
-                    self.push(
-                        FieldError::new(field, "amount_too_large").with("max", MAX_AMOUNT_MINOR),
-                    );
-                    0
-                }
-                Ok(v) => v,
-                Err(e) => {
-                    self.push(e);
-                    0
-                }
-            },
-        }
-    }
-
-    pub fn finish<T>(self, value: T) -> Result<T, Vec<FieldError>> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.0)
-        }
+/// An optional amount in `currency`, as minor units; blank is zero.
+fn amount(e: &mut Errors, field: &str, text: Option<&str>, currency: &str) -> i64 {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(t) => match money::parse_minor(t, currency, field) {
+            Ok(v) if v > MAX_AMOUNT_MINOR => {
+                e.push(FieldError::new(field, "amount_too_large").with("max", MAX_AMOUNT_MINOR));
+                0
+            }
+            Ok(v) => v,
+            Err(err) => {
+                e.push(err);
+                0
+            }
+        },
     }
 }
 
@@ -209,18 +130,8 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
 
     let buyer = CheckedBuyer {
         name: e.line("buyer.name", &input.buyer.name, MAX_NAME_CHARS, true),
-        email: e.contact(
-            "buyer.email",
-            input.buyer.email.as_deref(),
-            email,
-            "email_invalid",
-        ),
-        phone: e.contact(
-            "buyer.phone",
-            input.buyer.phone.as_deref(),
-            phone,
-            "phone_invalid",
-        ),
+        email: e.email("buyer.email", input.buyer.email.as_deref()),
+        phone: e.phone("buyer.phone", input.buyer.phone.as_deref()),
         language: e.language("buyer.language", input.buyer.language.as_deref()),
         marketplace_buyer_id: marketplace_buyer_id.filter(|_| from_marketplace),
     };
@@ -244,7 +155,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         }
         let unit_price_minor = match l.unit_price.as_deref().map(str::trim) {
             Some(t) if !t.is_empty() && currency_known => {
-                Some(e.amount(&f("unit_price"), Some(t), &currency))
+                Some(amount(&mut e, &f("unit_price"), Some(t), &currency))
             }
             _ => None,
         };
@@ -277,9 +188,9 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
 
     let (shipping_minor, vat_minor, discount_minor) = if currency_known {
         (
-            e.amount("shipping", input.shipping.as_deref(), &currency),
-            e.amount("vat", input.vat.as_deref(), &currency),
-            e.amount("discount", input.discount.as_deref(), &currency),
+            amount(&mut e, "shipping", input.shipping.as_deref(), &currency),
+            amount(&mut e, "vat", input.vat.as_deref(), &currency),
+            amount(&mut e, "discount", input.discount.as_deref(), &currency),
         )
     } else {
         (0, 0, 0)
@@ -363,42 +274,10 @@ pub fn totals(order: &CheckedOrder, unit_prices: &[i64]) -> Result<(i64, i64), V
     Ok((subtotal, total))
 }
 
-/// A lower-cased address that `email_address` accepts, with a dotted domain: mail to buyers
-/// crosses the internet, where a dotless domain ("a@b") is always a typo.
-pub fn email(s: &str) -> Option<String> {
-    let s = s.trim();
-    let domain = s.rsplit_once('@')?.1;
-    let ok = s.chars().count() <= MAX_EMAIL_CHARS
-        && domain.contains('.')
-        && !domain.ends_with('.')
-        && email_address::EmailAddress::is_valid(s);
-    ok.then(|| s.to_lowercase())
-}
-
-/// The digits of a phone number, a leading `+` kept: "+994 (50) 123-45-67" → "+994501234567".
-/// Spaces, dashes, dots and brackets are dropped; any other character refuses the number.
-pub fn phone(s: &str) -> Option<String> {
-    let s = s.trim();
-    let (plus, rest) = match s.strip_prefix('+') {
-        Some(r) => ("+", r),
-        None => ("", s),
-    };
-    let mut digits = String::with_capacity(rest.len() + 1);
-    digits.push_str(plus);
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '-' | '.' | '(' | ')' => {}
-            _ => return None,
-        }
-    }
-    let n = digits.len() - plus.len();
-    (5..=20).contains(&n).then_some(digits)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{email, phone};
     use crate::orders::model::{BuyerInput, LineInput};
 
     fn order() -> NewOrder {

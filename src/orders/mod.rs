@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod buyers;
+pub mod error;
 pub mod inbox;
 pub mod input;
 pub mod model;
@@ -11,6 +12,7 @@ pub mod stock;
 pub mod store;
 pub mod today;
 
+pub use error::{Refusal, Shortage};
 pub use inbox::{Cursor, OrderPage, OrderQuery, StatusCount};
 pub use model::*;
 pub use status::{Action, OrderStatus, TransitionError, transition};

@@ -364,14 +364,3 @@ pub struct OrderRow {
     pub ship_by: Option<DateTime<Utc>>,
     pub open_problems: u32,
 }
-
-/// A line that sells more than the shelf holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Type)]
-pub struct Shortage {
-    pub line: usize,
-    pub sku: String,
-    #[specta(type = i32)]
-    pub wanted: i64,
-    #[specta(type = i32)]
-    pub in_stock: i64,
-}

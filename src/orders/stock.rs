@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::model::Shortage;
+use super::error::Shortage;
 use crate::error::Result;
 use crate::infra::store::entity::{listing_variant, stock_movement};
 

@@ -11,15 +11,17 @@ use sea_orm::{
 };
 
 use super::buyers;
-use super::input::{self, CheckedBuyer, CheckedOrder, Errors, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
+use super::error::Shortage;
+use super::input::{self, CheckedBuyer, CheckedOrder, MAX_NOTE_CHARS, MAX_SHIPMENT_CHARS};
 use super::model::{
     Act, Address, Event, EventKind, Line, NewOrder, Order, OrderChannel, Problem, ProblemKind,
-    Shortage,
 };
 use super::status::{Action, OrderStatus, transition};
 use super::stock::{self, Reason};
-use crate::catalog::listings::{RuleSets, refresh_stock};
+use crate::catalog::completeness::RuleSets;
+use crate::catalog::listings::refresh_stock;
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::{
     customer, listing, listing_variant, order_event, order_line, order_problem, order_status_count,
     sales_order,

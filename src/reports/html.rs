@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::{KeyCount, Rate, WeekFigures, WeeklyReview};
-use crate::inspection::paperwork::escape as esc;
+use crate::html::escape as esc;
 use crate::locale::UiLanguage;
 use crate::money::format_minor;
 

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::changes::{Change, ChangeFeed, ChangeKind};
 use crate::infra::media::{MediaStore, decode_upload};
 use crate::infra::store::entity::{media, seller_profile};
@@ -18,7 +19,6 @@ use crate::locale::UiLanguage;
 
 const PROFILE_ID: i32 = 1;
 pub const MAX_NAME_CHARS: usize = 100;
-pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_LANGUAGES: usize = 12;
 
@@ -86,7 +86,7 @@ pub struct PhotoUpload {
 
 /// Trims every field and checks each; returns all field errors at once.
 pub fn validate(input: &ProfileInput) -> Result<ProfileInput, Vec<FieldError>> {
-    let mut errors = Vec::new();
+    let mut e = Errors::default();
     let clean = ProfileInput {
         shop_name: input.shop_name.trim().to_owned(),
         contact_name: input.contact_name.trim().to_owned(),
@@ -101,87 +101,39 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileInput, Vec<FieldError>> {
         currency: input.currency.trim().to_ascii_uppercase(),
     };
 
-    check_name(&mut errors, "shop_name", &clean.shop_name);
-    check_name(&mut errors, "contact_name", &clean.contact_name);
-
-    if !clean.phone.is_empty()
-        && let Some(e) = phone_error(&clean.phone)
-    {
-        errors.push(e);
-    }
-
+    e.line("shop_name", &clean.shop_name, MAX_NAME_CHARS, true);
+    e.line("contact_name", &clean.contact_name, MAX_NAME_CHARS, true);
+    // The seller's phone and address are kept as typed; they are checked by the same rules as
+    // a buyer's.
+    e.phone("phone", Some(&clean.phone));
     if clean.email.is_empty() {
-        errors.push(FieldError::new("email", "required"));
-    } else if clean.email.chars().count() > MAX_EMAIL_CHARS {
-        errors.push(FieldError::new("email", "too_long").with("max", MAX_EMAIL_CHARS));
-    } else if !email_address::EmailAddress::is_valid(&clean.email) || !clean.email.contains('.') {
-        // A shop address needs a real domain: `seller@localhost` is valid RFC 5322 but no buyer
-        // can write to it.
-        errors.push(FieldError::new("email", "email_invalid"));
+        e.push(FieldError::new("email", "required"));
+    } else {
+        e.email("email", Some(&clean.email));
     }
 
     if iso_currency::Currency::from_code(&clean.currency).is_none() {
-        errors.push(FieldError::new("currency", "currency_unknown").with("value", &clean.currency));
+        e.push(FieldError::new("currency", "currency_unknown").with("value", &clean.currency));
     }
 
     if clean.languages.is_empty() {
-        errors.push(FieldError::new("languages", "required"));
+        e.push(FieldError::new("languages", "required"));
     } else if clean.languages.len() > MAX_LANGUAGES {
-        errors.push(FieldError::new("languages", "too_many").with("max", MAX_LANGUAGES));
+        e.push(FieldError::new("languages", "too_many").with("max", MAX_LANGUAGES));
     } else if let Some(bad) = clean
         .languages
         .iter()
         .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
     {
-        errors.push(FieldError::new("languages", "language_code").with("value", bad));
+        e.push(FieldError::new("languages", "language_code").with("value", bad));
     } else {
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = clean.languages.iter().find(|l| !seen.insert(*l)) {
-            errors.push(FieldError::new("languages", "duplicate").with("value", dup));
+            e.push(FieldError::new("languages", "duplicate").with("value", dup));
         }
     }
 
-    if errors.is_empty() {
-        Ok(clean)
-    } else {
-        Err(errors)
-    }
-}
-
-fn check_name(errors: &mut Vec<FieldError>, field: &str, value: &str) {
-    let chars = value.chars().count();
-    if chars == 0 {
-        errors.push(FieldError::new(field, "required"));
-    } else if chars > MAX_NAME_CHARS {
-        errors.push(
-            FieldError::new(field, "too_long")
-                .with("max", MAX_NAME_CHARS)
-                .with("length", chars),
-        );
-    } else if value.chars().any(|c| c.is_control()) {
-        errors.push(FieldError::new(field, "control_characters"));
-    }
-}
-
-/// A phone number as people write it: an optional leading `+`, digits, and spaces, dashes, dots
-/// or brackets between them; 7 to 15 digits (E.164's range).
-fn phone_error(phone: &str) -> Option<FieldError> {
-    let body = phone.strip_prefix('+').unwrap_or(phone);
-    if !body
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
-    {
-        return Some(FieldError::new("phone", "phone_invalid"));
-    }
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) {
-        return Some(
-            FieldError::new("phone", "phone_digits")
-                .with("min", 7)
-                .with("max", 15),
-        );
-    }
-    None
+    e.finish(clean)
 }
 
 pub async fn get<C: ConnectionTrait>(db: &C, media: &MediaStore) -> Result<Profile> {
@@ -452,6 +404,7 @@ mod tests {
             "aysel@",
             "@kitabevi.az",
             "aysel@localhost",
+            "first.last@localhost",
             "a b@c.az",
         ] {
             let p = ProfileInput {

@@ -22,11 +22,13 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::catalog::listings::{self, ListingInput, ListingState, RuleSets, Variant};
+use crate::catalog::completeness::RuleSets;
+use crate::catalog::listings::{self, ListingInput, ListingState, Variant};
 use crate::error::{Error, FieldError, Result};
 use crate::infra::store::entity::{listing, listing_conflict, listing_sync_base, listing_variant};
 use crate::sync::outbox;
-use crate::sync::photos::{self, PagePhotos, RemoteImage};
+use crate::sync::photos::{self, PagePhotos};
+use crate::sync::remote::RemoteImage;
 
 /// A listing as the marketplace has it now.
 #[derive(Debug, Clone)]

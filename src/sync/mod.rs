@@ -11,6 +11,7 @@ pub mod listings;
 pub mod orders;
 pub mod outbox;
 pub mod photos;
+pub mod remote;
 pub mod reviews;
 
 use std::future::Future;
@@ -133,7 +134,7 @@ pub trait Marketplace: Send + Sync {
     fn fetch_image(
         &self,
         url: &str,
-    ) -> impl Future<Output = Result<Vec<u8>, photos::FetchError>> + Send;
+    ) -> impl Future<Output = Result<Vec<u8>, remote::FetchError>> + Send;
 
     /// Reviews left at or after `since` (all when `None`), oldest first, skipping `offset`; a
     /// review that cannot be read (a rating outside 1–5) is left out.

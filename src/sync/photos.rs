@@ -21,34 +21,10 @@ use crate::error::Result;
 use crate::infra::media::Stored;
 use crate::infra::store::bulk;
 use crate::infra::store::entity::{marketplace_image, media};
+use crate::sync::remote::{FetchError, RemoteImage};
 
 /// A fetch is given up after this many failures, until the listing changes there again.
 pub const MAX_TRIES: i32 = 5;
-
-/// One of a listing's pictures as the marketplace lists it, in display order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteImage {
-    /// The marketplace's image id.
-    pub id: String,
-    pub url: String,
-}
-
-/// Why a picture could not be fetched, and whether asking again may help.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FetchError {
-    pub why: String,
-    /// False for an address never to be asked (not https): it is not tried again.
-    pub again: bool,
-}
-
-impl FetchError {
-    pub fn passing(why: impl Into<String>) -> Self {
-        Self {
-            why: why.into(),
-            again: true,
-        }
-    }
-}
 
 /// How far a page's pictures are home.
 #[derive(Debug, Default)]

@@ -8,7 +8,8 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 
-use crate::catalog::listings::{self, RuleSets};
+use crate::catalog::completeness::RuleSets;
+use crate::catalog::listings;
 use crate::error::Result;
 use crate::infra::store::entity::{listing, marketplace_review};
 

@@ -78,7 +78,7 @@ fn credentials_json(c: &Credentials) -> String {
 /// and follows its redirect to Vefa's loopback listener, as a browser would.
 pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<(), ApiError> {
     const OP: &str = "sandbox consent";
-    let http = crate::marketplaces::etsy::client::http_client(Duration::from_secs(10));
+    let http = crate::marketplaces::etsy::http::http_client(Duration::from_secs(10));
     let unreachable = |e: reqwest::Error| ApiError::Unreachable {
         operation: OP,
         reason: e.to_string(),
@@ -266,7 +266,7 @@ impl Vefa {
             code = waited => code?,
             _ = self.login_cancel.notified() => return Err(Error::LoginCancelled),
         };
-        let http = crate::marketplaces::etsy::client::http_client(Duration::from_secs(30));
+        let http = crate::marketplaces::etsy::http::http_client(Duration::from_secs(30));
         let tokens = oauth::exchange(
             &http,
             &endpoints.token,

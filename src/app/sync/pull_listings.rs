@@ -12,7 +12,8 @@ use crate::error::Result;
 use crate::infra::media::{Stored, inspect_image};
 use crate::sync::accounts::Account;
 use crate::sync::listings::{self as listing_sync, ListingsApplied, RemoteListing};
-use crate::sync::photos::{self, FetchError, PagePhotos};
+use crate::sync::photos::{self, PagePhotos};
+use crate::sync::remote::{FetchError, RemoteImage};
 use crate::sync::{Marketplace, SyncReport, SyncStage, cursors};
 
 /// The cursor of the shelf read on every sync (its name from before there were shelves).
@@ -121,7 +122,7 @@ impl Vefa {
         page: &[RemoteListing],
         report: &mut SyncReport,
     ) -> Result<PagePhotos> {
-        let images: Vec<(&str, &photos::RemoteImage)> = page
+        let images: Vec<(&str, &RemoteImage)> = page
             .iter()
             .filter_map(|l| Some((l.id.as_str(), l.listing.as_ref().ok()?)))
             .flat_map(|(l, d)| d.images.iter().take(MAX_PHOTOS).map(move |i| (l, i)))

@@ -6,6 +6,7 @@ pub mod rule_sets;
 mod rules;
 
 pub use defaults::{FAMILIES, default_rules};
+pub use rule_sets::RuleSets;
 pub use rules::{
     Check, Completeness, Facts, MAX_RULES, Rule, Score, TextField, Unmet, UnmetSet, chars, check,
     evaluate, is_met, message_en, score,

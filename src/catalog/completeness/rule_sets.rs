@@ -13,6 +13,9 @@ use super::rules::{Check, MAX_RULES, Rule};
 use crate::error::{Error, FieldError, Result};
 use crate::infra::store::entity::completeness_rule;
 
+/// Every family's rules, by family name.
+pub type RuleSets = BTreeMap<String, Vec<Rule>>;
+
 /// Writes the shipped families when the store has no rules at all.
 pub async fn ensure_defaults<C: ConnectionTrait>(db: &C) -> Result<()> {
     if completeness_rule::Entity::find().count(db).await? > 0 {
@@ -26,7 +29,7 @@ pub async fn ensure_defaults<C: ConnectionTrait>(db: &C) -> Result<()> {
 }
 
 /// Every family's rules, in their order.
-pub async fn load_all<C: ConnectionTrait>(db: &C) -> Result<BTreeMap<String, Vec<Rule>>> {
+pub async fn load_all<C: ConnectionTrait>(db: &C) -> Result<RuleSets> {
     let rows = completeness_rule::Entity::find()
         .order_by_asc(completeness_rule::Column::Family)
         .order_by_asc(completeness_rule::Column::Position)

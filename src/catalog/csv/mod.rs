@@ -24,8 +24,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::catalog::completeness::RuleSets;
 use crate::catalog::completeness::{rule_sets, score};
-use crate::catalog::listings::{self, Checked, ListingInput, ListingPhoto, RuleSets};
+use crate::catalog::listings::{self, Checked, ListingInput, ListingPhoto};
 use crate::error::{Error, FieldError, Result};
 use crate::infra::changes::{Change, ChangeFeed, ChangeKind};
 use crate::infra::media::{ImageFacts, MediaStore, inspect_image};

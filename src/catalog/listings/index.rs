@@ -16,11 +16,11 @@ use sea_orm::{
 };
 use tokio::sync::{Mutex, MutexGuard};
 
-use super::model::{Listing, ListingState};
+use super::model::{Listing, ListingState, ScoreUpdate};
 use super::query::{ListingPage, ListingQuery, ListingRow, SortBy};
-use super::store::RuleSets;
 use super::title_arena::TitleArena;
-use crate::catalog::completeness::{Check, Facts, Rule, Score, UnmetSet, score};
+use crate::catalog::completeness::RuleSets;
+use crate::catalog::completeness::{Check, Facts, Rule, UnmetSet, score};
 use crate::error::{Error, Result};
 use crate::infra::changes::{ChangeFeed, ChangeKind};
 use crate::infra::store::entity::{listing, listing_score, listing_variant};
@@ -299,9 +299,6 @@ pub struct RuleCount {
     pub rule: String,
     pub listings: u32,
 }
-
-/// A score a rescore wants written, by listing id.
-pub type ScoreUpdate = (i32, Score);
 
 impl CatalogIndex {
     /// The loaded index, reloaded first if another process changed listings or rules.

@@ -8,6 +8,7 @@ use specta::Type;
 
 use crate::catalog::completeness::{Completeness, Facts, chars};
 use crate::error::FieldError;
+use crate::fields::Errors;
 
 /// Etsy's limits, which the other marketplaces do not exceed.
 pub const MAX_TITLE_CHARS: usize = 140;
@@ -259,6 +260,9 @@ impl ListingInput {
     }
 }
 
+/// A score a rescore wants written, by listing id.
+pub type ScoreUpdate = (i32, crate::catalog::completeness::Score);
+
 fn trim_all(v: &[String]) -> Vec<String> {
     v.iter()
         .map(|s| s.trim().to_owned())
@@ -266,56 +270,32 @@ fn trim_all(v: &[String]) -> Vec<String> {
         .collect()
 }
 
-struct Checker(Vec<FieldError>);
-
-impl Checker {
-    fn text(&mut self, field: &str, value: &str, max: usize, required: bool) {
-        let n = value.chars().count();
-        if required && value.trim().is_empty() {
-            self.0.push(FieldError::new(field, "required"));
-        } else if n > max {
-            self.0.push(
-                FieldError::new(field, "too_long")
-                    .with("max", max)
-                    .with("length", n),
+/// A range of days: each end at most [`MAX_DAYS`], the first not above the second.
+fn days(c: &mut Errors, field: &str, min: Option<u32>, max: Option<u32>) {
+    for v in [min, max].into_iter().flatten() {
+        if v > MAX_DAYS {
+            c.push(
+                FieldError::new(field, "out_of_range")
+                    .with("min", 0)
+                    .with("max", MAX_DAYS),
             );
+            return;
         }
     }
-
-    /// Single-line text: no line breaks or other control characters.
-    fn line(&mut self, field: &str, value: &str, max: usize, required: bool) {
-        self.text(field, value, max, required);
-        if value.chars().any(char::is_control) {
-            self.0.push(FieldError::new(field, "control_characters"));
-        }
-    }
-
-    fn days(&mut self, field: &str, min: Option<u32>, max: Option<u32>) {
-        for v in [min, max].into_iter().flatten() {
-            if v > MAX_DAYS {
-                self.0.push(
-                    FieldError::new(field, "out_of_range")
-                        .with("min", 0)
-                        .with("max", MAX_DAYS),
-                );
-                return;
-            }
-        }
-        if let (Some(a), Some(b)) = (min, max)
-            && a > b
-        {
-            self.0.push(
-                FieldError::new(field, "min_above_max")
-                    .with("min", a)
-                    .with("max", b),
-            );
-        }
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        c.push(
+            FieldError::new(field, "min_above_max")
+                .with("min", a)
+                .with("max", b),
+        );
     }
 }
 
 /// Trims and checks a listing; returns every field error at once.
 pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
-    let mut c = Checker(Vec::new());
+    let mut c = Errors::default();
     let mut clean = input.clone();
     clean.title = input.title.trim().to_owned();
     clean.category = input.category.trim().to_owned();
@@ -334,6 +314,14 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     for v in &mut clean.variants {
         v.sku = v.sku.trim().to_owned();
         v.barcode = v.barcode.trim().to_owned();
+        for o in &mut v.options {
+            o.name = o.name.trim().to_owned();
+            o.value = o.value.trim().to_owned();
+        }
+    }
+    for p in &mut clean.specs {
+        p.name = p.name.trim().to_owned();
+        p.value = p.value.trim().to_owned();
     }
 
     c.line("title", &clean.title, MAX_TITLE_CHARS, true);
@@ -347,7 +335,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     c.line("maker", &clean.maker, MAX_SHORT_CHARS, false);
     c.line("location", &clean.location, MAX_LOCATION_CHARS, false);
     if clean.family.is_empty() {
-        c.0.push(FieldError::new("family", "required"));
+        c.push(FieldError::new("family", "required"));
     }
     for (field, value) in [
         ("usage", &clean.usage),
@@ -359,20 +347,20 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     }
 
     if clean.tags.len() > MAX_TAGS {
-        c.0.push(FieldError::new("tags", "too_many").with("max", MAX_TAGS));
+        c.push(FieldError::new("tags", "too_many").with("max", MAX_TAGS));
     }
     for (i, t) in clean.tags.iter().enumerate() {
         c.line(&format!("tags[{i}]"), t, MAX_TAG_CHARS, false);
     }
     if clean.materials.len() > MAX_MATERIALS {
-        c.0.push(FieldError::new("materials", "too_many").with("max", MAX_MATERIALS));
+        c.push(FieldError::new("materials", "too_many").with("max", MAX_MATERIALS));
     }
     for (i, m) in clean.materials.iter().enumerate() {
         c.line(&format!("materials[{i}]"), m, MAX_MATERIAL_CHARS, false);
     }
 
     if clean.specs.len() > MAX_SPECS {
-        c.0.push(FieldError::new("specs", "too_many").with("max", MAX_SPECS));
+        c.push(FieldError::new("specs", "too_many").with("max", MAX_SPECS));
     }
     for (i, p) in clean.specs.iter().enumerate() {
         c.line(
@@ -395,13 +383,13 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         {
-            c.0.push(FieldError::new("attributes", "key_invalid").with("value", k));
+            c.push(FieldError::new("attributes", "key_invalid").with("value", k));
         }
         c.text(&format!("attributes.{k}"), v, MAX_TEXT_CHARS, false);
     }
 
     if clean.price.minor <= 0 {
-        c.0.push(FieldError::new("price", "price_positive"));
+        c.push(FieldError::new("price", "price_positive"));
     }
     let mut amounts = vec![
         ("price".to_owned(), Some(clean.price.minor)),
@@ -415,24 +403,24 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     }
     for (field, amount) in amounts {
         if amount.is_some_and(|a| a > MAX_AMOUNT_MINOR) {
-            c.0.push(FieldError::new(&field, "amount_too_large").with("max", MAX_AMOUNT_MINOR));
+            c.push(FieldError::new(&field, "amount_too_large").with("max", MAX_AMOUNT_MINOR));
         }
     }
     if iso_currency::Currency::from_code(&clean.price.currency).is_none() {
-        c.0.push(
+        c.push(
             FieldError::new("price.currency", "currency_unknown")
                 .with("value", &clean.price.currency),
         );
     }
     if clean.vat_rate_bp.is_some_and(|v| v > 10_000) {
-        c.0.push(
+        c.push(
             FieldError::new("vat_rate_bp", "out_of_range")
                 .with("min", 0)
                 .with("max", 10_000),
         );
     }
     if clean.shipping.cost_minor.is_some_and(|v| v < 0) {
-        c.0.push(FieldError::new("shipping.cost_minor", "negative"));
+        c.push(FieldError::new("shipping.cost_minor", "negative"));
     }
     c.line(
         "shipping.profile",
@@ -440,18 +428,20 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
         MAX_SHORT_CHARS,
         false,
     );
-    c.days(
+    days(
+        &mut c,
         "shipping.processing_days",
         clean.shipping.processing_days_min,
         clean.shipping.processing_days_max,
     );
-    c.days(
+    days(
+        &mut c,
         "shipping.delivery_days",
         clean.shipping.delivery_days_min,
         clean.shipping.delivery_days_max,
     );
     if clean.weight_g.is_some_and(|w| w > 1_000_000) {
-        c.0.push(
+        c.push(
             FieldError::new("weight_g", "out_of_range")
                 .with("min", 0)
                 .with("max", 1_000_000),
@@ -462,7 +452,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
             .iter()
             .any(|v| *v > 100_000)
     {
-        c.0.push(
+        c.push(
             FieldError::new("dimensions", "out_of_range")
                 .with("min", 0)
                 .with("max", 100_000),
@@ -470,29 +460,29 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     }
 
     if clean.variants.is_empty() {
-        c.0.push(FieldError::new("variants", "required"));
+        c.push(FieldError::new("variants", "required"));
     } else if clean.variants.len() > MAX_VARIANTS {
-        c.0.push(FieldError::new("variants", "too_many").with("max", MAX_VARIANTS));
+        c.push(FieldError::new("variants", "too_many").with("max", MAX_VARIANTS));
     }
     let mut skus = std::collections::HashSet::new();
     for (i, v) in clean.variants.iter().enumerate() {
         let f = |name: &str| format!("variants[{i}].{name}");
         c.line(&f("sku"), &v.sku, 64, false);
         if !v.sku.is_empty() && !skus.insert(v.sku.as_str()) {
-            c.0.push(FieldError::new(&f("sku"), "duplicate").with("value", &v.sku));
+            c.push(FieldError::new(&f("sku"), "duplicate").with("value", &v.sku));
         }
         c.line(&f("barcode"), &v.barcode, 64, false);
         if v.quantity < 0 {
-            c.0.push(FieldError::new(&f("quantity"), "negative"));
+            c.push(FieldError::new(&f("quantity"), "negative"));
         } else if v.quantity > MAX_QUANTITY {
-            c.0.push(
+            c.push(
                 FieldError::new(&f("quantity"), "out_of_range")
                     .with("min", 0)
                     .with("max", MAX_QUANTITY),
             );
         }
         if v.price_override_minor.is_some_and(|p| p <= 0) {
-            c.0.push(FieldError::new(
+            c.push(FieldError::new(
                 &f("price_override_minor"),
                 "price_positive",
             ));
@@ -513,12 +503,12 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
         }
     }
     if clean.photos.len() > MAX_PHOTOS {
-        c.0.push(FieldError::new("photos", "too_many").with("max", MAX_PHOTOS));
+        c.push(FieldError::new("photos", "too_many").with("max", MAX_PHOTOS));
     }
     if let Some(id) = &clean.etsy_listing_id
         && (id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()))
     {
-        c.0.push(FieldError::new("etsy_listing_id", "marketplace_id").with("value", id));
+        c.push(FieldError::new("etsy_listing_id", "marketplace_id").with("value", id));
     }
-    if c.0.is_empty() { Ok(clean) } else { Err(c.0) }
+    c.finish(clean)
 }

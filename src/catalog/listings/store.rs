@@ -1,7 +1,7 @@
 //! Listings in the store. Every save checks the listing, scores it with its family's rules and
 //! writes the listing, its variants, its photos and its score in the caller's transaction.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Value};
@@ -11,17 +11,14 @@ use sea_orm::{
 };
 
 use super::buyer::{BuyerTotal, buyer_total};
-use super::index::ScoreUpdate;
 use super::model::{
-    Dimensions, Listing, ListingInput, ListingPhoto, ListingState, Money, Pair, Shipping, Variant,
-    validate,
+    Dimensions, Listing, ListingInput, ListingPhoto, ListingState, Money, Pair, ScoreUpdate,
+    Shipping, Variant, validate,
 };
-use crate::catalog::completeness::{Completeness, Facts, Rule, Score, evaluate, score};
+use crate::catalog::completeness::{Completeness, Facts, RuleSets, Score, evaluate, score};
 use crate::error::{Error, FieldError, Result};
 use crate::infra::store::bulk;
 use crate::infra::store::entity::{listing, listing_photo, listing_variant, media};
-
-pub type RuleSets = BTreeMap<String, Vec<Rule>>;
 
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())

@@ -14,8 +14,9 @@ use super::LoyaltyError;
 use super::ledger::{self, EntryKind};
 use super::rules::LoyaltyRules;
 use crate::error::{Error, FieldError, Result};
+use crate::fields::Errors;
 use crate::infra::store::entity::{coupon, coupon_use, customer, sales_order};
-use crate::orders::input::Errors;
+pub use crate::orders::error::Refusal;
 
 /// Letters and digits a buyer reads back without mistakes.
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -83,28 +84,6 @@ pub struct Coupon {
     pub created_at: DateTime<Utc>,
     /// The listing a personal offer was made for.
     pub listing_id: Option<i32>,
-}
-
-/// Why a code cannot be used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    Unknown,
-    Expired,
-    UsedUp,
-    /// Tied to another buyer.
-    NotTheirs,
-}
-
-impl Refusal {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Refusal::Unknown => "unknown",
-            Refusal::Expired => "expired",
-            Refusal::UsedUp => "used_up",
-            Refusal::NotTheirs => "not_theirs",
-        }
-    }
 }
 
 /// A fresh code: `XXXX-XXXX-XXXX`.

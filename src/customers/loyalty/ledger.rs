@@ -187,7 +187,7 @@ async fn begin_entry<C: ConnectionTrait>(
     points: i64,
     reason: &str,
 ) -> Result<String> {
-    let mut e = crate::orders::input::Errors::default();
+    let mut e = crate::fields::Errors::default();
     if points <= 0 {
         e.push(
             FieldError::new("points", "out_of_range")

@@ -3,12 +3,12 @@
 //! coupon codes ([`coupons`]), used when an order arrives carrying one.
 
 pub mod coupons;
+pub mod error;
 pub mod ledger;
 pub mod notices;
 pub mod rules;
 
-use std::collections::BTreeMap;
-
+pub use error::LoyaltyError;
 pub use ledger::{Entry, EntryKind, Standing};
 pub use rules::{LoyaltyRules, Tier};
 
@@ -34,36 +34,4 @@ pub async fn order_moved<C: sea_orm::ConnectionTrait>(
     let rules = rules(db).await?;
     let currency = crate::shop::profile::get_without_photo(db).await?.currency;
     ledger::on_order_moved(db, order_id, to, &rules, &currency, now).await
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LoyaltyError {
-    #[error("not enough points: the buyer has {have}, {want} were asked for")]
-    NotEnoughPoints { have: i64, want: i64 },
-    #[error("coupon {code} cannot be used: {}", .why.as_str().replace('_', " "))]
-    CouponRefused { code: String, why: coupons::Refusal },
-}
-
-impl LoyaltyError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            LoyaltyError::NotEnoughPoints { .. } => "loyalty_not_enough_points",
-            LoyaltyError::CouponRefused { .. } => "coupon_refused",
-        }
-    }
-
-    pub fn params(&self) -> BTreeMap<String, String> {
-        let mut p = BTreeMap::new();
-        match self {
-            LoyaltyError::NotEnoughPoints { have, want } => {
-                p.insert("have".into(), have.to_string());
-                p.insert("want".into(), want.to_string());
-            }
-            LoyaltyError::CouponRefused { code, why } => {
-                p.insert("code".into(), code.clone());
-                p.insert("why".into(), why.as_str().into());
-            }
-        }
-        p
-    }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::FieldError;
-use crate::orders::input::Errors;
+use crate::fields::Errors;
 
 pub const SETTINGS_KEY: &str = "loyalty";
 

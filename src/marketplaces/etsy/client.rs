@@ -12,10 +12,12 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
+use super::http::{body, http_client};
 use super::oauth::{self, TokenSet};
-use super::wire::{self, MAX_BODY_BYTES, WireError};
+use super::wire;
 use crate::infra::secrets::SecretError;
-use crate::sync::photos::FetchError;
+use crate::marketplaces::error::{ApiError, WireError};
+use crate::sync::remote::FetchError;
 
 /// Where an Etsy-speaking marketplace lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,46 +74,6 @@ impl Default for Patience {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("{operation}: the marketplace cannot be reached: {reason}")]
-    Unreachable {
-        operation: &'static str,
-        reason: String,
-    },
-    #[error("{operation}: the marketplace answered {status}: {message}")]
-    Refused {
-        operation: &'static str,
-        status: u16,
-        message: String,
-    },
-    #[error("{operation}: {source}")]
-    Wire {
-        operation: &'static str,
-        #[source]
-        source: WireError,
-    },
-    #[error("the marketplace's daily request quota is used up; sync goes on tomorrow")]
-    DailyQuota,
-    #[error("the marketplace no longer accepts this connection ({0}); connect the shop again")]
-    SignedOut(String),
-    #[error("{0}")]
-    Secret(#[from] SecretError),
-}
-
-impl ApiError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            ApiError::Unreachable { .. } => "marketplace_unreachable",
-            ApiError::Refused { .. } => "marketplace_refused",
-            ApiError::Wire { .. } => "marketplace_answer",
-            ApiError::DailyQuota => "marketplace_quota",
-            ApiError::SignedOut(_) => "marketplace_signed_out",
-            ApiError::Secret(e) => e.code(),
-        }
-    }
-}
-
 /// Keeps the tokens after a refresh (the keychain, in the app).
 pub type SaveTokens = Box<dyn Fn(&TokenSet) -> Result<(), SecretError> + Send + Sync>;
 
@@ -147,25 +109,6 @@ enum Outcome<T> {
     Again(ApiError, Option<Duration>),
 }
 
-/// Reads a body up to the size limit.
-pub(super) async fn body(
-    mut r: reqwest::Response,
-) -> Result<Vec<u8>, Result<WireError, reqwest::Error>> {
-    if r.content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(Ok(WireError::TooLarge));
-    }
-    let mut out = Vec::new();
-    while let Some(chunk) = r.chunk().await.map_err(Err)? {
-        if out.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(Ok(WireError::TooLarge));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
-
 fn header_num(r: &reqwest::Response, name: &str) -> Option<u64> {
     r.headers()
         .get(name)
@@ -182,16 +125,6 @@ fn error_message(bytes: &[u8]) -> String {
         Ok(e) => e.error.chars().take(300).collect(),
         Err(_) => String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned(),
     }
-}
-
-pub fn http_client(timeout: Duration) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout.min(Duration::from_secs(10)))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("Vefa/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .unwrap_or_default()
 }
 
 impl EtsyClient {

@@ -3,6 +3,7 @@
 //! marketplace speaks the same API, so a sandbox account is this connector at another address.
 
 pub mod client;
+pub mod http;
 pub mod oauth;
 pub mod wire;
 
@@ -10,13 +11,14 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-pub use client::{ApiError, Endpoints, EtsyClient, Patience};
+pub use crate::marketplaces::error::ApiError;
+pub use client::{Endpoints, EtsyClient, Patience};
 
 use crate::catalog::listings::{ListingState, Pair, Variant};
 use crate::sync::listings::{
     ListingEdit, Offer, Price, RemoteListing, RemoteListingData, SyncedFields,
 };
-use crate::sync::photos::{FetchError, RemoteImage};
+use crate::sync::remote::{FetchError, RemoteImage};
 use crate::sync::reviews::RemoteReview;
 use crate::sync::{
     Capabilities, Marketplace, Pushed, RemoteListings, RemoteOrder, RemoteOrders, RemoteReviews,

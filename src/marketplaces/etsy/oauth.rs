@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use super::client::ApiError;
 use super::wire;
+use crate::marketplaces::error::ApiError;
 
 /// What Vefa asks to do: read and write listings and receipts, read the shop.
 pub const SCOPES: &str = "listings_r listings_w transactions_r transactions_w shops_r";
@@ -122,7 +122,7 @@ async fn token_call(
         })?;
     let status = r.status();
     // Read as every other answer is: a hostile token endpoint cannot send gigabytes either.
-    let bytes = match super::client::body(r).await {
+    let bytes = match super::http::body(r).await {
         Ok(b) => b,
         Err(Ok(wire)) => {
             return Err(ApiError::Wire {

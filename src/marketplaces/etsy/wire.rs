@@ -5,6 +5,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::marketplaces::error::{MAX_BODY_BYTES, WireError};
 use crate::money;
 use crate::orders::{Address, BuyerInput, LineInput, NewOrder, OrderChannel};
 
@@ -122,21 +123,6 @@ pub struct ShopReceipt {
     pub shipments: Vec<ShopReceiptShipment>,
     #[serde(default)]
     pub transactions: Vec<ShopReceiptTransaction>,
-}
-
-/// The largest response body read: a page of 100 receipts is a few hundred KiB.
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-
-/// A response that is not what Etsy documents: where in it, and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum WireError {
-    #[error("the response is larger than {} MiB", MAX_BODY_BYTES / (1024 * 1024))]
-    TooLarge,
-    /// Not JSON at all, or cut off: often a proxy or a dropped connection, so worth a retry.
-    #[error("the response is not JSON: {reason}")]
-    Malformed { reason: String },
-    #[error("the response is not valid at {path}: {reason}")]
-    Invalid { path: String, reason: String },
 }
 
 /// Reads a response body, naming the place of the first thing wrong in it
