@@ -47,6 +47,12 @@ impl FieldError {
             "marketplace_id_taken" => format!("belongs to listing {}", p("listing")),
             "email_invalid" => format!("“{}” is not an e-mail address", p("value")),
             "phone_invalid" => format!("“{}” is not a phone number", p("value")),
+            "phone_digits" => format!(
+                "“{}” is not a phone number: it has {} to {} digits",
+                p("value"),
+                p("min"),
+                p("max")
+            ),
             "language_unknown" => format!("no message templates in “{}”", p("value")),
             "not_for_channel" => format!("is only for marketplace orders, not {}", p("channel")),
             "sku_unknown" => format!("no listing has SKU “{}”", p("value")),
