@@ -144,7 +144,7 @@ pub enum Error {
     Secret(#[from] crate::infra::secrets::SecretError),
 
     #[error("{0}")]
-    Marketplace(#[from] crate::marketplaces::error::ApiError),
+    Marketplace(#[from] crate::marketplaces::error::MarketplaceError),
 
     #[error("the marketplace login did not complete: {0}")]
     Login(String),

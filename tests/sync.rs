@@ -13,10 +13,10 @@ use common::openapi::Spec;
 use common::{TestStore, scalar};
 use sea_orm::{ConnectionTrait, Statement};
 use vefa::infra::secrets::{MemorySecrets, Secrets};
+use vefa::marketplaces::accounts::Account;
 use vefa::marketplaces::etsy::Patience;
 use vefa::marketplaces::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::orders::OrderStatus;
-use vefa::sync::accounts::Account;
 use vefa::{Clock, ConnectRequest, Vefa};
 
 fn config(orders: usize) -> SandboxConfig {
@@ -1736,7 +1736,7 @@ async fn connecting_without_the_app_s_credentials_names_the_missing_fields() {
     let store = TestStore::sqlite().await;
     let v = store.open().await;
     let req = ConnectRequest {
-        marketplace: vefa::sync::accounts::MarketplaceKind::Etsy,
+        marketplace: vefa::marketplaces::accounts::MarketplaceKind::Etsy,
         base_url: String::new(),
         keystring: " ".into(),
         secret: String::new(),

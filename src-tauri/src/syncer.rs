@@ -12,9 +12,10 @@ use specta::Type;
 use tauri::{AppHandle, Manager};
 use tokio::sync::Mutex;
 use vefa::infra::secrets::{Keychain, Secrets};
-use vefa::marketplaces::etsy::{ApiError, Patience};
+use vefa::marketplaces::MarketplaceError;
+use vefa::marketplaces::accounts::MarketplaceKind;
+use vefa::marketplaces::etsy::Patience;
 use vefa::marketplaces::sandbox::SandboxConfig;
-use vefa::sync::accounts::MarketplaceKind;
 use vefa::sync::{SyncProgress, SyncReport};
 use vefa::{AccountStatus, ConnectRequest, ErrorView, SandboxShop, Vefa};
 
@@ -111,7 +112,7 @@ impl Syncer {
         };
         let keychain = Keychain::new(vefa::APP_ID);
         vefa.connect_marketplace(&req, &keychain, |url| async move {
-            open::that_detached(&url).map_err(|e| ApiError::Unreachable {
+            open::that_detached(&url).map_err(|e| MarketplaceError::Unreachable {
                 operation: "opening the system browser",
                 reason: e.to_string(),
             })

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use vefa::infra::secrets::{Keychain, Secrets};
+use vefa::marketplaces::accounts::MarketplaceKind;
 use vefa::marketplaces::etsy::Patience;
 use vefa::marketplaces::sandbox::{Faults, Sandbox, SandboxConfig};
 use vefa::sync::SyncReport;
-use vefa::sync::accounts::MarketplaceKind;
 use vefa::{ConnectRequest, Error, Vefa};
 
 #[derive(Subcommand)]

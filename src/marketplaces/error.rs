@@ -18,7 +18,7 @@ pub enum WireError {
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum ApiError {
+pub enum MarketplaceError {
     #[error("{operation}: the marketplace cannot be reached: {reason}")]
     Unreachable {
         operation: &'static str,
@@ -44,15 +44,15 @@ pub enum ApiError {
     Secret(#[from] SecretError),
 }
 
-impl ApiError {
+impl MarketplaceError {
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Unreachable { .. } => "marketplace_unreachable",
-            ApiError::Refused { .. } => "marketplace_refused",
-            ApiError::Wire { .. } => "marketplace_answer",
-            ApiError::DailyQuota => "marketplace_quota",
-            ApiError::SignedOut(_) => "marketplace_signed_out",
-            ApiError::Secret(e) => e.code(),
+            MarketplaceError::Unreachable { .. } => "marketplace_unreachable",
+            MarketplaceError::Refused { .. } => "marketplace_refused",
+            MarketplaceError::Wire { .. } => "marketplace_answer",
+            MarketplaceError::DailyQuota => "marketplace_quota",
+            MarketplaceError::SignedOut(_) => "marketplace_signed_out",
+            MarketplaceError::Secret(e) => e.code(),
         }
     }
 }

@@ -29,47 +29,9 @@ use crate::infra::store::entity::{listing, listing_conflict, listing_sync_base, 
 use crate::sync::outbox;
 use crate::sync::photos::{self, PagePhotos};
 use crate::sync::remote::RemoteImage;
-
-/// A listing as the marketplace has it now.
-#[derive(Debug, Clone)]
-pub struct RemoteListing {
-    pub id: String,
-    pub updated: i64,
-    pub listing: std::result::Result<RemoteListingData, String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RemoteListingData {
-    pub fields: SyncedFields,
-    pub state: ListingState,
-    pub variants: Vec<Variant>,
-    /// Its pictures, in display order.
-    pub images: Vec<RemoteImage>,
-}
-
-/// The fields both sides edit, merged three ways.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncedFields {
-    pub title: String,
-    pub description: String,
-    pub tags: Vec<String>,
-    pub materials: Vec<String>,
-    pub price: Price,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Price {
-    pub minor: i64,
-    pub currency: String,
-}
-
-/// One variant's offer as the marketplace sells it: stock, and price (its own or the
-/// listing's) in minor units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Offer {
-    pub quantity: i64,
-    pub price_minor: i64,
-}
+use crate::sync::remote::{
+    ListingEdit, Offer, Price, RemoteListing, RemoteListingData, StockPushed, SyncedFields,
+};
 
 /// The name a variant goes by on both sides: its SKU, else its option values
 /// ("Size=M; Colour=Red"), else nothing (a listing's only variant).
@@ -108,21 +70,6 @@ pub fn pair<'a>(want: &[&'a str], have: &[&'a str]) -> Vec<(usize, usize)> {
         .enumerate()
         .filter_map(|(i, w)| have.iter().position(|h| h == w).map(|j| (i, j)))
         .collect()
-}
-
-/// The text fields to send to the marketplace; `None` leaves a field as it is there.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ListingEdit {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub materials: Option<Vec<String>>,
-}
-
-impl ListingEdit {
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
 }
 
 /// The marketplace's side as last seen: the merged fields, and each variant's offer.
@@ -534,7 +481,7 @@ pub async fn pushed_stock<C: ConnectionTrait>(
     rules: &RuleSets,
     id: i32,
     plan: &StockPlan,
-    pushed: &crate::sync::StockPushed,
+    pushed: &StockPushed,
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let Some((input, account, mut base)) = linked_listing(db, rules, id, now).await? else {

@@ -6,39 +6,12 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, TimeZone, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
-use sha2::{Digest, Sha256};
 
 use crate::catalog::completeness::RuleSets;
 use crate::catalog::listings;
 use crate::error::Result;
 use crate::infra::store::entity::{listing, marketplace_review};
-
-/// A review as the marketplace shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteReview {
-    /// The marketplace's listing id.
-    pub listing: String,
-    /// 1 to 5 stars.
-    pub rating: u8,
-    pub created: i64,
-    /// What tells it from another review of the same listing.
-    pub key: String,
-}
-
-impl RemoteReview {
-    /// Etsy's reviews have no id of their own: the listing, the time, the stars and a digest of
-    /// the text stand for one.
-    pub fn new(listing: i64, rating: i64, created: i64, text: Option<&str>) -> Option<Self> {
-        let rating = u8::try_from(rating).ok().filter(|r| (1..=5).contains(r))?;
-        let digest = Sha256::digest(text.unwrap_or_default().as_bytes());
-        Some(Self {
-            listing: listing.to_string(),
-            rating,
-            created,
-            key: format!("{listing}:{created}:{rating}:{}", hex::encode(&digest[..8])),
-        })
-    }
-}
+use crate::sync::remote::RemoteReview;
 
 /// What a page of reviews did: the listings whose rating changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

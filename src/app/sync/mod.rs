@@ -2,6 +2,7 @@
 //! credentials into the keychain, the account into the store) and pulling its changes home.
 
 mod pull_listings;
+pub(crate) mod pull_orders;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -10,22 +11,21 @@ use std::time::Duration;
 use sea_orm::TransactionTrait;
 
 use crate::Vefa;
+use crate::app::sync::pull_orders::{PageApplied, apply_page};
 use crate::error::{Error, Result};
 use crate::infra::changes::ChangeKind;
 use crate::infra::secrets::{MemorySecrets, Secrets};
+use crate::marketplaces::MarketplaceError;
+use crate::marketplaces::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
 use crate::marketplaces::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
-use crate::marketplaces::etsy::{ApiError, Etsy, EtsyClient, Patience};
+use crate::marketplaces::etsy::{Etsy, EtsyClient, Patience};
 use crate::marketplaces::sandbox::{Sandbox, SandboxConfig};
+use crate::marketplaces::{Marketplace, Pushed, StockPush};
 use crate::orders::{self, ProblemKind};
-use crate::sync::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
-use crate::sync::listings::{
-    self as listing_sync, Choice, ListingConflict, ListingEdit, StockPlan,
-};
-use crate::sync::orders::{PageApplied, apply_page};
+use crate::sync::listings::{self as listing_sync, Choice, ListingConflict, StockPlan};
 use crate::sync::outbox::{self, ListingPush, PushStatus, ShipmentPush};
-use crate::sync::{
-    Marketplace, Pushed, StockPush, StockPushed, SyncProgress, SyncReport, SyncStage, cursors,
-};
+use crate::sync::remote::{ListingEdit, StockPushed};
+use crate::sync::{SyncProgress, SyncReport, SyncStage, cursors};
 
 /// How long the seller has to approve in the browser.
 const LOGIN_WITHIN: Duration = Duration::from_secs(600);
@@ -76,10 +76,12 @@ fn credentials_json(c: &Credentials) -> String {
 
 /// Plays the seller's part on the sandbox's consent page, which approves at once: asks for it
 /// and follows its redirect to Vefa's loopback listener, as a browser would.
-pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<(), ApiError> {
+pub async fn approve_in_sandbox(
+    authorize_url: String,
+) -> std::result::Result<(), MarketplaceError> {
     const OP: &str = "sandbox consent";
     let http = crate::marketplaces::etsy::http::http_client(Duration::from_secs(10));
-    let unreachable = |e: reqwest::Error| ApiError::Unreachable {
+    let unreachable = |e: reqwest::Error| MarketplaceError::Unreachable {
         operation: OP,
         reason: e.to_string(),
     };
@@ -89,7 +91,7 @@ pub async fn approve_in_sandbox(authorize_url: String) -> std::result::Result<()
         .get(reqwest::header::LOCATION)
         .and_then(|l| l.to_str().ok())
     else {
-        return Err(ApiError::Refused {
+        return Err(MarketplaceError::Refused {
             operation: OP,
             status: r.status().as_u16(),
             message: "no redirect".into(),
@@ -133,7 +135,7 @@ pub struct AccountStatus {
     /// Changes it did not take, or that ran out of tries, newest first.
     pub problems: Vec<outbox::PushProblem>,
     /// What Vefa does with it.
-    pub capabilities: crate::sync::Capabilities,
+    pub capabilities: crate::marketplaces::Capabilities,
 }
 
 /// The setting that remembers the seller chose to try the sandbox shop.
@@ -233,7 +235,7 @@ impl Vefa {
     ) -> Result<Account>
     where
         F: FnOnce(String) -> Fut,
-        Fut: Future<Output = std::result::Result<(), ApiError>>,
+        Fut: Future<Output = std::result::Result<(), MarketplaceError>>,
     {
         let mut missing = Vec::new();
         for (field, value) in [
@@ -486,7 +488,9 @@ impl Vefa {
                         ));
                     }
                     Err(
-                        e @ (ApiError::DailyQuota | ApiError::SignedOut(_) | ApiError::Secret(_)),
+                        e @ (MarketplaceError::DailyQuota
+                        | MarketplaceError::SignedOut(_)
+                        | MarketplaceError::Secret(_)),
                     ) => {
                         return Err(e.into());
                     }
@@ -510,7 +514,7 @@ impl Vefa {
         &self,
         m: &M,
         entry: &outbox::Due,
-    ) -> Result<std::result::Result<Sent, ApiError>> {
+    ) -> Result<std::result::Result<Sent, MarketplaceError>> {
         let Ok(s) = serde_json::from_str::<ShipmentPush>(&entry.payload) else {
             return Ok(Ok(Sent::Refused(
                 "the stored shipment cannot be read".into(),
@@ -539,7 +543,7 @@ impl Vefa {
         m: &M,
         entry: &outbox::Due,
         id: i32,
-    ) -> Result<std::result::Result<Sent, ApiError>> {
+    ) -> Result<std::result::Result<Sent, MarketplaceError>> {
         let rules = crate::catalog::completeness::rule_sets::load_all(&self.db).await?;
         let now = self.clock.now();
         let planned = if entry.kind == outbox::LISTING {
@@ -762,7 +766,7 @@ impl Vefa {
     async fn store_orders(
         &self,
         env: &PageEnv,
-        orders: &[crate::sync::RemoteOrder],
+        orders: &[crate::marketplaces::RemoteOrder],
         cursor: Option<(&str, cursors::Position)>,
         report: &mut SyncReport,
     ) -> Result<()> {

@@ -10,11 +10,13 @@ use crate::Vefa;
 use crate::catalog::listings::MAX_PHOTOS;
 use crate::error::Result;
 use crate::infra::media::{Stored, inspect_image};
-use crate::sync::accounts::Account;
-use crate::sync::listings::{self as listing_sync, ListingsApplied, RemoteListing};
+use crate::marketplaces::Marketplace;
+use crate::marketplaces::accounts::Account;
+use crate::sync::listings::{self as listing_sync, ListingsApplied};
 use crate::sync::photos::{self, PagePhotos};
+use crate::sync::remote::RemoteListing;
 use crate::sync::remote::{FetchError, RemoteImage};
-use crate::sync::{Marketplace, SyncReport, SyncStage, cursors};
+use crate::sync::{SyncReport, SyncStage, cursors};
 
 /// The cursor of the shelf read on every sync (its name from before there were shelves).
 const LISTINGS: &str = "listings";

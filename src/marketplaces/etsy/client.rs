@@ -16,7 +16,7 @@ use super::http::{body, http_client};
 use super::oauth::{self, TokenSet};
 use super::wire;
 use crate::infra::secrets::SecretError;
-use crate::marketplaces::error::{ApiError, WireError};
+use crate::marketplaces::error::{MarketplaceError, WireError};
 use crate::sync::remote::FetchError;
 
 /// Where an Etsy-speaking marketplace lives.
@@ -106,7 +106,7 @@ impl std::fmt::Debug for EtsyClient {
 /// A call that may be tried again, and why it failed this time.
 enum Outcome<T> {
     Done(T),
-    Again(ApiError, Option<Duration>),
+    Again(MarketplaceError, Option<Duration>),
 }
 
 fn header_num(r: &reqwest::Response, name: &str) -> Option<u64> {
@@ -184,7 +184,7 @@ impl EtsyClient {
     }
 
     /// A bearer token good for the next minute, refreshed (and the new pair kept) if needed.
-    async fn bearer(&self, force: bool) -> Result<String, ApiError> {
+    async fn bearer(&self, force: bool) -> Result<String, MarketplaceError> {
         let mut tokens = self.tokens.lock().await;
         if force || tokens.expires_soon(chrono::Utc::now().timestamp()) {
             self.pace().await;
@@ -260,7 +260,7 @@ impl EtsyClient {
         operation: &'static str,
         path: &str,
         query: &[(&str, String)],
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, MarketplaceError> {
         let url = format!("{}{path}", self.endpoints.api);
         self.call(operation, || self.http.get(&url).query(query))
             .await
@@ -272,7 +272,7 @@ impl EtsyClient {
         operation: &'static str,
         path: &str,
         form: &[(&str, &str)],
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, MarketplaceError> {
         self.send_form(reqwest::Method::POST, operation, path, form)
             .await
     }
@@ -283,7 +283,7 @@ impl EtsyClient {
         operation: &'static str,
         path: &str,
         form: &[(&str, &str)],
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, MarketplaceError> {
         self.send_form(reqwest::Method::PATCH, operation, path, form)
             .await
     }
@@ -294,7 +294,7 @@ impl EtsyClient {
         operation: &'static str,
         path: &str,
         form: &[(&str, &str)],
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, MarketplaceError> {
         let url = format!("{}{path}", self.endpoints.api);
         self.call(operation, || {
             self.http.request(method.clone(), &url).form(form)
@@ -308,7 +308,7 @@ impl EtsyClient {
         operation: &'static str,
         path: &str,
         body: &B,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, MarketplaceError> {
         let url = format!("{}{path}", self.endpoints.api);
         self.call(operation, || self.http.put(&url).json(body))
             .await
@@ -319,13 +319,13 @@ impl EtsyClient {
         &self,
         operation: &'static str,
         request: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, MarketplaceError> {
         let mut attempt = 0;
         let mut refreshed = false;
         let mut waited = Duration::ZERO;
         loop {
             if self.quota_gone.load(Ordering::Relaxed) {
-                return Err(ApiError::DailyQuota);
+                return Err(MarketplaceError::DailyQuota);
             }
             let token = self.bearer(false).await?;
             self.pace().await;
@@ -336,7 +336,7 @@ impl EtsyClient {
                 .await;
             let outcome = match sent {
                 Err(e) => Outcome::Again(
-                    ApiError::Unreachable {
+                    MarketplaceError::Unreachable {
                         operation,
                         reason: e.to_string(),
                     },
@@ -348,24 +348,26 @@ impl EtsyClient {
                 Outcome::Done(v) => return Ok(v),
                 Outcome::Again(e, after) => (e, after),
             };
-            if let ApiError::Refused { status: 401, .. } = error
+            if let MarketplaceError::Refused { status: 401, .. } = error
                 && !refreshed
             {
                 // A token revoked or expired early: one refresh, then the call again.
                 refreshed = true;
                 self.bearer(true).await.map_err(|e| match e {
-                    ApiError::Refused { message, .. } => ApiError::SignedOut(message),
+                    MarketplaceError::Refused { message, .. } => {
+                        MarketplaceError::SignedOut(message)
+                    }
                     other => other,
                 })?;
                 continue;
             }
-            if let ApiError::Refused {
+            if let MarketplaceError::Refused {
                 status: 401,
                 message,
                 ..
             } = error
             {
-                return Err(ApiError::SignedOut(message));
+                return Err(MarketplaceError::SignedOut(message));
             }
             if let Some(after) = retry_after {
                 // 429: the marketplace says when; that wait is not a failed try.
@@ -377,7 +379,7 @@ impl EtsyClient {
                 tokio::time::sleep(after).await;
                 continue;
             }
-            if matches!(error, ApiError::Refused { status, .. } if status < 500) {
+            if matches!(error, MarketplaceError::Refused { status, .. } if status < 500) {
                 return Err(error);
             }
             attempt += 1;
@@ -393,7 +395,7 @@ impl EtsyClient {
         &self,
         operation: &'static str,
         r: reqwest::Response,
-    ) -> Result<Outcome<T>, ApiError> {
+    ) -> Result<Outcome<T>, MarketplaceError> {
         let status = r.status();
         let left_today = header_num(&r, "x-remaining-today");
         let left_second = header_num(&r, "x-remaining-this-second");
@@ -401,14 +403,14 @@ impl EtsyClient {
         let bytes = match body(r).await {
             Ok(b) => b,
             Err(Ok(wire)) => {
-                return Err(ApiError::Wire {
+                return Err(MarketplaceError::Wire {
                     operation,
                     source: wire,
                 });
             }
             Err(Err(e)) => {
                 return Ok(Outcome::Again(
-                    ApiError::Unreachable {
+                    MarketplaceError::Unreachable {
                         operation,
                         reason: e.to_string(),
                     },
@@ -432,11 +434,11 @@ impl EtsyClient {
         if status == StatusCode::TOO_MANY_REQUESTS {
             if left_today == Some(0) {
                 self.quota_gone.store(true, Ordering::Relaxed);
-                return Err(ApiError::DailyQuota);
+                return Err(MarketplaceError::DailyQuota);
             }
             let after = Duration::from_secs(retry_after.unwrap_or(1).clamp(1, 3600));
             return Ok(Outcome::Again(
-                ApiError::Refused {
+                MarketplaceError::Refused {
                     operation,
                     status: 429,
                     message: error_message(&bytes),
@@ -446,7 +448,7 @@ impl EtsyClient {
         }
         if !status.is_success() {
             return Ok(Outcome::Again(
-                ApiError::Refused {
+                MarketplaceError::Refused {
                     operation,
                     status: status.as_u16(),
                     message: error_message(&bytes),
@@ -457,13 +459,13 @@ impl EtsyClient {
         match wire::read::<T>(&bytes) {
             Ok(v) => Ok(Outcome::Done(v)),
             Err(e @ WireError::Malformed { .. }) => Ok(Outcome::Again(
-                ApiError::Wire {
+                MarketplaceError::Wire {
                     operation,
                     source: e,
                 },
                 None,
             )),
-            Err(e) => Err(ApiError::Wire {
+            Err(e) => Err(MarketplaceError::Wire {
                 operation,
                 source: e,
             }),

@@ -11,18 +11,17 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-pub use crate::marketplaces::error::ApiError;
+use crate::marketplaces::error::MarketplaceError;
 pub use client::{Endpoints, EtsyClient, Patience};
 
 use crate::catalog::listings::{ListingState, Pair, Variant};
-use crate::sync::listings::{
-    ListingEdit, Offer, Price, RemoteListing, RemoteListingData, SyncedFields,
-};
-use crate::sync::remote::{FetchError, RemoteImage};
-use crate::sync::reviews::RemoteReview;
-use crate::sync::{
+use crate::marketplaces::{
     Capabilities, Marketplace, Pushed, RemoteListings, RemoteOrder, RemoteOrders, RemoteReviews,
-    StockPush, StockPushed,
+    StockPush,
+};
+use crate::sync::remote::{
+    FetchError, ListingEdit, Offer, Price, RemoteImage, RemoteListing, RemoteListingData,
+    RemoteReview, StockPushed, SyncedFields,
 };
 
 /// Receipts asked for per page: Etsy's largest.
@@ -52,11 +51,11 @@ impl Etsy {
         Self { client, shop_id }
     }
 
-    pub async fn me(client: &EtsyClient) -> Result<Me, ApiError> {
+    pub async fn me(client: &EtsyClient) -> Result<Me, MarketplaceError> {
         client.get("getMe", "/v3/application/users/me", &[]).await
     }
 
-    pub async fn shop(client: &EtsyClient, shop_id: i64) -> Result<ShopInfo, ApiError> {
+    pub async fn shop(client: &EtsyClient, shop_id: i64) -> Result<ShopInfo, MarketplaceError> {
         client
             .get("getShop", &format!("/v3/application/shops/{shop_id}"), &[])
             .await
@@ -78,7 +77,7 @@ impl Marketplace for Etsy {
         &self,
         since: Option<i64>,
         offset: u64,
-    ) -> Result<RemoteOrders, ApiError> {
+    ) -> Result<RemoteOrders, MarketplaceError> {
         let mut query = vec![
             ("sort_on", "updated".to_owned()),
             ("sort_order", "desc".to_owned()),
@@ -98,7 +97,11 @@ impl Marketplace for Etsy {
     /// `getListingsByShop` in state `shelf`, with their inventory and images, newest change
     /// first; the engine stops at the first one older than its cursor, so a sync with nothing
     /// new costs one call.
-    async fn listings_changed(&self, shelf: &str, offset: u64) -> Result<RemoteListings, ApiError> {
+    async fn listings_changed(
+        &self,
+        shelf: &str,
+        offset: u64,
+    ) -> Result<RemoteListings, MarketplaceError> {
         let query = [
             ("state", shelf.to_owned()),
             ("sort_on", "updated".to_owned()),
@@ -127,7 +130,7 @@ impl Marketplace for Etsy {
         &self,
         since: Option<i64>,
         offset: u64,
-    ) -> Result<RemoteReviews, ApiError> {
+    ) -> Result<RemoteReviews, MarketplaceError> {
         let mut query = vec![("limit", PAGE.to_string()), ("offset", offset.to_string())];
         if let Some(s) = since {
             query.push(("min_created", s.to_string()));
@@ -160,7 +163,7 @@ impl Marketplace for Etsy {
 
     /// `getShopReceipts` of receipts neither shipped nor cancelled, oldest first (a new one
     /// joins at the end, so paging skips none).
-    async fn open_orders(&self, offset: u64) -> Result<RemoteOrders, ApiError> {
+    async fn open_orders(&self, offset: u64) -> Result<RemoteOrders, MarketplaceError> {
         let query = [
             ("was_shipped", "false".to_owned()),
             ("was_canceled", "false".to_owned()),
@@ -176,7 +179,7 @@ impl Marketplace for Etsy {
         self.client.fetch_file(url).await
     }
 
-    async fn send_message(&self, _order: &str, _text: &str) -> Result<Pushed, ApiError> {
+    async fn send_message(&self, _order: &str, _text: &str) -> Result<Pushed, MarketplaceError> {
         Ok(Pushed::Refused(
             "Etsy's Open API has no way to message a buyer".to_owned(),
         ))
@@ -187,7 +190,7 @@ impl Marketplace for Etsy {
         remote_order_id: &str,
         carrier: &str,
         tracking: &str,
-    ) -> Result<Pushed, ApiError> {
+    ) -> Result<Pushed, MarketplaceError> {
         self.tracking(remote_order_id, carrier, tracking).await
     }
 
@@ -197,7 +200,7 @@ impl Marketplace for Etsy {
         &self,
         remote_listing_id: &str,
         edit: &ListingEdit,
-    ) -> Result<Pushed, ApiError> {
+    ) -> Result<Pushed, MarketplaceError> {
         let joined = |field: &str, items: &Option<Vec<String>>| -> Result<Option<String>, String> {
             let Some(items) = items else { return Ok(None) };
             if let Some(bad) = items.iter().find(|t| t.contains(',')) {
@@ -251,7 +254,7 @@ impl Marketplace for Etsy {
         remote_listing_id: &str,
         want: &BTreeMap<String, Offer>,
         currency: Option<&str>,
-    ) -> Result<StockPush, ApiError> {
+    ) -> Result<StockPush, MarketplaceError> {
         let path = format!("/v3/application/listings/{remote_listing_id}/inventory");
         let have = match refusal(
             self.client
@@ -285,10 +288,10 @@ impl Marketplace for Etsy {
 }
 
 /// A refusal (a 4xx other than 401 and 429) is an answer, not an error to retry: `Ok(Err(why))`.
-fn refusal<T>(r: Result<T, ApiError>) -> Result<Result<T, String>, ApiError> {
+fn refusal<T>(r: Result<T, MarketplaceError>) -> Result<Result<T, String>, MarketplaceError> {
     match r {
         Ok(v) => Ok(Ok(v)),
-        Err(ApiError::Refused {
+        Err(MarketplaceError::Refused {
             status, message, ..
         }) if (400..500).contains(&status) && status != 401 && status != 429 => Ok(Err(message)),
         Err(e) => Err(e),
@@ -441,7 +444,7 @@ impl Etsy {
         receipt: &str,
         carrier: &str,
         tracking: &str,
-    ) -> Result<Pushed, ApiError> {
+    ) -> Result<Pushed, MarketplaceError> {
         let path = format!(
             "/v3/application/shops/{}/receipts/{receipt}/tracking",
             self.shop_id
@@ -470,7 +473,7 @@ impl Etsy {
         buyer_messages: false,
     };
 
-    async fn receipts(&self, query: &[(&str, String)]) -> Result<RemoteOrders, ApiError> {
+    async fn receipts(&self, query: &[(&str, String)]) -> Result<RemoteOrders, MarketplaceError> {
         let page: wire::Page<wire::ShopReceipt> = self
             .client
             .get(

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::wire;
-use crate::marketplaces::error::ApiError;
+use crate::marketplaces::error::MarketplaceError;
 
 /// What Vefa asks to do: read and write listings and receipts, read the shop.
 pub const SCOPES: &str = "listings_r listings_w transactions_r transactions_w shops_r";
@@ -109,29 +109,26 @@ async fn token_call(
     http: &reqwest::Client,
     token_url: &str,
     form: &[(&str, &str)],
-) -> Result<TokenSet, ApiError> {
+) -> Result<TokenSet, MarketplaceError> {
     const OP: &str = "oauth token";
-    let r = http
-        .post(token_url)
-        .form(form)
-        .send()
-        .await
-        .map_err(|e| ApiError::Unreachable {
+    let r = http.post(token_url).form(form).send().await.map_err(|e| {
+        MarketplaceError::Unreachable {
             operation: OP,
             reason: e.to_string(),
-        })?;
+        }
+    })?;
     let status = r.status();
     // Read as every other answer is: a hostile token endpoint cannot send gigabytes either.
     let bytes = match super::http::body(r).await {
         Ok(b) => b,
         Err(Ok(wire)) => {
-            return Err(ApiError::Wire {
+            return Err(MarketplaceError::Wire {
                 operation: OP,
                 source: wire,
             });
         }
         Err(Err(e)) => {
-            return Err(ApiError::Unreachable {
+            return Err(MarketplaceError::Unreachable {
                 operation: OP,
                 reason: e.to_string(),
             });
@@ -145,13 +142,13 @@ async fn token_call(
             },
             Err(_) => format!("HTTP {status}"),
         };
-        return Err(ApiError::Refused {
+        return Err(MarketplaceError::Refused {
             operation: OP,
             status: status.as_u16(),
             message,
         });
     }
-    let t: TokenAnswer = wire::read(&bytes).map_err(|e| ApiError::Wire {
+    let t: TokenAnswer = wire::read(&bytes).map_err(|e| MarketplaceError::Wire {
         operation: OP,
         source: e,
     })?;
@@ -170,7 +167,7 @@ pub async fn exchange(
     redirect_uri: &str,
     code: &str,
     pkce: &Pkce,
-) -> Result<TokenSet, ApiError> {
+) -> Result<TokenSet, MarketplaceError> {
     token_call(
         http,
         token_url,
@@ -191,7 +188,7 @@ pub async fn refresh(
     token_url: &str,
     keystring: &str,
     refresh_token: &str,
-) -> Result<TokenSet, ApiError> {
+) -> Result<TokenSet, MarketplaceError> {
     token_call(
         http,
         token_url,

@@ -37,7 +37,7 @@ impl MarketplaceKind {
     }
 
     /// What Vefa does with a shop there.
-    pub fn capabilities(self) -> crate::sync::Capabilities {
+    pub fn capabilities(self) -> crate::marketplaces::Capabilities {
         match self {
             MarketplaceKind::Etsy | MarketplaceKind::Sandbox => {
                 crate::marketplaces::etsy::Etsy::CAPABILITIES

@@ -10,9 +10,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::RemoteOrder;
 use crate::error::{Error, Result};
 use crate::infra::store::entity::sales_order;
+use crate::marketplaces::RemoteOrder;
 use crate::orders::store::{self as order_store, Ctx};
 use crate::orders::{Act, OrderStatus};
 
