@@ -190,7 +190,7 @@ fn timeline_says(o: &vefa::orders::Order, text: &str) -> bool {
 }
 
 async fn a_coupon_is_used_once_per_order_and_never_past_its_limit(store: TestStore) {
-    use vefa::customers::loyalty::coupons::{CouponInput, CouponValue};
+    use vefa::orders::coupons::{CouponInput, CouponValue};
     let v = store.open().await;
     shop(&v).await;
     let single = v
@@ -301,7 +301,7 @@ async fn a_coupon_is_used_once_per_order_and_never_past_its_limit(store: TestSto
 }
 
 async fn points_turn_into_a_coupon_for_the_buyer(store: TestStore) {
-    use vefa::customers::loyalty::coupons::CouponValue;
+    use vefa::orders::coupons::CouponValue;
     let v = store.open().await;
     shop(&v).await;
     let a = order(&v, "aysel@example.az", 2).await;
@@ -335,7 +335,7 @@ async fn points_turn_into_a_coupon_for_the_buyer(store: TestStore) {
 
 async fn the_book_names_praise_never_blame_and_an_apology_is_given_once(store: TestStore) {
     use vefa::customers::feedback::{Apology, Category, FeedbackInput, FeedbackKind};
-    use vefa::customers::loyalty::coupons::CouponValue;
+    use vefa::orders::coupons::CouponValue;
     let v = store.open().await;
     shop(&v).await;
     v.save_team(&["Aysel".into()]).await.unwrap();

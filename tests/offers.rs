@@ -10,9 +10,9 @@ use common::{TestStore, scalar};
 use vefa::catalog::listings::{ListingInput, ListingState, Variant};
 use vefa::customers::CustomerEdit;
 use vefa::customers::loyalty::EntryKind;
-use vefa::customers::loyalty::coupons::{CouponInput, CouponSource, CouponValue};
 use vefa::customers::offers::{CODE_SLOT, OfferInput, Shared};
 use vefa::messages::MessageKind;
+use vefa::orders::coupons::{CouponInput, CouponSource, CouponValue};
 use vefa::orders::{NewOrder, OrderChannel};
 use vefa::{Clock, Vefa};
 

@@ -14,7 +14,6 @@ use vefa::catalog::listings::{
 };
 use vefa::customers::feedback::{Apology, Feedback, FeedbackInput};
 use vefa::customers::followup::{FollowUp, FollowUpQueue};
-use vefa::customers::loyalty::coupons::Coupon;
 use vefa::customers::loyalty::{Entry, LoyaltyRules};
 use vefa::customers::offers::{Offer, OfferInput, Suggestion};
 use vefa::customers::{CustomerEdit, CustomerPage, CustomerProfile};
@@ -23,6 +22,7 @@ use vefa::infra::secrets::Keychain;
 use vefa::inspection::figures::Week;
 use vefa::inspection::{Inspection, InspectionOp, Step, Template};
 use vefa::messages::{Draft, MessageAction, MessageKind, OutboxEntry, SmtpSettings};
+use vefa::orders::coupons::Coupon;
 use vefa::orders::{Act, Order, OrderPage, OrderQuery, ProblemKind, Today};
 use vefa::reports::{IsoWeek, WeeklyReview};
 use vefa::shop::profile::PhotoUpload;

@@ -5,13 +5,13 @@
 use crate::Vefa;
 use crate::customers::feedback::{self, Apology, Feedback, FeedbackInput};
 use crate::customers::followup::{self, FollowUp, FollowUpQueue};
-use crate::customers::loyalty::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::customers::loyalty::{self, Entry, EntryKind, LoyaltyRules, Standing, ledger, notices};
 use crate::customers::offers::{self, Offer, OfferInput, Suggestion};
 use crate::customers::{self, CustomerEdit, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
 use crate::infra::changes::ChangeKind;
 use crate::messages::{Draft, MessageKind, outbox};
+use crate::orders::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::shop::settings;
 
 impl Vefa {
@@ -123,7 +123,7 @@ impl Vefa {
         let rules = loyalty::rules(&self.db).await?;
         let currency = self.seller().await?.currency;
         let (txn, _, now) = self.order_begin(false).await?;
-        let done = coupons::from_points(&txn, &rules, customer_id, points, &currency, now).await;
+        let done = ledger::from_points(&txn, &rules, customer_id, points, &currency, now).await;
         self.end_write(txn, now, done, Some(ChangeKind::Orders))
             .await
     }

@@ -5,6 +5,7 @@
 mod catalog;
 mod customers;
 mod inspection;
+pub(crate) mod order_flow;
 mod orders;
 mod reports;
 mod shop;

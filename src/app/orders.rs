@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
+use super::order_flow::{self, By};
 use crate::Vefa;
 use crate::catalog::completeness;
 use crate::catalog::completeness::RuleSets;
@@ -253,19 +254,9 @@ impl Vefa {
         let moves_stock = matches!(act, Act::Cancel { .. } | Act::ReceiveReturn { .. });
         let (txn, rules, now) = self.order_begin(moves_stock).await?;
         let done = async {
-            let moved = orders::store::act(&txn, self.ctx(&rules, now), id, act).await?;
-            if matches!(act, Act::MarkReady | Act::Ship { .. }) {
-                // Nothing leaves for the courier unchecked: a passed inspection, or the
-                // seller's written override (sync follows the marketplace without this gate).
-                // Checked after the move, so a move the order cannot make says so first; the
-                // transaction is rolled back either way.
-                crate::inspection::store::gate(&txn, id).await?;
-            }
+            let ctx = self.ctx(&rules, now);
+            let moved = order_flow::act(&txn, ctx, id, act, By::Seller).await?;
             queue_with(&txn, id, message.as_ref(), now).await?;
-            if let Act::Ship { .. } = act {
-                // A marketplace order's shipment goes back to the marketplace with the move.
-                crate::sync::outbox::queue_shipment(&txn, id, now).await?;
-            }
             Ok((id, moved.rescored))
         }
         .await;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use vefa::customers::feedback::{Apology, Category, Feedback, FeedbackInput, FeedbackKind};
-use vefa::customers::loyalty::coupons::CouponValue;
+use vefa::orders::coupons::CouponValue;
 use vefa::{Error, FieldError, Vefa};
 
 #[derive(Subcommand)]

@@ -4,8 +4,8 @@
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use vefa::customers::loyalty::coupons::{Coupon, CouponInput, CouponValue};
 use vefa::money::format_minor;
+use vefa::orders::coupons::{Coupon, CouponInput, CouponValue};
 use vefa::{Error, Vefa};
 
 #[derive(Subcommand)]

@@ -12,11 +12,11 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::customers::loyalty::coupons::{self, CouponInput, CouponSource, CouponValue};
 use crate::customers::loyalty::ledger::{self, EntryKind};
 use crate::error::{Error, FieldError, Result};
 use crate::fields::Errors;
 use crate::infra::store::entity::{customer, feedback, sales_order};
+use crate::orders::coupons::{self, CouponInput, CouponSource, CouponValue};
 use crate::orders::store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]

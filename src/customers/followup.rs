@@ -126,6 +126,11 @@ async fn views<C: ConnectionTrait>(
         .collect()
 }
 
+/// Whether reaching `to` puts the order in the follow-up queue: only delivery does.
+pub fn follows_up(to: OrderStatus) -> bool {
+    to == OrderStatus::Delivered
+}
+
 /// Called on every move of an order, in its transaction: a delivery starts its follow-up
 /// (once: a second delivery after a return keeps the first).
 pub async fn order_moved<C: ConnectionTrait>(
@@ -134,7 +139,7 @@ pub async fn order_moved<C: ConnectionTrait>(
     to: OrderStatus,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if to != OrderStatus::Delivered {
+    if !follows_up(to) {
         return Ok(());
     }
     let customer_id = store::buyer_of(db, order_id).await?;

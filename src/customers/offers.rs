@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::catalog::listings::ListingState;
-use crate::customers::loyalty::coupons::{self, Coupon, CouponInput, CouponSource, CouponValue};
 use crate::error::{Error, FieldError, Result};
 use crate::infra::store::entity::{
     coupon, customer, listing, listing_variant, order_line, sales_order,
 };
 use crate::messages::MessageKind;
 use crate::messages::outbox::{self, Draft};
+use crate::orders::coupons::{self, Coupon, CouponInput, CouponSource, CouponValue};
 use crate::orders::{Buyer, OrderStatus, buyers};
 use crate::shop::profile::Profile;
 

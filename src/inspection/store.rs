@@ -489,6 +489,8 @@ async fn apply_op<C: ConnectionTrait>(
         } else {
             timeline(db, ctx, &row, outcome, packer, |_| {}).await?;
             if p.status == OrderStatus::Confirmed {
+                // Ready to ship is a quiet status (orders::status::QUIET): the move has no
+                // consequence elsewhere, so the store makes it without app::order_flow.
                 touched.extend(
                     order_store::act(db, ctx, order_id, &Act::MarkReady)
                         .await?

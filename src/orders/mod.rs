@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod buyers;
+pub mod coupons;
 pub mod error;
 pub mod inbox;
 pub mod input;

@@ -28,6 +28,12 @@ pub enum OrderStatus {
     Exchanged,
 }
 
+/// Statuses whose reaching means nothing outside the orders (no points, no follow-up, no stock
+/// given back): a context below `app/` may move an order there through `orders::store::act`
+/// itself — inspection marks a passed parcel ready to ship. Every other move goes through
+/// `app::order_flow`, whose tests hold this list to what its consequences act on.
+pub const QUIET: &[OrderStatus] = &[OrderStatus::ReadyToShip];
+
 /// What the seller (or the marketplace) does to an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]

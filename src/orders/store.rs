@@ -53,6 +53,8 @@ pub struct Moved {
     pub from: OrderStatus,
     pub to: OrderStatus,
     pub rescored: Vec<i32>,
+    /// Listings whose stock came back (a cancellation before dispatch, a restocked return).
+    pub restocked: Vec<i32>,
     /// SKUs whose stock could not go back because they no longer exist.
     pub not_restocked: Vec<String>,
 }
@@ -549,7 +551,7 @@ pub async fn add_marketplace_page<C: ConnectionTrait>(
 async fn use_coupon<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, code: &str) -> Result<()> {
     let mut d = BTreeMap::new();
     d.insert("coupon".to_owned(), code.to_owned());
-    match crate::customers::loyalty::coupons::redeem(db, code, Some(id), ctx.now).await? {
+    match super::coupons::redeem(db, code, Some(id), ctx.now).await? {
         Ok(_) => d.insert("text".to_owned(), format!("Coupon {code} used")),
         Err(why) => {
             d.insert("refused".to_owned(), why.as_str().to_owned());
@@ -566,7 +568,9 @@ async fn use_coupon<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, code: &st
 }
 
 /// Moves an order: checks the move against the status machine, records it on the timeline, and
-/// gives stock back when a cancellation or a restocked return calls for it.
+/// gives stock back when a cancellation or a restocked return calls for it. What the move means
+/// elsewhere (points, the follow-up, the marketplace's stock) is `app::order_flow`'s: only a
+/// move to a [`QUIET`](super::status::QUIET) status may be made here without it.
 pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -> Result<Moved> {
     let row = sales_order::Entity::find_by_id(id)
         .one(db)
@@ -663,18 +667,14 @@ pub async fn act<C: ConnectionTrait>(db: &C, ctx: Ctx<'_>, id: i32, act: &Act) -
         }
     }
     event(db, ctx, id, EventKind::Status, Some(from), Some(to), detail).await?;
-    // Delivered orders earn their buyer points; refunded ones give them back (sync's moves too).
-    crate::customers::loyalty::order_moved(db, id, to, ctx.now).await?;
-    crate::customers::followup::order_moved(db, id, to, ctx.now).await?;
     touched.sort_unstable();
     touched.dedup();
     let rescored = refresh_stock(db, ctx.rules, &touched, ctx.now).await?;
-    // Stock given back here goes to the marketplace too.
-    crate::sync::listings::queue_needed(db, ctx.rules, &touched, ctx.now).await?;
     Ok(Moved {
         from,
         to,
         rescored,
+        restocked: touched,
         not_restocked,
     })
 }

@@ -10,6 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
+use crate::app::order_flow::{self, By};
 use crate::error::{Error, Result};
 use crate::infra::store::entity::sales_order;
 use crate::marketplaces::RemoteOrder;
@@ -140,13 +141,14 @@ async fn follow<C: ConnectionTrait>(
     rescored: &mut Vec<i32>,
 ) -> Result<bool> {
     if remote.cancelled && status.before_dispatch() {
-        let m = order_store::act(
+        let m = order_flow::act(
             db,
             ctx,
             id,
             &Act::Cancel {
                 reason: "Cancelled on the marketplace".into(),
             },
+            By::Marketplace,
         )
         .await?;
         rescored.extend(m.rescored);
@@ -170,7 +172,7 @@ async fn follow<C: ConnectionTrait>(
                     tracking: or_dash(tracking),
                 },
             };
-            let m = order_store::act(db, ctx, id, &act).await?;
+            let m = order_flow::act(db, ctx, id, &act, By::Marketplace).await?;
             rescored.extend(m.rescored);
             status = m.to;
             moved = true;

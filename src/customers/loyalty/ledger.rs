@@ -4,7 +4,7 @@
 //! refunded order's points go back through a reversal entry. A balance is the sum of a buyer's
 //! entries, and no entry takes it below zero.
 
-use chrono::{DateTime, Months, Utc};
+use chrono::{DateTime, Duration, Months, Utc};
 use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -17,6 +17,7 @@ use super::rules::{LoyaltyRules, Tier, tier_for};
 use crate::error::{Error, FieldError, Result};
 use crate::infra::store::entity::{customer, loyalty_entry, sales_order};
 use crate::orders::OrderStatus;
+use crate::orders::coupons::{self, Coupon, CouponInput, CouponSource, CouponValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -608,6 +609,55 @@ pub async fn standing<C: ConnectionTrait>(
         to_next_minor: next_tier.as_ref().map(|t| t.min_spend_minor - spend),
         next_tier,
     })
+}
+
+/// Turns `points` of a buyer's balance into a coupon worth them (at the rules' rate), for them
+/// alone, for one use, valid for the rules' days.
+pub async fn from_points<C: ConnectionTrait>(
+    db: &C,
+    rules: &LoyaltyRules,
+    customer_id: i32,
+    points: i64,
+    currency: &str,
+    now: DateTime<Utc>,
+) -> Result<Coupon> {
+    let per_unit = i64::from(Ord::max(rules.points_per_coupon_unit, 1));
+    if points < per_unit {
+        return Err(Error::Validation(vec![
+            FieldError::new("points", "out_of_range")
+                .with("min", per_unit)
+                .with("max", i64::MAX),
+        ]));
+    }
+    let units = points / per_unit;
+    let spent = units * per_unit;
+    let exp = crate::money::exponent(currency).unwrap_or(2);
+    let input = CouponInput {
+        value: CouponValue::Amount {
+            minor: units * 10i64.pow(exp),
+            currency: currency.to_owned(),
+        },
+        customer_id: Some(customer_id),
+        max_uses: Some(1),
+        expires_at: Some(now + Duration::days(i64::from(Ord::max(rules.coupon_valid_days, 1)))),
+        note: format!("{spent} points"),
+    };
+    let have = balance(db, customer_id).await?;
+    if have < spent {
+        return Err(LoyaltyError::NotEnoughPoints { have, want: spent }.into());
+    }
+    let c = coupons::create(db, &input, CouponSource::Points, now).await?;
+    take(
+        db,
+        customer_id,
+        spent,
+        EntryKind::Redemption,
+        &format!("Coupon {}", c.code),
+        &format!("coupon:{}", c.code),
+        now,
+    )
+    .await?;
+    Ok(c)
 }
 
 #[cfg(test)]

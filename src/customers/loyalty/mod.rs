@@ -1,8 +1,7 @@
-//! Loyalty (issue 7, begun): the seller's rules ([`rules`]), each buyer's points ledger
-//! ([`ledger`]), credited as orders are delivered and reversed when they are refunded, and
-//! coupon codes ([`coupons`]), used when an order arrives carrying one.
+//! Loyalty: the seller's rules ([`rules`]) and each buyer's points ledger ([`ledger`]),
+//! credited as orders are delivered and reversed when they are refunded; points turn into
+//! coupon codes (kept by `orders::coupons`, since an order arrives carrying one).
 
-pub mod coupons;
 pub mod error;
 pub mod ledger;
 pub mod notices;
@@ -19,6 +18,13 @@ pub async fn rules<C: sea_orm::ConnectionTrait>(db: &C) -> crate::Result<Loyalty
         .unwrap_or_default())
 }
 
+/// Whether reaching `to` can change the buyer's points: delivery credits them, a refund or a
+/// cancellation takes them back.
+pub fn moves_points(to: crate::orders::OrderStatus) -> bool {
+    use crate::orders::OrderStatus as S;
+    matches!(to, S::Delivered | S::Refunded | S::Cancelled)
+}
+
 /// What an order's move does to its buyer's points (see [`ledger::on_order_moved`]); reads the
 /// rules and the shop's currency only for the moves that touch points.
 pub async fn order_moved<C: sea_orm::ConnectionTrait>(
@@ -27,8 +33,7 @@ pub async fn order_moved<C: sea_orm::ConnectionTrait>(
     to: crate::orders::OrderStatus,
     now: chrono::DateTime<chrono::Utc>,
 ) -> crate::Result<()> {
-    use crate::orders::OrderStatus as S;
-    if !matches!(to, S::Delivered | S::Refunded | S::Cancelled) {
+    if !moves_points(to) {
         return Ok(());
     }
     let rules = rules(db).await?;

@@ -4,19 +4,16 @@
 //! (once per order, however often it is synced) or when the seller marks it by hand; the count
 //! of uses never passes the coupon's limit. Points turn into a coupon for the buyer.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::LoyaltyError;
-use super::ledger::{self, EntryKind};
-use super::rules::LoyaltyRules;
+use super::error::Refusal;
 use crate::error::{Error, FieldError, Result};
 use crate::fields::Errors;
 use crate::infra::store::entity::{coupon, coupon_use, customer, sales_order};
-pub use crate::orders::error::Refusal;
 
 /// Letters and digits a buyer reads back without mistakes.
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -309,55 +306,6 @@ pub async fn redeem<C: ConnectionTrait>(
     .exec_without_returning(db)
     .await?;
     Ok(Ok(get(db, &code).await?))
-}
-
-/// Turns `points` of a buyer's balance into a coupon worth them (at the rules' rate), for them
-/// alone, for one use, valid for the rules' days.
-pub async fn from_points<C: ConnectionTrait>(
-    db: &C,
-    rules: &LoyaltyRules,
-    customer_id: i32,
-    points: i64,
-    currency: &str,
-    now: DateTime<Utc>,
-) -> Result<Coupon> {
-    let per_unit = i64::from(Ord::max(rules.points_per_coupon_unit, 1));
-    if points < per_unit {
-        return Err(Error::Validation(vec![
-            FieldError::new("points", "out_of_range")
-                .with("min", per_unit)
-                .with("max", i64::MAX),
-        ]));
-    }
-    let units = points / per_unit;
-    let spent = units * per_unit;
-    let exp = crate::money::exponent(currency).unwrap_or(2);
-    let input = CouponInput {
-        value: CouponValue::Amount {
-            minor: units * 10i64.pow(exp),
-            currency: currency.to_owned(),
-        },
-        customer_id: Some(customer_id),
-        max_uses: Some(1),
-        expires_at: Some(now + Duration::days(i64::from(Ord::max(rules.coupon_valid_days, 1)))),
-        note: format!("{spent} points"),
-    };
-    let have = ledger::balance(db, customer_id).await?;
-    if have < spent {
-        return Err(LoyaltyError::NotEnoughPoints { have, want: spent }.into());
-    }
-    let c = create(db, &input, CouponSource::Points, now).await?;
-    ledger::take(
-        db,
-        customer_id,
-        spent,
-        EntryKind::Redemption,
-        &format!("Coupon {}", c.code),
-        &format!("coupon:{}", c.code),
-        now,
-    )
-    .await?;
-    Ok(c)
 }
 
 #[cfg(test)]
