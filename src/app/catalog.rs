@@ -212,22 +212,40 @@ impl Vefa {
                 .unwrap_or_default(),
             chunk_rows: self.import_chunk_rows,
         };
-        let (summary, change) = catalog_csv::import(
-            &self.db,
-            &self.feed,
-            &self.media,
-            data,
-            &options,
-            self.clock.now(),
-            progress,
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let imported =
+            match catalog_csv::import(&txn, &self.media, data, &options, now, progress).await {
+                Ok(imported) => imported,
+                Err(e) => return store::abandon(txn, e).await,
+            };
+        if !imported.keep {
+            // A dry run, a strict import with a refused row, or nothing to write.
+            txn.rollback().await?;
+            if !options.strict || imported.summary.rejected.is_empty() {
+                progress(imported.rows, imported.rows);
+            }
+            return Ok(imported.summary);
+        }
+        // Listings linked to a marketplace tell it what the file changed; what exactly is
+        // worked out when the push is sent.
+        sync::outbox::queue_listings(
+            &txn,
+            &imported.replaced,
+            &[sync::outbox::LISTING, sync::outbox::STOCK],
+            now,
         )
         .await?;
-        if let Some(change) = change {
-            // Many listings at once: the index reloads them on next use.
-            self.catalog.invalidate().await;
-            self.feed.publish(change);
-        }
-        Ok(summary)
+        let change = self
+            .feed
+            .record(&txn, ChangeKind::Listings, vec![], now)
+            .await?;
+        txn.commit().await?;
+        progress(imported.rows, imported.rows);
+        // Many listings at once: the index reloads them on next use.
+        self.catalog.invalidate().await;
+        self.feed.publish(change);
+        Ok(imported.summary)
     }
 
     /// Exports the listings matching `query` to a CSV file in Vefa's format; returns how many.

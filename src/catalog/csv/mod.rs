@@ -17,18 +17,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::catalog::completeness::RuleSets;
-use crate::catalog::completeness::{rule_sets, score};
+use crate::catalog::completeness::{RuleSets, rule_sets, score};
 use crate::catalog::listings::{self, Checked, ListingInput, ListingPhoto};
 use crate::error::{Error, FieldError, Result};
-use crate::infra::changes::{Change, ChangeFeed, ChangeKind};
 use crate::infra::media::{ImageFacts, MediaStore, inspect_image};
 use crate::infra::store::entity::{listing, media};
 
@@ -241,20 +236,32 @@ fn convert_row(
     }
 }
 
-/// Imports a CSV file's bytes in one transaction, a chunk of rows at a time: each chunk is
-/// converted and checked on its own, decided in file order against the store and the rows
+/// What an import did inside the caller's transaction.
+#[derive(Debug)]
+pub struct Imported {
+    pub summary: ImportSummary,
+    /// Stored listings the file replaced, each once: their marketplaces are to hear of it.
+    pub replaced: Vec<i32>,
+    /// Whether the writes are to be kept: not a dry run, not a strict import with a refused
+    /// row, and something was written. Otherwise the caller rolls the transaction back.
+    pub keep: bool,
+    /// Rows read.
+    pub rows: u32,
+}
+
+/// Imports a CSV file's bytes in the caller's transaction, a chunk of rows at a time: each chunk
+/// is converted and checked on its own, decided in file order against the store and the rows
 /// before it, then written many rows per statement. A refused row never writes anything.
 /// `progress(done, total)` follows the rows (`total` is counted from line ends until the last
 /// row is read).
-pub async fn import(
-    db: &DatabaseConnection,
-    feed: &ChangeFeed,
+pub async fn import<C: ConnectionTrait>(
+    txn: &C,
     media_store: &MediaStore,
     data: bytes::Bytes,
     options: &ImportOptions,
     now: DateTime<Utc>,
     progress: &(dyn Fn(u32, u32) + Sync),
-) -> Result<(ImportSummary, Option<Change>)> {
+) -> Result<Imported> {
     let (table, mut file_rows) =
         read::open(data.clone()).map_err(|reason| Error::CsvFile { reason })?;
     let format = match options.format {
@@ -292,8 +299,7 @@ pub async fn import(
         ..Default::default()
     };
 
-    let txn = db.begin().await?;
-    let rules: Arc<RuleSets> = Arc::new(rule_sets::load_all(&txn).await?);
+    let rules: Arc<RuleSets> = Arc::new(rule_sets::load_all(txn).await?);
     let table = Arc::new(table);
     let chunk_rows = options.chunk_rows.max(1);
 
@@ -329,7 +335,8 @@ pub async fn import(
         })
     };
 
-    let mut owners = Owners::new(&txn, rows).await?;
+    let mut owners = Owners::new(txn, rows).await?;
+    let mut replaced = Vec::new();
     let mut ids = NewIds::default();
     let mut done = 0usize;
     // A decided chunk is written while the next one is awaited and decided: the store's work
@@ -339,7 +346,7 @@ pub async fn import(
     while let Some(converting_chunk) = converted_rx.recv().await {
         let write = async {
             match decided.take() {
-                Some(chunk) => write_chunk(&txn, &rules, chunk, now).await,
+                Some(chunk) => write_chunk(txn, &rules, chunk, &mut replaced, now).await,
                 None => Ok(()),
             }
         };
@@ -357,7 +364,7 @@ pub async fn import(
             // the file to report every refused row, but writes no more.
             let writing = keeps_writing(options, &summary);
             let chunk = decide(
-                &txn,
+                txn,
                 &mut owners,
                 &mut ids,
                 candidates,
@@ -377,27 +384,25 @@ pub async fn import(
         progress(done as u32, total.max(done as u32));
     }
     if let Some(chunk) = decided {
-        write_chunk(&txn, &rules, chunk, now).await?;
+        write_chunk(txn, &rules, chunk, &mut replaced, now).await?;
     }
     join_blocking(reading).await?;
     let total = done as u32;
     summary.rejected.sort_by_key(|r| r.line);
 
     if options.strict && !summary.rejected.is_empty() {
-        txn.rollback().await?;
         summary.imported = 0;
         summary.updated = 0;
-        return Ok((summary, None));
     }
-    if options.dry_run || summary.imported == 0 && summary.updated == 0 {
-        txn.rollback().await?;
-        progress(total, total);
-        return Ok((summary, None));
-    }
-    let change = feed.record(&txn, ChangeKind::Listings, vec![], now).await?;
-    txn.commit().await?;
-    progress(total, total);
-    Ok((summary, Some(change)))
+    let keep = keeps_writing(options, &summary) && (summary.imported > 0 || summary.updated > 0);
+    replaced.sort_unstable();
+    replaced.dedup();
+    Ok(Imported {
+        summary,
+        replaced,
+        keep,
+        rows: total,
+    })
 }
 
 /// A blocking task's result; its panic goes on unwinding here.
@@ -566,6 +571,7 @@ async fn write_chunk<C: ConnectionTrait>(
     db: &C,
     rules: &RuleSets,
     chunk: Chunk,
+    replaced_all: &mut Vec<i32>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let replaced_ids: Vec<i32> = chunk.replaced.iter().map(|(id, _)| *id).collect();
@@ -596,15 +602,7 @@ async fn write_chunk<C: ConnectionTrait>(
         .collect();
     // Replace first: a stored listing may give up a SKU that a new one takes.
     listings::update_checked(db, &replaced, now).await?;
-    // Listings linked to a marketplace tell it what the file changed; what exactly is worked
-    // out when the push is sent.
-    crate::sync::outbox::queue_listings(
-        db,
-        &replaced_ids,
-        &[crate::sync::outbox::LISTING, crate::sync::outbox::STOCK],
-        now,
-    )
-    .await?;
+    replaced_all.extend(replaced_ids);
     listings::insert_checked(db, &created, now).await
 }
 
