@@ -1,12 +1,11 @@
 //! The [`Vefa`] façade's catalog methods: listings, their completeness, import and export.
 
-use sea_orm::TransactionTrait;
-
 use super::Vefa;
+use super::write::{Changes, Lock};
 use crate::catalog::{completeness, csv as catalog_csv, listings};
 use crate::error::{Error, Result};
 use crate::infra::changes::ChangeKind;
-use crate::infra::{media, store};
+use crate::infra::media;
 use crate::shop::profile;
 use crate::sync;
 
@@ -23,56 +22,52 @@ impl Vefa {
         family: &str,
         rules: &[completeness::Rule],
     ) -> Result<u64> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        if let Err(e) = completeness::rule_sets::replace_family(&txn, family, rules).await {
-            return store::abandon(txn, e).await;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = async {
+            completeness::rule_sets::replace_family(txn, family, rules).await?;
+            let sets = completeness::rule_sets::load_all(txn).await?;
+            let updates = self
+                .catalog
+                .rescore(txn, &self.feed, &sets, Some(family), now)
+                .await?;
+            listings::write_scores(txn, &updates).await?;
+            Ok((updates, sets))
         }
-        let sets = completeness::rule_sets::load_all(&txn).await?;
-        let updates = self
-            .catalog
-            .rescore(&txn, &self.feed, &sets, Some(family), now)
-            .await?;
-        listings::write_scores(&txn, &updates).await?;
-        let changed = updates.len() as u64;
-        let change = self
-            .feed
-            .record(
-                &txn,
-                ChangeKind::CompletenessRules,
-                vec![family.to_owned()],
-                now,
-            )
-            .await?;
-        txn.commit().await?;
-        self.catalog.apply_scores(updates, sets).await;
-        self.feed.publish(change);
-        Ok(changed)
+        .await;
+        w.finish_with(done, |(updates, sets)| {
+            let changed = updates.len() as u64;
+            let changes = Changes::none()
+                .and(ChangeKind::CompletenessRules, [family])
+                .scores(updates, sets);
+            (changed, changes)
+        })
+        .await
     }
 
     /// Rescores every listing (staleness moves with the clock); returns how many changed.
     pub async fn recompute_completeness(&self) -> Result<u64> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let sets = completeness::rule_sets::load_all(&txn).await?;
-        let updates = self
-            .catalog
-            .rescore(&txn, &self.feed, &sets, None, now)
-            .await?;
-        let changed = updates.len() as u64;
-        if updates.is_empty() {
-            txn.commit().await?;
-            return Ok(0);
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = async {
+            let sets = completeness::rule_sets::load_all(txn).await?;
+            let updates = self
+                .catalog
+                .rescore(txn, &self.feed, &sets, None, now)
+                .await?;
+            listings::write_scores(txn, &updates).await?;
+            Ok((updates, sets))
         }
-        listings::write_scores(&txn, &updates).await?;
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Listings, vec![], now)
-            .await?;
-        txn.commit().await?;
-        self.catalog.apply_scores(updates, sets).await;
-        self.feed.publish(change);
-        Ok(changed)
+        .await;
+        w.finish_with(done, |(updates, sets)| {
+            let changed = updates.len() as u64;
+            if updates.is_empty() {
+                return (0, Changes::none());
+            }
+            let changes = Changes::of(ChangeKind::Listings).scores(updates, sets);
+            (changed, changes)
+        })
+        .await
     }
 
     async fn save_listing(
@@ -80,29 +75,23 @@ impl Vefa {
         id: Option<i32>,
         input: &listings::ListingInput,
     ) -> Result<listings::Listing> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let sets = completeness::rule_sets::load_all(&txn).await?;
-        let saved = async {
-            let (id, _) = listings::save(&txn, &sets, id, input, now).await?;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = async {
+            let sets = completeness::rule_sets::load_all(txn).await?;
+            let (id, _) = listings::save(txn, &sets, id, input, now).await?;
             // A listing linked to a marketplace tells it, through the outbox.
-            sync::listings::queue_needed(&txn, &sets, &[id], now).await?;
-            Ok(id)
+            sync::listings::queue_needed(txn, &sets, &[id], now).await?;
+            listings::get(txn, &sets, id, now).await
         }
         .await;
-        let id = match saved {
-            Ok(id) => id,
-            Err(e) => return store::abandon(txn, e).await,
-        };
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)
-            .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
-        let saved = self.listing(id).await?;
-        self.catalog.upsert(&saved).await;
-        Ok(saved)
+        w.finish_with(done, |saved| {
+            let changes = Changes::none()
+                .and(ChangeKind::Listings, [saved.id])
+                .upsert(saved.clone());
+            (saved, changes)
+        })
+        .await
     }
 
     pub async fn create_listing(
@@ -154,20 +143,13 @@ impl Vefa {
     }
 
     pub async fn archive_listing(&self, id: i32, archived: bool) -> Result<()> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let w = self.begin_write(Lock::Deferred).await?;
         // The update runs before it can tell the listing is missing.
-        if let Err(e) = listings::set_archived(&txn, id, archived, now).await {
-            return store::abandon(txn, e).await;
-        }
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Listings, vec![id.to_string()], now)
-            .await?;
-        txn.commit().await?;
-        self.catalog.set_archived(id, archived).await;
-        self.feed.publish(change);
-        Ok(())
+        let done = listings::set_archived(&w.txn, id, archived, w.now).await;
+        let changes = Changes::none()
+            .and(ChangeKind::Listings, [id])
+            .archived(id, archived);
+        w.finish(done, changes).await
     }
 
     /// Stores a picture for a listing (once, by content) and returns its facts; the editor then
@@ -212,39 +194,37 @@ impl Vefa {
                 .unwrap_or_default(),
             chunk_rows: self.import_chunk_rows,
         };
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let imported =
-            match catalog_csv::import(&txn, &self.media, data, &options, now, progress).await {
-                Ok(imported) => imported,
-                Err(e) => return store::abandon(txn, e).await,
-            };
-        if !imported.keep {
-            // A dry run, a strict import with a refused row, or nothing to write.
-            txn.rollback().await?;
-            if !options.strict || imported.summary.rejected.is_empty() {
-                progress(imported.rows, imported.rows);
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let imported = catalog_csv::import(txn, &self.media, data, &options, now, progress).await;
+        let imported = match imported {
+            Ok(i) if !i.keep => {
+                // A dry run, a strict import with a refused row, or nothing to write.
+                w.rollback().await?;
+                if !options.strict || i.summary.rejected.is_empty() {
+                    progress(i.rows, i.rows);
+                }
+                return Ok(i.summary);
             }
-            return Ok(imported.summary);
-        }
-        // Listings linked to a marketplace tell it what the file changed; what exactly is
-        // worked out when the push is sent.
-        sync::outbox::queue_listings(
-            &txn,
-            &imported.replaced,
-            &[sync::outbox::LISTING, sync::outbox::STOCK],
-            now,
-        )
-        .await?;
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Listings, vec![], now)
-            .await?;
-        txn.commit().await?;
-        progress(imported.rows, imported.rows);
+            imported => imported,
+        };
+        let done = match imported {
+            // Listings linked to a marketplace tell it what the file changed; what exactly is
+            // worked out when the push is sent.
+            Ok(i) => sync::outbox::queue_listings(
+                txn,
+                &i.replaced,
+                &[sync::outbox::LISTING, sync::outbox::STOCK],
+                now,
+            )
+            .await
+            .map(|()| i),
+            Err(e) => Err(e),
+        };
         // Many listings at once: the index reloads them on next use.
-        self.catalog.invalidate().await;
-        self.feed.publish(change);
+        let changes = Changes::of(ChangeKind::Listings).reload_catalog();
+        let imported = w.finish(done, changes).await?;
+        progress(imported.rows, imported.rows);
         Ok(imported.summary)
     }
 

@@ -2,6 +2,7 @@
 //! a buyer's standing and ledger, the seller's corrections, and expiring idle points. Each
 //! write is one transaction.
 
+use super::write::{Changes, Lock};
 use crate::Vefa;
 use crate::customers::feedback::{self, Apology, Feedback, FeedbackInput};
 use crate::customers::followup::{self, FollowUp, FollowUpQueue};
@@ -33,11 +34,10 @@ impl Vefa {
 
     pub async fn save_loyalty_rules(&self, rules: &LoyaltyRules) -> Result<LoyaltyRules> {
         let rules = loyalty::rules::check(rules).map_err(Error::Validation)?;
-        let now = self.clock.now();
-        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        let done = settings::set_value(&txn, loyalty::rules::SETTINGS_KEY, &rules, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Settings))
-            .await?;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = settings::set_value(txn, loyalty::rules::SETTINGS_KEY, &rules, now).await;
+        w.finish(done, Changes::of(ChangeKind::Settings)).await?;
         Ok(rules)
     }
 
@@ -61,11 +61,12 @@ impl Vefa {
         points: i64,
         reason: &str,
     ) -> Result<Standing> {
-        let (txn, _, now) = self.order_begin(false).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
         let key = format!("manual:{}", uuid::Uuid::new_v4());
         let done = if points >= 0 {
             ledger::credit(
-                &txn,
+                txn,
                 customer_id,
                 points,
                 EntryKind::Manual,
@@ -76,7 +77,7 @@ impl Vefa {
             .await
         } else {
             ledger::take(
-                &txn,
+                txn,
                 customer_id,
                 -points,
                 EntryKind::Manual,
@@ -86,16 +87,16 @@ impl Vefa {
             )
             .await
         };
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await?;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await?;
         self.loyalty_standing(customer_id).await
     }
 
     /// A coupon the seller makes (for a buyer or anyone).
     pub async fn create_coupon(&self, input: &CouponInput) -> Result<Coupon> {
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = coupons::create(&txn, input, CouponSource::Manual, now).await;
-        self.end_write(txn, now, done, None).await
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = coupons::create(txn, input, CouponSource::Manual, now).await;
+        w.finish(done, Changes::none()).await
     }
 
     /// Coupons, newest first: a buyer's, or all.
@@ -105,8 +106,9 @@ impl Vefa {
 
     /// The seller marks a coupon used (a sale in the shop, say).
     pub async fn use_coupon(&self, code: &str) -> Result<Coupon> {
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = coupons::redeem(&txn, code, None, now).await.and_then(|r| {
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = coupons::redeem(txn, code, None, now).await.and_then(|r| {
             r.map_err(|why| {
                 loyalty::LoyaltyError::CouponRefused {
                     code: coupons::normalise(code),
@@ -115,40 +117,42 @@ impl Vefa {
                 .into()
             })
         });
-        self.end_write(txn, now, done, None).await
+        w.finish(done, Changes::none()).await
     }
 
     /// Turns a buyer's points into a coupon for them (at the rules' rate).
     pub async fn coupon_from_points(&self, customer_id: i32, points: i64) -> Result<Coupon> {
         let rules = loyalty::rules(&self.db).await?;
         let currency = self.seller().await?.currency;
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = ledger::from_points(&txn, &rules, customer_id, points, &currency, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = ledger::from_points(txn, &rules, customer_id, points, &currency, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await
     }
 
     /// Writes an entry in the complaint and suggestion book.
     pub async fn add_feedback(&self, input: &FeedbackInput) -> Result<Feedback> {
         let team = settings::team(&self.db).await?;
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = feedback::add(&txn, input, &team, now).await;
-        self.end_write(txn, now, done, None).await
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = feedback::add(txn, input, &team, now).await;
+        w.finish(done, Changes::none()).await
     }
 
     pub async fn resolve_feedback(&self, id: i32, action: &str) -> Result<Feedback> {
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = feedback::resolve(&txn, id, action, now).await;
-        self.end_write(txn, now, done, None).await
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = feedback::resolve(txn, id, action, now).await;
+        w.finish(done, Changes::none()).await
     }
 
     /// Gives a complaint's buyer an apology coupon or the apology points, once.
     pub async fn compensate_feedback(&self, id: i32, apology: &Apology) -> Result<Feedback> {
         let rules = loyalty::rules(&self.db).await?;
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = feedback::compensate(&txn, id, apology, rules.apology_points, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = feedback::compensate(txn, id, apology, rules.apology_points, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await
     }
 
     /// The book, newest first: open entries or all, one buyer's or everyone's.
@@ -184,11 +188,12 @@ impl Vefa {
         if candidates.is_empty() {
             return Ok(Housekeeping::default());
         }
-        let (txn, _, now) = self.order_begin(false).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done = async {
-            let idle = ledger::still_idle(&txn, &candidates).await?;
-            let expired = ledger::expire_idle(&txn, &rules, now, &idle).await?;
-            let warned = notices::warn_idle(&txn, &rules, &profile, now, &idle).await?;
+            let idle = ledger::still_idle(txn, &candidates).await?;
+            let expired = ledger::expire_idle(txn, &rules, now, &idle).await?;
+            let warned = notices::warn_idle(txn, &rules, &profile, now, &idle).await?;
             Ok(Housekeeping { expired, warned })
         }
         .await;
@@ -196,24 +201,25 @@ impl Vefa {
             Ok(h) if h.expired + h.warned > 0 => Some(ChangeKind::Orders),
             _ => None,
         };
-        self.end_write(txn, now, done, kind).await
+        w.finish(done, kind.map_or_else(Changes::none, Changes::of))
+            .await
     }
 
     /// Changes a buyer's name, contacts, language and notes.
     pub async fn update_customer(&self, id: i32, edit: &CustomerEdit) -> Result<CustomerProfile> {
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = customers::update(&txn, id, edit, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = customers::update(txn, id, edit, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await?;
         self.customer(id).await
     }
 
     /// Merges the duplicate record `gone` into `keep`, history and all.
     pub async fn merge_customers(&self, keep: i32, gone: i32) -> Result<CustomerProfile> {
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = customers::merge(&txn, keep, gone, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = customers::merge(txn, keep, gone, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await?;
         self.customer(keep).await
     }
 
@@ -232,10 +238,10 @@ impl Vefa {
     /// default one), in one transaction.
     pub async fn make_offer(&self, input: &OfferInput, message: Option<&Draft>) -> Result<Offer> {
         let profile = self.seller().await?;
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = offers::make(&txn, input, message, &profile, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = offers::make(txn, input, message, &profile, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await
     }
 
     /// The follow-ups due now, and those asked that await an answer.
@@ -261,18 +267,18 @@ impl Vefa {
             .map(outbox::check)
             .transpose()
             .map_err(Error::Validation)?;
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = followup::send(&txn, order_id, message.as_ref(), now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = followup::send(txn, order_id, message.as_ref(), now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await?;
         self.follow_up(order_id).await
     }
 
     pub async fn dismiss_follow_up(&self, order_id: i32) -> Result<FollowUp> {
-        let (txn, _, now) = self.order_begin(false).await?;
-        let done = followup::dismiss(&txn, order_id, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = followup::dismiss(txn, order_id, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await?;
         self.follow_up(order_id).await
     }
 
@@ -284,11 +290,11 @@ impl Vefa {
         comment: &str,
     ) -> Result<FollowUp> {
         let rules = loyalty::rules(&self.db).await?;
-        let (txn, _, now) = self.order_begin(false).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done =
-            followup::answer(&txn, order_id, score, comment, rules.low_satisfaction, now).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Orders))
-            .await?;
+            followup::answer(txn, order_id, score, comment, rules.low_satisfaction, now).await;
+        w.finish(done, Changes::of(ChangeKind::Orders)).await?;
         self.follow_up(order_id).await
     }
 }

@@ -2,11 +2,10 @@
 //! scan or answer as one transaction with what its outcome does to the order (the move to
 //! "ready to ship", the problem and its message to the buyer, the write-off).
 
-use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use specta::Type;
 
+use super::write::{Changes, Lock};
 use crate::Vefa;
 use crate::catalog::completeness;
 use crate::error::{Error, Result};
@@ -46,10 +45,9 @@ impl Vefa {
     }
 
     pub async fn save_team(&self, names: &[String]) -> Result<Vec<String>> {
-        let (names, change) =
-            settings::save_team(&self.db, &self.feed, names, self.clock.now()).await?;
-        self.feed.publish(change);
-        Ok(names)
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = settings::save_team(&w.txn, names, w.now).await;
+        w.finish(done, Changes::of(ChangeKind::Settings)).await
     }
 
     /// Every family's checklist (the shipped ones, and the seller's edits over them).
@@ -59,12 +57,10 @@ impl Vefa {
 
     /// Replaces a family's checklist. Runs already begun keep the steps they began with.
     pub async fn save_inspection_template(&self, family: &str, steps: &[Step]) -> Result<Template> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let done = template::save(&txn, family, steps, now).await;
-        let steps = self
-            .end_write(txn, now, done, Some(ChangeKind::Settings))
-            .await?;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
+        let done = template::save(txn, family, steps, now).await;
+        let steps = w.finish(done, Changes::of(ChangeKind::Settings)).await?;
         Ok(Template {
             family: family.to_owned(),
             steps,
@@ -75,11 +71,9 @@ impl Vefa {
     /// Puts a family's checklist back as it shipped (or, for the seller's own family, removes
     /// it: its orders use the default checklist).
     pub async fn reset_inspection_template(&self, family: &str) -> Result<()> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let done = template::reset(&txn, family).await;
-        self.end_write(txn, now, done, Some(ChangeKind::Settings))
-            .await
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = template::reset(&w.txn, family).await;
+        w.finish(done, Changes::of(ChangeKind::Settings)).await
     }
 
     /// An order's inspection: its latest run, or the checklist it would follow.
@@ -126,38 +120,45 @@ impl Vefa {
         packer: Option<&str>,
         message: Option<&Draft>,
     ) -> Result<Inspected> {
-        let (txn, rules, now) = self.order_begin(false).await?;
+        let (w, rules) = self.order_write(false).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done = async {
-            let templates = template::load_all(&txn).await?;
+            let templates = template::load_all(txn).await?;
             let ctx = self.ctx(&rules, now);
             let runs::AppliedView {
                 applied,
                 inspection,
-            } = runs::apply(&txn, ctx, order_id, op, packer, &templates).await?;
+            } = runs::apply(txn, ctx, order_id, op, packer, &templates).await?;
             let mut rescored = Vec::new();
             if !applied.touched.is_empty() {
                 // A write-off moved stock: rescore the listings and tell the marketplace.
-                let rules = completeness::rule_sets::load_all(&txn).await?;
+                let rules = completeness::rule_sets::load_all(txn).await?;
                 rescored =
-                    crate::catalog::listings::refresh_stock(&txn, &rules, &applied.touched, now)
+                    crate::catalog::listings::refresh_stock(txn, &rules, &applied.touched, now)
                         .await?;
-                crate::sync::listings::queue_needed(&txn, &rules, &applied.touched, now).await?;
+                crate::sync::listings::queue_needed(txn, &rules, &applied.touched, now).await?;
             }
             if applied.settled == Some(Outcome::Failed)
                 && let Some(m) = message
             {
-                let buyer = crate::orders::store::buyer_of(&txn, order_id).await?;
-                outbox::queue(&txn, Some(order_id), buyer, m, now).await?;
+                let buyer = crate::orders::store::buyer_of(txn, order_id).await?;
+                outbox::queue(txn, Some(order_id), buyer, m, now).await?;
             }
             Ok::<_, Error>((applied, inspection, rescored))
         }
         .await;
-        let (applied, inspection, rescored) = match done {
-            Ok(d) => d,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        let announce = applied.settled.is_some() || matches!(op, InspectionOp::Restart);
-        self.finish_inspection(txn, now, order_id, announce, rescored)
+        // A scan that settles nothing is not announced: the packing screen has its answer, and
+        // the inbox would only reload for it.
+        let (applied, inspection) = w
+            .finish_with(done, |(applied, inspection, rescored)| {
+                let announce = applied.settled.is_some() || matches!(op, InspectionOp::Restart);
+                let changes = if announce || !rescored.is_empty() {
+                    super::orders::order_changes(&[order_id], rescored)
+                } else {
+                    Changes::none()
+                };
+                ((applied, inspection), changes)
+            })
             .await?;
         Ok(Inspected {
             scan: applied.scan,
@@ -246,24 +247,6 @@ impl Vefa {
         };
         std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, e))?;
         Ok(dir)
-    }
-
-    /// Commits a packer's step. A scan that settles nothing is not announced: the packing
-    /// screen has its answer, and the inbox would only reload for it.
-    async fn finish_inspection(
-        &self,
-        txn: sea_orm::DatabaseTransaction,
-        now: DateTime<Utc>,
-        order_id: i32,
-        announce: bool,
-        rescored: Vec<i32>,
-    ) -> Result<()> {
-        if announce || !rescored.is_empty() {
-            self.commit_orders(txn, now, &[order_id], rescored).await
-        } else {
-            txn.commit().await?;
-            Ok(())
-        }
     }
 }
 

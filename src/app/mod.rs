@@ -10,6 +10,7 @@ mod orders;
 mod reports;
 mod shop;
 pub(crate) mod sync;
+mod write;
 
 pub use customers::Housekeeping;
 pub use inspection::{Inspected, Printed};

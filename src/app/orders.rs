@@ -3,9 +3,10 @@
 //! refreshes the catalog index for listings whose stock ran out or came back.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::DatabaseTransaction;
 
 use super::order_flow::{self, By};
+use super::write::{Changes, Lock, Write};
 use crate::Vefa;
 use crate::catalog::completeness;
 use crate::catalog::completeness::RuleSets;
@@ -21,8 +22,12 @@ use crate::shop::settings;
 
 const SMTP_KEY: &str = "smtp";
 
-/// Above this many listings changed at once, the catalog index is reloaded instead.
-const CATALOG_UPSERTS: usize = 20;
+/// What an order write changed: orders `ids`, and the listings it rescored (each once).
+pub(crate) fn order_changes(ids: &[i32], mut rescored: Vec<i32>) -> Changes {
+    rescored.sort_unstable();
+    rescored.dedup();
+    Changes::none().orders(ids).listings(rescored)
+}
 
 /// Queues a checked message to order `id`'s buyer in the step's transaction, if there is one.
 async fn queue_with(
@@ -69,28 +74,17 @@ impl Vefa {
             .to_owned())
     }
 
-    /// Starts an order write: its transaction, the completeness rules when stock may move (a
-    /// listing that runs out is rescored), and the moment it happens. On SQLite the transaction
-    /// takes the write lock at once: an order write reads before it writes, and a deferred one
-    /// that another desk's commit overtook between its read and its write could not commit.
-    pub(crate) async fn order_begin(
-        &self,
-        load_rules: bool,
-    ) -> Result<(DatabaseTransaction, RuleSets, DateTime<Utc>)> {
-        let now = self.clock.now();
-        let txn = self
-            .db
-            .begin_with_options(sea_orm::TransactionOptions {
-                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-                ..Default::default()
-            })
-            .await?;
+    /// Starts an order write, taking the write lock at once (an order write reads before it
+    /// writes), with the completeness rules when stock may move (a listing that runs out is
+    /// rescored).
+    pub(crate) async fn order_write(&self, load_rules: bool) -> Result<(Write<'_>, RuleSets)> {
+        let w = self.begin_write(Lock::Immediate).await?;
         let rules = if load_rules {
-            completeness::rule_sets::load_all(&txn).await?
+            completeness::rule_sets::load_all(&w.txn).await?
         } else {
             RuleSets::new()
         };
-        Ok((txn, rules, now))
+        Ok((w, rules))
     }
 
     pub(crate) fn ctx<'a>(&'a self, rules: &'a RuleSets, now: DateTime<Utc>) -> Ctx<'a> {
@@ -99,94 +93,6 @@ impl Vefa {
             now,
             rules,
         }
-    }
-
-    /// Ends an order write: on success records the change of order `id` (and of `rescored`
-    /// listings), commits, tells listeners and refreshes the catalog index; on failure rolls
-    /// back at once — not when the dropped transaction gets to it, since on SQLite a refused
-    /// move may already hold the write lock the next write would wait for.
-    async fn order_end(
-        &self,
-        txn: DatabaseTransaction,
-        now: DateTime<Utc>,
-        done: Result<(i32, Vec<i32>)>,
-    ) -> Result<()> {
-        let (id, rescored) = match done {
-            Ok(d) => d,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        self.commit_orders(txn, now, &[id], rescored).await
-    }
-
-    /// Ends a write that is not one order's move: on success records a change of `kind` (when
-    /// the window should hear of it), commits and tells listeners; on failure rolls back at once.
-    pub(crate) async fn end_write<T>(
-        &self,
-        txn: DatabaseTransaction,
-        now: DateTime<Utc>,
-        done: Result<T>,
-        kind: Option<ChangeKind>,
-    ) -> Result<T> {
-        let value = match done {
-            Ok(v) => v,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        let change = match kind {
-            Some(k) => Some(self.feed.record(&txn, k, vec![], now).await?),
-            None => None,
-        };
-        txn.commit().await?;
-        if let Some(c) = change {
-            self.feed.publish(c);
-        }
-        Ok(value)
-    }
-
-    /// Records the change of orders `ids` (and of `rescored` listings), commits, tells
-    /// listeners and refreshes the catalog index for the rescored listings.
-    pub(crate) async fn commit_orders(
-        &self,
-        txn: DatabaseTransaction,
-        now: DateTime<Utc>,
-        ids: &[i32],
-        mut rescored: Vec<i32>,
-    ) -> Result<()> {
-        rescored.sort_unstable();
-        rescored.dedup();
-        let mut changes = Vec::new();
-        if !ids.is_empty() {
-            let ids = ids.iter().map(i32::to_string).collect();
-            changes.push(self.feed.record(&txn, ChangeKind::Orders, ids, now).await?);
-        }
-        if !rescored.is_empty() {
-            let ids = rescored.iter().map(i32::to_string).collect();
-            changes.push(
-                self.feed
-                    .record(&txn, ChangeKind::Listings, ids, now)
-                    .await?,
-            );
-        }
-        txn.commit().await?;
-        self.refresh_catalog(&rescored).await?;
-        for c in changes {
-            self.feed.publish(c);
-        }
-        Ok(())
-    }
-
-    /// Brings the catalog index up to date after listings `ids` changed and committed: listing
-    /// by listing for a few, or a reload on its next use (as after an import) for many, rather
-    /// than reading each back.
-    pub(crate) async fn refresh_catalog(&self, ids: &[i32]) -> Result<()> {
-        if ids.len() > CATALOG_UPSERTS {
-            self.catalog.invalidate().await;
-            return Ok(());
-        }
-        for &id in ids {
-            let saved = self.listing(id).await?;
-            self.catalog.upsert(&saved).await;
-        }
-        Ok(())
     }
 
     /// Adds a phone, shop or marketplace order (see [`orders::store::add`]). With auto-confirm
@@ -219,15 +125,13 @@ impl Vefa {
 
     async fn store_order(&self, input: &NewOrder) -> Result<Added> {
         let language = self.shop_language().await?;
-        let (txn, rules, now) = self.order_begin(true).await?;
-        match orders::store::add(&txn, self.ctx(&rules, now), input, &language).await {
-            Ok(a) => {
-                self.order_end(txn, now, Ok((a.id, a.rescored.clone())))
-                    .await?;
-                Ok(a)
-            }
-            Err(e) => crate::infra::store::abandon(txn, e).await,
-        }
+        let (w, rules) = self.order_write(true).await?;
+        let done = orders::store::add(&w.txn, self.ctx(&rules, w.now), input, &language).await;
+        w.finish_with(done, |a| {
+            let changes = order_changes(&[a.id], a.rescored.clone());
+            (a, changes)
+        })
+        .await
     }
 
     pub async fn order(&self, id: i32) -> Result<Order> {
@@ -252,15 +156,16 @@ impl Vefa {
             .transpose()
             .map_err(Error::Validation)?;
         let moves_stock = matches!(act, Act::Cancel { .. } | Act::ReceiveReturn { .. });
-        let (txn, rules, now) = self.order_begin(moves_stock).await?;
+        let (w, rules) = self.order_write(moves_stock).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done = async {
-            let ctx = self.ctx(&rules, now);
-            let moved = order_flow::act(&txn, ctx, id, act, By::Seller).await?;
-            queue_with(&txn, id, message.as_ref(), now).await?;
-            Ok((id, moved.rescored))
+            let moved = order_flow::act(txn, self.ctx(&rules, now), id, act, By::Seller).await?;
+            queue_with(txn, id, message.as_ref(), now).await?;
+            Ok(moved.rescored)
         }
         .await;
-        self.order_end(txn, now, done).await?;
+        w.finish_with(done, |rescored| ((), order_changes(&[id], rescored)))
+            .await?;
         self.order(id).await
     }
 
@@ -286,14 +191,14 @@ impl Vefa {
             .map(outbox::check)
             .transpose()
             .map_err(Error::Validation)?;
-        let (txn, rules, now) = self.order_begin(false).await?;
+        let (w, rules) = self.order_write(false).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done = async {
-            orders::store::open_problem(&txn, self.ctx(&rules, now), id, kind, note).await?;
-            queue_with(&txn, id, message.as_ref(), now).await?;
-            Ok((id, vec![]))
+            orders::store::open_problem(txn, self.ctx(&rules, now), id, kind, note).await?;
+            queue_with(txn, id, message.as_ref(), now).await
         }
         .await;
-        self.order_end(txn, now, done).await?;
+        w.finish(done, order_changes(&[id], vec![])).await?;
         self.order(id).await
     }
 
@@ -317,20 +222,13 @@ impl Vefa {
 
     /// The seller sent a message by hand, wants a failed one retried now, or drops one.
     pub async fn act_on_message(&self, id: i32, action: MessageAction) -> Result<OutboxEntry> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        let entry = match outbox::apply(&txn, id, action, now).await {
-            Ok(e) => e,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        let ids = entry
-            .order_id
-            .map(|o| vec![o.to_string()])
-            .unwrap_or_default();
-        let change = self.feed.record(&txn, ChangeKind::Orders, ids, now).await?;
-        txn.commit().await?;
-        self.feed.publish(change);
-        Ok(entry)
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = outbox::apply(&w.txn, id, action, w.now).await;
+        w.finish_with(done, |entry| {
+            let changes = Changes::none().and(ChangeKind::Orders, entry.order_id);
+            (entry, changes)
+        })
+        .await
     }
 
     /// Sends every e-mail that is due through `mailer`, one attempt each, and records how each
@@ -452,15 +350,9 @@ impl Vefa {
 
     /// Stores settings already checked.
     async fn store_smtp_settings(&self, clean: SmtpSettings) -> Result<SmtpSettings> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
-        settings::set_value(&txn, SMTP_KEY, &clean, now).await?;
-        let change = self
-            .feed
-            .record(&txn, ChangeKind::Settings, vec![], now)
-            .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = settings::set_value(&w.txn, SMTP_KEY, &clean, w.now).await;
+        w.finish(done, Changes::of(ChangeKind::Settings)).await?;
         Ok(clean)
     }
     pub async fn resolve_order_problem(
@@ -469,21 +361,17 @@ impl Vefa {
         problem_id: i32,
         resolution: &str,
     ) -> Result<Order> {
-        let (txn, rules, now) = self.order_begin(false).await?;
-        let done =
-            orders::store::resolve_problem(&txn, self.ctx(&rules, now), id, problem_id, resolution)
-                .await
-                .map(|()| (id, vec![]));
-        self.order_end(txn, now, done).await?;
+        let (w, rules) = self.order_write(false).await?;
+        let ctx = self.ctx(&rules, w.now);
+        let done = orders::store::resolve_problem(&w.txn, ctx, id, problem_id, resolution).await;
+        w.finish(done, order_changes(&[id], vec![])).await?;
         self.order(id).await
     }
 
     pub async fn note_order(&self, id: i32, text: &str) -> Result<Order> {
-        let (txn, rules, now) = self.order_begin(false).await?;
-        let done = orders::store::add_note(&txn, self.ctx(&rules, now), id, text)
-            .await
-            .map(|()| (id, vec![]));
-        self.order_end(txn, now, done).await?;
+        let (w, rules) = self.order_write(false).await?;
+        let done = orders::store::add_note(&w.txn, self.ctx(&rules, w.now), id, text).await;
+        w.finish(done, order_changes(&[id], vec![])).await?;
         self.order(id).await
     }
 

@@ -1,9 +1,10 @@
 //! The [`Vefa`] facade's weekly review: the figures of a week beside the week before's, and
 //! today's catalog completeness kept for the trend.
 
+use super::write::{Changes, Lock};
+use crate::Vefa;
 use crate::error::{Error, Result};
 use crate::reports::{self, IsoWeek, WeeklyReview};
-use crate::{ChangeKind, Vefa};
 
 impl Vefa {
     /// The review of `week` (the last complete week when None). Reading the current week also
@@ -24,9 +25,10 @@ impl Vefa {
     pub async fn record_catalog_day(&self) -> Result<()> {
         let now = self.clock.now();
         let zone = self.settings().await?.zone();
-        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        let done = reports::record_catalog(&txn, zone, now).await;
-        self.end_write(txn, now, done, None::<ChangeKind>).await
+        let w = self.begin_write_at(Lock::Deferred, now).await?;
+        let txn = &w.txn;
+        let done = reports::record_catalog(txn, zone, now).await;
+        w.finish(done, Changes::none()).await
     }
 
     /// Writes the review of `week` as a printable page in the seller's language into `dir` (the

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use super::Vefa;
+use super::write::{Changes, Lock};
 use crate::error::Result;
+use crate::infra::changes::ChangeKind;
 use crate::infra::notifications::{self, Notification, Notifier};
 use crate::shop::profile::{self, Profile, ProfileInput};
 use crate::shop::settings::{self, Settings};
@@ -14,22 +16,31 @@ impl Vefa {
     }
 
     pub async fn save_profile(&self, input: &ProfileInput) -> Result<Profile> {
-        let change = profile::save(&self.db, &self.feed, input, self.clock.now()).await?;
-        self.feed.publish(change);
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = profile::save(&w.txn, input, w.now).await;
+        w.finish(done, profile_changed()).await?;
         self.profile().await
     }
 
     pub async fn set_profile_photo(&self, upload: &profile::PhotoUpload) -> Result<Profile> {
-        let change =
-            profile::set_photo(&self.db, &self.feed, &self.media, upload, self.clock.now()).await?;
-        self.feed.publish(change);
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = profile::set_photo(&w.txn, &self.media, upload, w.now).await;
+        w.finish(done, profile_changed()).await?;
         self.profile().await
     }
 
     pub async fn remove_profile_photo(&self) -> Result<Profile> {
-        if let Some(change) = profile::remove_photo(&self.db, &self.feed, self.clock.now()).await? {
-            self.feed.publish(change);
-        }
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = profile::remove_photo(&w.txn, w.now).await;
+        w.finish_with(done, |removed| {
+            let changes = if removed {
+                profile_changed()
+            } else {
+                Changes::none()
+            };
+            ((), changes)
+        })
+        .await?;
         self.profile().await
     }
 
@@ -38,8 +49,9 @@ impl Vefa {
     }
 
     pub async fn save_settings(&self, s: &Settings) -> Result<Settings> {
-        let change = settings::save(&self.db, &self.feed, s, self.clock.now()).await?;
-        self.feed.publish(change);
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = settings::save(&w.txn, s, w.now).await;
+        w.finish(done, Changes::of(ChangeKind::Settings)).await?;
         self.settings().await
     }
 
@@ -56,4 +68,9 @@ impl Vefa {
             .map_err(|e| notifications::NotifyError::Failed(e.to_string()))??;
         Ok(note)
     }
+}
+
+/// The profile changed (it is one row, named by its id).
+fn profile_changed() -> Changes {
+    Changes::none().and(ChangeKind::Profile, [profile::PROFILE_ID])
 }

@@ -3,21 +3,18 @@
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{Error, FieldError, Result};
 use crate::fields::Errors;
-use crate::infra::changes::{Change, ChangeFeed, ChangeKind};
 use crate::infra::media::{MediaStore, decode_upload};
 use crate::infra::store::entity::{media, seller_profile};
 use crate::locale::UiLanguage;
 
-const PROFILE_ID: i32 = 1;
+/// The one profile's row id, also the id its changes name.
+pub const PROFILE_ID: i32 = 1;
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_LANGUAGES: usize = 12;
@@ -236,17 +233,15 @@ async fn photo_view<C: ConnectionTrait>(
     }))
 }
 
-/// Validates and saves the profile in one transaction with its change-log row.
-pub async fn save(
-    db: &DatabaseConnection,
-    feed: &ChangeFeed,
+/// Validates and saves the profile in the caller's transaction.
+pub async fn save<C: ConnectionTrait>(
+    db: &C,
     input: &ProfileInput,
     now: DateTime<Utc>,
-) -> Result<Change> {
+) -> Result<()> {
     let clean = validate(input).map_err(Error::Validation)?;
-    let txn = db.begin().await?;
     let existing = seller_profile::Entity::find_by_id(PROFILE_ID)
-        .one(&txn)
+        .one(db)
         .await?;
     let mut row = seller_profile::ActiveModel {
         id: Set(PROFILE_ID),
@@ -263,32 +258,26 @@ pub async fn save(
     match existing {
         Some(old) => {
             row.photo_hash = Set(old.photo_hash);
-            row.update(&txn).await?;
+            row.update(db).await?;
         }
         None => {
-            row.insert(&txn).await?;
+            row.insert(db).await?;
         }
     }
-    let change = feed
-        .record(&txn, ChangeKind::Profile, vec![PROFILE_ID.to_string()], now)
-        .await?;
-    txn.commit().await?;
-    Ok(change)
+    Ok(())
 }
 
 /// Checks and stores a new profile photo. The profile must have been saved once (it needs a shop
 /// name and e-mail before it can hold a picture).
-pub async fn set_photo(
-    db: &DatabaseConnection,
-    feed: &ChangeFeed,
+pub async fn set_photo<C: ConnectionTrait>(
+    db: &C,
     media_store: &MediaStore,
     upload: &PhotoUpload,
     now: DateTime<Utc>,
-) -> Result<Change> {
+) -> Result<()> {
     let (bytes, facts) = decode_upload(&upload.data_base64, MAX_PHOTO_BYTES, "photo")?;
-    let txn = db.begin().await?;
     let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID)
-        .one(&txn)
+        .one(db)
         .await?
     else {
         return Err(Error::Validation(vec![FieldError::new(
@@ -296,45 +285,37 @@ pub async fn set_photo(
             "profile_first",
         )]));
     };
-    let stored = media_store.put(&txn, &bytes, &facts, now).await?;
-    point_photo_at(txn, feed, row, Some(stored.hash), now).await
+    let stored = media_store.put(db, &bytes, &facts, now).await?;
+    point_photo_at(db, row, Some(stored.hash), now).await
 }
 
-/// Points the profile at a picture (or at none), logs the change and commits.
-async fn point_photo_at(
-    txn: DatabaseTransaction,
-    feed: &ChangeFeed,
+/// Points the profile at a picture (or at none).
+async fn point_photo_at<C: ConnectionTrait>(
+    db: &C,
     row: seller_profile::Model,
     hash: Option<String>,
     now: DateTime<Utc>,
-) -> Result<Change> {
+) -> Result<()> {
     let mut row: seller_profile::ActiveModel = row.into();
     row.photo_hash = Set(hash);
     row.updated_at = Set(now);
-    row.update(&txn).await?;
-    let change = feed
-        .record(&txn, ChangeKind::Profile, vec![PROFILE_ID.to_string()], now)
-        .await?;
-    txn.commit().await?;
-    Ok(change)
+    row.update(db).await?;
+    Ok(())
 }
 
-pub async fn remove_photo(
-    db: &DatabaseConnection,
-    feed: &ChangeFeed,
-    now: DateTime<Utc>,
-) -> Result<Option<Change>> {
-    let txn = db.begin().await?;
+/// Takes the profile's photo away; whether it had one.
+pub async fn remove_photo<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<bool> {
     let Some(row) = seller_profile::Entity::find_by_id(PROFILE_ID)
-        .one(&txn)
+        .one(db)
         .await?
     else {
-        return Ok(None);
+        return Ok(false);
     };
     if row.photo_hash.is_none() {
-        return Ok(None);
+        return Ok(false);
     }
-    point_photo_at(txn, feed, row, None, now).await.map(Some)
+    point_photo_at(db, row, None, now).await?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -1,14 +1,11 @@
 //! App settings, stored as one JSON value per key so new settings need no migration.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::error::{Error, FieldError, Result};
-use crate::infra::changes::{Change, ChangeFeed, ChangeKind};
 use crate::infra::store::entity::setting;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
@@ -139,12 +136,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Settings> {
     Ok(s)
 }
 
-pub async fn save(
-    db: &DatabaseConnection,
-    feed: &ChangeFeed,
-    s: &Settings,
-    now: DateTime<Utc>,
-) -> Result<Change> {
+pub async fn save<C: ConnectionTrait>(db: &C, s: &Settings, now: DateTime<Utc>) -> Result<()> {
     validate(s).map_err(Error::Validation)?;
     let values = [
         (THEME, serde_json::to_string(&s.theme)),
@@ -168,14 +160,11 @@ pub async fn save(
         ),
         (TIME_ZONE, serde_json::to_string(&s.time_zone)),
     ];
-    let txn = db.begin().await?;
     for (key, value) in values {
         let value = value.map_err(|e| Error::Corrupt(e.to_string()))?;
-        put(&txn, key, value, now).await?;
+        put(db, key, value, now).await?;
     }
-    let change = feed.record(&txn, ChangeKind::Settings, vec![], now).await?;
-    txn.commit().await?;
-    Ok(change)
+    Ok(())
 }
 
 async fn put<C: ConnectionTrait>(
@@ -262,16 +251,12 @@ pub async fn team<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
     Ok(get_value(db, TEAM).await?.unwrap_or_default())
 }
 
-pub async fn save_team(
-    db: &DatabaseConnection,
-    feed: &ChangeFeed,
+pub async fn save_team<C: ConnectionTrait>(
+    db: &C,
     names: &[String],
     now: DateTime<Utc>,
-) -> Result<(Vec<String>, Change)> {
+) -> Result<Vec<String>> {
     let names = check_team(names).map_err(Error::Validation)?;
-    let txn = db.begin().await?;
-    set_value(&txn, TEAM, &names, now).await?;
-    let change = feed.record(&txn, ChangeKind::Settings, vec![], now).await?;
-    txn.commit().await?;
-    Ok((names, change))
+    set_value(db, TEAM, &names, now).await?;
+    Ok(names)
 }

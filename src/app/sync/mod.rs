@@ -8,8 +8,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sea_orm::TransactionTrait;
-
+use super::orders::order_changes;
+use super::write::{Changes, Lock};
 use crate::Vefa;
 use crate::app::sync::pull_orders::{PageApplied, apply_page};
 use crate::error::{Error, Result};
@@ -179,18 +179,16 @@ impl Vefa {
         id: i32,
         choice: Choice,
     ) -> Result<crate::catalog::listings::Listing> {
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done = async {
-            let rules = crate::catalog::completeness::rule_sets::load_all(&txn).await?;
-            listing_sync::resolve(&txn, &rules, id, choice, now).await
+            let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
+            listing_sync::resolve(txn, &rules, id, choice, now).await
         }
         .await;
-        let listing_id = match done {
-            Ok(l) => l,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        self.commit_listings(txn, now, &[listing_id]).await?;
+        let listing_id = w
+            .finish_with(done, |l| (l, Changes::none().listings(vec![l])))
+            .await?;
         self.listing(listing_id).await
     }
 
@@ -303,32 +301,23 @@ impl Vefa {
             keystring: req.keystring.clone(),
             redirect_uri,
         };
-        let now = self.clock.now();
-        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
-        let account = match accounts::upsert(&txn, &new, now).await {
-            Ok(a) => a,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        let tokens = latest.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let creds = Credentials {
-            secret: req.secret.clone(),
-            tokens,
-        };
-        if let Err(e) = secrets.set(&account.secret_key(), &credentials_json(&creds)) {
-            return crate::infra::store::abandon(txn, e.into()).await;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let done = async {
+            let account = accounts::upsert(&w.txn, &new, w.now).await?;
+            let tokens = latest.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            let creds = Credentials {
+                secret: req.secret.clone(),
+                tokens,
+            };
+            secrets.set(&account.secret_key(), &credentials_json(&creds))?;
+            Ok(account)
         }
-        let change = self
-            .feed
-            .record(
-                &txn,
-                ChangeKind::Settings,
-                vec![account.id.to_string()],
-                now,
-            )
-            .await?;
-        txn.commit().await?;
-        self.feed.publish(change);
-        Ok(account)
+        .await;
+        w.finish_with(done, |account| {
+            let changes = Changes::none().and(ChangeKind::Settings, [account.id]);
+            (account, changes)
+        })
+        .await
     }
 
     /// Stops every wait for a marketplace login in progress ([`Vefa::connect_marketplace`]
@@ -576,21 +565,19 @@ impl Vefa {
             },
         };
         let note = went.note();
-        let txn = self.db.begin().await?;
+        let w = self.begin_write_at(Lock::Deferred, now).await?;
+        let txn = &w.txn;
         let done = async {
             let again = match &went {
-                Went::Edit(edit) => listing_sync::pushed_edit(&txn, &rules, id, edit, now).await?,
+                Went::Edit(edit) => listing_sync::pushed_edit(txn, &rules, id, edit, now).await?,
                 Went::Stock(plan, pushed) => {
-                    listing_sync::pushed_stock(&txn, &rules, id, plan, pushed, now).await?
+                    listing_sync::pushed_stock(txn, &rules, id, plan, pushed, now).await?
                 }
             };
-            outbox::sent(&txn, entry, again, note.clone(), now).await
+            outbox::sent(txn, entry, again, note.clone(), now).await
         }
         .await;
-        match done {
-            Ok(()) => txn.commit().await?,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        }
+        w.finish(done, Changes::none()).await?;
         let sent = match &went {
             Went::Edit(_) => true,
             Went::Stock(_, pushed) => pushed.sent,
@@ -605,16 +592,17 @@ impl Vefa {
     /// The marketplace will not take a change: the entry is closed and the order gets a
     /// problem that says what to do instead, in one transaction.
     async fn refused_push(&self, entry: &outbox::Due, why: String) -> Result<()> {
-        let (txn, rules, now) = self.order_begin(false).await?;
+        let (w, rules) = self.order_write(false).await?;
+        let (txn, now) = (&w.txn, w.now);
         let done = async {
-            outbox::settle(&txn, entry, PushStatus::Refused, Some(why.clone()), now).await?;
+            outbox::settle(txn, entry, PushStatus::Refused, Some(why.clone()), now).await?;
             let Some(order) = entry.order_id else {
                 return Ok(None);
             };
             // The window says what to do (the kind); the note keeps the marketplace's reason.
             let note: String = why.chars().take(1000).collect();
             orders::store::open_problem(
-                &txn,
+                txn,
                 self.ctx(&rules, now),
                 order,
                 ProblemKind::TrackingRefused,
@@ -624,11 +612,11 @@ impl Vefa {
             Ok(Some(order))
         }
         .await;
-        match done {
-            Ok(Some(order)) => self.commit_orders(txn, now, &[order], vec![]).await,
-            Ok(None) => Ok(txn.commit().await?),
-            Err(e) => crate::infra::store::abandon(txn, e).await,
-        }
+        w.finish_with(done, |order| {
+            let orders: Vec<i32> = order.into_iter().collect();
+            ((), Changes::none().orders(&orders))
+        })
+        .await
     }
 
     /// Pages through the orders changed since the cursor, newest first; each page is one
@@ -679,53 +667,28 @@ impl Vefa {
             self.progress(account.id, SyncStage::Reviews, done, page.total);
             let newest = page.reviews.iter().map(|r| r.created).max();
             let (next, done) = pos.advance(page.read, page.total, newest, false);
-            let now = self.clock.now();
-            let txn = self.db.begin().await?;
+            let w = self.begin_write(Lock::Deferred).await?;
+            let (txn, now) = (&w.txn, w.now);
             let step: Result<crate::sync::reviews::ReviewsApplied> = async {
-                let rules = crate::catalog::completeness::rule_sets::load_all(&txn).await?;
+                let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
                 let applied =
-                    crate::sync::reviews::apply_page(&txn, &rules, account.id, &page.reviews, now)
+                    crate::sync::reviews::apply_page(txn, &rules, account.id, &page.reviews, now)
                         .await?;
-                cursors::save(&txn, account.id, REVIEWS, next, now).await?;
+                cursors::save(txn, account.id, REVIEWS, next, now).await?;
                 Ok(applied)
             }
             .await;
-            let applied = match step {
-                Ok(a) => a,
-                Err(e) => return crate::infra::store::abandon(txn, e).await,
-            };
-            self.commit_listings(txn, now, &applied.listings).await?;
+            let applied = w
+                .finish_with(step, |a| {
+                    let changes = Changes::none().listings(a.listings.clone());
+                    (a, changes)
+                })
+                .await?;
             report.reviews_new += applied.new;
             if done {
                 return Ok(());
             }
         }
-    }
-
-    /// Records the change of listings `ids`, commits, tells listeners and brings the catalog
-    /// index up to date.
-    pub(crate) async fn commit_listings(
-        &self,
-        txn: sea_orm::DatabaseTransaction,
-        now: chrono::DateTime<chrono::Utc>,
-        ids: &[i32],
-    ) -> Result<()> {
-        let change = if ids.is_empty() {
-            None
-        } else {
-            let names = ids.iter().map(i32::to_string).collect();
-            Some(
-                self.feed
-                    .record(&txn, ChangeKind::Listings, names, now)
-                    .await?,
-            )
-        };
-        txn.commit().await?;
-        self.refresh_catalog(ids).await?;
-        if let Some(c) = change {
-            self.feed.publish(c);
-        }
-        Ok(())
     }
 
     /// Reads the open orders again when the last time was an hour ago or more: Etsy moves no
@@ -770,22 +733,22 @@ impl Vefa {
         cursor: Option<(&str, cursors::Position)>,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let (txn, rules, now) = self.order_begin(true).await?;
+        let (w, rules) = self.order_write(true).await?;
+        let (txn, now) = (&w.txn, w.now);
         let ctx = self.ctx(&rules, now);
         let step: Result<PageApplied> = async {
-            let applied = apply_page(&txn, ctx, &env.marketplace, orders, &env.language).await?;
+            let applied = apply_page(txn, ctx, &env.marketplace, orders, &env.language).await?;
             if let Some((resource, at)) = cursor {
-                cursors::save(&txn, env.account, resource, at, now).await?;
+                cursors::save(txn, env.account, resource, at, now).await?;
             }
             Ok(applied)
         }
         .await;
-        let applied = match step {
-            Ok(a) => a,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        let touched = applied.touched();
-        self.commit_orders(txn, now, &touched, applied.rescored)
+        let applied = w
+            .finish_with(step, |a| {
+                let changes = order_changes(&a.touched(), a.rescored.clone());
+                (a, changes)
+            })
             .await?;
         report.orders_new += applied.created.len() as u32;
         report.orders_updated += applied.updated.len() as u32;

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use futures_util::StreamExt;
-use sea_orm::TransactionTrait;
 
 use crate::Vefa;
+use crate::app::write::{Changes, Lock};
 use crate::catalog::listings::MAX_PHOTOS;
 use crate::error::Result;
 use crate::infra::media::{Stored, inspect_image};
@@ -89,23 +89,24 @@ impl Vefa {
             let (next, done) = pos.advance(read, page.total, newest, reached_home);
             let listings = &page.listings[..fresh];
             let pictures = self.page_photos(account.id, m, listings, report).await?;
-            let now = self.clock.now();
-            let txn = self.db.begin().await?;
+            let w = self.begin_write(Lock::Deferred).await?;
+            let (txn, now) = (&w.txn, w.now);
             let step: Result<ListingsApplied> = async {
-                let rules = crate::catalog::completeness::rule_sets::load_all(&txn).await?;
+                let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
                 let applied =
-                    listing_sync::apply_page(&txn, &rules, account.id, listings, &pictures, now)
+                    listing_sync::apply_page(txn, &rules, account.id, listings, &pictures, now)
                         .await?;
-                cursors::save(&txn, account.id, cursor, next, now).await?;
+                cursors::save(txn, account.id, cursor, next, now).await?;
                 Ok(applied)
             }
             .await;
-            let applied = match step {
-                Ok(a) => a,
-                Err(e) => return crate::infra::store::abandon(txn, e).await,
-            };
+            let applied = w
+                .finish_with(step, |a| {
+                    let changes = Changes::none().listings(a.touched());
+                    (a, changes)
+                })
+                .await?;
             let touched = applied.touched();
-            self.commit_listings(txn, now, &touched).await?;
             report.listings_pulled += touched.len() as u32;
             report.listing_conflicts += applied.conflicts;
             report.errors.extend(applied.refused);
@@ -216,44 +217,40 @@ impl Vefa {
         for r in &rows {
             by_listing.entry(r.listing_id).or_default().push(r);
         }
-        let now = self.clock.now();
-        let txn = self.db.begin().await?;
+        let w = self.begin_write(Lock::Deferred).await?;
+        let (txn, now) = (&w.txn, w.now);
         let step: Result<Vec<i32>> = async {
-            let rules = crate::catalog::completeness::rule_sets::load_all(&txn).await?;
+            let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
             let mut touched = Vec::new();
             for (listing, rows) in by_listing {
-                let old = photos::listing_hashes(&txn, listing).await?;
+                let old = photos::listing_hashes(txn, listing).await?;
                 for r in rows {
                     let fetched = match got.get(r.image_ref.as_str()) {
                         Some(Ok(stored)) => Ok(stored),
                         Some(Err(e)) => Err(e),
                         None => continue,
                     };
-                    photos::settle(&txn, r, fetched, now).await?;
+                    photos::settle(txn, r, fetched, now).await?;
                 }
-                let new = photos::listing_hashes(&txn, listing).await?;
+                let new = photos::listing_hashes(txn, listing).await?;
                 if new == old {
                     continue;
                 }
-                let mut input = crate::catalog::listings::get(&txn, &rules, listing, now)
+                let mut input = crate::catalog::listings::get(txn, &rules, listing, now)
                     .await?
                     .input;
                 let combined = photos::combine(&input.photos, &old, &new);
                 if combined != input.photos {
                     input.photos = combined;
-                    crate::catalog::listings::save(&txn, &rules, Some(listing), &input, now)
-                        .await?;
+                    crate::catalog::listings::save(txn, &rules, Some(listing), &input, now).await?;
                     touched.push(listing);
                 }
             }
             Ok(touched)
         }
         .await;
-        let touched = match step {
-            Ok(t) => t,
-            Err(e) => return crate::infra::store::abandon(txn, e).await,
-        };
-        self.commit_listings(txn, now, &touched).await?;
+        w.finish_with(step, |t| ((), Changes::none().listings(t)))
+            .await?;
         for r in &rows {
             match got.get(r.image_ref.as_str()) {
                 Some(Ok(_)) => report.photos_fetched += 1,
