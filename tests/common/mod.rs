@@ -114,12 +114,17 @@ pub fn png_bytes(width: u32, height: u32, salt: u8) -> Vec<u8> {
 }
 
 fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
     use std::time::{SystemTime, UNIX_EPOCH};
+    // The clock alone once gave two tests starting together the same name ("already exists"):
+    // a counter tells apart the names one test binary makes.
+    static NEXT: AtomicU32 = AtomicU32::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    format!("{}_{}", std::process::id(), nanos)
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{}_{}_{n}", std::process::id(), nanos)
 }
 
 /// Writes each test twice: once on SQLite, once on PostgreSQL.
