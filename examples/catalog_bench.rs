@@ -1,4 +1,4 @@
-//! The catalog figures of issue 3, on a fresh SQLite store in a temp folder: importing a
+//! The catalog figures, on a fresh SQLite store in a temp folder: importing a
 //! 100k-row CSV, recomputing every listing's completeness, and one filtered, sorted page of the
 //! listings table. `cargo xtask bench` runs it in the release build; it prints, never asserts.
 //!

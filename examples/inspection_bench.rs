@@ -1,4 +1,4 @@
-//! The inspection figures of issue 6, on a fresh SQLite store in a temp folder: recording a scan
+//! The inspection figures, on a fresh SQLite store in a temp folder: recording a scan
 //! and re-evaluating the checklist (the figure: ≤ 5 ms), answering a check, and the pick list of
 //! a 500-order batch (≤ 1 s), with its packing slips written as well. `cargo xtask bench` runs
 //! it in the release build; it prints, never asserts.

@@ -1,4 +1,4 @@
-//! The loyalty figure of issue 7: a buyer's balance and tier over a 1M-entry points
+//! The loyalty figure: a buyer's balance and tier over a 1M-entry points
 //! ledger (≤ 5 ms), on a fresh SQLite store in a temp folder: 50k buyers, each with orders over
 //! two years and their ledger entries, and one buyer with 20k entries of their own. Also the
 //! loyalty round (expiry and its warnings) over that ledger, which the desktop runs hourly.

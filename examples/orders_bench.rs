@@ -1,4 +1,4 @@
-//! The order figures of issue 4, on a fresh SQLite store in a temp folder holding a million
+//! The order figures, on a fresh SQLite store in a temp folder holding a million
 //! orders: inbox pages (the figure: ≤ 10 ms at the 95th percentile), one order with its timeline,
 //! adding a phone order and confirming one. `cargo xtask bench` runs it in the release build; it
 //! prints, never asserts.

@@ -1,4 +1,4 @@
-//! The weekly-review figure of issue 7: the review of a week (with the week before) over a
+//! The weekly-review figure: the review of a week (with the week before) over a
 //! million orders (≤ 500 ms), on a fresh SQLite store in a temp folder. Two years of a busy
 //! shop: 1M orders from 200k buyers, each confirmed, most shipped with a ship-by date and a
 //! timeline event, follow-ups, complaints, problems and ledger entries spread over the years.

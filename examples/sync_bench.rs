@@ -1,4 +1,4 @@
-//! The sync figures of issue 5: the first sync of a shop with 10 000 orders and 5 000 listings
+//! The sync figures: the first sync of a shop with 10 000 orders and 5 000 listings
 //! from the sandbox marketplace over loopback (the figure: at most ceil(10k/100) + ceil(5k/100)
 //! calls plus a small constant, and ≤ 2 s of CPU in Vefa), then a sync with nothing new (the
 //! figure: one call per resource). Listings come from each of Etsy's five listing states (one

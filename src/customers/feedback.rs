@@ -1,4 +1,4 @@
-//! The complaint and suggestion book (issue 7): each entry with its category, the order and
+//! The complaint and suggestion book: each entry with its category, the order and
 //! buyer, what was done, the compensation (an apology coupon or points, in one step), its status
 //! and how long it took to settle. Complaints are lessons, not blame: praise may name a team
 //! member, a complaint or a suggestion never stores a name.

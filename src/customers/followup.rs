@@ -1,4 +1,4 @@
-//! Follow-up after delivery (issue 7): a delivered order enters the queue the rules' days after
+//! Follow-up after delivery: a delivered order enters the queue the rules' days after
 //! delivery; the seller sends the follow-up message (how is it, 1–5, and a review request) or
 //! lets it go, and records the buyer's answer. A low answer opens a complaint in the book, so
 //! it is dealt with like any other.

@@ -1,4 +1,4 @@
-//! Customers as the seller looks them up (issue 7): the list (newest buyers first, or those
+//! Customers as the seller looks them up: the list (newest buyers first, or those
 //! matching a search), and one buyer's profile — contacts, language, notes, first and last
 //! purchase, order count, lifetime spend, and where they stand in the loyalty programme.
 //! Matching a new order to its buyer stays in `orders::customers`.

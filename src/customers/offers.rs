@@ -1,4 +1,4 @@
-//! Personal offers (issue 7): from what a buyer bought, the active listings they have not bought
+//! Personal offers: from what a buyer bought, the active listings they have not bought
 //! that share its maker (brand, author), category or tags — the guide's example is 5 % off
 //! another book by the author of one they bought — and the offer itself: a coupon for them
 //! alone, for one order, with the listing it was made for, and the message in their language.

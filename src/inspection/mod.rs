@@ -1,4 +1,4 @@
-//! Pre-dispatch inspection (issue 6): checking every parcel before it goes to the courier.
+//! Pre-dispatch inspection: checking every parcel before it goes to the courier.
 //! [`scan`] matches what a scanner reads against the order's lines, [`template`] holds the
 //! checklists, [`run`] works out a run's verdict, [`store`] keeps the runs and acts on their
 //! outcome (the gate, problems, write-offs), [`paperwork`] prints the batch's pick list and

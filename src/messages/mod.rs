@@ -1,5 +1,5 @@
 //! Messages to buyers: the templates in four languages, the outbox every message is stored in
-//! before it is sent, and the SMTP sender (issue 4).
+//! before it is sent, and the SMTP sender.
 
 pub mod outbox;
 pub mod smtp;

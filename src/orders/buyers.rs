@@ -103,7 +103,7 @@ async fn find_record<C: ConnectionTrait>(
             return Ok(hit);
         }
     }
-    // The oldest record first: duplicates are merged by hand (issue 7), never guessed at here.
+    // The oldest record first: duplicates are merged by hand, never guessed at here.
     if let Some(email) = &buyer.email {
         let hit = customer::Entity::find()
             .filter(customer::Column::Email.eq(email.as_str()))

@@ -1,5 +1,5 @@
 //! Orders: the status machine, the order with its lines and timeline, problems on an order,
-//! the buyers who place them, and the stock every sale moves (issue 4).
+//! the buyers who place them, and the stock every sale moves.
 
 pub mod alerts;
 pub mod buyers;

@@ -1,4 +1,4 @@
-//! The weekly review (issue 7): a week's figures beside the week before's — orders and revenue,
+//! The weekly review: a week's figures beside the week before's — orders and revenue,
 //! time to confirm, dispatch on time, inspection, problems, complaints, satisfaction, buyers new
 //! and returning, points and coupons, catalog completeness, praise — for the app's charts, a
 //! printable page and JSON.

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 const USAGE: &str =
     "usage: cargo xtask <run | test | e2e | bench | bindings | layers | with-postgres CMD…>
   run       install what is missing, build the UI, start the app (sandbox marketplace by default)
-  test      install what is missing and run every check: fmt, clippy, UI check and tests,
+  test      install what is missing and run every check: layers, fmt, clippy, UI check and tests,
             Rust tests on SQLite and PostgreSQL, the bindings check and the end-to-end suite
   e2e       only the end-to-end suite (the real app under Xvfb)
   bench     release build; binary size, cold start, idle memory
