@@ -748,8 +748,37 @@ async fn another_process_s_changes_reach_the_list(store: TestStore) {
     );
 }
 
+/// Two desks on one store, each saving and rescoring at once: a save reads the rules before it
+/// writes, and on SQLite a write that began deferred cannot commit once another desk committed
+/// after its read ("database is locked"). Every save must go through and none be lost.
+async fn two_desks_saving_at_once_lose_nothing(store: TestStore) {
+    let desk = store.open().await;
+    let other = store.open_as(vefa::Actor::Cli).await;
+    let shared = desk.create_listing(&lamp("SHARED-1")).await.unwrap();
+    async fn work(v: &Vefa, who: &str, shared: i32) -> Result<u32, Error> {
+        let mut saved = 0;
+        for i in 0..12 {
+            v.create_listing(&lamp(&format!("{who}-{i}"))).await?;
+            let mut edit = lamp("SHARED-1");
+            edit.title = format!("Mis lampa, {who} {i}");
+            v.update_listing(shared, &edit).await?;
+            v.recompute_completeness().await?;
+            saved += 1;
+        }
+        Ok(saved)
+    }
+    let (a, b) = tokio::join!(work(&desk, "DESK", shared.id), work(&other, "CLI", shared.id));
+    assert_eq!(a.expect("the desk's saves"), 12);
+    assert_eq!(b.expect("the other desk's saves"), 12);
+    let all = desk.all_listings(&ListingQuery::default()).await.unwrap();
+    assert_eq!(all.len(), 25, "every listing of both desks is there, once");
+    let title = desk.listing(shared.id).await.unwrap().input.title;
+    assert!(title.starts_with("Mis lampa, "), "the last save won: {title}");
+}
+
 on_both_stores!(
     scores_survive_the_move_to_their_own_table,
+    two_desks_saving_at_once_lose_nothing,
     reordered_rules_keep_unmet_rules_right,
     the_dashboard_sees_the_catalog_s_health,
     the_preview_scores_an_unsaved_listing,

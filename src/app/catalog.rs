@@ -22,7 +22,7 @@ impl Vefa {
         family: &str,
         rules: &[completeness::Rule],
     ) -> Result<u64> {
-        let w = self.begin_write(Lock::Deferred).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let done = async {
             completeness::rule_sets::replace_family(txn, family, rules).await?;
@@ -47,7 +47,7 @@ impl Vefa {
 
     /// Rescores every listing (staleness moves with the clock); returns how many changed.
     pub async fn recompute_completeness(&self) -> Result<u64> {
-        let w = self.begin_write(Lock::Deferred).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let done = async {
             let sets = completeness::rule_sets::load_all(txn).await?;
@@ -75,7 +75,7 @@ impl Vefa {
         id: Option<i32>,
         input: &listings::ListingInput,
     ) -> Result<listings::Listing> {
-        let w = self.begin_write(Lock::Deferred).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let done = async {
             let sets = completeness::rule_sets::load_all(txn).await?;
@@ -194,7 +194,7 @@ impl Vefa {
                 .unwrap_or_default(),
             chunk_rows: self.import_chunk_rows,
         };
-        let w = self.begin_write(Lock::Deferred).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let imported = catalog_csv::import(txn, &self.media, data, &options, now, progress).await;
         let imported = match imported {

@@ -179,7 +179,7 @@ impl Vefa {
         id: i32,
         choice: Choice,
     ) -> Result<crate::catalog::listings::Listing> {
-        let w = self.begin_write(Lock::Deferred).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let done = async {
             let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
@@ -565,7 +565,7 @@ impl Vefa {
             },
         };
         let note = went.note();
-        let w = self.begin_write_at(Lock::Deferred, now).await?;
+        let w = self.begin_write_at(Lock::Immediate, now).await?;
         let txn = &w.txn;
         let done = async {
             let again = match &went {
@@ -667,7 +667,7 @@ impl Vefa {
             self.progress(account.id, SyncStage::Reviews, done, page.total);
             let newest = page.reviews.iter().map(|r| r.created).max();
             let (next, done) = pos.advance(page.read, page.total, newest, false);
-            let w = self.begin_write(Lock::Deferred).await?;
+            let w = self.begin_write(Lock::Immediate).await?;
             let (txn, now) = (&w.txn, w.now);
             let step: Result<crate::sync::reviews::ReviewsApplied> = async {
                 let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;

@@ -89,7 +89,7 @@ impl Vefa {
             let (next, done) = pos.advance(read, page.total, newest, reached_home);
             let listings = &page.listings[..fresh];
             let pictures = self.page_photos(account.id, m, listings, report).await?;
-            let w = self.begin_write(Lock::Deferred).await?;
+            let w = self.begin_write(Lock::Immediate).await?;
             let (txn, now) = (&w.txn, w.now);
             let step: Result<ListingsApplied> = async {
                 let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
@@ -217,7 +217,7 @@ impl Vefa {
         for r in &rows {
             by_listing.entry(r.listing_id).or_default().push(r);
         }
-        let w = self.begin_write(Lock::Deferred).await?;
+        let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let step: Result<Vec<i32>> = async {
             let rules = crate::catalog::completeness::rule_sets::load_all(txn).await?;
