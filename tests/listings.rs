@@ -767,13 +767,19 @@ async fn two_desks_saving_at_once_lose_nothing(store: TestStore) {
         }
         Ok(saved)
     }
-    let (a, b) = tokio::join!(work(&desk, "DESK", shared.id), work(&other, "CLI", shared.id));
+    let (a, b) = tokio::join!(
+        work(&desk, "DESK", shared.id),
+        work(&other, "CLI", shared.id)
+    );
     assert_eq!(a.expect("the desk's saves"), 12);
     assert_eq!(b.expect("the other desk's saves"), 12);
     let all = desk.all_listings(&ListingQuery::default()).await.unwrap();
     assert_eq!(all.len(), 25, "every listing of both desks is there, once");
     let title = desk.listing(shared.id).await.unwrap().input.title;
-    assert!(title.starts_with("Mis lampa, "), "the last save won: {title}");
+    assert!(
+        title.starts_with("Mis lampa, "),
+        "the last save won: {title}"
+    );
 }
 
 on_both_stores!(

@@ -26,13 +26,7 @@ impl Vefa {
         let (txn, now) = (&w.txn, w.now);
         let done = async {
             completeness::rule_sets::replace_family(txn, family, rules).await?;
-            let sets = completeness::rule_sets::load_all(txn).await?;
-            let updates = self
-                .catalog
-                .rescore(txn, &self.feed, &sets, Some(family), now)
-                .await?;
-            listings::write_scores(txn, &updates).await?;
-            Ok((updates, sets))
+            self.rescore_in(txn, Some(family), now).await
         }
         .await;
         w.finish_with(done, |(updates, sets)| {
@@ -49,16 +43,7 @@ impl Vefa {
     pub async fn recompute_completeness(&self) -> Result<u64> {
         let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
-        let done = async {
-            let sets = completeness::rule_sets::load_all(txn).await?;
-            let updates = self
-                .catalog
-                .rescore(txn, &self.feed, &sets, None, now)
-                .await?;
-            listings::write_scores(txn, &updates).await?;
-            Ok((updates, sets))
-        }
-        .await;
+        let done = self.rescore_in(txn, None, now).await;
         w.finish_with(done, |(updates, sets)| {
             let changed = updates.len() as u64;
             if updates.is_empty() {
@@ -68,6 +53,23 @@ impl Vefa {
             (changed, changes)
         })
         .await
+    }
+
+    /// Rescores `family`'s listings (every listing without one) in `txn` with the rules stored
+    /// there, and writes the scores that changed; the index takes them after the commit.
+    async fn rescore_in(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        family: Option<&str>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Vec<listings::ScoreUpdate>, completeness::RuleSets)> {
+        let sets = completeness::rule_sets::load_all(txn).await?;
+        let updates = self
+            .catalog
+            .rescore(txn, &self.feed, &sets, family, now)
+            .await?;
+        listings::write_scores(txn, &updates).await?;
+        Ok((updates, sets))
     }
 
     async fn save_listing(

@@ -11,7 +11,7 @@ use crate::customers::offers::{self, Offer, OfferInput, Suggestion};
 use crate::customers::{self, CustomerEdit, CustomerPage, CustomerProfile};
 use crate::error::{Error, Result};
 use crate::infra::changes::ChangeKind;
-use crate::messages::{Draft, MessageKind, outbox};
+use crate::messages::{Draft, MessageKind};
 use crate::orders::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::shop::settings;
 
@@ -263,10 +263,7 @@ impl Vefa {
 
     /// Marks the follow-up asked and queues `message` with it, in one transaction.
     pub async fn send_follow_up(&self, order_id: i32, message: Option<&Draft>) -> Result<FollowUp> {
-        let message = message
-            .map(outbox::check)
-            .transpose()
-            .map_err(Error::Validation)?;
+        let message = super::orders::checked(message)?;
         let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
         let done = followup::send(txn, order_id, message.as_ref(), now).await;

@@ -93,10 +93,7 @@ impl Vefa {
         packer: Option<&str>,
         message: Option<&Draft>,
     ) -> Result<Inspected> {
-        let message = message
-            .map(outbox::check)
-            .transpose()
-            .map_err(Error::Validation)?;
+        let message = super::orders::checked(message)?;
         let team = settings::team(&self.db).await?;
         let packer = runs::check_packer(&team, packer)?;
         let mut tries = 0;

@@ -22,6 +22,14 @@ use crate::shop::settings;
 
 const SMTP_KEY: &str = "smtp";
 
+/// A message the seller edited, checked before anything is written.
+pub(crate) fn checked(message: Option<&Draft>) -> Result<Option<Draft>> {
+    message
+        .map(outbox::check)
+        .transpose()
+        .map_err(Error::Validation)
+}
+
 /// What an order write changed: orders `ids`, and the listings it rescored (each once).
 pub(crate) fn order_changes(ids: &[i32], mut rescored: Vec<i32>) -> Changes {
     rescored.sort_unstable();
@@ -151,10 +159,7 @@ impl Vefa {
         act: &Act,
         message: Option<&Draft>,
     ) -> Result<Order> {
-        let message = message
-            .map(outbox::check)
-            .transpose()
-            .map_err(Error::Validation)?;
+        let message = checked(message)?;
         let moves_stock = matches!(act, Act::Cancel { .. } | Act::ReceiveReturn { .. });
         let (w, rules) = self.order_write(moves_stock).await?;
         let (txn, now) = (&w.txn, w.now);
@@ -187,10 +192,7 @@ impl Vefa {
         note: &str,
         message: Option<&Draft>,
     ) -> Result<Order> {
-        let message = message
-            .map(outbox::check)
-            .transpose()
-            .map_err(Error::Validation)?;
+        let message = checked(message)?;
         let (w, rules) = self.order_write(false).await?;
         let (txn, now) = (&w.txn, w.now);
         let done = async {

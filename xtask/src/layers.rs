@@ -116,8 +116,7 @@ fn collect(src: &Path, dir: &Path, out: &mut Vec<Module>) -> Result {
     entries.sort();
     for p in entries {
         if dir == src
-            && p
-                .file_name()
+            && p.file_name()
                 .is_some_and(|n| BINARY.iter().any(|b| n == *b))
         {
             continue;

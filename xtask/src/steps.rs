@@ -151,7 +151,10 @@ fn test_steps(s: &mut Steps) -> Result {
         packages::ensure(packages::TEST)
     })?;
     s.step("npm packages", npm_install)?;
-    s.step("layers (no upward or sideways import in the core)", crate::layers::check)?;
+    s.step(
+        "layers (no upward or sideways import in the core)",
+        crate::layers::check,
+    )?;
     s.step("cargo fmt --check", || {
         run(cargo().args(["fmt", "--all", "--", "--check"]))
     })?;
