@@ -198,8 +198,24 @@ impl Vefa {
         };
         let w = self.begin_write(Lock::Immediate).await?;
         let (txn, now) = (&w.txn, w.now);
-        let imported = catalog_csv::import(txn, &self.media, data, &options, now, progress).await;
-        let imported = match imported {
+        let done = async {
+            let imported =
+                catalog_csv::import(txn, &self.media, data, &options, now, progress).await?;
+            if imported.keep {
+                // Listings linked to a marketplace tell it what the file changed; what exactly
+                // is worked out when the push is sent.
+                sync::outbox::queue_listings(
+                    txn,
+                    &imported.replaced,
+                    &[sync::outbox::LISTING, sync::outbox::STOCK],
+                    now,
+                )
+                .await?;
+            }
+            Ok(imported)
+        }
+        .await;
+        let imported = match done {
             Ok(i) if !i.keep => {
                 // A dry run, a strict import with a refused row, or nothing to write.
                 w.rollback().await?;
@@ -208,24 +224,12 @@ impl Vefa {
                 }
                 return Ok(i.summary);
             }
-            imported => imported,
+            // Many listings at once: the index reloads them on next use.
+            done => {
+                let changes = Changes::of(ChangeKind::Listings).reload_catalog();
+                w.finish(done, changes).await?
+            }
         };
-        let done = match imported {
-            // Listings linked to a marketplace tell it what the file changed; what exactly is
-            // worked out when the push is sent.
-            Ok(i) => sync::outbox::queue_listings(
-                txn,
-                &i.replaced,
-                &[sync::outbox::LISTING, sync::outbox::STOCK],
-                now,
-            )
-            .await
-            .map(|()| i),
-            Err(e) => Err(e),
-        };
-        // Many listings at once: the index reloads them on next use.
-        let changes = Changes::of(ChangeKind::Listings).reload_catalog();
-        let imported = w.finish(done, changes).await?;
         progress(imported.rows, imported.rows);
         Ok(imported.summary)
     }
