@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use vefa::infra::secrets::MemorySecrets;
 use vefa::marketplaces::etsy::Patience;
-use vefa::{ConnectRequest, Location, OpenOptions, Vefa};
+use vefa::{Location, OpenOptions, Vefa};
 
 /// This process's CPU time (all threads, user + system), from /proc: Linux only.
 fn cpu_seconds() -> f64 {
@@ -80,9 +80,9 @@ async fn run(orders: usize, listings: usize, pictures: bool) -> Run {
     .await
     .unwrap();
     let keychain = Arc::new(MemorySecrets::default());
-    let req = ConnectRequest::sandbox(url);
+    let req = vefa_sandbox::connect_request(url);
     let account = v
-        .connect_marketplace(&req, keychain.as_ref(), vefa::approve_in_sandbox)
+        .connect_marketplace(&req, keychain.as_ref(), vefa_sandbox::approve)
         .await
         .unwrap();
 

@@ -24,7 +24,7 @@ pub mod sync;
 
 pub use app::{
     APP_ID, AccountStatus, ConnectRequest, Housekeeping, Inspected, OpenOptions, Printed,
-    SANDBOX_KEYSTRING, SANDBOX_SECRET, SandboxShop, SendReport, SmtpView, Vefa, approve_in_sandbox,
+    SendReport, SmtpView, Vefa,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorView, FieldError, Result};

@@ -15,9 +15,9 @@ use vefa::infra::secrets::{Keychain, Secrets};
 use vefa::marketplaces::MarketplaceError;
 use vefa::marketplaces::accounts::MarketplaceKind;
 use vefa::marketplaces::etsy::Patience;
-use vefa::marketplaces::sandbox::SandboxConfig;
 use vefa::sync::{SyncProgress, SyncReport};
-use vefa::{AccountStatus, ConnectRequest, ErrorView, SandboxShop, Vefa};
+use vefa::{AccountStatus, ConnectRequest, ErrorView, Vefa};
+use vefa_sandbox::{SandboxConfig, SandboxShop};
 
 use crate::AppState;
 
@@ -93,7 +93,7 @@ impl Syncer {
         {
             let mut shop = self.shop.lock().await;
             if shop.is_none() {
-                *shop = Some(vefa.start_sandbox_shop(sandbox_config()).await?);
+                *shop = Some(vefa_sandbox::start_shop(vefa, sandbox_config()).await?);
             }
         }
         self.round(vefa).await

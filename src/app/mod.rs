@@ -15,10 +15,7 @@ mod write;
 pub use customers::Housekeeping;
 pub use inspection::{Inspected, Printed};
 pub use orders::{SendReport, SmtpView};
-pub use sync::{
-    AccountStatus, ConnectRequest, SANDBOX_KEYSTRING, SANDBOX_SECRET, SandboxShop,
-    approve_in_sandbox,
-};
+pub use sync::{AccountStatus, ConnectRequest};
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -6,7 +6,6 @@
 pub mod accounts;
 pub mod error;
 pub mod etsy;
-pub mod sandbox;
 
 use std::future::Future;
 

@@ -15,7 +15,7 @@ pub fn bench() -> Result {
 
     let t = Instant::now();
     // The CLI too: the order-notification figure stores orders with it, as a script would.
-    run(cargo().args(["build", "--release", "-p", "vefa-desktop", "-p", "vefa"]))?;
+    run(cargo().args(["build", "--release", "-p", "vefa-desktop", "-p", "vefa-cli"]))?;
     let build_secs = t.elapsed().as_secs_f64();
     let app = root().join("target/release/vefa-desktop");
     let size = std::fs::metadata(&app)
@@ -88,7 +88,15 @@ pub fn bench() -> Result {
     ]))?;
     // The sync figures: a first pull of 10k orders and 5k listings from the sandbox, then nothing new
     // (examples/sync_bench.rs; the sandbox runs as the release `vefa` binary).
-    run(cargo().args(["build", "-q", "--release", "--bin", "vefa"]))?;
+    run(cargo().args([
+        "build",
+        "-q",
+        "--release",
+        "-p",
+        "vefa-cli",
+        "--bin",
+        "vefa",
+    ]))?;
     run(cargo().args([
         "run",
         "-q",

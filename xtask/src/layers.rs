@@ -32,10 +32,6 @@ const LEAVES: &[&str] = &[
     "infra/notifications.rs",
 ];
 
-/// The `vefa` binary's own module tree (`main.rs` and `cli/`): it reaches the library only
-/// through `vefa::`, and its `crate::` is itself, not the core.
-const BINARY: &[&str] = &["main.rs", "cli"];
-
 /// A module of the crate: its path segments (`["orders", "store"]`) and its file.
 struct Module {
     segments: Vec<String>,
@@ -115,12 +111,6 @@ fn collect(src: &Path, dir: &Path, out: &mut Vec<Module>) -> Result {
         .collect();
     entries.sort();
     for p in entries {
-        if dir == src
-            && p.file_name()
-                .is_some_and(|n| BINARY.iter().any(|b| n == *b))
-        {
-            continue;
-        }
         if p.is_dir() {
             collect(src, &p, out)?;
         } else if p.extension().is_some_and(|x| x == "rs") {

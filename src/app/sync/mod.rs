@@ -14,12 +14,11 @@ use crate::Vefa;
 use crate::app::sync::pull_orders::{PageApplied, apply_page};
 use crate::error::{Error, Result};
 use crate::infra::changes::ChangeKind;
-use crate::infra::secrets::{MemorySecrets, Secrets};
+use crate::infra::secrets::Secrets;
 use crate::marketplaces::MarketplaceError;
 use crate::marketplaces::accounts::{self, Account, Credentials, MarketplaceKind, NewAccount};
 use crate::marketplaces::etsy::oauth::{self, Pkce, RedirectListener, TokenSet};
 use crate::marketplaces::etsy::{Etsy, EtsyClient, Patience};
-use crate::marketplaces::sandbox::{Sandbox, SandboxConfig};
 use crate::marketplaces::{Marketplace, Pushed, StockPush};
 use crate::orders::{self, ProblemKind};
 use crate::sync::listings::{self as listing_sync, Choice, ListingConflict, StockPlan};
@@ -29,10 +28,6 @@ use crate::sync::{SyncProgress, SyncReport, SyncStage, cursors};
 
 /// How long the seller has to approve in the browser.
 const LOGIN_WITHIN: Duration = Duration::from_secs(600);
-
-/// The sandbox's app credentials: it checks their shape, not their value.
-pub const SANDBOX_KEYSTRING: &str = "vefa-sandbox";
-pub const SANDBOX_SECRET: &str = "sandbox";
 
 /// A new connection: which marketplace, the app's credentials there, and the registered
 /// loopback redirect address.
@@ -44,20 +39,6 @@ pub struct ConnectRequest {
     pub keystring: String,
     pub secret: String,
     pub redirect_uri: String,
-}
-
-impl ConnectRequest {
-    /// The sandbox marketplace at `url`: its app credentials, and any free loopback port for
-    /// the redirect (the sandbox takes whichever it is given).
-    pub fn sandbox(url: String) -> Self {
-        Self {
-            marketplace: MarketplaceKind::Sandbox,
-            base_url: url,
-            keystring: SANDBOX_KEYSTRING.into(),
-            secret: SANDBOX_SECRET.into(),
-            redirect_uri: "http://127.0.0.1:0/vefa/sandbox".into(),
-        }
-    }
 }
 
 impl std::fmt::Debug for ConnectRequest {
@@ -72,50 +53,6 @@ impl std::fmt::Debug for ConnectRequest {
 
 fn credentials_json(c: &Credentials) -> String {
     serde_json::to_string(c).unwrap_or_default()
-}
-
-/// Plays the seller's part on the sandbox's consent page, which approves at once: asks for it
-/// and follows its redirect to Vefa's loopback listener, as a browser would.
-pub async fn approve_in_sandbox(
-    authorize_url: String,
-) -> std::result::Result<(), MarketplaceError> {
-    const OP: &str = "sandbox consent";
-    let http = crate::marketplaces::etsy::http::http_client(Duration::from_secs(10));
-    let unreachable = |e: reqwest::Error| MarketplaceError::Unreachable {
-        operation: OP,
-        reason: e.to_string(),
-    };
-    let r = http.get(&authorize_url).send().await.map_err(unreachable)?;
-    let Some(to) = r
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-    else {
-        return Err(MarketplaceError::Refused {
-            operation: OP,
-            status: r.status().as_u16(),
-            message: "no redirect".into(),
-        });
-    };
-    http.get(to).send().await.map_err(unreachable)?;
-    Ok(())
-}
-
-/// The demo shop: the sandbox marketplace running inside this process on a loopback port, and
-/// its account. Its tokens are throwaway ones kept in memory (the sandbox starts afresh with the
-/// process), so a machine without a keychain can try Vefa too.
-pub struct SandboxShop {
-    /// Held so that the server runs as long as the shop does (dropping it stops the server).
-    _sandbox: Sandbox,
-    secrets: Arc<MemorySecrets>,
-    pub account: Account,
-}
-
-impl SandboxShop {
-    /// Where the sandbox account's tokens are.
-    pub fn secrets(&self) -> Arc<dyn Secrets> {
-        self.secrets.clone()
-    }
 }
 
 const ORDERS: &str = "orders";
@@ -142,23 +79,10 @@ pub struct AccountStatus {
 const SANDBOX_SHOP: &str = "sandbox_shop";
 
 impl Vefa {
-    /// Starts the sandbox shop and connects it (the same account every time); remembered, so
-    /// that the app starts it again next time.
-    pub async fn start_sandbox_shop(&self, config: SandboxConfig) -> Result<SandboxShop> {
-        let sandbox = Sandbox::start(config)
-            .await
-            .map_err(|e| Error::Login(format!("the sandbox shop cannot listen: {e}")))?;
-        let secrets = Arc::new(MemorySecrets::default());
-        let req = ConnectRequest::sandbox(sandbox.url());
-        let account = self
-            .connect_marketplace(&req, secrets.as_ref(), approve_in_sandbox)
-            .await?;
-        crate::shop::settings::set_value(&self.db, SANDBOX_SHOP, &true, self.clock.now()).await?;
-        Ok(SandboxShop {
-            _sandbox: sandbox,
-            secrets,
-            account,
-        })
+    /// Remembers that the seller chose the sandbox shop, so that the app starts it again next
+    /// time.
+    pub async fn remember_sandbox_shop(&self) -> Result<()> {
+        crate::shop::settings::set_value(&self.db, SANDBOX_SHOP, &true, self.clock.now()).await
     }
 
     /// Whether the seller chose the sandbox shop (and it should start with the app).
@@ -222,7 +146,7 @@ impl Vefa {
     }
 
     /// Connects a shop: listens on the redirect address, has `open` show the consent page (the
-    /// system browser; for the sandbox, [`approve_in_sandbox`]), exchanges the code with its
+    /// system browser; for the sandbox, its own consent step), exchanges the code with its
     /// PKCE verifier, asks the marketplace whose shop it is, and keeps the account in the store
     /// and its credentials in the keychain — both or neither.
     pub async fn connect_marketplace<F, Fut>(
