@@ -1,6 +1,7 @@
 //! ISO weeks ("2026-W47"): Monday 00:00 to the next Monday in the shop's time zone, as the
 //! inspection figures count them too.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,7 @@ impl IsoWeek {
 
     /// Reads "2026-W47" (or "2026W47", "2026-w47"); refuses a week the year does not have.
     pub fn parse(s: &str) -> Result<Self, FieldError> {
-        let bad = || FieldError::new("week", "week_invalid").with("value", s.trim());
+        let bad = || FieldError::new("week", FieldCode::WeekInvalid).with("value", s.trim());
         let t = s.trim().to_ascii_uppercase();
         let (y, w) = t.split_once('W').ok_or_else(bad)?;
         let year: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;

@@ -2,6 +2,7 @@
 //! window shows them all beside their fields), and one rule each for e-mail addresses and phone
 //! numbers, the same for the seller and for buyers.
 
+use crate::error::FieldCode;
 use crate::error::FieldError;
 use crate::locale::UiLanguage;
 
@@ -83,10 +84,10 @@ impl Errors {
         let v = value.trim();
         let n = v.chars().count();
         if required && v.is_empty() {
-            self.push(FieldError::new(field, "required"));
+            self.push(FieldError::new(field, FieldCode::Required));
         } else if n > max {
             self.push(
-                FieldError::new(field, "too_long")
+                FieldError::new(field, FieldCode::TooLong)
                     .with("max", max)
                     .with("length", n),
             );
@@ -98,7 +99,7 @@ impl Errors {
     pub fn line(&mut self, field: &str, value: &str, max: usize, required: bool) -> String {
         let v = self.text(field, value, max, required);
         if v.chars().any(char::is_control) {
-            self.push(FieldError::new(field, "control_characters"));
+            self.push(FieldError::new(field, FieldCode::ControlCharacters));
         }
         v
     }
@@ -115,7 +116,7 @@ impl Errors {
         let n = s.chars().count();
         if n > MAX_EMAIL_CHARS {
             self.push(
-                FieldError::new(field, "too_long")
+                FieldError::new(field, FieldCode::TooLong)
                     .with("max", MAX_EMAIL_CHARS)
                     .with("length", n),
             );
@@ -123,7 +124,7 @@ impl Errors {
         }
         let found = email(s);
         if found.is_none() {
-            self.push(FieldError::new(field, "email_invalid").with("value", s));
+            self.push(FieldError::new(field, FieldCode::EmailInvalid).with("value", s));
         }
         found
     }
@@ -134,12 +135,12 @@ impl Errors {
         match phone_checked(s) {
             Ok(p) => Some(p),
             Err(PhoneError::Characters) => {
-                self.push(FieldError::new(field, "phone_invalid").with("value", s));
+                self.push(FieldError::new(field, FieldCode::PhoneInvalid).with("value", s));
                 None
             }
             Err(PhoneError::Digits) => {
                 self.push(
-                    FieldError::new(field, "phone_digits")
+                    FieldError::new(field, FieldCode::PhoneDigits)
                         .with("min", MIN_PHONE_DIGITS)
                         .with("max", MAX_PHONE_DIGITS)
                         .with("value", s),
@@ -154,7 +155,7 @@ impl Errors {
         let s = value.map(str::trim).filter(|s| !s.is_empty())?;
         let found = UiLanguage::from_code(s).map(|l| l.code().to_owned());
         if found.is_none() {
-            self.push(FieldError::new(field, "language_unknown").with("value", s));
+            self.push(FieldError::new(field, FieldCode::LanguageUnknown).with("value", s));
         }
         found
     }
@@ -219,7 +220,7 @@ mod tests {
         let codes: Vec<(String, String)> = e
             .into_vec()
             .into_iter()
-            .map(|f| (f.field, f.code))
+            .map(|f| (f.field, f.code.to_string()))
             .collect();
         assert_eq!(
             codes,

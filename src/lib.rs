@@ -27,7 +27,7 @@ pub use app::{
     SendReport, SmtpView, Vefa,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{Error, ErrorView, FieldError, Result};
+pub use error::{Error, ErrorCode, ErrorView, FieldCode, FieldError, Result};
 pub use infra::changes::{Actor, Change, ChangeFeed, ChangeKind};
 pub use infra::store::{Location, StoreInfo};
 pub use shop::profile::{Profile, ProfileInput};

@@ -1,6 +1,7 @@
 //! Money is integer minor units plus an ISO 4217 code, never a float. This module turns the
 //! decimals people and files write ("25.00", "25,5") into minor units and back, exactly.
 
+use crate::error::FieldCode;
 use crate::error::FieldError;
 
 /// Digits after the decimal point in ISO 4217 (2 for EUR and AZN, 0 for JPY, 3 for KWD).
@@ -12,8 +13,9 @@ pub fn exponent(currency: &str) -> Option<u32> {
 /// (European CSV files write `25,00`); refuses thousands separators, signs, more decimals than
 /// the currency has, and numbers too large to hold.
 pub fn parse_minor(text: &str, currency: &str, field: &str) -> Result<i64, FieldError> {
-    let exp = exponent(currency)
-        .ok_or_else(|| FieldError::new(field, "currency_unknown").with("value", currency))?;
+    let exp = exponent(currency).ok_or_else(|| {
+        FieldError::new(field, FieldCode::CurrencyUnknown).with("value", currency)
+    })?;
     parse_fixed(text, exp, field)
 }
 
@@ -21,12 +23,12 @@ pub fn parse_minor(text: &str, currency: &str, field: &str) -> Result<i64, Field
 /// ("18.5" with 2 → 1850: a VAT rate in basis points).
 pub fn parse_fixed(text: &str, exp: u32, field: &str) -> Result<i64, FieldError> {
     let t = text.trim();
-    let bad = || FieldError::new(field, "amount_invalid").with("value", t);
+    let bad = || FieldError::new(field, FieldCode::AmountInvalid).with("value", t);
     if t.is_empty() {
-        return Err(FieldError::new(field, "required"));
+        return Err(FieldError::new(field, FieldCode::Required));
     }
     if t.starts_with('-') {
-        return Err(FieldError::new(field, "negative").with("value", t));
+        return Err(FieldError::new(field, FieldCode::Negative).with("value", t));
     }
     let (whole, frac) = match t.find(['.', ',']) {
         Some(i) => (&t[..i], &t[i + 1..]),
@@ -40,7 +42,7 @@ pub fn parse_fixed(text: &str, exp: u32, field: &str) -> Result<i64, FieldError>
     }
     if frac.len() as u32 > exp {
         // "12.345" in a two-decimal currency would silently lose money if rounded.
-        return Err(FieldError::new(field, "too_many_decimals")
+        return Err(FieldError::new(field, FieldCode::TooManyDecimals)
             .with("value", t)
             .with("max", exp));
     }

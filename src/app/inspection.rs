@@ -2,6 +2,7 @@
 //! scan or answer as one transaction with what its outcome does to the order (the move to
 //! "ready to ship", the problem and its message to the buyer, the write-off).
 
+use crate::error::FieldCode;
 use serde::Serialize;
 use specta::Type;
 
@@ -257,12 +258,13 @@ fn batch(order_ids: &[i32]) -> Result<Vec<i32>> {
         .collect();
     if ids.is_empty() {
         return Err(Error::Validation(vec![crate::FieldError::new(
-            "orders", "required",
+            "orders",
+            FieldCode::Required,
         )]));
     }
     if ids.len() > paperwork::MAX_BATCH {
         return Err(Error::Validation(vec![
-            crate::FieldError::new("orders", "too_many").with("max", paperwork::MAX_BATCH),
+            crate::FieldError::new("orders", FieldCode::TooMany).with("max", paperwork::MAX_BATCH),
         ]));
     }
     Ok(ids)

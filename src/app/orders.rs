@@ -2,6 +2,7 @@
 //! timeline and any stock it moves, records the change, and after the commit tells listeners and
 //! refreshes the catalog index for listings whose stock ran out or came back.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseTransaction;
 
@@ -272,12 +273,12 @@ impl Vefa {
         if !s.username.is_empty() && password.is_none() {
             return Err(Error::Validation(vec![crate::FieldError::new(
                 "smtp.password",
-                "required",
+                FieldCode::Required,
             )]));
         }
         let mailer = SmtpMailer::new(&s, password).map_err(|reason| {
             Error::Validation(vec![
-                crate::FieldError::new("smtp", "smtp_invalid").with("reason", reason),
+                crate::FieldError::new("smtp", FieldCode::SmtpInvalid).with("reason", reason),
             ])
         })?;
         Ok(Some(mailer.with_photo(self.sender_photo().await)))
@@ -319,7 +320,7 @@ impl Vefa {
             if clean.username.is_empty() {
                 return Err(Error::Validation(vec![crate::FieldError::new(
                     "smtp.username",
-                    "required",
+                    FieldCode::Required,
                 )]));
             }
             secrets.set(&secrets::smtp_key(&clean.username, &clean.host), p)?;

@@ -3,6 +3,7 @@
 //! and how long it took to settle. Complaints are lessons, not blame: praise may name a team
 //! member, a complaint or a suggestion never stores a name.
 
+use crate::error::FieldCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -184,10 +185,10 @@ pub async fn add<C: ConnectionTrait>(
         .map(str::to_owned);
     match (&staff, input.kind) {
         (Some(_), FeedbackKind::Complaint | FeedbackKind::Suggestion) => {
-            e.push(FieldError::new("staff_name", "not_on_criticism"));
+            e.push(FieldError::new("staff_name", FieldCode::NotOnCriticism));
         }
         (Some(s), FeedbackKind::Praise) if !team.is_empty() && !team.contains(s) => {
-            e.push(FieldError::new("staff_name", "unknown").with("value", s));
+            e.push(FieldError::new("staff_name", FieldCode::Unknown).with("value", s));
         }
         _ => {}
     }
@@ -201,17 +202,17 @@ pub async fn add<C: ConnectionTrait>(
     {
         match store::by_number(db, n).await? {
             Some(o) => order_id = Some(o.id),
-            None => {
-                e.push(FieldError::new("order_number", "order_unknown").with("value", n.trim()))
-            }
+            None => e.push(
+                FieldError::new("order_number", FieldCode::OrderUnknown).with("value", n.trim()),
+            ),
         }
     }
     if let Some(o) = order_id {
         match sales_order::Entity::find_by_id(o).one(db).await? {
-            None => e.push(FieldError::new("order_id", "unknown").with("value", o)),
+            None => e.push(FieldError::new("order_id", FieldCode::Unknown).with("value", o)),
             Some(order) => {
                 if customer_id.is_some_and(|c| c != order.customer_id) {
-                    e.push(FieldError::new("customer_id", "not_the_orders_buyer"));
+                    e.push(FieldError::new("customer_id", FieldCode::NotTheOrdersBuyer));
                 }
                 customer_id = Some(order.customer_id);
             }
@@ -220,7 +221,7 @@ pub async fn add<C: ConnectionTrait>(
     if let Some(c) = customer_id
         && customer::Entity::find_by_id(c).one(db).await?.is_none()
     {
-        e.push(FieldError::new("customer_id", "unknown").with("value", c));
+        e.push(FieldError::new("customer_id", FieldCode::Unknown).with("value", c));
     }
     e.finish(()).map_err(Error::Validation)?;
     let row = feedback::ActiveModel {
@@ -265,7 +266,7 @@ pub async fn resolve<C: ConnectionTrait>(
     let row = find(db, id).await?;
     if row.status == "resolved" {
         return Err(Error::Validation(vec![
-            FieldError::new("feedback", "already_resolved").with("id", id),
+            FieldError::new("feedback", FieldCode::AlreadyResolved).with("id", id),
         ]));
     }
     let mut m: feedback::ActiveModel = row.into();
@@ -288,12 +289,12 @@ pub async fn compensate<C: ConnectionTrait>(
     let Some(customer_id) = row.customer_id else {
         return Err(Error::Validation(vec![FieldError::new(
             "customer_id",
-            "required",
+            FieldCode::Required,
         )]));
     };
     if !row.compensation.is_empty() {
         return Err(Error::Validation(vec![
-            FieldError::new("feedback", "already_compensated").with("id", id),
+            FieldError::new("feedback", FieldCode::AlreadyCompensated).with("id", id),
         ]));
     }
     let given = match apology {

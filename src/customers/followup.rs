@@ -3,6 +3,7 @@
 //! lets it go, and records the buyer's answer. A low answer opens a complaint in the book, so
 //! it is dealt with like any other.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{OnConflict, Query, SelectStatement};
 use sea_orm::{
@@ -232,7 +233,7 @@ async fn find<C: ConnectionTrait>(db: &C, order_id: i32) -> Result<follow_up::Mo
         .await?
         .ok_or_else(|| {
             Error::Validation(vec![
-                FieldError::new("order_id", "not_delivered").with("value", order_id),
+                FieldError::new("order_id", FieldCode::NotDelivered).with("value", order_id),
             ])
         })
 }
@@ -259,7 +260,7 @@ pub async fn send<C: ConnectionTrait>(
     let row = find(db, order_id).await?;
     if row.sent_at.is_some() || row.answered_at.is_some() {
         return Err(Error::Validation(vec![
-            FieldError::new("order_id", "already_asked").with("value", order_id),
+            FieldError::new("order_id", FieldCode::AlreadyAsked).with("value", order_id),
         ]));
     }
     let message_id = match message {
@@ -278,7 +279,7 @@ pub async fn dismiss<C: ConnectionTrait>(db: &C, order_id: i32, now: DateTime<Ut
     let row = find(db, order_id).await?;
     if row.answered_at.is_some() {
         return Err(Error::Validation(vec![
-            FieldError::new("order_id", "already_answered").with("value", order_id),
+            FieldError::new("order_id", FieldCode::AlreadyAnswered).with("value", order_id),
         ]));
     }
     let mut m: follow_up::ActiveModel = row.into();
@@ -300,7 +301,7 @@ pub async fn answer<C: ConnectionTrait>(
     let mut e = Errors::default();
     if !(1..=5).contains(&score) {
         e.push(
-            FieldError::new("score", "out_of_range")
+            FieldError::new("score", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", 5),
         );
@@ -310,7 +311,7 @@ pub async fn answer<C: ConnectionTrait>(
     let row = find(db, order_id).await?;
     if row.answered_at.is_some() {
         return Err(Error::Validation(vec![
-            FieldError::new("order_id", "already_answered").with("value", order_id),
+            FieldError::new("order_id", FieldCode::AlreadyAnswered).with("value", order_id),
         ]));
     }
     let complaint = if u32::from(score) <= low {

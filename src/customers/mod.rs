@@ -8,6 +8,7 @@ pub mod followup;
 pub mod loyalty;
 pub mod offers;
 
+use crate::error::FieldCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -306,7 +307,7 @@ fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     let phone = e.phone("phone", input.phone.as_deref());
     // The same languages a new order's buyer may have: those Vefa writes messages in.
     if input.language.trim().is_empty() {
-        e.push(FieldError::new("language", "required"));
+        e.push(FieldError::new("language", FieldCode::Required));
     }
     let language = e
         .language("language", Some(&input.language))
@@ -337,7 +338,7 @@ pub(crate) async fn live<C: ConnectionTrait>(db: &C, id: i32) -> Result<customer
     let c = row(db, id).await?;
     match c.merged_into {
         Some(into) => Err(Error::Validation(vec![
-            FieldError::new("customer_id", "customer_merged").with("into", into),
+            FieldError::new("customer_id", FieldCode::CustomerMerged).with("into", into),
         ])),
         None => Ok(c),
     }
@@ -376,7 +377,7 @@ pub async fn merge<C: ConnectionTrait>(
     if keep == gone {
         return Err(Error::Validation(vec![FieldError::new(
             "customer_id",
-            "merge_self",
+            FieldCode::MergeSelf,
         )]));
     }
     let k = live(db, keep).await?;

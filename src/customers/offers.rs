@@ -3,6 +3,7 @@
 //! another book by the author of one they bought — and the offer itself: a coupon for them
 //! alone, for one order, with the listing it was made for, and the message in their language.
 
+use crate::error::FieldCode;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
@@ -376,14 +377,14 @@ fn check(input: &OfferInput) -> Result<()> {
     let mut e = Vec::new();
     if !(1..=10_000).contains(&input.percent_bp) {
         e.push(
-            FieldError::new("percent_bp", "out_of_range")
+            FieldError::new("percent_bp", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", 10_000),
         );
     }
     if !(1..=365).contains(&input.valid_days) {
         e.push(
-            FieldError::new("valid_days", "out_of_range")
+            FieldError::new("valid_days", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", 365),
         );
@@ -479,7 +480,7 @@ pub async fn make<C: ConnectionTrait>(
     };
     if !message.body.contains(CODE_SLOT) {
         return Err(Error::Validation(vec![
-            FieldError::new("message.body", "placeholder_missing").with("name", CODE_SLOT),
+            FieldError::new("message.body", FieldCode::PlaceholderMissing).with("name", CODE_SLOT),
         ]));
     }
     let coupon = coupons::create_for(

@@ -1,6 +1,7 @@
 //! Content-addressed media: a picture is stored once, under the SHA-256 of its bytes, in the
 //! app's data folder; the `media` table remembers its type and pixel size.
 
+use crate::error::FieldCode;
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
@@ -23,20 +24,22 @@ pub struct ImageFacts {
 /// file whose header cannot be read. `field` names the form field in the error.
 pub fn inspect_image(bytes: &[u8], field: &str) -> Result<ImageFacts, FieldError> {
     use imagesize::ImageType;
-    let kind =
-        imagesize::image_type(bytes).map_err(|_| FieldError::new(field, "image_unreadable"))?;
+    let kind = imagesize::image_type(bytes)
+        .map_err(|_| FieldError::new(field, FieldCode::ImageUnreadable))?;
     let mime = match kind {
         ImageType::Png => "image/png",
         ImageType::Jpeg => "image/jpeg",
         ImageType::Webp => "image/webp",
         _ => {
-            return Err(FieldError::new(field, "image_type").with("allowed", "PNG, JPEG, WebP"));
+            return Err(
+                FieldError::new(field, FieldCode::ImageType).with("allowed", "PNG, JPEG, WebP")
+            );
         }
     };
-    let size =
-        imagesize::blob_size(bytes).map_err(|_| FieldError::new(field, "image_unreadable"))?;
+    let size = imagesize::blob_size(bytes)
+        .map_err(|_| FieldError::new(field, FieldCode::ImageUnreadable))?;
     if size.width == 0 || size.height == 0 || size.width > 20_000 || size.height > 20_000 {
-        return Err(FieldError::new(field, "image_unreadable"));
+        return Err(FieldError::new(field, FieldCode::ImageUnreadable));
     }
     Ok(ImageFacts {
         mime,
@@ -54,7 +57,7 @@ pub fn decode_upload(
 ) -> Result<(Vec<u8>, ImageFacts)> {
     let too_large = || {
         Error::Validation(vec![
-            FieldError::new(field, "too_large").with("max_mib", max_bytes / (1024 * 1024)),
+            FieldError::new(field, FieldCode::TooLarge).with("max_mib", max_bytes / (1024 * 1024)),
         ])
     };
     if data_base64.len() > max_bytes / 3 * 4 + 8 {
@@ -62,7 +65,7 @@ pub fn decode_upload(
     }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data_base64.trim())
-        .map_err(|_| Error::Validation(vec![FieldError::new(field, "image_unreadable")]))?;
+        .map_err(|_| Error::Validation(vec![FieldError::new(field, FieldCode::ImageUnreadable)]))?;
     if bytes.len() > max_bytes {
         return Err(too_large());
     }

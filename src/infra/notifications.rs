@@ -2,6 +2,7 @@
 //! sender (notify-rust) can be swapped. A notification service that never answers must not hang
 //! the app: every call has a deadline.
 
+use crate::error::ErrorCode;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -29,11 +30,11 @@ pub enum NotifyError {
 }
 
 impl NotifyError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            NotifyError::NoService => "notify_no_service",
-            NotifyError::Timeout(_) => "notify_timeout",
-            NotifyError::Failed(_) => "notify_failed",
+            NotifyError::NoService => ErrorCode::NotifyNoService,
+            NotifyError::Timeout(_) => ErrorCode::NotifyTimeout,
+            NotifyError::Failed(_) => ErrorCode::NotifyFailed,
         }
     }
 }

@@ -2,6 +2,8 @@
 //! Secret Service on Linux, the Keychain on macOS, the Credential Manager on Windows — never in
 //! the store, the logs or the window.
 
+use crate::error::ErrorCode;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SecretError {
     #[error("the system keychain cannot be reached: {0}")]
@@ -11,10 +13,10 @@ pub enum SecretError {
 }
 
 impl SecretError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SecretError::Unavailable(_) => "keychain_unavailable",
-            SecretError::Failed(_) => "keychain_failed",
+            SecretError::Unavailable(_) => ErrorCode::KeychainUnavailable,
+            SecretError::Failed(_) => ErrorCode::KeychainFailed,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Why an inspection step was refused: a leaf the crate's `Error` wraps.
 
+use crate::error::ErrorCode;
 use std::collections::BTreeMap;
 
 use crate::orders::status::OrderStatus;
@@ -31,16 +32,16 @@ pub enum InspectionError {
 }
 
 impl InspectionError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            InspectionError::Required { .. } => "inspection_required",
-            InspectionError::Decided { .. } => "inspection_decided",
-            InspectionError::NotPackable { .. } => "inspection_not_packable",
-            InspectionError::UnknownPacker { .. } => "packer_unknown",
-            InspectionError::UnknownStep { .. } => "inspection_step_unknown",
-            InspectionError::AnswerUnfit { .. } => "inspection_answer_unfit",
-            InspectionError::Incomplete { .. } => "inspection_incomplete",
-            InspectionError::Conflict { .. } => "inspection_conflict",
+            InspectionError::Required { .. } => ErrorCode::InspectionRequired,
+            InspectionError::Decided { .. } => ErrorCode::InspectionDecided,
+            InspectionError::NotPackable { .. } => ErrorCode::InspectionNotPackable,
+            InspectionError::UnknownPacker { .. } => ErrorCode::PackerUnknown,
+            InspectionError::UnknownStep { .. } => ErrorCode::InspectionStepUnknown,
+            InspectionError::AnswerUnfit { .. } => ErrorCode::InspectionAnswerUnfit,
+            InspectionError::Incomplete { .. } => ErrorCode::InspectionIncomplete,
+            InspectionError::Conflict { .. } => ErrorCode::InspectionConflict,
         }
     }
 

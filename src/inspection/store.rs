@@ -3,6 +3,7 @@
 //! damaged units), an override keeps the seller's reason on the timeline. Each call runs in the
 //! caller's transaction.
 
+use crate::error::FieldCode;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -419,7 +420,7 @@ async fn apply_op<C: ConnectionTrait>(
         InspectionOp::Scan { code } => {
             if code.chars().count() > MAX_CODE_CHARS {
                 return Err(Error::Validation(vec![
-                    FieldError::new("code", "too_long").with("max", MAX_CODE_CHARS),
+                    FieldError::new("code", FieldCode::TooLong).with("max", MAX_CODE_CHARS),
                 ]));
             }
             let outcome = state.scan(&p.pack, code);
@@ -446,7 +447,7 @@ async fn apply_op<C: ConnectionTrait>(
             {
                 return Err(Error::Validation(vec![FieldError::new(
                     "media",
-                    "photo_missing",
+                    FieldCode::PhotoMissing,
                 )]));
             }
             state.answers.insert(
@@ -526,11 +527,11 @@ fn fit(step: &Step, answer: &Answer, pack: &[PackLine]) -> Result<Answer> {
                 let wanted = pack.iter().find(|l| l.sku == d.sku).map(|l| l.quantity);
                 match wanted {
                     None => e.push(
-                        FieldError::new(&format!("damaged[{i}].sku"), "sku_unknown")
+                        FieldError::new(&format!("damaged[{i}].sku"), FieldCode::SkuUnknown)
                             .with("value", &d.sku),
                     ),
                     Some(w) if d.quantity == 0 || d.quantity > w => e.push(
-                        FieldError::new(&format!("damaged[{i}].quantity"), "out_of_range")
+                        FieldError::new(&format!("damaged[{i}].quantity"), FieldCode::OutOfRange)
                             .with("min", 1)
                             .with("max", w),
                     ),

@@ -2,6 +2,7 @@
 //! for every order (`default`) and a few families add what their buyers complain of; the seller
 //! edits them in the app, and an edited template is stored whole.
 
+use crate::error::FieldCode;
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -126,13 +127,13 @@ fn valid_key(s: &str, max: usize) -> bool {
 pub fn check(family: &str, steps: &[Step]) -> Result<Vec<Step>, Vec<FieldError>> {
     let mut e = Errors::default();
     if !valid_key(family, 32) {
-        e.push(FieldError::new("family", "key_invalid").with("value", family));
+        e.push(FieldError::new("family", FieldCode::KeyInvalid).with("value", family));
     }
     if steps.is_empty() {
-        e.push(FieldError::new("steps", "required"));
+        e.push(FieldError::new("steps", FieldCode::Required));
     }
     if steps.len() > MAX_STEPS {
-        e.push(FieldError::new("steps", "too_many").with("max", MAX_STEPS));
+        e.push(FieldError::new("steps", FieldCode::TooMany).with("max", MAX_STEPS));
     }
     let shipped_keys: HashSet<String> = SHIPPED_FAMILIES
         .iter()
@@ -145,20 +146,23 @@ pub fn check(family: &str, steps: &[Step]) -> Result<Vec<Step>, Vec<FieldError>>
     for (i, s) in steps.iter().enumerate() {
         let field = |name: &str| format!("steps[{i}].{name}");
         if !valid_key(&s.key, 32) {
-            e.push(FieldError::new(&field("key"), "key_invalid").with("value", &s.key));
+            e.push(FieldError::new(&field("key"), FieldCode::KeyInvalid).with("value", &s.key));
         } else if !seen.insert(s.key.as_str()) {
-            e.push(FieldError::new(&field("key"), "duplicate").with("value", &s.key));
+            e.push(FieldError::new(&field("key"), FieldCode::Duplicate).with("value", &s.key));
         }
         let own_step = !shipped_keys.contains(&s.key);
         let label = e.line(&field("label"), &s.label, MAX_LABEL_CHARS, own_step);
         if s.kind == StepKind::Scan {
             scans += 1;
             if scans == 2 {
-                e.push(FieldError::new(&field("kind"), "duplicate").with("value", "scan"));
+                e.push(FieldError::new(&field("kind"), FieldCode::Duplicate).with("value", "scan"));
             }
         }
         if s.fails_as.is_some() && !matches!(s.kind, StepKind::Check | StepKind::Scan) {
-            e.push(FieldError::new(&field("fails_as"), "not_answerable"));
+            e.push(FieldError::new(
+                &field("fails_as"),
+                FieldCode::NotAnswerable,
+            ));
         }
         out.push(Step { label, ..s.clone() });
     }

@@ -1,5 +1,6 @@
 //! What can go wrong talking to a marketplace: a leaf the crate's `Error` wraps.
 
+use crate::error::ErrorCode;
 use crate::infra::secrets::SecretError;
 
 /// The largest response body read: a page of 100 receipts is a few hundred KiB.
@@ -45,13 +46,13 @@ pub enum MarketplaceError {
 }
 
 impl MarketplaceError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            MarketplaceError::Unreachable { .. } => "marketplace_unreachable",
-            MarketplaceError::Refused { .. } => "marketplace_refused",
-            MarketplaceError::Wire { .. } => "marketplace_answer",
-            MarketplaceError::DailyQuota => "marketplace_quota",
-            MarketplaceError::SignedOut(_) => "marketplace_signed_out",
+            MarketplaceError::Unreachable { .. } => ErrorCode::MarketplaceUnreachable,
+            MarketplaceError::Refused { .. } => ErrorCode::MarketplaceRefused,
+            MarketplaceError::Wire { .. } => ErrorCode::MarketplaceAnswer,
+            MarketplaceError::DailyQuota => ErrorCode::MarketplaceQuota,
+            MarketplaceError::SignedOut(_) => ErrorCode::MarketplaceSignedOut,
             MarketplaceError::Secret(e) => e.code(),
         }
     }

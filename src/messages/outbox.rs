@@ -3,6 +3,7 @@
 //! takes what is due; a failed send waits longer each time and is shown, and a message the app
 //! was sending when it closed goes back in the queue.
 
+use crate::error::FieldCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -259,7 +260,7 @@ pub fn check(d: &Draft) -> Result<Draft, Vec<FieldError>> {
             Some(a) => a,
             None => {
                 e.push(
-                    FieldError::new("message.recipient", "email_invalid")
+                    FieldError::new("message.recipient", FieldCode::EmailInvalid)
                         .with("value", &d.recipient),
                 );
                 String::new()
@@ -268,7 +269,10 @@ pub fn check(d: &Draft) -> Result<Draft, Vec<FieldError>> {
         MessageChannel::ByHand => e.line("message.recipient", &d.recipient, 200, true),
     };
     if UiLanguage::from_code(&d.language).is_none() {
-        e.push(FieldError::new("message.language", "language_unknown").with("value", &d.language));
+        e.push(
+            FieldError::new("message.language", FieldCode::LanguageUnknown)
+                .with("value", &d.language),
+        );
     }
     e.finish(Draft {
         kind: d.kind,
@@ -519,7 +523,7 @@ pub async fn apply<C: ConnectionTrait>(
     };
     if !allowed {
         return Err(Error::Validation(vec![
-            FieldError::new("message", "message_state").with("status", status.as_str()),
+            FieldError::new("message", FieldCode::MessageState).with("status", status.as_str()),
         ]));
     }
     let mut row: outbox_message::ActiveModel = m.into();

@@ -1,6 +1,7 @@
 //! Sending e-mail to buyers through the seller's SMTP server (lettre). Settings live in the
 //! store; the password is handed in by the caller (from the OS keychain), never stored here.
 
+use crate::error::FieldCode;
 use std::time::Duration;
 
 use lettre::message::header::ContentType;
@@ -45,7 +46,7 @@ pub fn check(s: &SmtpSettings) -> Result<SmtpSettings, Vec<FieldError>> {
     let host = e.line("smtp.host", &s.host, 253, true);
     if s.port == 0 {
         e.push(
-            FieldError::new("smtp.port", "out_of_range")
+            FieldError::new("smtp.port", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", 65535),
         );
@@ -55,7 +56,8 @@ pub fn check(s: &SmtpSettings) -> Result<SmtpSettings, Vec<FieldError>> {
         Some(a) => a,
         None => {
             e.push(
-                FieldError::new("smtp.from_email", "email_invalid").with("value", &s.from_email),
+                FieldError::new("smtp.from_email", FieldCode::EmailInvalid)
+                    .with("value", &s.from_email),
             );
             String::new()
         }

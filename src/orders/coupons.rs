@@ -4,6 +4,7 @@
 //! (once per order, however often it is synced) or when the seller marks it by hand; the count
 //! of uses never passes the coupon's limit. Points turn into a coupon for the buyer.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -137,7 +138,7 @@ fn check(input: &CouponInput, now: DateTime<Utc>) -> Result<(String, i64, Option
         CouponValue::Percent { percent_bp } => {
             if !(1..=10_000).contains(percent_bp) {
                 e.push(
-                    FieldError::new("value.percent_bp", "out_of_range")
+                    FieldError::new("value.percent_bp", FieldCode::OutOfRange)
                         .with("min", 1)
                         .with("max", 10_000),
                 );
@@ -147,23 +148,26 @@ fn check(input: &CouponInput, now: DateTime<Utc>) -> Result<(String, i64, Option
         CouponValue::Amount { minor, currency } => {
             let cur = currency.trim().to_ascii_uppercase();
             if *minor <= 0 {
-                e.push(FieldError::new("value.minor", "price_positive"));
+                e.push(FieldError::new("value.minor", FieldCode::PricePositive));
             }
             if crate::money::exponent(&cur).is_none() {
-                e.push(FieldError::new("value.currency", "currency_unknown").with("value", &cur));
+                e.push(
+                    FieldError::new("value.currency", FieldCode::CurrencyUnknown)
+                        .with("value", &cur),
+                );
             }
             ("amount", *minor, Some(cur))
         }
     };
     if input.max_uses == Some(0) || input.max_uses.is_some_and(|n| n > 1_000_000) {
         e.push(
-            FieldError::new("max_uses", "out_of_range")
+            FieldError::new("max_uses", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", 1_000_000),
         );
     }
     if input.expires_at.is_some_and(|at| at <= now) {
-        e.push(FieldError::new("expires_at", "in_past"));
+        e.push(FieldError::new("expires_at", FieldCode::InPast));
     }
     let note = e.text("note", &input.note, 500, false);
     e.finish((kind.to_owned(), value, currency, note))

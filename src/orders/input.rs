@@ -2,6 +2,7 @@
 //! path (`lines[2].quantity`), and the text made canonical (trimmed, e-mail lower-cased, phone
 //! reduced to its digits) so the same buyer is recognised however they were typed.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Address, NewOrder, OrderChannel};
@@ -63,7 +64,9 @@ fn amount(e: &mut Errors, field: &str, text: Option<&str>, currency: &str) -> i6
         None => 0,
         Some(t) => match money::parse_minor(t, currency, field) {
             Ok(v) if v > MAX_AMOUNT_MINOR => {
-                e.push(FieldError::new(field, "amount_too_large").with("max", MAX_AMOUNT_MINOR));
+                e.push(
+                    FieldError::new(field, FieldCode::AmountTooLarge).with("max", MAX_AMOUNT_MINOR),
+                );
                 0
             }
             Ok(v) => v,
@@ -82,7 +85,9 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     let currency = input.currency.trim().to_ascii_uppercase();
     let currency_known = money::exponent(&currency).is_some();
     if !currency_known {
-        e.push(FieldError::new("currency", "currency_unknown").with("value", &input.currency));
+        e.push(
+            FieldError::new("currency", FieldCode::CurrencyUnknown).with("value", &input.currency),
+        );
     }
 
     let from_marketplace = input.channel == OrderChannel::Marketplace;
@@ -99,18 +104,18 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     );
     if from_marketplace {
         match &marketplace {
-            None => e.push(FieldError::new("marketplace", "required")),
+            None => e.push(FieldError::new("marketplace", FieldCode::Required)),
             Some(m)
                 if !m
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) =>
             {
-                e.push(FieldError::new("marketplace", "key_invalid").with("value", m))
+                e.push(FieldError::new("marketplace", FieldCode::KeyInvalid).with("value", m))
             }
             Some(_) => {}
         }
         if marketplace_order_id.is_none() {
-            e.push(FieldError::new("marketplace_order_id", "required"));
+            e.push(FieldError::new("marketplace_order_id", FieldCode::Required));
         }
     } else {
         // A phone or shop sale has no marketplace ids to clash with synced ones.
@@ -121,7 +126,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         ] {
             if v.is_some() {
                 e.push(
-                    FieldError::new(field, "not_for_channel")
+                    FieldError::new(field, FieldCode::NotForChannel)
                         .with("channel", input.channel.as_str()),
                 );
             }
@@ -137,9 +142,9 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     };
 
     if input.lines.is_empty() {
-        e.push(FieldError::new("lines", "required"));
+        e.push(FieldError::new("lines", FieldCode::Required));
     } else if input.lines.len() > MAX_LINES {
-        e.push(FieldError::new("lines", "too_many").with("max", MAX_LINES));
+        e.push(FieldError::new("lines", FieldCode::TooMany).with("max", MAX_LINES));
     }
     let mut lines = Vec::with_capacity(input.lines.len().min(MAX_LINES));
     for (i, l) in input.lines.iter().take(MAX_LINES).enumerate() {
@@ -148,7 +153,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         let title = e.opt_line(&f("title"), l.title.as_deref(), MAX_LINE_TITLE_CHARS);
         if l.quantity == 0 || i64::from(l.quantity) > MAX_QUANTITY {
             e.push(
-                FieldError::new(&f("quantity"), "out_of_range")
+                FieldError::new(&f("quantity"), FieldCode::OutOfRange)
                     .with("min", 1)
                     .with("max", MAX_QUANTITY),
             );
@@ -162,10 +167,10 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         // A custom item (no SKU) has nothing to take its title or price from.
         if sku.is_none() {
             if title.is_none() {
-                e.push(FieldError::new(&f("title"), "required"));
+                e.push(FieldError::new(&f("title"), FieldCode::Required));
             }
             if l.unit_price.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                e.push(FieldError::new(&f("unit_price"), "required"));
+                e.push(FieldError::new(&f("unit_price"), FieldCode::Required));
             }
         }
         lines.push(CheckedLine {
@@ -182,7 +187,10 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
             && let Some(sku) = &a.sku
             && lines[..i].iter().any(|b| b.sku.as_ref() == Some(sku))
         {
-            e.push(FieldError::new(&format!("lines[{i}].sku"), "duplicate").with("value", sku));
+            e.push(
+                FieldError::new(&format!("lines[{i}].sku"), FieldCode::Duplicate)
+                    .with("value", sku),
+            );
         }
     }
 
@@ -210,7 +218,8 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     };
     if !address.country.is_empty() && !address.country.bytes().all(|b| b.is_ascii_alphabetic()) {
         e.push(
-            FieldError::new("address.country", "country_invalid").with("value", &address.country),
+            FieldError::new("address.country", FieldCode::CountryInvalid)
+                .with("value", &address.country),
         );
     }
 
@@ -218,12 +227,12 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     // A clock a little ahead on another machine is fine; a date next year is a typo — but a
     // marketplace's own time is what the order was placed at, whatever this machine's says.
     if !from_marketplace && placed_at > now + Duration::days(1) {
-        e.push(FieldError::new("placed_at", "in_future"));
+        e.push(FieldError::new("placed_at", FieldCode::InFuture));
     }
     if let Some(ship_by) = input.ship_by
         && ship_by < placed_at
     {
-        e.push(FieldError::new("ship_by", "before_placed"));
+        e.push(FieldError::new("ship_by", FieldCode::BeforePlaced));
     }
 
     let checked = CheckedOrder {
@@ -250,7 +259,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
 /// discount, as marketplace receipts add them. Prices that already include VAT leave `vat` 0.
 pub fn totals(order: &CheckedOrder, unit_prices: &[i64]) -> Result<(i64, i64), Vec<FieldError>> {
     let too_large = |field: &str| {
-        vec![FieldError::new(field, "amount_too_large").with("max", MAX_AMOUNT_MINOR)]
+        vec![FieldError::new(field, FieldCode::AmountTooLarge).with("max", MAX_AMOUNT_MINOR)]
     };
     let mut subtotal: i64 = 0;
     for (line, price) in order.lines.iter().zip(unit_prices) {
@@ -263,7 +272,7 @@ pub fn totals(order: &CheckedOrder, unit_prices: &[i64]) -> Result<(i64, i64), V
     let gross = subtotal + order.shipping_minor + order.vat_minor;
     if order.discount_minor > gross {
         return Err(vec![
-            FieldError::new("discount", "discount_too_large")
+            FieldError::new("discount", FieldCode::DiscountTooLarge)
                 .with("max", money::format_minor(gross, &order.currency)),
         ]);
     }
@@ -314,7 +323,7 @@ mod tests {
     fn codes(r: Result<CheckedOrder, Vec<FieldError>>) -> Vec<(String, String)> {
         r.unwrap_err()
             .into_iter()
-            .map(|f| (f.field, f.code))
+            .map(|f| (f.field, f.code.to_string()))
             .collect()
     }
 

@@ -1,6 +1,7 @@
 //! Orders in the store. Every operation runs in the caller's transaction and writes the
 //! order, its timeline entry, the status counts and any stock movement together.
 
+use crate::error::FieldCode;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
@@ -172,7 +173,8 @@ impl SkuBook {
                     continue;
                 }
                 errors.push(
-                    FieldError::new(&format!("lines[{i}].sku"), "sku_unknown").with("value", sku),
+                    FieldError::new(&format!("lines[{i}].sku"), FieldCode::SkuUnknown)
+                        .with("value", sku),
                 );
                 continue;
             };
@@ -180,9 +182,12 @@ impl SkuBook {
                 Some(p) => Some(p),
                 None if listed.currency != order.currency => {
                     errors.push(
-                        FieldError::new(&format!("lines[{i}].unit_price"), "currency_mismatch")
-                            .with("listing", &listed.currency)
-                            .with("order", &order.currency),
+                        FieldError::new(
+                            &format!("lines[{i}].unit_price"),
+                            FieldCode::CurrencyMismatch,
+                        )
+                        .with("listing", &listed.currency)
+                        .with("order", &order.currency),
                     );
                     None
                 }
@@ -192,7 +197,7 @@ impl SkuBook {
                 if l.unit_price_minor.is_none() && listed.currency == order.currency {
                     errors.push(FieldError::new(
                         &format!("lines[{i}].unit_price"),
-                        "required",
+                        FieldCode::Required,
                     ));
                 }
                 continue;
@@ -807,7 +812,7 @@ pub async fn resolve_problem<C: ConnectionTrait>(
         .await?;
     if res.rows_affected != 1 {
         return Err(Error::Validation(vec![
-            FieldError::new("problem", "already_resolved").with("id", problem_id),
+            FieldError::new("problem", FieldCode::AlreadyResolved).with("id", problem_id),
         ]));
     }
     let mut d = BTreeMap::new();

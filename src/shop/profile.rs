@@ -1,6 +1,7 @@
 //! The seller profile ("be personal"): the shop name, the person buyers talk to, how to reach
 //! them, a photo, the languages spoken with buyers, the interface language and the shop currency.
 
+use crate::error::FieldCode;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
@@ -104,29 +105,31 @@ pub fn validate(input: &ProfileInput) -> Result<ProfileInput, Vec<FieldError>> {
     // a buyer's.
     e.phone("phone", Some(&clean.phone));
     if clean.email.is_empty() {
-        e.push(FieldError::new("email", "required"));
+        e.push(FieldError::new("email", FieldCode::Required));
     } else {
         e.email("email", Some(&clean.email));
     }
 
     if iso_currency::Currency::from_code(&clean.currency).is_none() {
-        e.push(FieldError::new("currency", "currency_unknown").with("value", &clean.currency));
+        e.push(
+            FieldError::new("currency", FieldCode::CurrencyUnknown).with("value", &clean.currency),
+        );
     }
 
     if clean.languages.is_empty() {
-        e.push(FieldError::new("languages", "required"));
+        e.push(FieldError::new("languages", FieldCode::Required));
     } else if clean.languages.len() > MAX_LANGUAGES {
-        e.push(FieldError::new("languages", "too_many").with("max", MAX_LANGUAGES));
+        e.push(FieldError::new("languages", FieldCode::TooMany).with("max", MAX_LANGUAGES));
     } else if let Some(bad) = clean
         .languages
         .iter()
         .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
     {
-        e.push(FieldError::new("languages", "language_code").with("value", bad));
+        e.push(FieldError::new("languages", FieldCode::LanguageCode).with("value", bad));
     } else {
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = clean.languages.iter().find(|l| !seen.insert(*l)) {
-            e.push(FieldError::new("languages", "duplicate").with("value", dup));
+            e.push(FieldError::new("languages", FieldCode::Duplicate).with("value", dup));
         }
     }
 
@@ -282,7 +285,7 @@ pub async fn set_photo<C: ConnectionTrait>(
     else {
         return Err(Error::Validation(vec![FieldError::new(
             "photo",
-            "profile_first",
+            FieldCode::ProfileFirst,
         )]));
     };
     let stored = media_store.put(db, &bytes, &facts, now).await?;
@@ -339,7 +342,7 @@ mod tests {
             .err()
             .unwrap_or_default()
             .into_iter()
-            .map(|e| (e.field, e.code))
+            .map(|e| (e.field, e.code.to_string()))
             .collect()
     }
 

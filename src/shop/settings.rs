@@ -1,5 +1,6 @@
 //! App settings, stored as one JSON value per key so new settings need no migration.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
@@ -80,20 +81,22 @@ pub fn validate(s: &Settings) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     if !(5..=MAX_CONFIRM_MINUTES).contains(&s.confirm_within_minutes) {
         errors.push(
-            FieldError::new("confirm_within_minutes", "out_of_range")
+            FieldError::new("confirm_within_minutes", FieldCode::OutOfRange)
                 .with("min", 5)
                 .with("max", MAX_CONFIRM_MINUTES),
         );
     }
     if !(1..=MAX_SYNC_MINUTES).contains(&s.sync_every_minutes) {
         errors.push(
-            FieldError::new("sync_every_minutes", "out_of_range")
+            FieldError::new("sync_every_minutes", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", MAX_SYNC_MINUTES),
         );
     }
     if s.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        errors.push(FieldError::new("time_zone", "time_zone_unknown").with("value", &s.time_zone));
+        errors.push(
+            FieldError::new("time_zone", FieldCode::TimeZoneUnknown).with("value", &s.time_zone),
+        );
     }
     if errors.is_empty() {
         Ok(())
@@ -222,20 +225,20 @@ pub const MAX_NAME_CHARS: usize = 64;
 pub fn check_team(names: &[String]) -> Result<Vec<String>, Vec<FieldError>> {
     let mut errors = Vec::new();
     if names.len() > MAX_TEAM {
-        errors.push(FieldError::new("team", "too_many").with("max", MAX_TEAM));
+        errors.push(FieldError::new("team", FieldCode::TooMany).with("max", MAX_TEAM));
     }
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for (i, n) in names.iter().enumerate() {
         let field = format!("team[{i}]");
         let n = n.trim();
         if n.is_empty() {
-            errors.push(FieldError::new(&field, "required"));
+            errors.push(FieldError::new(&field, FieldCode::Required));
         } else if n.chars().count() > MAX_NAME_CHARS {
-            errors.push(FieldError::new(&field, "too_long").with("max", MAX_NAME_CHARS));
+            errors.push(FieldError::new(&field, FieldCode::TooLong).with("max", MAX_NAME_CHARS));
         } else if n.chars().any(char::is_control) {
-            errors.push(FieldError::new(&field, "control_characters"));
+            errors.push(FieldError::new(&field, FieldCode::ControlCharacters));
         } else if out.iter().any(|o| o.to_lowercase() == n.to_lowercase()) {
-            errors.push(FieldError::new(&field, "duplicate").with("value", n));
+            errors.push(FieldError::new(&field, FieldCode::Duplicate).with("value", n));
         } else {
             out.push(n.to_owned());
         }

@@ -15,7 +15,7 @@ use vefa::messages::{MessageKind, MessageStatus};
 
 fn code(e: Error) -> (String, String) {
     let f = &e.view().fields[0];
-    (f.field.clone(), f.code.clone())
+    (f.field.clone(), f.code.to_string())
 }
 
 async fn a_delivered_order_is_followed_up_once_and_a_good_answer_is_kept(store: TestStore) {

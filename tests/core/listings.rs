@@ -54,7 +54,7 @@ fn field_codes(err: &Error) -> Vec<(String, String)> {
     match err {
         Error::Validation(fields) => fields
             .iter()
-            .map(|f| (f.field.clone(), f.code.clone()))
+            .map(|f| (f.field.clone(), f.code.to_string()))
             .collect(),
         other => panic!("expected a validation error, got {other:?}"),
     }

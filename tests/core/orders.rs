@@ -522,7 +522,10 @@ async fn bad_orders_name_every_field_and_write_nothing(store: TestStore) {
     let Err(Error::Validation(fields)) = v.add_order(&o).await else {
         panic!("expected field errors");
     };
-    let got: BTreeMap<String, String> = fields.into_iter().map(|f| (f.field, f.code)).collect();
+    let got: BTreeMap<String, String> = fields
+        .into_iter()
+        .map(|f| (f.field, f.code.to_string()))
+        .collect();
     assert_eq!(got["lines[0].sku"], "sku_unknown");
     assert_eq!(got["lines[1].unit_price"], "currency_mismatch");
     assert_eq!(scalar(&v, "SELECT COUNT(*) FROM sales_order").await, 0);

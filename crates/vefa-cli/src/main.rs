@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use vefa::FieldCode;
 
 use clap::{Parser, Subcommand};
 
@@ -301,7 +302,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let ui_language = match ui_language {
                 Some(code) => UiLanguage::from_code(&code).ok_or_else(|| {
                     Error::Validation(vec![
-                        vefa::FieldError::new("ui_language", "unknown").with("value", code),
+                        vefa::FieldError::new("ui_language", FieldCode::Unknown)
+                            .with("value", code),
                     ])
                 })?,
                 None => p.ui_language,

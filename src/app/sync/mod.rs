@@ -4,6 +4,7 @@
 mod pull_listings;
 pub(crate) mod pull_orders;
 
+use crate::error::FieldCode;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -166,7 +167,7 @@ impl Vefa {
             ("redirect_uri", &req.redirect_uri),
         ] {
             if value.trim().is_empty() {
-                missing.push(crate::error::FieldError::new(field, "required"));
+                missing.push(crate::error::FieldError::new(field, FieldCode::Required));
             }
         }
         if !missing.is_empty() {

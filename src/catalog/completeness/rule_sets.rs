@@ -1,6 +1,7 @@
 //! The rule sets in the store: the shipped defaults are written on first open; after that the
 //! seller's adjusted sets are what counts.
 
+use crate::error::FieldCode;
 use std::collections::{BTreeMap, HashSet};
 
 use sea_orm::{
@@ -59,22 +60,22 @@ fn valid_key(s: &str, max: usize) -> bool {
 pub fn validate(family: &str, rules: &[Rule]) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     if !valid_key(family, 32) {
-        errors.push(FieldError::new("family", "key_invalid").with("value", family));
+        errors.push(FieldError::new("family", FieldCode::KeyInvalid).with("value", family));
     }
     if rules.len() > MAX_RULES {
-        errors.push(FieldError::new("rules", "too_many").with("max", MAX_RULES));
+        errors.push(FieldError::new("rules", FieldCode::TooMany).with("max", MAX_RULES));
     }
     let mut seen = HashSet::new();
     for (i, r) in rules.iter().enumerate() {
         let field = |name: &str| format!("rules[{i}].{name}");
         if !valid_key(&r.id, 48) {
-            errors.push(FieldError::new(&field("id"), "key_invalid").with("value", &r.id));
+            errors.push(FieldError::new(&field("id"), FieldCode::KeyInvalid).with("value", &r.id));
         } else if !seen.insert(r.id.as_str()) {
-            errors.push(FieldError::new(&field("id"), "duplicate").with("value", &r.id));
+            errors.push(FieldError::new(&field("id"), FieldCode::Duplicate).with("value", &r.id));
         }
         if !(1..=100).contains(&r.weight) {
             errors.push(
-                FieldError::new(&field("weight"), "out_of_range")
+                FieldError::new(&field("weight"), FieldCode::OutOfRange)
                     .with("min", 1)
                     .with("max", 100),
             );
@@ -94,7 +95,10 @@ pub fn validate(family: &str, rules: &[Rule]) -> Result<(), Vec<FieldError>> {
             Check::Maker | Check::PriceAndVat | Check::Shipping | Check::Variants => false,
         };
         if too_big {
-            errors.push(FieldError::new(&field("check"), "threshold_invalid"));
+            errors.push(FieldError::new(
+                &field("check"),
+                FieldCode::ThresholdInvalid,
+            ));
         }
     }
     if errors.is_empty() {

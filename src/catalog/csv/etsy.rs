@@ -4,6 +4,7 @@
 use super::read::{Row, Table};
 use super::{PhotoSource, photo_source};
 use crate::catalog::listings::{ListingInput, ListingState, Pair, Variant};
+use crate::error::FieldCode;
 use crate::error::FieldError;
 use crate::money::parse_minor;
 
@@ -41,7 +42,9 @@ pub fn to_listing(
         0
     } else {
         quantity_text.parse::<i64>().unwrap_or_else(|_| {
-            errors.push(FieldError::new("QUANTITY", "not_a_number").with("value", quantity_text));
+            errors.push(
+                FieldError::new("QUANTITY", FieldCode::NotANumber).with("value", quantity_text),
+            );
             0
         })
     };

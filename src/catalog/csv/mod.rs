@@ -10,6 +10,7 @@ mod owners;
 mod read;
 mod vefa;
 
+use crate::error::FieldCode;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -128,7 +129,9 @@ fn read_photos(
         match source {
             PhotoSource::Stored(h) if known.contains_key(&h) => out.push(Photo::Stored(h)),
             PhotoSource::Stored(_) => {
-                return Err(FieldError::new(&format!("photos[{i}]"), "photo_missing").english());
+                return Err(
+                    FieldError::new(&format!("photos[{i}]"), FieldCode::PhotoMissing).english(),
+                );
             }
             PhotoSource::Remote(_) => *skipped += 1,
             PhotoSource::File(p) => {
@@ -218,7 +221,7 @@ fn convert_row(
         let clean = listings::validate(&input)?;
         if !rules.contains_key(&clean.family) {
             return Err(vec![
-                FieldError::new("family", "family_unknown").with("value", &clean.family),
+                FieldError::new("family", FieldCode::FamilyUnknown).with("value", &clean.family),
             ]);
         }
         Ok((clean, photos))

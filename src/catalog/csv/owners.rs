@@ -6,6 +6,7 @@
 //! comes first. Earlier chunks may already be written or not (a dry run, or a strict import
 //! after a refused row): the answer is the same either way.
 
+use crate::error::FieldCode;
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
@@ -125,7 +126,7 @@ impl Owners {
                 && t != target
             {
                 errors.push(
-                    FieldError::new(&format!("variants[{i}].sku"), "sku_taken")
+                    FieldError::new(&format!("variants[{i}].sku"), FieldCode::SkuTaken)
                         .with("value", &v.sku)
                         .with("listing", owner(t)),
                 );
@@ -136,7 +137,7 @@ impl Owners {
             && t != target
         {
             errors.push(
-                FieldError::new("etsy_listing_id", "marketplace_id_taken")
+                FieldError::new("etsy_listing_id", FieldCode::MarketplaceIdTaken)
                     .with("listing", owner(t)),
             );
         }

@@ -2,6 +2,7 @@
 //! commas, semicolons or tabs, quoted fields spanning lines, and rows that are not valid UTF-8
 //! reported by line instead of failing the file.
 
+use crate::error::FieldCode;
 use std::collections::HashMap;
 
 use bytes::Bytes;
@@ -152,7 +153,10 @@ impl Rows {
                                 .get(i)
                                 .cloned()
                                 .unwrap_or_else(|| format!("column {}", i + 1));
-                            Err((line, FieldError::new(&name, "invalid_utf8").english()))
+                            Err((
+                                line,
+                                FieldError::new(&name, FieldCode::InvalidUtf8).english(),
+                            ))
                         }
                     });
                 }

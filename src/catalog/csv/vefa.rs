@@ -2,6 +2,7 @@
 //! values (tags, specs, variants, …) are JSON in their cell; amounts are decimals in the listing's
 //! currency; the VAT rate is a percentage.
 
+use crate::error::FieldCode;
 use std::collections::BTreeMap;
 
 use super::read::{Row, Table};
@@ -67,7 +68,7 @@ impl Cells<'_> {
         }
         serde_json::from_str(cell).unwrap_or_else(|e| {
             self.errors
-                .push(FieldError::new(c, "json_invalid").with("reason", e.to_string()));
+                .push(FieldError::new(c, FieldCode::JsonInvalid).with("reason", e.to_string()));
             T::default()
         })
     }
@@ -80,7 +81,7 @@ impl Cells<'_> {
         cell.parse()
             .map_err(|_| {
                 self.errors
-                    .push(FieldError::new(c, "not_a_number").with("value", cell))
+                    .push(FieldError::new(c, FieldCode::NotANumber).with("value", cell))
             })
             .ok()
     }
@@ -117,9 +118,9 @@ pub fn to_listing(
     if !state.trim().is_empty() {
         match ListingState::parse(state.trim()) {
             Some(s) => l.state = s,
-            None => c
-                .errors
-                .push(FieldError::new("state", "state_unknown").with("value", state.trim())),
+            None => c.errors.push(
+                FieldError::new("state", FieldCode::StateUnknown).with("value", state.trim()),
+            ),
         }
     }
     l.tags = c.json("tags");
@@ -134,7 +135,7 @@ pub fn to_listing(
     match c.money("price", &currency) {
         Some(p) => l.price.minor = p,
         None if c.text("price").trim().is_empty() => {
-            c.errors.push(FieldError::new("price", "required"))
+            c.errors.push(FieldError::new("price", FieldCode::Required))
         }
         None => {}
     }
@@ -153,9 +154,9 @@ pub fn to_listing(
     {
         "" | "true" | "yes" | "1" => l.price_includes_vat = true,
         "false" | "no" | "0" => l.price_includes_vat = false,
-        other => c
-            .errors
-            .push(FieldError::new("price_includes_vat", "bool_invalid").with("value", other)),
+        other => c.errors.push(
+            FieldError::new("price_includes_vat", FieldCode::BoolInvalid).with("value", other),
+        ),
     }
     l.shipping.cost_minor = c.money("shipping_cost", &currency);
     l.shipping.profile = c.text("shipping_profile");

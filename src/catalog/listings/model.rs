@@ -1,6 +1,7 @@
 //! What a listing is, as the editor sends it and the window shows it, and the checks on every
 //! change. Field errors name the exact field (`variants[1].sku`) so the editor can point at it.
 
+use crate::error::FieldCode;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -275,7 +276,7 @@ fn days(c: &mut Errors, field: &str, min: Option<u32>, max: Option<u32>) {
     for v in [min, max].into_iter().flatten() {
         if v > MAX_DAYS {
             c.push(
-                FieldError::new(field, "out_of_range")
+                FieldError::new(field, FieldCode::OutOfRange)
                     .with("min", 0)
                     .with("max", MAX_DAYS),
             );
@@ -286,7 +287,7 @@ fn days(c: &mut Errors, field: &str, min: Option<u32>, max: Option<u32>) {
         && a > b
     {
         c.push(
-            FieldError::new(field, "min_above_max")
+            FieldError::new(field, FieldCode::MinAboveMax)
                 .with("min", a)
                 .with("max", b),
         );
@@ -335,7 +336,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     c.line("maker", &clean.maker, MAX_SHORT_CHARS, false);
     c.line("location", &clean.location, MAX_LOCATION_CHARS, false);
     if clean.family.is_empty() {
-        c.push(FieldError::new("family", "required"));
+        c.push(FieldError::new("family", FieldCode::Required));
     }
     for (field, value) in [
         ("usage", &clean.usage),
@@ -347,20 +348,20 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     }
 
     if clean.tags.len() > MAX_TAGS {
-        c.push(FieldError::new("tags", "too_many").with("max", MAX_TAGS));
+        c.push(FieldError::new("tags", FieldCode::TooMany).with("max", MAX_TAGS));
     }
     for (i, t) in clean.tags.iter().enumerate() {
         c.line(&format!("tags[{i}]"), t, MAX_TAG_CHARS, false);
     }
     if clean.materials.len() > MAX_MATERIALS {
-        c.push(FieldError::new("materials", "too_many").with("max", MAX_MATERIALS));
+        c.push(FieldError::new("materials", FieldCode::TooMany).with("max", MAX_MATERIALS));
     }
     for (i, m) in clean.materials.iter().enumerate() {
         c.line(&format!("materials[{i}]"), m, MAX_MATERIAL_CHARS, false);
     }
 
     if clean.specs.len() > MAX_SPECS {
-        c.push(FieldError::new("specs", "too_many").with("max", MAX_SPECS));
+        c.push(FieldError::new("specs", FieldCode::TooMany).with("max", MAX_SPECS));
     }
     for (i, p) in clean.specs.iter().enumerate() {
         c.line(
@@ -383,13 +384,13 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         {
-            c.push(FieldError::new("attributes", "key_invalid").with("value", k));
+            c.push(FieldError::new("attributes", FieldCode::KeyInvalid).with("value", k));
         }
         c.text(&format!("attributes.{k}"), v, MAX_TEXT_CHARS, false);
     }
 
     if clean.price.minor <= 0 {
-        c.push(FieldError::new("price", "price_positive"));
+        c.push(FieldError::new("price", FieldCode::PricePositive));
     }
     let mut amounts = vec![
         ("price".to_owned(), Some(clean.price.minor)),
@@ -403,24 +404,26 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     }
     for (field, amount) in amounts {
         if amount.is_some_and(|a| a > MAX_AMOUNT_MINOR) {
-            c.push(FieldError::new(&field, "amount_too_large").with("max", MAX_AMOUNT_MINOR));
+            c.push(
+                FieldError::new(&field, FieldCode::AmountTooLarge).with("max", MAX_AMOUNT_MINOR),
+            );
         }
     }
     if iso_currency::Currency::from_code(&clean.price.currency).is_none() {
         c.push(
-            FieldError::new("price.currency", "currency_unknown")
+            FieldError::new("price.currency", FieldCode::CurrencyUnknown)
                 .with("value", &clean.price.currency),
         );
     }
     if clean.vat_rate_bp.is_some_and(|v| v > 10_000) {
         c.push(
-            FieldError::new("vat_rate_bp", "out_of_range")
+            FieldError::new("vat_rate_bp", FieldCode::OutOfRange)
                 .with("min", 0)
                 .with("max", 10_000),
         );
     }
     if clean.shipping.cost_minor.is_some_and(|v| v < 0) {
-        c.push(FieldError::new("shipping.cost_minor", "negative"));
+        c.push(FieldError::new("shipping.cost_minor", FieldCode::Negative));
     }
     c.line(
         "shipping.profile",
@@ -442,7 +445,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
     );
     if clean.weight_g.is_some_and(|w| w > 1_000_000) {
         c.push(
-            FieldError::new("weight_g", "out_of_range")
+            FieldError::new("weight_g", FieldCode::OutOfRange)
                 .with("min", 0)
                 .with("max", 1_000_000),
         );
@@ -453,30 +456,30 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
             .any(|v| *v > 100_000)
     {
         c.push(
-            FieldError::new("dimensions", "out_of_range")
+            FieldError::new("dimensions", FieldCode::OutOfRange)
                 .with("min", 0)
                 .with("max", 100_000),
         );
     }
 
     if clean.variants.is_empty() {
-        c.push(FieldError::new("variants", "required"));
+        c.push(FieldError::new("variants", FieldCode::Required));
     } else if clean.variants.len() > MAX_VARIANTS {
-        c.push(FieldError::new("variants", "too_many").with("max", MAX_VARIANTS));
+        c.push(FieldError::new("variants", FieldCode::TooMany).with("max", MAX_VARIANTS));
     }
     let mut skus = std::collections::HashSet::new();
     for (i, v) in clean.variants.iter().enumerate() {
         let f = |name: &str| format!("variants[{i}].{name}");
         c.line(&f("sku"), &v.sku, 64, false);
         if !v.sku.is_empty() && !skus.insert(v.sku.as_str()) {
-            c.push(FieldError::new(&f("sku"), "duplicate").with("value", &v.sku));
+            c.push(FieldError::new(&f("sku"), FieldCode::Duplicate).with("value", &v.sku));
         }
         c.line(&f("barcode"), &v.barcode, 64, false);
         if v.quantity < 0 {
-            c.push(FieldError::new(&f("quantity"), "negative"));
+            c.push(FieldError::new(&f("quantity"), FieldCode::Negative));
         } else if v.quantity > MAX_QUANTITY {
             c.push(
-                FieldError::new(&f("quantity"), "out_of_range")
+                FieldError::new(&f("quantity"), FieldCode::OutOfRange)
                     .with("min", 0)
                     .with("max", MAX_QUANTITY),
             );
@@ -484,7 +487,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
         if v.price_override_minor.is_some_and(|p| p <= 0) {
             c.push(FieldError::new(
                 &f("price_override_minor"),
-                "price_positive",
+                FieldCode::PricePositive,
             ));
         }
         for (j, o) in v.options.iter().enumerate() {
@@ -503,12 +506,12 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
         }
     }
     if clean.photos.len() > MAX_PHOTOS {
-        c.push(FieldError::new("photos", "too_many").with("max", MAX_PHOTOS));
+        c.push(FieldError::new("photos", FieldCode::TooMany).with("max", MAX_PHOTOS));
     }
     if let Some(id) = &clean.etsy_listing_id
         && (id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()))
     {
-        c.push(FieldError::new("etsy_listing_id", "marketplace_id").with("value", id));
+        c.push(FieldError::new("etsy_listing_id", FieldCode::MarketplaceId).with("value", id));
     }
     c.finish(clean)
 }

@@ -1,6 +1,7 @@
 //! Listings in the store. Every save checks the listing, scores it with its family's rules and
 //! writes the listing, its variants, its photos and its score in the caller's transaction.
 
+use crate::error::FieldCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -56,7 +57,10 @@ async fn photo_facts<C: ConnectionTrait>(
                 width: m.width as u32,
                 height: m.height as u32,
             }),
-            None => errors.push(FieldError::new(&format!("photos[{i}]"), "photo_missing")),
+            None => errors.push(FieldError::new(
+                &format!("photos[{i}]"),
+                FieldCode::PhotoMissing,
+            )),
         }
     }
     Ok(if errors.is_empty() {
@@ -87,7 +91,7 @@ async fn conflicts<C: ConnectionTrait>(
                 .position(|v| Some(&v.sku) == taken.sku.as_ref())
             {
                 errors.push(
-                    FieldError::new(&format!("variants[{i}].sku"), "sku_taken")
+                    FieldError::new(&format!("variants[{i}].sku"), FieldCode::SkuTaken)
                         .with("value", &input.variants[i].sku)
                         .with("listing", taken.listing_id),
                 );
@@ -101,7 +105,7 @@ async fn conflicts<C: ConnectionTrait>(
         }
         if let Some(other) = q.one(db).await? {
             errors.push(
-                FieldError::new("etsy_listing_id", "marketplace_id_taken")
+                FieldError::new("etsy_listing_id", FieldCode::MarketplaceIdTaken)
                     .with("listing", other.id),
             );
         }
@@ -166,7 +170,9 @@ pub async fn save<C: ConnectionTrait>(
     let family_rules = match rules.get(&clean.family) {
         Some(r) => r.as_slice(),
         None => {
-            errors.push(FieldError::new("family", "family_unknown").with("value", &clean.family));
+            errors.push(
+                FieldError::new("family", FieldCode::FamilyUnknown).with("value", &clean.family),
+            );
             &[]
         }
     };

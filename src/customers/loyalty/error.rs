@@ -1,5 +1,6 @@
 //! Why a loyalty step was refused: a leaf the crate's `Error` wraps.
 
+use crate::error::ErrorCode;
 use std::collections::BTreeMap;
 
 use crate::orders::error::Refusal;
@@ -13,10 +14,10 @@ pub enum LoyaltyError {
 }
 
 impl LoyaltyError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            LoyaltyError::NotEnoughPoints { .. } => "loyalty_not_enough_points",
-            LoyaltyError::CouponRefused { .. } => "coupon_refused",
+            LoyaltyError::NotEnoughPoints { .. } => ErrorCode::LoyaltyNotEnoughPoints,
+            LoyaltyError::CouponRefused { .. } => ErrorCode::CouponRefused,
         }
     }
 

@@ -4,6 +4,7 @@
 //! refunded order's points go back through a reversal entry. A balance is the sum of a buyer's
 //! entries, and no entry takes it below zero.
 
+use crate::error::FieldCode;
 use chrono::{DateTime, Duration, Months, Utc};
 use sea_orm::sea_query::{Expr, Func, OnConflict, Query};
 use sea_orm::{
@@ -191,7 +192,7 @@ async fn begin_entry<C: ConnectionTrait>(
     let mut e = crate::fields::Errors::default();
     if points <= 0 {
         e.push(
-            FieldError::new("points", "out_of_range")
+            FieldError::new("points", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", i64::MAX),
         );
@@ -624,7 +625,7 @@ pub async fn from_points<C: ConnectionTrait>(
     let per_unit = i64::from(Ord::max(rules.points_per_coupon_unit, 1));
     if points < per_unit {
         return Err(Error::Validation(vec![
-            FieldError::new("points", "out_of_range")
+            FieldError::new("points", FieldCode::OutOfRange)
                 .with("min", per_unit)
                 .with("max", i64::MAX),
         ]));

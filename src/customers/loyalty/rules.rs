@@ -1,6 +1,7 @@
 //! The seller's loyalty rules: points per unit of spend, the bonuses, when idle points expire,
 //! and the tiers by spend over the last twelve months. Kept in the settings as one value.
 
+use crate::error::FieldCode;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -91,7 +92,7 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
     ] {
         if v > max {
             e.push(
-                FieldError::new(field, "out_of_range")
+                FieldError::new(field, FieldCode::OutOfRange)
                     .with("min", 0)
                     .with("max", max),
             );
@@ -99,13 +100,13 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
     }
     if !(1..=MAX_POINTS).contains(&r.points_per_coupon_unit) {
         e.push(
-            FieldError::new("points_per_coupon_unit", "out_of_range")
+            FieldError::new("points_per_coupon_unit", FieldCode::OutOfRange)
                 .with("min", 1)
                 .with("max", MAX_POINTS),
         );
     }
     if r.tiers.len() > 10 {
-        e.push(FieldError::new("tiers", "too_many").with("max", 10));
+        e.push(FieldError::new("tiers", FieldCode::TooMany).with("max", 10));
     }
     let mut out = r.clone();
     let mut last: Option<i64> = None;
@@ -115,12 +116,12 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
         if t.min_spend_minor < 0 {
             e.push(FieldError::new(
                 &format!("tiers[{i}].min_spend_minor"),
-                "negative",
+                FieldCode::Negative,
             ));
         } else if last.is_some_and(|l| t.min_spend_minor <= l) {
             e.push(FieldError::new(
                 &format!("tiers[{i}].min_spend_minor"),
-                "not_ascending",
+                FieldCode::NotAscending,
             ));
         }
         last = Some(t.min_spend_minor);

@@ -2,8 +2,12 @@
 // or a thrown `CommandError` carrying the typed error view.
 import type { ErrorView } from "./bindings";
 
+/** An error the window shows: the core's typed view, or a rejection that is not the core's (an
+ * ACL denial, a bad argument), which carries only its own words. */
+export type Failure = ErrorView | (Omit<ErrorView, "code"> & { code: "unknown" });
+
 export class CommandError extends Error {
-  constructor(public readonly view: ErrorView) {
+  constructor(public readonly view: Failure) {
     super(view.message);
   }
 }

@@ -434,9 +434,15 @@ export type Entry = {
 
 export type EntryKind = "order" | "first_purchase" | "apology" | "redemption" | "expiry" | "manual" | "reversal";
 
+/**
+ *  What went wrong, as the window tells it: one stable code per kind of error. The window's
+ *  catalogues are typed by this enum, so a code without its words fails the UI's type check.
+ */
+export type ErrorCode = "validation" | "store_open" | "store" | "store_too_new" | "backup" | "file" | "corrupt" | "not_found" | "csv_file" | "order_transition" | "oversell" | "marketplace_login" | "marketplace_login_cancelled" | "notify_no_service" | "notify_timeout" | "notify_failed" | "inspection_required" | "inspection_decided" | "inspection_not_packable" | "packer_unknown" | "inspection_step_unknown" | "inspection_answer_unfit" | "inspection_incomplete" | "inspection_conflict" | "loyalty_not_enough_points" | "coupon_refused" | "keychain_unavailable" | "keychain_failed" | "marketplace_unreachable" | "marketplace_refused" | "marketplace_answer" | "marketplace_quota" | "marketplace_signed_out";
+
 /**  An error as the window sees it. */
 export type ErrorView = {
-	code: string,
+	code: ErrorCode,
 	params: { [key in string]: string },
 	message: string,
 	/**  Field-level errors of a validation failure; empty otherwise. */
@@ -507,12 +513,143 @@ export type FeedbackInput = {
 export type FeedbackKind = "complaint" | "suggestion" | "praise";
 
 /**
+ *  Why a field failed: one stable code per rule, translated by the window (its catalogues are
+ *  typed by this enum, so a code without its words fails the UI's type check) and worded in
+ *  English for the CLI and import reports.
+ */
+export type FieldCode = 
+/**  Empty, but needed. */
+"required" | 
+/**  Longer than `max` characters. */
+"too_long" | 
+/**  More than `max` entries. */
+"too_many" | 
+/**  A file larger than `max_mib` MiB. */
+"too_large" | 
+/**  Holds invisible control characters. */
+"control_characters" | 
+/**  Text that is not UTF-8. */
+"invalid_utf8" | 
+/**  A price of zero or less. */
+"price_positive" | 
+/**  Below zero. */
+"negative" | 
+/**  Beyond what an amount may be (`max`, in minor units). */
+"amount_too_large" | 
+/**  Not an amount (`value`). */
+"amount_invalid" | 
+/**  More decimals than the currency has (`value`, `max`). */
+"too_many_decimals" | 
+/**  Outside `min`..`max`. */
+"out_of_range" | 
+/**  A range whose lower end is above its upper end. */
+"min_above_max" | 
+/**  Steps (tiers, thresholds) not in rising order. */
+"not_ascending" | 
+/**  A tier threshold that cannot be used. */
+"threshold_invalid" | 
+/**  Not a whole number (`value`). */
+"not_a_number" | 
+/**  Not true or false (`value`). */
+"bool_invalid" | 
+/**  Not yes or no (`value`). */
+"yes_no" | 
+/**  Not JSON (`reason`). */
+"json_invalid" | 
+/**  Not KEY=VALUE (`value`). */
+"pair_invalid" | 
+/**  A key with characters other than a–z, 0–9 and _ (`value`). */
+"key_invalid" | 
+/**  Not one of the choices (`value`). */
+"unknown" | 
+/**  Given twice (`value`). */
+"duplicate" | 
+/**  Not an ISO 4217 code (`value`). */
+"currency_unknown" | 
+/**  A line priced by its listing in another currency than the order (`listing`, `order`). */
+"currency_mismatch" | 
+/**  Not a two-letter country code (`value`). */
+"country_invalid" | 
+/**  Not a language code (`value`). */
+"language_code" | 
+/**  A language Vefa has no message templates in (`value`). */
+"language_unknown" | 
+/**  Not an IANA time zone (`value`). */
+"time_zone_unknown" | 
+/**  Not an e-mail address (`value`). */
+"email_invalid" | 
+/**  A phone number with characters a phone number has not (`value`). */
+"phone_invalid" | 
+/**  A phone number with too few or too many digits (`value`, `min`, `max`). */
+"phone_digits" | 
+/**  A SKU another listing has (`value`, `listing`). */
+"sku_taken" | 
+/**  No listing has this SKU (`value`). */
+"sku_unknown" | 
+/**  No completeness family of this name (`value`). */
+"family_unknown" | 
+/**  Not a listing state (`value`). */
+"state_unknown" | 
+/**  A photo not in the media store. */
+"photo_missing" | 
+/**  Not a PNG, JPEG or WebP picture. */
+"image_type" | 
+/**  A picture whose header cannot be read. */
+"image_unreadable" | 
+/**  Needs the shop profile saved first. */
+"profile_first" | 
+/**  Not a marketplace listing id (`value`). */
+"marketplace_id" | 
+/**  A marketplace listing already linked to another listing (`listing`). */
+"marketplace_id_taken" | 
+/**  Only for marketplace orders (`channel`). */
+"not_for_channel" | 
+/**  A discount above the order (`max`, formatted). */
+"discount_too_large" | 
+/**  A date in the future. */
+"in_future" | 
+/**  A date already past. */
+"in_past" | 
+/**  A date before the order was placed. */
+"before_placed" | 
+/**  Not a week like 2026-W47 (`value`). */
+"week_invalid" | 
+/**  No such order. */
+"order_unknown" | 
+/**  A problem already resolved (`id`). */
+"already_resolved" | 
+/**  Not possible for a message in this state (`status`). */
+"message_state" | 
+/**  Mail server settings that cannot be used (`reason`). */
+"smtp_invalid" | 
+/**  A message without a placeholder it needs (`placeholder`). */
+"placeholder_missing" | 
+/**  A checklist step that cannot open a problem. */
+"not_answerable" | 
+/**  A follow-up already answered. */
+"already_answered" | 
+/**  A follow-up already asked. */
+"already_asked" | 
+/**  A complaint already compensated. */
+"already_compensated" | 
+/**  Compensation only goes with a complaint. */
+"not_on_criticism" | 
+/**  An order not yet delivered. */
+"not_delivered" | 
+/**  A buyer who is not the order's. */
+"not_the_orders_buyer" | 
+/**  A buyer merged into another. */
+"customer_merged" | 
+/**  A buyer merged into themselves. */
+"merge_self";
+
+/**
  *  One field that failed validation: which field, why (a stable code), and the values the message
  *  needs (for example the maximum length).
  */
 export type FieldError = {
 	field: string,
-	code: string,
+	code: FieldCode,
 	params: { [key in string]: string },
 };
 

@@ -2,6 +2,7 @@
 //! settle an entry, give its buyer an apology.
 
 use std::process::ExitCode;
+use vefa::FieldCode;
 
 use clap::Subcommand;
 use vefa::customers::feedback::{Apology, Category, Feedback, FeedbackInput, FeedbackKind};
@@ -160,7 +161,8 @@ pub async fn run(vefa: &Vefa, command: ComplaintsCommand) -> Result<ExitCode, Er
                 },
                 (false, None, None) => {
                     return Err(Error::Validation(vec![FieldError::new(
-                        "apology", "required",
+                        "apology",
+                        FieldCode::Required,
                     )]));
                 }
             };

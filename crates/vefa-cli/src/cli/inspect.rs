@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use vefa::FieldCode;
 
 use base64::Engine;
 use clap::Args;
@@ -59,7 +60,7 @@ fn split_pair<'a>(field: &str, s: &'a str) -> Result<(&'a str, &'a str), Error> 
         .filter(|(k, _)| !k.is_empty())
         .ok_or_else(|| {
             Error::Validation(vec![
-                FieldError::new(field, "pair_invalid").with("value", s),
+                FieldError::new(field, FieldCode::PairInvalid).with("value", s),
             ])
         })
 }
@@ -80,7 +81,7 @@ fn damaged(args: &[String]) -> Result<Vec<Damaged>, Error> {
                 })
                 .map_err(|_| {
                     Error::Validation(vec![
-                        FieldError::new("damaged", "not_a_number").with("value", n),
+                        FieldError::new("damaged", FieldCode::NotANumber).with("value", n),
                     ])
                 }),
         })
@@ -106,7 +107,7 @@ fn ops(a: &InspectArgs) -> Result<Vec<InspectionOp>, Error> {
             },
             _ => {
                 return Err(Error::Validation(vec![
-                    FieldError::new("check", "yes_no").with("value", v),
+                    FieldError::new("check", FieldCode::YesNo).with("value", v),
                 ]));
             }
         };

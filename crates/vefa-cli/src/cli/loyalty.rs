@@ -2,6 +2,7 @@
 //! and expiring idle points; `vefa coupons …`: coupon codes.
 
 use std::process::ExitCode;
+use vefa::FieldCode;
 
 use clap::Subcommand;
 use vefa::money::format_minor;
@@ -145,8 +146,12 @@ pub enum CouponsCommand {
 pub fn percent_bp(text: &str) -> Result<u32, Error> {
     let bp =
         vefa::money::parse_fixed(text, 2, "percent").map_err(|e| Error::Validation(vec![e]))?;
-    u32::try_from(bp)
-        .map_err(|_| Error::Validation(vec![vefa::FieldError::new("percent", "out_of_range")]))
+    u32::try_from(bp).map_err(|_| {
+        Error::Validation(vec![vefa::FieldError::new(
+            "percent",
+            FieldCode::OutOfRange,
+        )])
+    })
 }
 
 pub fn describe(c: &Coupon) -> String {

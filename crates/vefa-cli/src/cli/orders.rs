@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use vefa::FieldCode;
 
 use clap::Subcommand;
 use vefa::messages::MessageChannel;
@@ -119,15 +120,15 @@ fn read_order(path: &PathBuf) -> Result<NewOrder, Error> {
         .len();
     if len > MAX_ORDER_FILE_BYTES {
         return Err(Error::Validation(vec![
-            FieldError::new("file", "too_long").with("max", MAX_ORDER_FILE_BYTES),
+            FieldError::new("file", FieldCode::TooLong).with("max", MAX_ORDER_FILE_BYTES),
         ]));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, e))?;
     let text = std::str::from_utf8(&bytes)
-        .map_err(|_| Error::Validation(vec![FieldError::new("file", "invalid_utf8")]))?;
+        .map_err(|_| Error::Validation(vec![FieldError::new("file", FieldCode::InvalidUtf8)]))?;
     serde_json::from_str(text).map_err(|e| {
         Error::Validation(vec![
-            FieldError::new("file", "json_invalid").with("reason", e),
+            FieldError::new("file", FieldCode::JsonInvalid).with("reason", e),
         ])
     })
 }

@@ -62,7 +62,10 @@ fn parse_security(s: &str) -> Result<Security, String> {
 }
 
 fn no_smtp() -> Error {
-    Error::Validation(vec![vefa::FieldError::new("smtp", "required")])
+    Error::Validation(vec![vefa::FieldError::new(
+        "smtp",
+        vefa::FieldCode::Required,
+    )])
 }
 
 pub async fn run(vefa: &Vefa, command: OutboxCommand) -> Result<ExitCode, Error> {

@@ -1,3 +1,5 @@
+import type { ErrorCode, FieldCode } from "../bindings";
+
 // English: the source of every message key. The other languages must have the same keys (the
 // type check fails otherwise). Messages use ICU MessageFormat: {name} is a parameter.
 export const en = {
@@ -853,7 +855,29 @@ export const en = {
   "prefs.time_zone_use": "Use this computer's ({zone})",
   "errors.field.time_zone_unknown": "“{value}” is not a time zone Vefa knows; pick one from the list, such as Asia/Baku.",
   "errors.field.language_unknown": "Vefa writes messages in English, Azerbaijani, Turkish and Persian: choose one of them.",
+  "errors.field.before_placed": "The date is before the order was placed.",
+  "errors.field.bool_invalid": "“{value}” should be true or false.",
+  "errors.field.country_invalid": "“{value}” is not a country code: use two letters, such as AZ, TR or IR.",
+  "errors.field.currency_mismatch": "The listing is priced in {listing} and the order in {order}: enter this line's price.",
+  "errors.field.discount_too_large": "The discount is more than the order ({max}).",
+  "errors.field.in_future": "The date is in the future.",
+  "errors.field.in_past": "The date has already passed.",
+  "errors.field.invalid_utf8": "The text is not in UTF-8. Save the file as UTF-8 and try again.",
+  "errors.field.json_invalid": "This is not valid JSON ({reason}).",
+  "errors.field.marketplace_id": "“{value}” is not a marketplace listing number.",
+  "errors.field.marketplace_id_taken": "This marketplace listing is already linked to listing {listing}.",
+  "errors.field.not_a_number": "“{value}” is not a whole number.",
+  "errors.field.not_for_channel": "Only marketplace orders have this.",
+  "errors.field.pair_invalid": "Write “{value}” as KEY=VALUE.",
+  "errors.field.smtp_invalid": "These mail server settings cannot be used: {reason}",
+  "errors.field.state_unknown": "“{value}” is not a listing state.",
+  "errors.field.week_invalid": "“{value}” is not a week: write it like 2026-W47.",
+  "errors.field.yes_no": "“{value}” should be yes or no.",
 } as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
+
+/** The words for every error and field code the core can send. A code added in Rust without its
+ * message here fails the type check; the other catalogues have en's keys, so theirs too. */
+export const codeMessages: Record<`errors.${ErrorCode}` | `errors.field.${FieldCode}`, string> = en;

@@ -1,8 +1,8 @@
 // The i18n layer: the current interface language as reactive state, `t()` to format a message in
 // it (ICU MessageFormat through intl-messageformat), and the direction and tags the DOM needs.
 import { IntlMessageFormat } from "intl-messageformat";
-import type { UiLanguage, ErrorView, FieldError } from "../bindings";
-import { CommandError } from "../api";
+import type { UiLanguage, FieldError } from "../bindings";
+import { CommandError, type Failure } from "../api";
 import { en, type MessageKey, type Messages } from "./en";
 import { az } from "./az";
 import { tr } from "./tr";
@@ -66,16 +66,14 @@ export function isKey(key: string): key is MessageKey {
   return key in en;
 }
 
-/** A field error in the current language; an unknown code falls back to the server's words. */
+/** A field error in the current language (every code has its words: the type check says so). */
 export function fieldMessage(e: FieldError): string {
-  const key = `errors.field.${e.code}`;
-  return isKey(key) ? t(key, e.params) : e.code;
+  return t(`errors.field.${e.code}`, e.params);
 }
 
 /** An error from a command, in the current language. */
-export function errorMessage(e: ErrorView): string {
-  const key = `errors.${e.code}`;
-  return isKey(key) ? t(key, e.params) : t("errors.unknown", { message: e.message });
+export function errorMessage(e: Failure): string {
+  return e.code === "unknown" ? t("errors.unknown", { message: e.message }) : t(`errors.${e.code}`, e.params);
 }
 
 /** Whatever a call threw, in the current language: a command's typed error, or its text. */
