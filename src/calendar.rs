@@ -29,6 +29,13 @@ impl IsoWeek {
         }
     }
 
+    /// A week the seller may leave blank: `None` (the last complete week) when it is.
+    pub fn parse_optional(s: Option<&str>) -> crate::Result<Option<Self>> {
+        s.filter(|w| !w.trim().is_empty())
+            .map(|w| Self::parse(w).map_err(|e| crate::Error::Validation(vec![e])))
+            .transpose()
+    }
+
     /// Reads "2026-W47" (or "2026W47", "2026-w47"); refuses a week the year does not have.
     pub fn parse(s: &str) -> Result<Self, FieldError> {
         let bad = || FieldError::new("week", FieldCode::WeekInvalid).with("value", s.trim());
@@ -105,6 +112,14 @@ mod tests {
                 "{bad}"
             );
         }
+        // Left blank, it is the last complete week; filled in wrong, it is a field error.
+        assert_eq!(IsoWeek::parse_optional(Some("  ")).unwrap(), None);
+        assert_eq!(IsoWeek::parse_optional(None).unwrap(), None);
+        assert_eq!(IsoWeek::parse_optional(Some("2026-W47")).unwrap(), Some(w));
+        assert!(matches!(
+            IsoWeek::parse_optional(Some("W47")),
+            Err(crate::Error::Validation(f)) if f[0].code == FieldCode::WeekInvalid
+        ));
         let t = Utc.with_ymd_and_hms(2026, 11, 22, 23, 59, 59).unwrap();
         assert_eq!(IsoWeek::of(t, Tz::UTC).label(), "2026-W47");
         assert_eq!(

@@ -12,6 +12,8 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 /// anyone dials in Azerbaijan, Turkey or Iran has fewer than 7.
 pub const MIN_PHONE_DIGITS: usize = 7;
 pub const MAX_PHONE_DIGITS: usize = 15;
+/// The longest phone number as typed, separators included: more is not a phone number.
+pub const MAX_PHONE_CHARS: usize = 40;
 
 /// A lower-cased address that `email_address` accepts, with a dotted domain: mail crosses the
 /// internet, where a dotless domain ("a@b", "first.last@localhost") is always a typo.
@@ -132,6 +134,15 @@ impl Errors {
     /// An optional phone number in its canonical form: blank is none.
     pub fn phone(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let s = value.map(str::trim).filter(|s| !s.is_empty())?;
+        let n = s.chars().count();
+        if n > MAX_PHONE_CHARS {
+            self.push(
+                FieldError::new(field, FieldCode::TooLong)
+                    .with("max", MAX_PHONE_CHARS)
+                    .with("length", n),
+            );
+            return None;
+        }
         match phone_checked(s) {
             Ok(p) => Some(p),
             Err(PhoneError::Characters) => {

@@ -23,8 +23,8 @@ pub mod shop;
 pub mod sync;
 
 pub use app::{
-    APP_ID, AccountStatus, ConnectRequest, Housekeeping, Inspected, OpenOptions, Printed,
-    SendReport, SmtpView, Vefa,
+    APP_ID, AccountStatus, ConnectRequest, CustomerRecord, Housekeeping, Inspected, LIMITS, Limits,
+    OpenOptions, Printed, SendReport, SmtpView, Vefa,
 };
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{Error, ErrorCode, ErrorView, FieldCode, FieldError, Result};

@@ -19,82 +19,84 @@ pub use state::AppState;
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
-            commands::app_info,
-            commands::get_profile,
-            commands::save_profile,
-            commands::set_profile_photo,
-            commands::remove_profile_photo,
-            commands::get_settings,
-            commands::save_settings,
-            commands::send_test_notification,
-            commands::list_listings,
-            commands::get_listing,
-            commands::preview_listing,
-            commands::create_listing,
-            commands::update_listing,
-            commands::duplicate_listing,
-            commands::archive_listing,
-            commands::add_listing_photo,
-            commands::completeness_rules,
-            commands::save_family_rules,
-            commands::window_ready,
-            commands::catalog_health,
-            commands::import_listings,
-            commands::export_listings,
-            commands::list_orders,
-            commands::get_order,
-            commands::draft_order_message,
-            commands::act_on_order,
-            commands::open_order_problem,
-            commands::resolve_order_problem,
-            commands::note_order,
-            commands::order_messages,
-            commands::act_on_message,
-            commands::orders_today,
-            commands::get_smtp,
-            commands::save_smtp,
-            commands::marketplaces,
-            commands::start_sandbox_shop,
-            commands::sync_now,
-            commands::retry_push,
-            commands::connect_etsy,
-            commands::cancel_connect,
-            commands::listing_conflicts,
-            commands::resolve_listing_conflict,
-            commands::get_team,
-            commands::save_team,
-            commands::inspection_templates,
-            commands::save_inspection_template,
-            commands::reset_inspection_template,
-            commands::get_inspection,
-            commands::inspect,
-            commands::inspection_photo,
-            commands::print_packing,
-            commands::inspection_week,
-            commands::list_customers,
-            commands::get_customer,
-            commands::list_feedback,
-            commands::add_feedback,
-            commands::resolve_feedback,
-            commands::compensate_feedback,
-            commands::list_follow_ups,
-            commands::draft_follow_up,
-            commands::send_follow_up,
-            commands::answer_follow_up,
-            commands::dismiss_follow_up,
-            commands::weekly_review,
-            commands::print_weekly_review,
-            commands::adjust_points,
-            commands::coupon_from_points,
-            commands::update_customer,
-            commands::merge_customers,
-            commands::offer_suggestions,
-            commands::draft_offer,
-            commands::make_offer,
-            commands::loyalty_rules,
-            commands::save_loyalty_rules,
+            commands::shop::app_info,
+            commands::shop::get_profile,
+            commands::shop::save_profile,
+            commands::shop::set_profile_photo,
+            commands::shop::remove_profile_photo,
+            commands::shop::get_settings,
+            commands::shop::save_settings,
+            commands::shop::send_test_notification,
+            commands::catalog::list_listings,
+            commands::catalog::get_listing,
+            commands::catalog::preview_listing,
+            commands::catalog::create_listing,
+            commands::catalog::update_listing,
+            commands::catalog::duplicate_listing,
+            commands::catalog::archive_listing,
+            commands::catalog::add_listing_photo,
+            commands::catalog::completeness_rules,
+            commands::catalog::save_family_rules,
+            commands::shop::window_ready,
+            commands::catalog::catalog_health,
+            commands::catalog::import_listings,
+            commands::catalog::export_listings,
+            commands::orders::list_orders,
+            commands::orders::get_order,
+            commands::orders::draft_order_message,
+            commands::orders::act_on_order,
+            commands::orders::open_order_problem,
+            commands::orders::resolve_order_problem,
+            commands::orders::note_order,
+            commands::messages::order_messages,
+            commands::messages::act_on_message,
+            commands::orders::orders_today,
+            commands::messages::get_smtp,
+            commands::messages::save_smtp,
+            commands::sync::marketplaces,
+            commands::sync::start_sandbox_shop,
+            commands::sync::sync_now,
+            commands::sync::retry_push,
+            commands::sync::connect_etsy,
+            commands::sync::cancel_connect,
+            commands::sync::listing_conflicts,
+            commands::sync::resolve_listing_conflict,
+            commands::shop::get_team,
+            commands::shop::save_team,
+            commands::inspection::inspection_templates,
+            commands::inspection::save_inspection_template,
+            commands::inspection::reset_inspection_template,
+            commands::inspection::get_inspection,
+            commands::inspection::inspect,
+            commands::inspection::inspection_photo,
+            commands::inspection::print_packing,
+            commands::inspection::inspection_week,
+            commands::customers::list_customers,
+            commands::customers::get_customer,
+            commands::customers::list_feedback,
+            commands::customers::add_feedback,
+            commands::customers::resolve_feedback,
+            commands::customers::compensate_feedback,
+            commands::customers::list_follow_ups,
+            commands::customers::draft_follow_up,
+            commands::customers::send_follow_up,
+            commands::customers::answer_follow_up,
+            commands::customers::dismiss_follow_up,
+            commands::reports::weekly_review,
+            commands::reports::print_weekly_review,
+            commands::customers::adjust_points,
+            commands::customers::coupon_from_points,
+            commands::customers::update_customer,
+            commands::customers::merge_customers,
+            commands::customers::offer_suggestions,
+            commands::customers::draft_offer,
+            commands::customers::make_offer,
+            commands::customers::loyalty_rules,
+            commands::customers::save_loyalty_rules,
         ])
         .events(collect_events![ChangesEvent, alerts::OpenOrderEvent])
+        // The longest text each input takes, from the core's rules.
+        .constant("LIMITS", vefa::LIMITS)
         // One TypeScript type per Rust type: the window never needs separate read/write shapes.
         .disable_serde_phases()
 }
@@ -147,13 +149,10 @@ fn tracing_subscriber_init() {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
     use std::path::Path;
 
-    /// The committed TypeScript bindings must match the Rust types; `cargo xtask bindings`
-    /// rewrites them.
-    #[test]
-    fn bindings_are_fresh() {
-        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    fn exported_bindings() -> String {
         let dir = tempfile::tempdir().unwrap();
         let fresh = dir.path().join("bindings.ts");
         super::specta_builder()
@@ -164,7 +163,53 @@ mod tests {
                 &fresh,
             )
             .expect("export the bindings");
-        let fresh = std::fs::read_to_string(&fresh).unwrap();
+        std::fs::read_to_string(&fresh).unwrap()
+    }
+
+    /// The names in `commands/names.rs` (the app manifest's list) are exactly the commands the
+    /// builder registers, and the window is granted none that does not exist.
+    #[test]
+    fn one_list_of_command_names() {
+        let listed: BTreeSet<&str> = super::commands::names::COMMANDS.iter().copied().collect();
+        assert_eq!(
+            listed.len(),
+            super::commands::names::COMMANDS.len(),
+            "a name is listed twice"
+        );
+        let bindings = exported_bindings();
+        let registered: BTreeSet<&str> = bindings
+            .split("__TAURI_INVOKE(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert_eq!(
+            listed, registered,
+            "commands/names.rs and specta_builder() disagree"
+        );
+
+        let caps = Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json");
+        let caps: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(caps).unwrap()).unwrap();
+        for grant in caps["permissions"].as_array().unwrap() {
+            let Some(grant) = grant.as_str() else {
+                continue;
+            };
+            if let Some(command) = grant.strip_prefix("allow-") {
+                let command = command.replace('-', "_");
+                assert!(
+                    listed.contains(command.as_str()),
+                    "capabilities/main.json grants {grant}, which is no command"
+                );
+            }
+        }
+    }
+
+    /// The committed TypeScript bindings must match the Rust types; `cargo xtask bindings`
+    /// rewrites them.
+    #[test]
+    fn bindings_are_fresh() {
+        let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+        let fresh = exported_bindings();
         if std::env::var_os("VEFA_UPDATE_BINDINGS").is_some() {
             std::fs::write(&committed, &fresh).unwrap();
         }

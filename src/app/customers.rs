@@ -15,6 +15,17 @@ use crate::messages::{Draft, MessageKind};
 use crate::orders::coupons::{self, Coupon, CouponInput, CouponSource};
 use crate::shop::settings;
 
+/// A buyer's whole record as the window shows it: the profile, the points ledger, the coupons
+/// and their entries in the complaint and suggestion book.
+#[derive(Debug, Clone, serde::Serialize, specta::Type)]
+pub struct CustomerRecord {
+    pub profile: CustomerProfile,
+    pub ledger: Vec<Entry>,
+    pub coupons: Vec<Coupon>,
+    /// Their entries in the complaint and suggestion book.
+    pub feedback: Vec<Feedback>,
+}
+
 impl Vefa {
     /// The newest buyers first, or those matching `search` (name, e-mail or phone).
     pub async fn customers(&self, search: &str, limit: u32) -> Result<CustomerPage> {
@@ -26,6 +37,16 @@ impl Vefa {
         let rules = loyalty::rules(&self.db).await?;
         let currency = self.seller().await?.currency;
         customers::profile(&self.db, id, &rules, &currency, self.clock.now()).await
+    }
+
+    /// A buyer's record: profile, ledger, coupons and feedback.
+    pub async fn customer_record(&self, id: i32) -> Result<CustomerRecord> {
+        Ok(CustomerRecord {
+            profile: self.customer(id).await?,
+            ledger: self.loyalty_ledger(id).await?,
+            coupons: self.coupons(Some(id)).await?,
+            feedback: self.feedback(false, Some(id)).await?,
+        })
     }
 
     pub async fn loyalty_rules(&self) -> Result<LoyaltyRules> {

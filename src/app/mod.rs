@@ -5,6 +5,7 @@
 mod catalog;
 mod customers;
 mod inspection;
+mod limits;
 pub(crate) mod order_flow;
 mod orders;
 mod reports;
@@ -12,8 +13,9 @@ mod shop;
 pub(crate) mod sync;
 mod write;
 
-pub use customers::Housekeeping;
+pub use customers::{CustomerRecord, Housekeeping};
 pub use inspection::{Inspected, Printed};
+pub use limits::{LIMITS, Limits};
 pub use orders::{SendReport, SmtpView};
 pub use sync::{AccountStatus, ConnectRequest};
 

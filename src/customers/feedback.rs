@@ -115,7 +115,7 @@ pub enum Apology {
     Points,
 }
 
-const MAX_TEXT: usize = 4000;
+pub const MAX_TEXT: usize = 4000;
 
 /// Fills in the buyers' names and the orders' numbers the entries refer to.
 async fn named<C: ConnectionTrait>(db: &C, mut rows: Vec<Feedback>) -> Result<Vec<Feedback>> {

@@ -22,7 +22,7 @@ use crate::orders::{OrderStatus, store};
 
 /// A follow-up past due this many days leaves the queue: asking a month late is worse than not.
 pub const STALE_AFTER_DAYS: i64 = 30;
-const MAX_COMMENT: usize = 4000;
+pub const MAX_COMMENT: usize = 4000;
 
 /// Where a follow-up stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -299,10 +299,11 @@ pub struct CustomerEdit {
 }
 
 pub const MAX_NOTES_CHARS: usize = 5_000;
+pub const MAX_NAME_CHARS: usize = 200;
 
 fn check_edit(input: &CustomerEdit) -> Result<CustomerEdit> {
     let mut e = Errors::default();
-    let name = e.line("name", &input.name, 200, true);
+    let name = e.line("name", &input.name, MAX_NAME_CHARS, true);
     let email = e.email("email", input.email.as_deref());
     let phone = e.phone("phone", input.phone.as_deref());
     // The same languages a new order's buyer may have: those Vefa writes messages in.

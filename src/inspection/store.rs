@@ -28,7 +28,7 @@ use crate::orders::store::{self as order_store, Ctx};
 use crate::orders::{Act, EventKind, OrderStatus, ProblemKind};
 
 pub const MAX_REASON_CHARS: usize = 2000;
-const MAX_NOTE_CHARS: usize = 2000;
+pub const MAX_NOTE_CHARS: usize = 2000;
 /// A scanner's line is a code, not a text: anything longer is not a scan.
 const MAX_CODE_CHARS: usize = 128;
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::status::OrderStatus;
+use super::status::{Action, OrderStatus};
 
 /// Where an order was placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -347,6 +347,8 @@ pub struct Order {
     pub tracking: Option<String>,
     pub timeline: Vec<Event>,
     pub problems: Vec<Problem>,
+    /// The steps the order can take from its status, the usual one first.
+    pub next_steps: Vec<Action>,
 }
 
 /// A row of the orders inbox.

@@ -97,6 +97,15 @@ impl OrderStatus {
     pub fn is_final(self) -> bool {
         Action::ALL.iter().all(|&a| transition(self, a).is_err())
     }
+
+    /// The moves that lead out of it, the usual one first (`Action::ALL` lists the forward
+    /// path before cancelling and returns): what the order page offers.
+    pub fn next_actions(self) -> Vec<Action> {
+        Action::ALL
+            .into_iter()
+            .filter(|&a| transition(self, a).is_ok())
+            .collect()
+    }
 }
 
 impl std::fmt::Display for OrderStatus {
@@ -187,6 +196,20 @@ mod tests {
             s = transition(s, a).unwrap();
         }
         assert_eq!(s, OrderStatus::Refunded);
+    }
+
+    #[test]
+    fn the_usual_next_step_comes_first() {
+        use Action as A;
+        use OrderStatus as S;
+        assert_eq!(S::New.next_actions(), [A::Confirm, A::Cancel]);
+        assert_eq!(S::ReadyToShip.next_actions(), [A::Ship, A::Cancel]);
+        assert_eq!(S::Shipped.next_actions(), [A::Deliver]);
+        assert_eq!(S::Delivered.next_actions(), [A::Complete, A::RequestReturn]);
+        assert_eq!(S::ReturnReceived.next_actions(), [A::Refund, A::Exchange]);
+        for s in S::ALL {
+            assert_eq!(s.next_actions().is_empty(), s.is_final(), "{s}");
+        }
     }
 
     #[test]

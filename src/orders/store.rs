@@ -947,12 +947,14 @@ pub async fn get<C: ConnectionTrait>(db: &C, id: i32) -> Result<Order> {
         .collect::<Result<Vec<_>>>()?;
     let address: Address =
         serde_json::from_str(&row.address).map_err(|_| corrupt("address", id))?;
+    let status = OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))?;
     Ok(Order {
         id,
         channel: OrderChannel::parse(&row.channel).ok_or_else(|| corrupt("channel", id))?,
         marketplace: row.marketplace,
         marketplace_order_id: row.marketplace_order_id,
-        status: OrderStatus::parse(&row.status).ok_or_else(|| corrupt("status", id))?,
+        status,
+        next_steps: status.next_actions(),
         buyer: buyers::view(&buyer),
         lines,
         currency: row.currency,

@@ -50,6 +50,9 @@ pub async fn load_all<C: ConnectionTrait>(db: &C) -> Result<RuleSets> {
     Ok(out)
 }
 
+/// The longest family name or attribute key (a–z, 0–9 and _).
+pub const MAX_KEY_CHARS: usize = 32;
+
 fn valid_key(s: &str, max: usize) -> bool {
     !s.is_empty()
         && s.len() <= max
@@ -59,7 +62,7 @@ fn valid_key(s: &str, max: usize) -> bool {
 
 pub fn validate(family: &str, rules: &[Rule]) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
-    if !valid_key(family, 32) {
+    if !valid_key(family, MAX_KEY_CHARS) {
         errors.push(FieldError::new("family", FieldCode::KeyInvalid).with("value", family));
     }
     if rules.len() > MAX_RULES {
@@ -91,7 +94,7 @@ pub fn validate(family: &str, rules: &[Rule]) -> Result<(), Vec<FieldError>> {
             | Check::Tags { min_count }
             | Check::Reviews { min_count } => *min_count > 1000,
             Check::Fresh { max_days } => *max_days == 0 || *max_days > 3650,
-            Check::Attribute { key } => !valid_key(key, 32),
+            Check::Attribute { key } => !valid_key(key, MAX_KEY_CHARS),
             Check::Maker | Check::PriceAndVat | Check::Shipping | Check::Variants => false,
         };
         if too_big {

@@ -11,8 +11,8 @@ pub use buyer::{BuyerTotal, buyer_total};
 pub use index::{CatalogHealth, CatalogIndex, RuleCount};
 pub use model::{
     Dimensions, Listing, ListingInput, ListingPhoto, ListingState, MAX_AMOUNT_MINOR,
-    MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_QUANTITY, MAX_TITLE_CHARS, Money, Pair, ScoreUpdate, Shipping,
-    Variant, validate,
+    MAX_LOCATION_CHARS, MAX_PHOTO_BYTES, MAX_PHOTOS, MAX_QUANTITY, MAX_TITLE_CHARS, Money, Pair,
+    ScoreUpdate, Shipping, Variant, validate,
 };
 pub use query::{ListingPage, ListingQuery, ListingRow, SortBy};
 pub use store::{

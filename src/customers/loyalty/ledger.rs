@@ -20,6 +20,9 @@ use crate::infra::store::entity::{customer, loyalty_entry, sales_order};
 use crate::orders::OrderStatus;
 use crate::orders::coupons::{self, Coupon, CouponInput, CouponSource, CouponValue};
 
+/// The longest reason a seller gives for correcting points.
+pub const MAX_REASON_CHARS: usize = 200;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
@@ -197,7 +200,7 @@ async fn begin_entry<C: ConnectionTrait>(
                 .with("max", i64::MAX),
         );
     }
-    let reason = e.line("reason", reason, 200, true);
+    let reason = e.line("reason", reason, MAX_REASON_CHARS, true);
     let reason = e.finish(reason).map_err(Error::Validation)?;
     hold(db, customer_id).await?;
     Ok(reason)

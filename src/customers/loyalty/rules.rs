@@ -76,6 +76,8 @@ impl Default for LoyaltyRules {
 }
 
 const MAX_POINTS: u32 = 1_000_000;
+pub const MAX_TIER_NAME_CHARS: usize = 40;
+pub const MAX_PERK_CHARS: usize = 200;
 
 /// Checks the rules: amounts in range, tiers named, each one's threshold above the one before.
 pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
@@ -111,8 +113,13 @@ pub fn check(r: &LoyaltyRules) -> Result<LoyaltyRules, Vec<FieldError>> {
     let mut out = r.clone();
     let mut last: Option<i64> = None;
     for (i, t) in r.tiers.iter().enumerate() {
-        out.tiers[i].name = e.line(&format!("tiers[{i}].name"), &t.name, 40, true);
-        out.tiers[i].perk = e.line(&format!("tiers[{i}].perk"), &t.perk, 200, false);
+        out.tiers[i].name = e.line(
+            &format!("tiers[{i}].name"),
+            &t.name,
+            MAX_TIER_NAME_CHARS,
+            true,
+        );
+        out.tiers[i].perk = e.line(&format!("tiers[{i}].perk"), &t.perk, MAX_PERK_CHARS, false);
         if t.min_spend_minor < 0 {
             e.push(FieldError::new(
                 &format!("tiers[{i}].min_spend_minor"),

@@ -88,7 +88,7 @@ export const commands = {
 	printPacking: (orderIds: number[]) => typedError<PrintReply, ErrorView>(__TAURI_INVOKE("print_packing", { orderIds })),
 	inspectionWeek: () => typedError<Week, ErrorView>(__TAURI_INVOKE("inspection_week")),
 	listCustomers: (search: string, limit: number) => typedError<CustomerPage, ErrorView>(__TAURI_INVOKE("list_customers", { search, limit })),
-	getCustomer: (id: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("get_customer", { id })),
+	getCustomer: (id: number) => typedError<CustomerRecord, ErrorView>(__TAURI_INVOKE("get_customer", { id })),
 	/**  The complaint and suggestion book, newest first. */
 	listFeedback: (openOnly: boolean) => typedError<Feedback[], ErrorView>(__TAURI_INVOKE("list_feedback", { openOnly })),
 	addFeedback: (input: FeedbackInput) => typedError<Feedback, ErrorView>(__TAURI_INVOKE("add_feedback", { input })),
@@ -104,12 +104,12 @@ export const commands = {
 	/**  The weekly review of `week` ("2026-W47"; the last complete week when None). */
 	weeklyReview: (week: string | null) => typedError<WeeklyReview, ErrorView>(__TAURI_INVOKE("weekly_review", { week })),
 	printWeeklyReview: (week: string | null) => typedError<PrintedPage, ErrorView>(__TAURI_INVOKE("print_weekly_review", { week })),
-	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
-	couponFromPoints: (id: number, points: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
+	adjustPoints: (id: number, points: number, reason: string) => typedError<CustomerRecord, ErrorView>(__TAURI_INVOKE("adjust_points", { id, points, reason })),
+	couponFromPoints: (id: number, points: number) => typedError<CustomerRecord, ErrorView>(__TAURI_INVOKE("coupon_from_points", { id, points })),
 	/**  Corrects a buyer's name, contacts, language and notes. */
-	updateCustomer: (id: number, edit: CustomerEdit) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("update_customer", { id, edit })),
+	updateCustomer: (id: number, edit: CustomerEdit) => typedError<CustomerRecord, ErrorView>(__TAURI_INVOKE("update_customer", { id, edit })),
 	/**  Merges the duplicate record `gone` into `keep`; answers the kept buyer. */
-	mergeCustomers: (keep: number, gone: number) => typedError<CustomerView, ErrorView>(__TAURI_INVOKE("merge_customers", { keep, gone })),
+	mergeCustomers: (keep: number, gone: number) => typedError<CustomerRecord, ErrorView>(__TAURI_INVOKE("merge_customers", { keep, gone })),
 	offerSuggestions: (id: number, limit: number) => typedError<Suggestion[], ErrorView>(__TAURI_INVOKE("offer_suggestions", { id, limit })),
 	/**  The offer's message as it would go, with `{code}` where its code will be. */
 	draftOffer: (input: OfferInput) => typedError<Draft, ErrorView>(__TAURI_INVOKE("draft_offer", { input })),
@@ -124,6 +124,9 @@ export const events = {
 	changesEvent: makeEvent<ChangesEvent, ChangesEvent>("changes-event"),
 	openOrderEvent: makeEvent<OpenOrderEvent, OpenOrderEvent>("open-order-event"),
 };
+
+/* Constants */
+export const LIMITS = {"checklist_label":120,"contact_name":100,"currency_code":3,"customer_name":200,"customer_notes":5000,"email":254,"family_key":32,"feedback_text":4000,"follow_up_comment":4000,"listing_location":64,"listing_title":140,"order_number":64,"packing_note":2000,"phone":40,"points_reason":200,"shop_name":100,"team_name":64,"tier_name":40,"tier_perk":200} as const;
 
 /* Types */
 export type Account = {
@@ -157,6 +160,9 @@ export type Act = { action: "confirm" } | { action: "mark_ready" } | { action: "
 { action: "cancel"; reason: string } | { action: "request_return"; reason: string } | 
 /**  `restock`: the returned goods can be sold again. */
 { action: "receive_return"; restock: boolean } | { action: "refund" } | { action: "exchange" };
+
+/**  What the seller (or the marketplace) does to an order. */
+export type Action = "confirm" | "mark_ready" | "ship" | "deliver" | "complete" | "cancel" | "request_return" | "receive_return" | "refund" | "exchange";
 
 /**  Who made a change: the window, the command line, or the sync engine. */
 export type Actor = "desktop" | "cli" | "sync";
@@ -376,6 +382,18 @@ export type CustomerProfile = {
 	satisfaction: FollowUp[],
 };
 
+/**
+ *  A buyer's whole record as the window shows it: the profile, the points ledger, the coupons
+ *  and their entries in the complaint and suggestion book.
+ */
+export type CustomerRecord = {
+	profile: CustomerProfile,
+	ledger: Entry[],
+	coupons: Coupon[],
+	/**  Their entries in the complaint and suggestion book. */
+	feedback: Feedback[],
+};
+
 export type CustomerRow = {
 	id: number,
 	name: string,
@@ -387,15 +405,6 @@ export type CustomerRow = {
 	/**  What those orders came to in the shop's currency. */
 	spend_minor: number,
 	last_order_at: string | null,
-};
-
-/**  A buyer's profile with their points ledger and coupons. */
-export type CustomerView = {
-	profile: CustomerProfile,
-	ledger: Entry[],
-	coupons: Coupon[],
-	/**  Their entries in the complaint and suggestion book. */
-	feedback: Feedback[],
 };
 
 /**  Units found damaged at inspection: written off the shelf, since the order needs others. */
@@ -1038,6 +1047,8 @@ export type Order = {
 	tracking: string | null,
 	timeline: Event[],
 	problems: Problem[],
+	/**  The steps the order can take from its status, the usual one first. */
+	next_steps: Action[],
 };
 
 /**  Where an order was placed. */

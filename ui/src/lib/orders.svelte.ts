@@ -35,30 +35,6 @@ export const channels: OrderChannel[] = ["marketplace", "phone", "shop", "other"
 
 export const problemKinds: ProblemKind[] = ["out_of_stock", "delayed", "wrong_address", "damaged", "wrong_item", "missing_part", "other"];
 
-/** The steps an order in `status` can take, the usual one first (as `orders::status`). */
-export function actionsFor(status: OrderStatus): Action[] {
-  switch (status) {
-    case "new":
-      return ["confirm", "cancel"];
-    case "confirmed":
-      return ["mark_ready", "cancel"];
-    case "ready_to_ship":
-      return ["ship", "cancel"];
-    case "shipped":
-      return ["deliver"];
-    case "delivered":
-      return ["complete", "request_return"];
-    case "completed":
-      return ["request_return"];
-    case "return_requested":
-      return ["receive_return"];
-    case "return_received":
-      return ["refund", "exchange"];
-    default:
-      return [];
-  }
-}
-
 /** The message a step sends to the buyer (as `messages::outbox::kind_for_act`). */
 export function messageFor(action: Action): MessageKind | null {
   switch (action) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderPage, OrderQuery, OrderRow, OrderStatus } from "./bindings";
-import { Inbox, actionsFor, buildAct, dayStart, messageFor, orderNumber, statuses } from "./orders.svelte";
+import { Inbox, buildAct, dayStart, messageFor, orderNumber, statuses } from "./orders.svelte";
 
 function row(id: number, status: OrderStatus = "new"): OrderRow {
   return {
@@ -18,11 +18,7 @@ function row(id: number, status: OrderStatus = "new"): OrderRow {
 }
 
 describe("steps", () => {
-  it("final statuses offer nothing, the others their next step first", () => {
-    expect(actionsFor("new")[0]).toBe("confirm");
-    expect(actionsFor("ready_to_ship")).toEqual(["ship", "cancel"]);
-    expect(actionsFor("shipped")).not.toContain("cancel");
-    for (const s of ["cancelled", "refunded", "exchanged"] as OrderStatus[]) expect(actionsFor(s)).toEqual([]);
+  it("the inbox has a tab per status", () => {
     expect(statuses).toHaveLength(11);
   });
 
