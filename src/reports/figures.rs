@@ -185,25 +185,88 @@ fn counts(rows: &[QueryResult], key: &str) -> Result<Vec<KeyCount>> {
 }
 
 /// The week's figures, aggregated by the store: each query returns a row or a few, never the
-/// week's orders one by one.
+/// week's orders one by one. Each section below reads one part of the review.
 pub async fn week<C: ConnectionTrait>(
     db: &C,
     week: IsoWeek,
     zone: chrono_tz::Tz,
     currency: &str,
 ) -> Result<WeekFigures> {
-    use sales_order::Column as O;
     let (from, to) = week.bounds(zone);
-    let backend = db.get_database_backend();
+    let placed = placed(db, from, to, currency).await?;
+    let confirming = confirming(db, from, to).await?;
+    let dispatch_on_time = dispatch_on_time(db, from, to).await?;
+    let inspection = crate::inspection::figures::week(db, from, to)
+        .await?
+        .overall;
+    let problems = problems(db, from, to).await?;
+    let book = book(db, from, to).await?;
+    let follow_up = follow_up(db, from, to).await?;
+    let buyers = buyers(db, from, to).await?;
+    let points = points(db, from, to).await?;
+    let (catalog_average, catalog_listings) = catalog(db, week).await?;
+    Ok(WeekFigures {
+        week: week.label(),
+        from,
+        to,
+        orders: placed.orders,
+        revenue_minor: placed.revenue_minor,
+        other_currency_orders: placed.other_currency,
+        confirmed: confirming.confirmed,
+        confirm_minutes_p50: confirming.p50,
+        confirm_minutes_p90: confirming.p90,
+        dispatch_on_time,
+        inspection_first_pass: Rate::of(inspection.first_pass, inspection.first_runs),
+        inspection_overrides: inspection.overrides,
+        problems,
+        complaints_total: book.complaints.iter().map(|k| k.count).sum(),
+        complaints: book.complaints,
+        complaints_resolved: book.resolved,
+        resolve_hours_median: book.resolve_hours_median,
+        satisfaction_answers: follow_up.answers,
+        satisfaction_average: follow_up.average,
+        follow_up_response: follow_up.response,
+        buyers: buyers.buyers,
+        new_buyers: buyers.new,
+        returning_buyers: buyers.buyers.saturating_sub(buyers.new),
+        repeat_buyers: Rate::of(buyers.repeat, buyers.buyers),
+        points_issued: points.issued,
+        points_redeemed: points.redeemed,
+        points_expired: points.expired,
+        coupons_used: points.coupons_used,
+        catalog_average,
+        catalog_listings,
+        praise: book.praise,
+        praise_total: book.praise_total,
+    })
+}
 
-    // Orders placed, and the revenue of those kept.
+/// A count from the store, as the review shows it.
+fn n(v: i64) -> u32 {
+    u32::try_from(v).unwrap_or(u32::MAX)
+}
+
+struct Placed {
+    orders: u32,
+    revenue_minor: i64,
+    other_currency: u32,
+}
+
+/// Orders placed, and the revenue of those kept (in the shop's currency).
+async fn placed<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    currency: &str,
+) -> Result<Placed> {
+    use sales_order::Column as O;
     let kept = Expr::col(O::Currency)
         .eq(currency)
         .and(Expr::col(O::Status).is_not_in([
             OrderStatus::Cancelled.as_str(),
             OrderStatus::Refunded.as_str(),
         ]));
-    let placed = one(
+    let row = one(
         db,
         Query::select()
             .expr_as(count_bigint(Expr::col(O::Id)), Alias::new("orders"))
@@ -219,8 +282,27 @@ pub async fn week<C: ConnectionTrait>(
             .cond_where(between(O::PlacedAt, from, to)),
     )
     .await?;
+    Ok(Placed {
+        orders: n(int(&row, "orders")?),
+        revenue_minor: int(&row, "revenue")?,
+        other_currency: n(int(&row, "other")?),
+    })
+}
 
-    // Time to confirm: the count, then the two ranks read in order.
+struct Confirming {
+    confirmed: u32,
+    p50: Option<u32>,
+    p90: Option<u32>,
+}
+
+/// Time to confirm: the count, then the two ranks read in order.
+async fn confirming<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Confirming> {
+    use sales_order::Column as O;
+    let backend = db.get_database_backend();
     let confirmed_in = between(O::ConfirmedAt, from, to);
     let confirmed = int(
         &one(
@@ -252,11 +334,23 @@ pub async fn week<C: ConnectionTrait>(
         .await?;
         *slot = Some(int(&row, "m")?.clamp(0, i64::from(u32::MAX)) as u32);
     }
+    Ok(Confirming {
+        confirmed: n(confirmed),
+        p50: ranks[0],
+        p90: ranks[1],
+    })
+}
 
-    // Dispatch on time: the move to "shipped" against the order's ship-by date.
+/// Dispatch on time: the move to "shipped" against the order's ship-by date.
+async fn dispatch_on_time<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Rate> {
+    use sales_order::Column as O;
     let at = (order_event::Entity, order_event::Column::At);
     let ship_by = (sales_order::Entity, O::ShipBy);
-    let dispatch = one(
+    let row = one(
         db,
         Query::select()
             .expr_as(count_bigint(Expr::col(at)), Alias::new("shipped"))
@@ -277,12 +371,16 @@ pub async fn week<C: ConnectionTrait>(
             .and_where(Expr::col(ship_by).is_not_null()),
     )
     .await?;
+    Ok(Rate::of(n(int(&row, "on_time")?), n(int(&row, "shipped")?)))
+}
 
-    let inspection = crate::inspection::figures::week(db, from, to)
-        .await?
-        .overall;
-
-    let problems = all(
+/// Problems opened in the week, by kind.
+async fn problems<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<KeyCount>> {
+    let rows = all(
         db,
         Query::select()
             .column(order_problem::Column::Kind)
@@ -295,8 +393,19 @@ pub async fn week<C: ConnectionTrait>(
             .group_by_col(order_problem::Column::Kind),
     )
     .await?;
+    counts(&rows, "kind")
+}
 
-    // The book: written in the week by kind and category (praise by name), and settled.
+struct Book {
+    complaints: Vec<KeyCount>,
+    resolved: u32,
+    resolve_hours_median: Option<f64>,
+    praise: Vec<KeyCount>,
+    praise_total: u32,
+}
+
+/// The book: written in the week by kind and category (praise by name), and settled.
+async fn book<C: ConnectionTrait>(db: &C, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Book> {
     let written = |kind: &str, by: feedback::Column| {
         Query::select()
             .column(by)
@@ -336,8 +445,27 @@ pub async fn week<C: ConnectionTrait>(
         .map(|s| Ord::max(s, 0) as f64 / 3600.0)
         .collect();
     hours.sort_by(f64::total_cmp);
+    Ok(Book {
+        complaints,
+        resolved: count(settled.len()),
+        resolve_hours_median: median(&hours),
+        praise,
+        praise_total: n(praise_total),
+    })
+}
 
-    // Follow-up: answers recorded in the week; of those asked in the week, how many answered.
+struct FollowUpFigures {
+    answers: u32,
+    average: Option<f64>,
+    response: Rate,
+}
+
+/// Follow-up: answers recorded in the week; of those asked in the week, how many answered.
+async fn follow_up<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<FollowUpFigures> {
     let answers = one(
         db,
         Query::select()
@@ -368,8 +496,29 @@ pub async fn week<C: ConnectionTrait>(
             .cond_where(between(follow_up::Column::SentAt, from, to)),
     )
     .await?;
+    let answers_n = int(&answers, "n")?;
+    Ok(FollowUpFigures {
+        answers: n(answers_n),
+        average: (answers_n > 0)
+            .then(|| int(&answers, "total").map(|t| t as f64 / answers_n as f64))
+            .transpose()?,
+        response: Rate::of(n(int(&asked, "answered")?), n(int(&asked, "n")?)),
+    })
+}
 
-    // Buyers of the week, with their orders up to the week's end.
+struct Buyers {
+    buyers: u32,
+    new: u32,
+    repeat: u32,
+}
+
+/// Buyers of the week, with their orders up to the week's end.
+async fn buyers<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Buyers> {
+    use sales_order::Column as O;
     let history = Query::select()
         .column(O::CustomerId)
         .expr_as(Func::min(Expr::col(O::PlacedAt)), Alias::new("first"))
@@ -388,7 +537,7 @@ pub async fn week<C: ConnectionTrait>(
         .group_by_col(O::CustomerId)
         .to_owned();
     let h = Alias::new("h");
-    let buyers_row = one(
+    let row = one(
         db,
         Query::select()
             .expr_as(
@@ -406,12 +555,28 @@ pub async fn week<C: ConnectionTrait>(
             .from_subquery(history, h),
     )
     .await?;
-    let buyers = int(&buyers_row, "buyers")?;
-    let new_buyers = int(&buyers_row, "new")?;
+    Ok(Buyers {
+        buyers: n(int(&row, "buyers")?),
+        new: n(int(&row, "new")?),
+        repeat: n(int(&row, "repeat")?),
+    })
+}
 
-    // Points and coupons.
+struct Points {
+    issued: i64,
+    redeemed: i64,
+    expired: i64,
+    coupons_used: u32,
+}
+
+/// Points given, redeemed and expired in the week, and coupons used.
+async fn points<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Points> {
     // A kind's sum, or (None) every point given: positive entries that are not reversals.
-    let points = |kind: Option<&str>| {
+    let sum = |kind: Option<&str>| {
         let mut q = Query::select();
         q.expr_as(
             sum_bigint(Expr::col(loyalty_entry::Column::Points)),
@@ -427,69 +592,39 @@ pub async fn week<C: ConnectionTrait>(
         };
         q
     };
-    let issued = int(&one(db, &points(None)).await?, "total")?;
-    let redeemed = -int(&one(db, &points(Some("redemption"))).await?, "total")?;
-    let expired = -int(&one(db, &points(Some("expiry"))).await?, "total")?;
     let coupons_used = coupon_use::Entity::find()
         .filter(coupon_use::Column::At.gte(from))
         .filter(coupon_use::Column::At.lt(to))
         .count(db)
         .await?;
+    Ok(Points {
+        issued: int(&one(db, &sum(None)).await?, "total")?,
+        redeemed: -int(&one(db, &sum(Some("redemption"))).await?, "total")?,
+        expired: -int(&one(db, &sum(Some("expiry"))).await?, "total")?,
+        coupons_used: u32::try_from(coupons_used).unwrap_or(u32::MAX),
+    })
+}
 
-    // The catalog on the week's last recorded day (days on the shop's calendar).
+/// The catalog on the week's last recorded day (days on the shop's calendar): its average
+/// score and how many listings it had.
+async fn catalog<C: ConnectionTrait>(db: &C, week: IsoWeek) -> Result<(Option<f64>, Option<u32>)> {
     let monday = week.monday();
     let (first_day, last_day) = (
         monday.to_string(),
         (monday + chrono::Duration::days(6)).to_string(),
     );
-    let catalog = catalog_history::Entity::find()
+    let day = catalog_history::Entity::find()
         .filter(catalog_history::Column::Day.gte(first_day))
         .filter(catalog_history::Column::Day.lte(last_day))
         .order_by_desc(catalog_history::Column::Day)
         .one(db)
         .await?;
-
-    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
-    let answers_n = int(&answers, "n")?;
-    Ok(WeekFigures {
-        week: week.label(),
-        from,
-        to,
-        orders: n(int(&placed, "orders")?),
-        revenue_minor: int(&placed, "revenue")?,
-        other_currency_orders: n(int(&placed, "other")?),
-        confirmed: n(confirmed),
-        confirm_minutes_p50: ranks[0],
-        confirm_minutes_p90: ranks[1],
-        dispatch_on_time: Rate::of(n(int(&dispatch, "on_time")?), n(int(&dispatch, "shipped")?)),
-        inspection_first_pass: Rate::of(inspection.first_pass, inspection.first_runs),
-        inspection_overrides: inspection.overrides,
-        problems: counts(&problems, "kind")?,
-        complaints_total: complaints.iter().map(|k| k.count).sum(),
-        complaints,
-        complaints_resolved: count(settled.len()),
-        resolve_hours_median: median(&hours),
-        satisfaction_answers: n(answers_n),
-        satisfaction_average: (answers_n > 0)
-            .then(|| int(&answers, "total").map(|t| t as f64 / answers_n as f64))
-            .transpose()?,
-        follow_up_response: Rate::of(n(int(&asked, "answered")?), n(int(&asked, "n")?)),
-        buyers: n(buyers),
-        new_buyers: n(new_buyers),
-        returning_buyers: n(buyers - new_buyers),
-        repeat_buyers: Rate::of(n(int(&buyers_row, "repeat")?), n(buyers)),
-        points_issued: issued,
-        points_redeemed: redeemed,
-        points_expired: expired,
-        coupons_used: u32::try_from(coupons_used).unwrap_or(u32::MAX),
-        catalog_average: catalog
-            .as_ref()
+    Ok((
+        day.as_ref()
             .filter(|c| c.listings > 0)
             .map(|c| c.score_sum as f64 / f64::from(c.listings)),
-        catalog_listings: catalog.map(|c| u32::try_from(c.listings).unwrap_or(0)),
-        praise,
-        praise_total: n(praise_total),
-    })
+        day.map(|c| u32::try_from(c.listings).unwrap_or(0)),
+    ))
 }
 
 /// The middle value (the mean of the two middle ones for an even count).
