@@ -91,6 +91,54 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
     }
 
     let from_marketplace = input.channel == OrderChannel::Marketplace;
+    let (marketplace, marketplace_order_id, marketplace_buyer_id) = marketplace_ids(&mut e, input);
+    let buyer = CheckedBuyer {
+        name: e.line("buyer.name", &input.buyer.name, MAX_NAME_CHARS, true),
+        email: e.email("buyer.email", input.buyer.email.as_deref()),
+        phone: e.phone("buyer.phone", input.buyer.phone.as_deref()),
+        language: e.language("buyer.language", input.buyer.language.as_deref()),
+        marketplace_buyer_id: marketplace_buyer_id.filter(|_| from_marketplace),
+    };
+    let lines = lines(&mut e, input, currency_known.then_some(currency.as_str()));
+    let (shipping_minor, vat_minor, discount_minor) = if currency_known {
+        (
+            amount(&mut e, "shipping", input.shipping.as_deref(), &currency),
+            amount(&mut e, "vat", input.vat.as_deref(), &currency),
+            amount(&mut e, "discount", input.discount.as_deref(), &currency),
+        )
+    } else {
+        (0, 0, 0)
+    };
+    let address = address(&mut e, &input.address);
+    let placed_at = placed_at(&mut e, input, now);
+
+    let checked = CheckedOrder {
+        channel: input.channel,
+        marketplace: marketplace.filter(|_| from_marketplace),
+        marketplace_order_id: marketplace_order_id.filter(|_| from_marketplace),
+        buyer,
+        lines,
+        currency,
+        shipping_minor,
+        vat_minor,
+        discount_minor,
+        coupon_code: e.opt_line("coupon_code", input.coupon_code.as_deref(), MAX_ID_CHARS),
+        address,
+        note: e.text("note", &input.note, MAX_NOTE_CHARS, false),
+        placed_at,
+        ship_by: input.ship_by,
+        allow_oversell: input.allow_oversell,
+    };
+    e.finish(checked)
+}
+
+/// The marketplace, its order id and its buyer id: required of a marketplace order, refused on
+/// any other (a phone or shop sale has no marketplace ids to clash with synced ones).
+fn marketplace_ids(
+    e: &mut Errors,
+    input: &NewOrder,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let from_marketplace = input.channel == OrderChannel::Marketplace;
     let marketplace = e.opt_line("marketplace", input.marketplace.as_deref(), 16);
     let marketplace_order_id = e.opt_line(
         "marketplace_order_id",
@@ -118,7 +166,6 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
             e.push(FieldError::new("marketplace_order_id", FieldCode::Required));
         }
     } else {
-        // A phone or shop sale has no marketplace ids to clash with synced ones.
         for (field, v) in [
             ("marketplace", &marketplace),
             ("marketplace_order_id", &marketplace_order_id),
@@ -133,14 +180,13 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         }
     }
 
-    let buyer = CheckedBuyer {
-        name: e.line("buyer.name", &input.buyer.name, MAX_NAME_CHARS, true),
-        email: e.email("buyer.email", input.buyer.email.as_deref()),
-        phone: e.phone("buyer.phone", input.buyer.phone.as_deref()),
-        language: e.language("buyer.language", input.buyer.language.as_deref()),
-        marketplace_buyer_id: marketplace_buyer_id.filter(|_| from_marketplace),
-    };
+    (marketplace, marketplace_order_id, marketplace_buyer_id)
+}
 
+/// The lines: a SKU or a custom item with its title and price, quantities in range, and (for
+/// a sale entered here) no SKU twice. `currency` is the order's when it is known.
+fn lines(e: &mut Errors, input: &NewOrder, currency: Option<&str>) -> Vec<CheckedLine> {
+    let from_marketplace = input.channel == OrderChannel::Marketplace;
     if input.lines.is_empty() {
         e.push(FieldError::new("lines", FieldCode::Required));
     } else if input.lines.len() > MAX_LINES {
@@ -158,9 +204,9 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
                     .with("max", MAX_QUANTITY),
             );
         }
-        let unit_price_minor = match l.unit_price.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() && currency_known => {
-                Some(amount(&mut e, &f("unit_price"), Some(t), &currency))
+        let unit_price_minor = match (l.unit_price.as_deref().map(str::trim), currency) {
+            (Some(t), Some(currency)) if !t.is_empty() => {
+                Some(amount(e, &f("unit_price"), Some(t), currency))
             }
             _ => None,
         };
@@ -194,17 +240,11 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         }
     }
 
-    let (shipping_minor, vat_minor, discount_minor) = if currency_known {
-        (
-            amount(&mut e, "shipping", input.shipping.as_deref(), &currency),
-            amount(&mut e, "vat", input.vat.as_deref(), &currency),
-            amount(&mut e, "discount", input.discount.as_deref(), &currency),
-        )
-    } else {
-        (0, 0, 0)
-    };
+    lines
+}
 
-    let a = &input.address;
+/// The address, its country a two-letter code.
+fn address(e: &mut Errors, a: &Address) -> Address {
     let address = Address {
         name: e.line("address.name", &a.name, MAX_NAME_CHARS, false),
         line1: e.line("address.line1", &a.line1, MAX_NAME_CHARS, false),
@@ -223,6 +263,12 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         );
     }
 
+    address
+}
+
+/// When the order was placed (now, unless given), and a ship-by date not before it.
+fn placed_at(e: &mut Errors, input: &NewOrder, now: DateTime<Utc>) -> DateTime<Utc> {
+    let from_marketplace = input.channel == OrderChannel::Marketplace;
     let placed_at = input.placed_at.unwrap_or(now);
     // A clock a little ahead on another machine is fine; a date next year is a typo — but a
     // marketplace's own time is what the order was placed at, whatever this machine's says.
@@ -235,24 +281,7 @@ pub fn check(input: &NewOrder, now: DateTime<Utc>) -> Result<CheckedOrder, Vec<F
         e.push(FieldError::new("ship_by", FieldCode::BeforePlaced));
     }
 
-    let checked = CheckedOrder {
-        channel: input.channel,
-        marketplace: marketplace.filter(|_| from_marketplace),
-        marketplace_order_id: marketplace_order_id.filter(|_| from_marketplace),
-        buyer,
-        lines,
-        currency,
-        shipping_minor,
-        vat_minor,
-        discount_minor,
-        coupon_code: e.opt_line("coupon_code", input.coupon_code.as_deref(), MAX_ID_CHARS),
-        address,
-        note: e.text("note", &input.note, MAX_NOTE_CHARS, false),
-        placed_at,
-        ship_by: input.ship_by,
-        allow_oversell: input.allow_oversell,
-    };
-    e.finish(checked)
+    placed_at
 }
 
 /// The order's amounts from its priced lines: subtotal, then total = subtotal + shipping + VAT −

@@ -294,9 +294,28 @@ fn days(c: &mut Errors, field: &str, min: Option<u32>, max: Option<u32>) {
     }
 }
 
-/// Trims and checks a listing; returns every field error at once.
+/// Trims and checks a listing; returns every field error at once, in the order of the form.
 pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
+    let clean = trimmed(input);
     let mut c = Errors::default();
+    check_texts(&mut c, &clean);
+    check_lists(&mut c, &clean);
+    check_money(&mut c, &clean);
+    check_shipping(&mut c, &clean);
+    check_variants(&mut c, &clean);
+    if clean.photos.len() > MAX_PHOTOS {
+        c.push(FieldError::new("photos", FieldCode::TooMany).with("max", MAX_PHOTOS));
+    }
+    if let Some(id) = &clean.etsy_listing_id
+        && (id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        c.push(FieldError::new("etsy_listing_id", FieldCode::MarketplaceId).with("value", id));
+    }
+    c.finish(clean)
+}
+
+/// The listing with its words trimmed (and the currency upper-cased): what is checked and kept.
+fn trimmed(input: &ListingInput) -> ListingInput {
     let mut clean = input.clone();
     clean.title = input.title.trim().to_owned();
     clean.category = input.category.trim().to_owned();
@@ -324,46 +343,48 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
         p.name = p.name.trim().to_owned();
         p.value = p.value.trim().to_owned();
     }
+    clean
+}
 
-    c.line("title", &clean.title, MAX_TITLE_CHARS, true);
-    c.text(
-        "description",
-        &clean.description,
-        MAX_DESCRIPTION_CHARS,
-        false,
-    );
-    c.line("category", &clean.category, MAX_SHORT_CHARS, false);
-    c.line("maker", &clean.maker, MAX_SHORT_CHARS, false);
-    c.line("location", &clean.location, MAX_LOCATION_CHARS, false);
-    if clean.family.is_empty() {
+/// Title, description and the other texts.
+fn check_texts(c: &mut Errors, l: &ListingInput) {
+    c.line("title", &l.title, MAX_TITLE_CHARS, true);
+    c.text("description", &l.description, MAX_DESCRIPTION_CHARS, false);
+    c.line("category", &l.category, MAX_SHORT_CHARS, false);
+    c.line("maker", &l.maker, MAX_SHORT_CHARS, false);
+    c.line("location", &l.location, MAX_LOCATION_CHARS, false);
+    if l.family.is_empty() {
         c.push(FieldError::new("family", FieldCode::Required));
     }
     for (field, value) in [
-        ("usage", &clean.usage),
-        ("safety", &clean.safety),
-        ("warranty", &clean.warranty),
-        ("return_policy", &clean.return_policy),
+        ("usage", &l.usage),
+        ("safety", &l.safety),
+        ("warranty", &l.warranty),
+        ("return_policy", &l.return_policy),
     ] {
         c.text(field, value, MAX_TEXT_CHARS, false);
     }
+}
 
-    if clean.tags.len() > MAX_TAGS {
+/// Tags, materials, specifications and attributes.
+fn check_lists(c: &mut Errors, l: &ListingInput) {
+    if l.tags.len() > MAX_TAGS {
         c.push(FieldError::new("tags", FieldCode::TooMany).with("max", MAX_TAGS));
     }
-    for (i, t) in clean.tags.iter().enumerate() {
+    for (i, t) in l.tags.iter().enumerate() {
         c.line(&format!("tags[{i}]"), t, MAX_TAG_CHARS, false);
     }
-    if clean.materials.len() > MAX_MATERIALS {
+    if l.materials.len() > MAX_MATERIALS {
         c.push(FieldError::new("materials", FieldCode::TooMany).with("max", MAX_MATERIALS));
     }
-    for (i, m) in clean.materials.iter().enumerate() {
+    for (i, m) in l.materials.iter().enumerate() {
         c.line(&format!("materials[{i}]"), m, MAX_MATERIAL_CHARS, false);
     }
 
-    if clean.specs.len() > MAX_SPECS {
+    if l.specs.len() > MAX_SPECS {
         c.push(FieldError::new("specs", FieldCode::TooMany).with("max", MAX_SPECS));
     }
-    for (i, p) in clean.specs.iter().enumerate() {
+    for (i, p) in l.specs.iter().enumerate() {
         c.line(
             &format!("specs[{i}].name"),
             &p.name,
@@ -377,7 +398,7 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
             false,
         );
     }
-    for (k, v) in &clean.attributes {
+    for (k, v) in &l.attributes {
         if k.is_empty()
             || k.len() > 32
             || !k
@@ -388,15 +409,18 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
         }
         c.text(&format!("attributes.{k}"), v, MAX_TEXT_CHARS, false);
     }
+}
 
-    if clean.price.minor <= 0 {
+/// Price, amounts, currency and VAT.
+fn check_money(c: &mut Errors, l: &ListingInput) {
+    if l.price.minor <= 0 {
         c.push(FieldError::new("price", FieldCode::PricePositive));
     }
     let mut amounts = vec![
-        ("price".to_owned(), Some(clean.price.minor)),
-        ("shipping.cost_minor".to_owned(), clean.shipping.cost_minor),
+        ("price".to_owned(), Some(l.price.minor)),
+        ("shipping.cost_minor".to_owned(), l.shipping.cost_minor),
     ];
-    for (i, v) in clean.variants.iter().enumerate() {
+    for (i, v) in l.variants.iter().enumerate() {
         amounts.push((
             format!("variants[{i}].price_override_minor"),
             v.price_override_minor,
@@ -409,48 +433,52 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
             );
         }
     }
-    if iso_currency::Currency::from_code(&clean.price.currency).is_none() {
+    if iso_currency::Currency::from_code(&l.price.currency).is_none() {
         c.push(
             FieldError::new("price.currency", FieldCode::CurrencyUnknown)
-                .with("value", &clean.price.currency),
+                .with("value", &l.price.currency),
         );
     }
-    if clean.vat_rate_bp.is_some_and(|v| v > 10_000) {
+    if l.vat_rate_bp.is_some_and(|v| v > 10_000) {
         c.push(
             FieldError::new("vat_rate_bp", FieldCode::OutOfRange)
                 .with("min", 0)
                 .with("max", 10_000),
         );
     }
-    if clean.shipping.cost_minor.is_some_and(|v| v < 0) {
+}
+
+/// Shipping cost and days, weight and size.
+fn check_shipping(c: &mut Errors, l: &ListingInput) {
+    if l.shipping.cost_minor.is_some_and(|v| v < 0) {
         c.push(FieldError::new("shipping.cost_minor", FieldCode::Negative));
     }
     c.line(
         "shipping.profile",
-        &clean.shipping.profile,
+        &l.shipping.profile,
         MAX_SHORT_CHARS,
         false,
     );
     days(
-        &mut c,
+        c,
         "shipping.processing_days",
-        clean.shipping.processing_days_min,
-        clean.shipping.processing_days_max,
+        l.shipping.processing_days_min,
+        l.shipping.processing_days_max,
     );
     days(
-        &mut c,
+        c,
         "shipping.delivery_days",
-        clean.shipping.delivery_days_min,
-        clean.shipping.delivery_days_max,
+        l.shipping.delivery_days_min,
+        l.shipping.delivery_days_max,
     );
-    if clean.weight_g.is_some_and(|w| w > 1_000_000) {
+    if l.weight_g.is_some_and(|w| w > 1_000_000) {
         c.push(
             FieldError::new("weight_g", FieldCode::OutOfRange)
                 .with("min", 0)
                 .with("max", 1_000_000),
         );
     }
-    if let Some(d) = &clean.dimensions
+    if let Some(d) = &l.dimensions
         && [d.length_mm, d.width_mm, d.height_mm]
             .iter()
             .any(|v| *v > 100_000)
@@ -461,14 +489,17 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
                 .with("max", 100_000),
         );
     }
+}
 
-    if clean.variants.is_empty() {
+/// Variants: SKUs (none twice), barcodes, stock, prices, options.
+fn check_variants(c: &mut Errors, l: &ListingInput) {
+    if l.variants.is_empty() {
         c.push(FieldError::new("variants", FieldCode::Required));
-    } else if clean.variants.len() > MAX_VARIANTS {
+    } else if l.variants.len() > MAX_VARIANTS {
         c.push(FieldError::new("variants", FieldCode::TooMany).with("max", MAX_VARIANTS));
     }
     let mut skus = std::collections::HashSet::new();
-    for (i, v) in clean.variants.iter().enumerate() {
+    for (i, v) in l.variants.iter().enumerate() {
         let f = |name: &str| format!("variants[{i}].{name}");
         c.line(&f("sku"), &v.sku, 64, false);
         if !v.sku.is_empty() && !skus.insert(v.sku.as_str()) {
@@ -505,13 +536,4 @@ pub fn validate(input: &ListingInput) -> Result<ListingInput, Vec<FieldError>> {
             );
         }
     }
-    if clean.photos.len() > MAX_PHOTOS {
-        c.push(FieldError::new("photos", FieldCode::TooMany).with("max", MAX_PHOTOS));
-    }
-    if let Some(id) = &clean.etsy_listing_id
-        && (id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()))
-    {
-        c.push(FieldError::new("etsy_listing_id", FieldCode::MarketplaceId).with("value", id));
-    }
-    c.finish(clean)
 }
