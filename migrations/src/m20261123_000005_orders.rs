@@ -1,5 +1,5 @@
 //! Orders with their lines and timeline, the problems flagged on them, the customers who place
-//! them, and the stock ledger that every sale and restock writes (issue 4).
+//! them, and the stock ledger that every sale and restock writes.
 
 use sea_orm_migration::prelude::*;
 

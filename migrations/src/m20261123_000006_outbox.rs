@@ -1,5 +1,5 @@
 //! The outbox: every message to a buyer is stored before it is sent, so nothing is lost if the
-//! app closes mid-send, and a failed send is retried and shown (issue 4).
+//! app closes mid-send, and a failed send is retried and shown.
 
 use sea_orm_migration::prelude::*;
 

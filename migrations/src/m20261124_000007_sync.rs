@@ -1,4 +1,4 @@
-//! Marketplace sync (issue 5): one row per connected marketplace account, and where each
+//! Marketplace sync: one row per connected marketplace account, and where each
 //! resource's incremental pull stands. Tokens and secrets are not here: they live in the OS
 //! keychain.
 

@@ -1,4 +1,4 @@
-//! The sync outbox (issue 5): every change that must reach a marketplace (a shipment with its
+//! The sync outbox: every change that must reach a marketplace (a shipment with its
 //! tracking, later stock and listing edits) is stored in the same transaction as the local
 //! change, then sent with retries; it survives crashes and restarts.
 

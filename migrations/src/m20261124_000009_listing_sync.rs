@@ -1,4 +1,4 @@
-//! Listings from a marketplace (issue 5): the values last synced for each linked listing (the
+//! Listings from a marketplace: the values last synced for each linked listing (the
 //! base of a three-way merge), and the fields changed both here and on the marketplace since,
 //! which wait for the seller to choose.
 

@@ -1,4 +1,4 @@
-//! Reviews from a marketplace (issue 5), kept so that a listing's count and average rating are
+//! Reviews from a marketplace, kept so that a listing's count and average rating are
 //! derived from them, and a review read twice counts once.
 
 use sea_orm_migration::prelude::*;

@@ -1,4 +1,4 @@
-//! A marketplace listing's pictures (issue 5): which of them are home, as which media file, and
+//! A marketplace listing's pictures: which of them are home, as which media file, and
 //! which are still to be fetched (a failed download is tried again on later syncs).
 
 use sea_orm_migration::prelude::*;

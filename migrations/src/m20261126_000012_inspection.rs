@@ -1,4 +1,4 @@
-//! Pre-dispatch inspection (issue 6): the seller's checklist templates, each order's inspection
+//! Pre-dispatch inspection: the seller's checklist templates, each order's inspection
 //! runs (what was scanned and answered, by whom, and how it ended), and a listing's stockroom
 //! location for the pick list.
 

@@ -1,4 +1,4 @@
-//! Loyalty points (issue 7): an append-only ledger per customer. Every entry has a reason and a
+//! Loyalty points: an append-only ledger per customer. Every entry has a reason and a
 //! source key that is unique, so a re-synced or re-imported order never credits twice; a
 //! reversal is a new entry pointing at the one it reverses, never an edit.
 

@@ -1,4 +1,4 @@
-//! Coupon codes (issue 7): unguessable codes worth a percentage or an amount, with an expiry,
+//! Coupon codes: unguessable codes worth a percentage or an amount, with an expiry,
 //! single or multiple use, tied to a buyer or not; and each use, once per order.
 
 use sea_orm_migration::prelude::*;

@@ -1,4 +1,4 @@
-//! The complaint and suggestion book (issue 7): what buyers said, what was done, the
+//! The complaint and suggestion book: what buyers said, what was done, the
 //! compensation given, and when it was settled. Praise may name a team member; a complaint or
 //! a suggestion never stores a staff name (the check below holds it even against a bug).
 

@@ -1,4 +1,4 @@
-//! Follow-up after delivery (issue 7): one row per delivered order — when it was delivered,
+//! Follow-up after delivery: one row per delivered order — when it was delivered,
 //! when the seller asked how it went, and the buyer's answer (1–5 and a comment). A low answer
 //! links the complaint it opened. Orders delivered before this migration get their row from
 //! their timeline, so the queue starts with what is already due.

@@ -1,4 +1,4 @@
-//! The weekly review (issue 7): indexes that let a week's figures be read by time over a
+//! The weekly review: indexes that let a week's figures be read by time over a
 //! million orders, and the catalog's daily completeness, so a week can be compared with the one
 //! before (scores themselves are only ever the current ones).
 

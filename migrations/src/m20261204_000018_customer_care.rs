@@ -1,4 +1,4 @@
-//! Customer care (issue 7): duplicate buyers merged into one record (the merged record stays,
+//! Customer care: duplicate buyers merged into one record (the merged record stays,
 //! pointing at the one it joined, so its marketplace id, e-mail and phone still find the buyer),
 //! the listing a personal offer's coupon was made for, and a key on the messages Vefa queues by
 //! itself (the warning before points expire) so each goes once.
